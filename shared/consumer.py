@@ -1,0 +1,135 @@
+"""The idempotent consumer runner: Kafka → handler → database, exactly-once in effect.
+
+Per message: one transaction holding the handler's effect and the inbox row
+``(consumer, event_id)``; a redelivered event finds its inbox row and changes nothing.
+Per partition and batch: the offset is committed after the database commits. A failing
+event is retried with backoff, then sent to the dead-letter topic with the error, so the
+partition moves on without losing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
+from pydantic import ValidationError
+
+from shared.db import UnitOfWork
+from shared.events.envelope import CloudEvent
+from shared.logs import event_id_var
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """What one consumer group listens to and how it handles each event type."""
+
+    name: str
+    topics: list[str]
+    handlers: Mapping[str, Handler]
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        spec: ConsumerSpec,
+        consumer: AIOKafkaConsumer,
+        uow_factory: Callable[[], UnitOfWork],
+        dead_letters: AIOKafkaProducer,
+        *,
+        dead_letter_topic: str,
+        max_records: int = 200,
+        max_attempts: int = 5,
+        backoff_seconds: float = 0.2,
+    ) -> None:
+        self.spec = spec
+        self._consumer = consumer
+        self._uow_factory = uow_factory
+        self._dead_letters = dead_letters
+        self._dead_letter_topic = dead_letter_topic
+        self._max_records = max_records
+        self._max_attempts = max_attempts
+        self._backoff = backoff_seconds
+        self.handled = 0
+        self.duplicates = 0
+        self.dead_lettered = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_records)
+            for partition, records in batches.items():
+                for record in records:
+                    await self._process(record)
+                await self._commit(partition, records[-1].offset + 1)
+
+    async def _commit(self, partition: TopicPartition, next_offset: int) -> None:
+        try:
+            await self._consumer.commit({partition: next_offset})
+        except (CommitFailedError, IllegalStateError) as error:
+            # The partition moved to another member during the batch; it will redeliver from
+            # the last committed offset and our inbox will drop what we already handled.
+            log.warning("offset commit refused after rebalance; events will be redelivered",
+                        extra={"partition": str(partition), "error": str(error)})
+
+    async def _process(self, record: ConsumerRecord) -> None:
+        try:
+            envelope = CloudEvent.model_validate_json(record.value)
+        except (ValidationError, ValueError, TypeError) as error:
+            await self._dead_letter(record, f"not a CloudEvent: {error}")
+            return
+        handler = self.spec.handlers.get(envelope.type)
+        if handler is None:
+            return  # Event types we do not handle share our topics; they are not ours to record.
+        token = event_id_var.set(str(envelope.id))
+        try:
+            await self._handle_with_retries(record, envelope, handler)
+        finally:
+            event_id_var.reset(token)
+
+    async def _handle_with_retries(self, record: ConsumerRecord, envelope: CloudEvent, handler: Handler) -> None:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                async with self._uow_factory() as uow:
+                    if not await uow.claim_inbox(self.spec.name, envelope):
+                        self.duplicates += 1
+                        return
+                    await handler(envelope, uow)
+                    await uow.commit()
+                self.handled += 1
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if attempt == self._max_attempts:
+                    log.exception("event failed %s times; dead-lettering it", attempt)
+                    await self._dead_letter(record, f"{type(error).__name__}: {error}", envelope)
+                    return
+                log.warning("event handler failed (attempt %s); retrying", attempt, exc_info=True)
+                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+
+    async def _dead_letter(self, record: ConsumerRecord, reason: str, envelope: CloudEvent | None = None) -> None:
+        headers = list(record.headers or []) + [
+            ("dlt_reason", reason.encode()[:2000]),
+            ("dlt_consumer", self.spec.name.encode()),
+            ("dlt_source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
+        ]
+        await self._dead_letters.send_and_wait(self._dead_letter_topic, value=record.value, key=record.key,
+                                               headers=headers)
+        self.dead_lettered += 1
+        if envelope is not None:
+            # Remember the verdict so that a redelivery does not retry and dead-letter it again.
+            async with self._uow_factory() as uow:
+                await uow.claim_inbox(self.spec.name, envelope, status="dead_lettered", error=reason[:2000])
+                await uow.commit()
+
+
+def dead_letter_topic(topic_prefix: str, consumer_name: str) -> str:
+    return f"{topic_prefix}deadletter.{consumer_name}"
+

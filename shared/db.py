@@ -1,0 +1,163 @@
+"""Database plumbing: engines built on demand, the outbox and inbox tables every service
+carries, and the unit of work that commits state and outbox rows in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Self
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from shared.events.envelope import CloudEvent, Event
+from shared.logs import request_id_var
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+messaging_metadata = new_metadata()
+
+outbox = Table(
+    "outbox",
+    messaging_metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    # Only for publishing in commit order; never used as a cursor (a late commit would be skipped).
+    Column("seq", BigInteger, Identity(always=True), nullable=False),
+    Column("topic", String(200), nullable=False),
+    Column("message_key", String(200), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("envelope", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("published_at", DateTime(timezone=True)),
+    Index("ix_outbox_unpublished", "seq", postgresql_where=text("published_at IS NULL")),
+    Index("ix_outbox_published_at", "published_at"),
+)
+
+inbox = Table(
+    "inbox",
+    messaging_metadata,
+    Column("consumer", String(200), primary_key=True),
+    Column("event_id", UUID(as_uuid=True), primary_key=True),
+    Column("event_type", String(200), nullable=False),
+    Column("status", String(20), nullable=False, server_default="handled"),
+    Column("error", Text),
+    Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+
+def create_engine(database_url: str, **kwargs) -> AsyncEngine:
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
+    return create_async_engine(database_url, **kwargs)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+class UnitOfWork:
+    """One business transaction. Only :meth:`commit` commits; leaving the block without it
+    rolls back. Events recorded with :meth:`emit` are written to the outbox in the same
+    transaction as the state change, so neither exists without the other.
+
+    Services subclass it to attach their repositories in :meth:`_open`.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, source: str, topic_prefix: str = "") -> None:
+        self._sessions = sessions
+        self.source = source
+        self.topic_prefix = topic_prefix
+        self._pending: list[CloudEvent] = []
+        self._pending_topics: list[str] = []
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        await self.session.begin()
+        self._pending.clear()
+        self._pending_topics.clear()
+        self._open()
+        return self
+
+    def _open(self) -> None:
+        """Hook for subclasses: build repositories over ``self.session``."""
+
+    async def __aexit__(self, *exc_info) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def emit(self, event: Event, **extensions) -> CloudEvent:
+        envelope = CloudEvent.wrap(event, source=self.source, requestid=request_id_var.get(), **extensions)
+        self._pending.append(envelope)
+        self._pending_topics.append(f"{self.topic_prefix}{event.topic}")
+        return envelope
+
+    @property
+    def emitted(self) -> list[CloudEvent]:
+        return list(self._pending)
+
+    async def claim_inbox(self, consumer: str, envelope: CloudEvent, status: str = "handled",
+                          error: str | None = None) -> bool:
+        """Record that ``consumer`` handled this event; False if it already had."""
+        result = await self.session.execute(
+            pg_insert(inbox)
+            .values(consumer=consumer, event_id=envelope.id, event_type=envelope.type, status=status, error=error)
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)
+        )
+        return result.first() is not None
+
+    async def commit(self) -> None:
+        if self._pending:
+            await self.session.execute(
+                insert(outbox),
+                [
+                    {
+                        "id": envelope.id,
+                        "topic": topic,
+                        "message_key": envelope.subject or str(envelope.id),
+                        "event_type": envelope.type,
+                        "envelope": envelope.model_dump(mode="json", exclude_none=True),
+                    }
+                    for envelope, topic in zip(self._pending, self._pending_topics, strict=True)
+                ],
+            )
+        await self.session.commit()
+        self._pending.clear()
+        self._pending_topics.clear()
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()

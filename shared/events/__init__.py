@@ -1,0 +1,9 @@
+"""Wire contracts: the CloudEvents envelope and one model per public event type.
+
+Importing this package registers every event type in :data:`REGISTRY`.
+"""
+
+from shared.events.envelope import REGISTRY, CloudEvent, Event, EventRegistry
+from shared.events import org  # noqa: F401  (registers the org events)
+
+__all__ = ["REGISTRY", "CloudEvent", "Event", "EventRegistry"]

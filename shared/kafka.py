@@ -1,0 +1,60 @@
+"""aiokafka clients with this system's settings (its defaults are wrong for us)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from shared.config import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+def new_producer(settings: ServiceSettings, **overrides) -> AIOKafkaProducer:
+    options = {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "acks": "all",
+        "enable_idempotence": settings.kafka_enable_idempotence,
+        "linger_ms": 5,
+        "request_timeout_ms": 15000,
+        "client_id": f"{settings.service_name}-producer",
+    }
+    options.update(overrides)
+    return AIOKafkaProducer(**options)
+
+
+def new_consumer(settings: ServiceSettings, group_id: str, topics: list[str], **overrides) -> AIOKafkaConsumer:
+    options = {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "group_id": group_id,
+        # Offsets are committed by us, after the database transaction, per partition and batch.
+        "enable_auto_commit": False,
+        # "latest" would make a new consumer group skip everything produced before it joined.
+        "auto_offset_reset": "earliest",
+        "client_id": f"{settings.service_name}-{group_id}",
+        "session_timeout_ms": 30000,
+        "heartbeat_interval_ms": 3000,
+        "max_poll_interval_ms": 300000,
+    }
+    options.update(overrides)
+    return AIOKafkaConsumer(*topics, **options)
+
+
+async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int, replication: int = 1) -> None:
+    """Create missing topics; existing ones are left as they are."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="topic-admin")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(t, partitions, replication) for t in topics if t not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass
+            log.info("created topics", extra={"topics": [t.name for t in missing]})
+    finally:
+        await admin.close()

@@ -1,0 +1,192 @@
+"""The app factory every HTTP service uses: health, readiness, metrics, request ids, and
+RFC 9457 problem+json for every error."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.errors import AppError
+from shared.logs import request_id_var
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+REQUEST_ID_HEADER = "X-Request-ID"
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+def problem(status: int, title: str, detail: str | None = None, *, type_: str = "about:blank",
+            instance: str | None = None, headers: dict | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_path(location: Sequence[Any]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, error: AppError) -> JSONResponse:
+        return problem(error.status, error.title, error.detail, type_=error.type_uri,
+                       instance=request.url.path, **error.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field_path(item.get("loc", ())), "reason": item.get("msg", "invalid"),
+             "location": str(item.get("loc", ("body",))[0])}
+            for item in error.errors()
+        ]
+        names = ", ".join(sorted({e["field"] for e in errors}))
+        return problem(422, "Invalid request", f"invalid fields: {names}",
+                       type_="https://errors.salesforce.internal/validation", instance=request.url.path,
+                       errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem(error.status_code, _reason(error.status_code), str(error.detail),
+                       instance=request.url.path, headers=getattr(error, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        # A bug, not a client mistake: log it whole and say no more than that.
+        log.exception("unhandled error")
+        return problem(500, "Internal error", "an unexpected error occurred; it has been logged",
+                       instance=request.url.path, request_id=request_id_var.get())
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class Metrics:
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"],
+                                registry=self.registry)
+        self.latency = Histogram("http_request_duration_seconds", "HTTP request latency",
+                                 ["service", "method", "route"], registry=self.registry)
+        self.service = service
+
+
+def create_app(
+    *,
+    title: str,
+    service: str,
+    routers: Sequence[APIRouter] = (),
+    readiness_checks: dict[str, ReadinessCheck] | None = None,
+    lifespan: Callable[[FastAPI], Any] | None = None,
+    version: str = "1.0.0",
+    description: str = "",
+) -> FastAPI:
+    metrics = Metrics(service)
+
+    @asynccontextmanager
+    async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if lifespan is None:
+            yield
+        else:
+            async with lifespan(app):
+                yield
+
+    app = FastAPI(title=title, version=version, description=description, lifespan=_lifespan)
+    app.state.metrics = metrics
+    app.state.readiness_checks = dict(readiness_checks or {})
+    install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next):
+        request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            request_id_var.reset(token)
+        route = request.scope.get("route")
+        route_path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(service, request.method, route_path, str(response.status_code)).inc()
+        metrics.latency.labels(service, request.method, route_path).observe(time.perf_counter() - started)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict:
+        """Liveness: the process answers."""
+        return {"status": "ok", "service": service}
+
+    @app.get("/readyz", tags=["operations"])
+    async def readyz(request: Request) -> Response:
+        """Readiness: every dependency (database, broker) is reachable."""
+        results = await run_checks(request.app.state.readiness_checks)
+        ready = all(result == "ok" for result in results.values())
+        return JSONResponse({"status": "ready" if ready else "not ready", "service": service, "checks": results},
+                            status_code=200 if ready else 503)
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def run_checks(checks: dict[str, ReadinessCheck], timeout: float = 2.0) -> dict[str, str]:
+    async def one(check: ReadinessCheck) -> str:
+        try:
+            await asyncio.wait_for(check(), timeout)
+            return "ok"
+        except Exception as error:  # a readiness probe reports any failure, it never raises
+            return f"failed: {type(error).__name__}: {error}"[:300]
+
+    names = list(checks)
+    outcomes = await asyncio.gather(*(one(checks[name]) for name in names))
+    return dict(zip(names, outcomes, strict=True))
+
+
+def database_check(engine) -> ReadinessCheck:
+    async def check() -> None:
+        from sqlalchemy import text
+
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    return check
+
+
+def broker_check(bootstrap_servers: str) -> ReadinessCheck:
+    async def check() -> None:
+        host, _, port = bootstrap_servers.split(",")[0].rpartition(":")
+        _, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
+        writer.close()
+        await writer.wait_closed()
+
+    return check
