@@ -115,7 +115,7 @@ class ConsumerRunner:
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str, envelope: CloudEvent | None = None) -> None:
-        headers = list(record.headers or []) + [
+        headers = [*(record.headers or []),
             ("dlt_reason", reason.encode()[:2000]),
             ("dlt_consumer", self.spec.name.encode()),
             ("dlt_source", f"{record.topic}/{record.partition}/{record.offset}".encode()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -51,10 +52,9 @@ async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: i
         existing = set(await admin.list_topics())
         missing = [NewTopic(t, partitions, replication) for t in topics if t not in existing]
         if missing:
-            try:
+            # Another process may create the same topics at the same moment.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
             log.info("created topics", extra={"topics": [t.name for t in missing]})
     finally:
         await admin.close()

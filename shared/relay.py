@@ -9,6 +9,7 @@ batch again on restart; consumers deduplicate by event id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from datetime import timedelta
@@ -101,7 +102,5 @@ class OutboxRelay:
                 published = 0
                 backoff = min(max(backoff * 2, 0.1), self._max_backoff)
             if published < self._batch_size:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=backoff)
-                except TimeoutError:
-                    pass

@@ -159,10 +159,10 @@ def create_app(
     return app
 
 
-async def run_checks(checks: dict[str, ReadinessCheck], timeout: float = 2.0) -> dict[str, str]:
+async def run_checks(checks: dict[str, ReadinessCheck], limit_seconds: float = 2.0) -> dict[str, str]:
     async def one(check: ReadinessCheck) -> str:
         try:
-            await asyncio.wait_for(check(), timeout)
+            await asyncio.wait_for(check(), limit_seconds)
             return "ok"
         except Exception as error:  # a readiness probe reports any failure, it never raises
             return f"failed: {type(error).__name__}: {error}"[:300]

@@ -95,6 +95,11 @@ class EmployeeTransferred(Event):
     to_role: str
     from_manager_id: uuid.UUID | None = None
     to_manager_id: uuid.UUID | None = None
+    from_region_id: uuid.UUID | None = None
+    to_region_id: uuid.UUID | None = None
+    # active or retraining (转岗再培训, O5); absent from producers older than these fields.
+    from_status: str | None = None
+    to_status: str | None = None
 
 
 @register

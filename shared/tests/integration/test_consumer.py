@@ -1,0 +1,169 @@
+"""The idempotent consumer: at-least-once delivery, exactly-once effect."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+
+from shared.consumer import ConsumerRunner, ConsumerSpec
+from shared.kafka import ensure_topics, new_consumer
+from shared.relay import OutboxRelay
+from shared.tests.integration.conftest import CounterIncremented, counter_value, increment
+
+
+def spec(harness, handler=increment, name="counter-projection") -> ConsumerSpec:
+    return ConsumerSpec(name=name, topics=[harness.topic], handlers={CounterIncremented.event_type: handler})
+
+
+async def start_runner(harness, producer, spec_, group: str, dead_letter_topic: str = "unused"):
+    consumer = new_consumer(harness.settings, group, spec_.topics)
+    await consumer.start()
+    runner = ConsumerRunner(spec_, consumer, harness.uow, producer, dead_letter_topic=dead_letter_topic,
+                            max_attempts=harness.settings.consumer_max_attempts, backoff_seconds=0.01)
+    return consumer, runner
+
+
+async def run_until(runners_and_consumers, condition, wait_seconds: float = 30) -> None:
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(runner.run(stop)) for _, runner in runners_and_consumers]
+    try:
+        deadline = asyncio.get_running_loop().time() + wait_seconds
+        while not await condition():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("condition not reached in time")
+            for task in tasks:
+                if task.done():
+                    task.result()
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for consumer, _ in runners_and_consumers:
+            await consumer.stop()
+
+
+def value_is(harness, name, expected):
+    async def check() -> bool:
+        return await counter_value(harness.sessions, name) == expected
+
+    return check
+
+
+async def test_a_redelivered_event_changes_nothing(harness, producer):
+    envelopes = await harness.emit(CounterIncremented(name="x", by=5))
+    relay = OutboxRelay(harness.sessions, producer)
+    await relay.publish_batch()
+    # Publish the very same event again, as a relay restart or broker redelivery would.
+    await relay.replay_recent(3600)
+    await relay.publish_batch()
+    await harness.emit(CounterIncremented(name="done"))
+    await relay.publish_batch()
+
+    pair = await start_runner(harness, producer, spec(harness), f"{harness.settings.topic_prefix}g1")
+    await run_until([pair], value_is(harness, "done", 1))
+    assert await counter_value(harness.sessions, "x") == 5
+    assert pair[1].duplicates == 1
+    async with harness.sessions() as session:
+        handled = (await session.execute(text("SELECT count(*) FROM inbox WHERE event_id = :id"),
+                                         {"id": envelopes[0].id})).scalar()
+    assert handled == 1
+
+
+async def test_relay_killed_between_publish_and_mark_publishes_again_without_double_effect(harness, producer):
+    class KilledAfterPublish(OutboxRelay):
+        async def _send(self, rows) -> None:
+            await super()._send(rows)
+            raise RuntimeError("process killed before marking the rows published")
+
+    await harness.emit(*(CounterIncremented(name="k", by=1) for _ in range(10)))
+    crashed = KilledAfterPublish(harness.sessions, producer)
+    try:
+        await crashed.publish_batch()
+        raise AssertionError("the crash did not happen")
+    except RuntimeError:
+        pass
+    restarted = OutboxRelay(harness.sessions, producer)
+    assert await restarted.publish_batch() == 10
+    records = await harness.read_topic(harness.topic, expected=20)
+    assert len(records) == 20, "every event is on the topic twice"
+
+    pair = await start_runner(harness, producer, spec(harness), f"{harness.settings.topic_prefix}g2")
+
+    async def all_seen() -> bool:
+        return pair[1].handled + pair[1].duplicates == 20
+
+    await run_until([pair], all_seen)
+    assert await counter_value(harness.sessions, "k") == 10
+    assert pair[1].handled == 10 and pair[1].duplicates == 10
+
+
+async def test_two_consumers_in_one_group_share_the_work_and_count_each_event_once(harness, producer):
+    await harness.emit(*(CounterIncremented(name="shared", by=1) for _ in range(60)))
+    relay = OutboxRelay(harness.sessions, producer)
+    await relay.publish_batch()
+    group = f"{harness.settings.topic_prefix}g3"
+    first = await start_runner(harness, producer, spec(harness), group)
+    second = await start_runner(harness, producer, spec(harness), group)
+    await run_until([first, second], value_is(harness, "shared", 60), wait_seconds=60)
+    assert first[1].handled + second[1].handled == 60
+
+
+async def test_a_failing_event_is_retried_then_dead_lettered_and_the_partition_moves_on(harness, producer):
+    attempts: list[str] = []
+
+    async def fails_on_poison(envelope, uow) -> None:
+        if envelope.data["name"] == "poison":
+            attempts.append(envelope.data["name"])
+            raise ValueError("cannot handle this one")
+        await increment(envelope, uow)
+
+    dead_letter_topic = f"{harness.settings.topic_prefix}deadletter.test"
+    await ensure_topics(harness.settings.kafka_bootstrap_servers, [dead_letter_topic], 1)
+    # Same key, so the poison event sits in front of the good one on one partition.
+    poison = CounterIncremented(name="poison")
+    await harness.emit(poison)
+    async with harness.uow() as uow:
+        uow.emit(CounterIncremented(name="poison", by=0))
+        await uow.commit()
+    await harness.emit(CounterIncremented(name="after"))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+
+    pair = await start_runner(harness, producer, spec(harness, fails_on_poison), f"{harness.settings.topic_prefix}g4",
+                              dead_letter_topic=dead_letter_topic)
+    await run_until([pair], value_is(harness, "after", 1))
+    assert len(attempts) == 2 * harness.settings.consumer_max_attempts
+    dead = await harness.read_topic(dead_letter_topic, expected=2)
+    assert len(dead) == 2
+    assert dict(dead[0].headers)["dlt_reason"].startswith(b"ValueError")
+    async with harness.sessions() as session:
+        statuses = (await session.execute(text("SELECT status FROM inbox WHERE status = 'dead_lettered'"))).all()
+    assert len(statuses) == 2
+
+
+async def test_a_message_that_is_not_a_cloudevent_goes_to_the_dead_letter_topic(harness, producer):
+    dead_letter_topic = f"{harness.settings.topic_prefix}deadletter.garbage"
+    await ensure_topics(harness.settings.kafka_bootstrap_servers, [dead_letter_topic], 1)
+    await producer.send_and_wait(harness.topic, b"{not json", key=b"g")
+    await harness.emit(CounterIncremented(name="fine"))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+    pair = await start_runner(harness, producer, spec(harness), f"{harness.settings.topic_prefix}g5",
+                              dead_letter_topic=dead_letter_topic)
+    await run_until([pair], value_is(harness, "fine", 1))
+    dead = await harness.read_topic(dead_letter_topic, expected=1)
+    assert dead[0].value == b"{not json"
+
+
+async def test_events_reach_the_consumer_through_the_whole_path(harness, producer):
+    """Emit → outbox → relay task → broker → consumer → effect, with the relay running as a loop."""
+    relay = OutboxRelay(harness.sessions, producer, idle_poll_seconds=0.02)
+    stop = asyncio.Event()
+    relay_task = asyncio.create_task(relay.run(stop))
+    pair = await start_runner(harness, producer, spec(harness), f"{harness.settings.topic_prefix}g6")
+    try:
+        for i in range(5):
+            await harness.emit(CounterIncremented(name="live", by=i))
+        await run_until([pair], value_is(harness, "live", sum(range(5))))
+    finally:
+        stop.set()
+        await relay_task
