@@ -1,0 +1,1 @@
+"""Plain-Python rules of the organisation; no framework or storage imports here."""

@@ -1,0 +1,36 @@
+"""The org unit of work: one transaction over every org repository plus the outbox."""
+
+from __future__ import annotations
+
+from org.adapters.repositories import (
+    AssignmentRepository,
+    CredentialRepository,
+    DepartmentRepository,
+    EmployeeRepository,
+    GroupRepository,
+    HeadcountRepository,
+    LeadershipRepository,
+    RegionRepository,
+)
+from shared.db import UnitOfWork
+
+
+class OrgUnitOfWork(UnitOfWork):
+    departments: DepartmentRepository
+    regions: RegionRepository
+    groups: GroupRepository
+    leaderships: LeadershipRepository
+    employees: EmployeeRepository
+    assignments: AssignmentRepository
+    headcount: HeadcountRepository
+    credentials: CredentialRepository
+
+    def _open(self) -> None:
+        self.departments = DepartmentRepository(self.session)
+        self.regions = RegionRepository(self.session)
+        self.groups = GroupRepository(self.session)
+        self.leaderships = LeadershipRepository(self.session)
+        self.employees = EmployeeRepository(self.session)
+        self.assignments = AssignmentRepository(self.session)
+        self.headcount = HeadcountRepository(self.session)
+        self.credentials = CredentialRepository(self.session)

@@ -1,0 +1,299 @@
+"""An in-memory unit of work for handler tests: the repositories' methods, no I/O.
+
+State is kept in one store that is copied when a unit of work opens and put back when it
+closes without a commit, so a test can check that a refused command left nothing behind.
+Repositories hand out copies, so a handler that changes an object and forgets to save it
+changes nothing here either, as with the real database.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from org.adapters.repositories import EmployeeQuery
+from org.domain.assignments import Assignment
+from org.domain.credentials import Credential
+from org.domain.groups import LeadershipTerm
+from org.domain.headcount import HeadcountPlan
+from org.domain.model import EMPLOYED, Department, Employee, Region, SalesGroup
+from org.domain.visibility import Visibility
+from org.service_layer import commands, handlers
+from org.service_layer.unit_of_work import OrgUnitOfWork
+from shared.events import CloudEvent
+
+
+@dataclass
+class FakeStore:
+    departments: dict[uuid.UUID, Department] = field(default_factory=dict)
+    regions: dict[uuid.UUID, Region] = field(default_factory=dict)
+    groups: dict[uuid.UUID, SalesGroup] = field(default_factory=dict)
+    terms: dict[uuid.UUID, LeadershipTerm] = field(default_factory=dict)
+    employees: dict[uuid.UUID, Employee] = field(default_factory=dict)
+    assignments: dict[uuid.UUID, Assignment] = field(default_factory=dict)
+    plans: dict[tuple[uuid.UUID, str], HeadcountPlan] = field(default_factory=dict)
+    credentials: dict[uuid.UUID, Credential] = field(default_factory=dict)
+
+
+class _FakeRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _store(self) -> FakeStore:
+        return self._uow.store
+
+
+def _copy(item: Any) -> Any:
+    return copy.deepcopy(item)
+
+
+class FakeDepartments(_FakeRepository):
+    async def add(self, department: Department) -> None:
+        self._store.departments[department.id] = _copy(department)
+
+    async def get(self, department_id: uuid.UUID) -> Department | None:
+        return _copy(self._store.departments.get(department_id))
+
+    async def get_by_name(self, name: str) -> Department | None:
+        return _copy(next((d for d in self._store.departments.values() if d.name == name), None))
+
+    async def visible(self, visibility: Visibility) -> list[Department]:
+        found = [d for d in self._store.departments.values() if visibility.sees_department(d.id)]
+        return _copy(sorted(found, key=lambda d: d.name))
+
+
+class FakeRegions(_FakeRepository):
+    async def add(self, region: Region) -> None:
+        self._store.regions[region.id] = _copy(region)
+
+    async def get(self, region_id: uuid.UUID) -> Region | None:
+        return _copy(self._store.regions.get(region_id))
+
+    async def get_by_name(self, department_id: uuid.UUID, name: str) -> Region | None:
+        return _copy(next((r for r in self._store.regions.values()
+                           if r.department_id == department_id and r.name == name), None))
+
+    async def list_for(self, department_id: uuid.UUID) -> list[Region]:
+        return _copy(sorted((r for r in self._store.regions.values() if r.department_id == department_id),
+                            key=lambda r: r.name))
+
+
+class FakeGroups(_FakeRepository):
+    async def add(self, group: SalesGroup) -> None:
+        self._store.groups[group.id] = _copy(group)
+
+    async def get(self, group_id: uuid.UUID, *, for_update: bool = False) -> SalesGroup | None:
+        return _copy(self._store.groups.get(group_id))
+
+    async def get_by_name(self, department_id: uuid.UUID, name: str) -> SalesGroup | None:
+        return _copy(next((g for g in self._store.groups.values()
+                           if g.department_id == department_id and g.name == name), None))
+
+    async def led_by(self, employee_id: uuid.UUID) -> SalesGroup | None:
+        return _copy(next((g for g in self._store.groups.values() if g.leader_id == employee_id), None))
+
+    async def save(self, group: SalesGroup) -> None:
+        self._store.groups[group.id] = _copy(group)
+
+    async def visible(self, visibility: Visibility, department_id: uuid.UUID | None = None) -> list[SalesGroup]:
+        found = [g for g in self._store.groups.values()
+                 if visibility.sees_group(g) and department_id in (None, g.department_id)]
+        return _copy(sorted(found, key=lambda g: g.name))
+
+
+class FakeLeaderships(_FakeRepository):
+    async def add(self, term: LeadershipTerm) -> None:
+        self._store.terms[term.id] = _copy(term)
+
+    async def current(self, group_id: uuid.UUID) -> LeadershipTerm | None:
+        return _copy(next((t for t in self._store.terms.values()
+                           if t.group_id == group_id and t.valid_to is None), None))
+
+    async def close(self, term: LeadershipTerm) -> None:
+        self._store.terms[term.id].valid_to = term.valid_to
+
+    async def history(self, group_id: uuid.UUID) -> list[LeadershipTerm]:
+        return _copy(sorted((t for t in self._store.terms.values() if t.group_id == group_id),
+                            key=lambda t: t.valid_from))
+
+
+class FakeEmployees(_FakeRepository):
+    async def add(self, employee: Employee) -> None:
+        self._store.employees[employee.id] = _copy(employee)
+
+    async def get(self, employee_id: uuid.UUID, *, for_update: bool = False) -> Employee | None:
+        return self._with_login(self._store.employees.get(employee_id))
+
+    async def save(self, employee: Employee) -> None:
+        self._store.employees[employee.id] = _copy(employee)
+
+    async def count_employed(self, department_id: uuid.UUID, role: str) -> int:
+        return sum(1 for e in self._employed() if e.department_id == department_id and e.role == role)
+
+    async def employed_by_role(self, department_id: uuid.UUID) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for e in self._employed():
+            if e.department_id == department_id:
+                counts[e.role] = counts.get(e.role, 0) + 1
+        return counts
+
+    async def lock_reporting_lines(self) -> None:
+        self._uow.reporting_lines_locked = True
+
+    async def manager_chain(self, start_id: uuid.UUID) -> dict[uuid.UUID, uuid.UUID | None]:
+        chain: dict[uuid.UUID, uuid.UUID | None] = {}
+        current: uuid.UUID | None = start_id
+        while current is not None and current not in chain and current in self._store.employees:
+            chain[current] = self._store.employees[current].manager_id
+            current = chain[current]
+        return chain
+
+    async def search(self, visibility: Visibility, query: EmployeeQuery, *, limit: int,
+                     offset: int) -> tuple[list[Employee], int]:
+        found = [
+            e for e in self._store.employees.values()
+            if visibility.sees_employee(e)
+            and query.department_id in (None, e.department_id) and query.group_id in (None, e.group_id)
+            and query.role in (None, e.role) and query.status in (None, e.status)
+        ]
+        found.sort(key=lambda e: (e.name, str(e.id)))
+        return [self._with_login(e) for e in found[offset:offset + limit]], len(found)
+
+    async def members(self, group_id: uuid.UUID) -> list[Employee]:
+        return [self._with_login(e) for e in sorted(self._employed(), key=lambda e: e.name) if e.group_id == group_id]
+
+    async def group_sizes(self, group_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
+        sizes: dict[uuid.UUID, int] = {}
+        for e in self._employed():
+            if e.group_id in group_ids:
+                sizes[e.group_id] = sizes.get(e.group_id, 0) + 1
+        return sizes
+
+    def _employed(self) -> list[Employee]:
+        return [e for e in self._store.employees.values() if e.status in EMPLOYED]
+
+    def _with_login(self, employee: Employee | None) -> Employee | None:
+        if employee is None:
+            return None
+        found = _copy(employee)
+        credential = self._store.credentials.get(employee.id)
+        found.login = credential.login if credential else None
+        return found
+
+
+class FakeAssignments(_FakeRepository):
+    async def add(self, assignment: Assignment) -> None:
+        open_ones = [a for a in self._store.assignments.values()
+                     if a.employee_id == assignment.employee_id and a.is_open]
+        # Mirrors the partial unique index: one open assignment per employee.
+        assert not (assignment.is_open and open_ones), "a second open assignment"
+        self._store.assignments[assignment.id] = _copy(assignment)
+
+    async def current(self, employee_id: uuid.UUID) -> Assignment | None:
+        return _copy(next((a for a in self._store.assignments.values()
+                           if a.employee_id == employee_id and a.is_open), None))
+
+    async def close(self, assignment: Assignment) -> None:
+        self._store.assignments[assignment.id].valid_to = assignment.valid_to
+
+    async def history(self, employee_id: uuid.UUID) -> list[Assignment]:
+        return _copy(sorted((a for a in self._store.assignments.values() if a.employee_id == employee_id),
+                            key=lambda a: a.valid_from))
+
+
+class FakeHeadcount(_FakeRepository):
+    async def get(self, department_id: uuid.UUID, role: str, *, for_update: bool = False) -> HeadcountPlan | None:
+        return self._store.plans.get((department_id, role))
+
+    async def save(self, plan: HeadcountPlan) -> None:
+        self._store.plans[(plan.department_id, plan.role)] = plan
+
+    async def list_for(self, department_id: uuid.UUID) -> list[HeadcountPlan]:
+        return sorted((p for p in self._store.plans.values() if p.department_id == department_id),
+                      key=lambda p: p.role)
+
+
+class FakeCredentials(_FakeRepository):
+    async def add(self, credential: Credential) -> None:
+        assert all(c.login != credential.login for c in self._store.credentials.values()), "duplicate login"
+        self._store.credentials[credential.employee_id] = _copy(credential)
+
+    async def by_login(self, login: str) -> Credential | None:
+        return _copy(next((c for c in self._store.credentials.values() if c.login == login), None))
+
+    async def replace_hash(self, employee_id: uuid.UUID, password_hash: str) -> None:
+        self._store.credentials[employee_id].password_hash = password_hash
+
+
+class FakeUnitOfWork(OrgUnitOfWork):
+    def __init__(self) -> None:
+        # Deliberately not calling super().__init__: there is no session factory to hold.
+        self.source = "/org"
+        self.topic_prefix = ""
+        self._pending = []
+        self._pending_topics = []
+        self.store = FakeStore()
+        self._committed_store = FakeStore()
+        self.published: list[CloudEvent] = []
+        self.commits = 0
+        self.reporting_lines_locked = False
+        self.departments = FakeDepartments(self)  # type: ignore[assignment]
+        self.regions = FakeRegions(self)  # type: ignore[assignment]
+        self.groups = FakeGroups(self)  # type: ignore[assignment]
+        self.leaderships = FakeLeaderships(self)  # type: ignore[assignment]
+        self.employees = FakeEmployees(self)  # type: ignore[assignment]
+        self.assignments = FakeAssignments(self)  # type: ignore[assignment]
+        self.headcount = FakeHeadcount(self)  # type: ignore[assignment]
+        self.credentials = FakeCredentials(self)  # type: ignore[assignment]
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self._pending.clear()
+        self._pending_topics.clear()
+        self.store = copy.deepcopy(self._committed_store)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.store = copy.deepcopy(self._committed_store)
+        self._pending.clear()
+        self._pending_topics.clear()
+
+    async def commit(self) -> None:
+        self._committed_store = copy.deepcopy(self.store)
+        self.published.extend(self._pending)
+        self._pending.clear()
+        self._pending_topics.clear()
+        self.commits += 1
+
+    def published_types(self) -> list[str]:
+        return [envelope.type for envelope in self.published]
+
+
+@dataclass
+class Org:
+    """A small company built through the handlers, as a starting point for a test."""
+
+    uow: FakeUnitOfWork
+    sales: Department
+    telesales: Department
+
+    async def hire(self, name: str, role: str = "sales_rep", department: Department | None = None,
+                   **more: Any) -> Employee:
+        command = commands.HireEmployee(name=name, role=role, department_id=(department or self.sales).id,
+                                        hired_on=date(2025, 1, 6), **more)
+        return await handlers.hire_employee(command, self.uow)
+
+    async def plan(self, role: str, planned: int, department: Department | None = None) -> None:
+        command = commands.SetHeadcountPlan(department_id=(department or self.sales).id, role=role, planned=planned)
+        await handlers.set_headcount_plan(command, self.uow)
+
+    async def group(self, name: str, leader: Employee, **more: Any) -> SalesGroup:
+        command = commands.CreateGroup(name=name, department_id=leader.department_id, leader_id=leader.id, **more)
+        return await handlers.create_group(command, self.uow)
+
+    def employee(self, employee_id: uuid.UUID) -> Employee:
+        return self.uow._committed_store.employees[employee_id]

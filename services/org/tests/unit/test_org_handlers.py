@@ -1,0 +1,313 @@
+"""Use cases through the in-memory unit of work: what they change, what they announce, and that
+a refusal leaves nothing behind."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from org_fakes import FakeUnitOfWork, Org
+
+from org.domain.model import EmployeeStatus
+from org.service_layer import commands, handlers
+from shared.errors import Conflict, InvalidInput, NotFound, RuleViolation, Unauthorized
+
+
+def transfer(employee_id, effective_date=date(2025, 6, 2), **changes) -> commands.TransferEmployee:
+    return commands.TransferEmployee(employee_id=employee_id, effective_date=effective_date, **changes)
+
+
+class TestHiring:
+    async def test_hire_within_plan_records_the_employee_their_first_assignment_and_an_event(
+            self, org: Org, uow: FakeUnitOfWork) -> None:
+        hired = await org.hire("Li Lei")
+
+        assert org.employee(hired.id).status == EmployeeStatus.ACTIVE
+        history = await self.history(uow, hired.id)
+        assert [(a.valid_from, a.valid_to, a.reason) for a in history] == [(date(2025, 1, 6), None, "hired")]
+        assert uow.published_types() == ["org.employee.hired.v1"]
+        assert uow.published[0].data["department_id"] == str(org.sales.id)
+
+    async def test_hire_beyond_plan_is_refused(self, org: Org, uow: FakeUnitOfWork) -> None:
+        await org.plan("sales_assistant", 1)
+        await org.hire("First assistant", role="sales_assistant")
+        uow.published.clear()
+
+        with pytest.raises(RuleViolation) as refused:
+            await org.hire("Second assistant", role="sales_assistant")
+
+        assert (refused.value.extra["planned"], refused.value.extra["filled"]) == (1, 1)
+        assert [e.name for e in uow._committed_store.employees.values()] == ["First assistant"]
+        assert uow.published == []
+
+    async def test_a_role_without_a_plan_cannot_be_hired(self, org: Org) -> None:
+        with pytest.raises(RuleViolation):
+            await org.hire("Finance clerk", role="finance")
+
+    async def test_raising_the_plan_makes_room_for_the_hire(self, org: Org, uow: FakeUnitOfWork) -> None:
+        await org.plan("sales_assistant", 1)
+        await org.hire("First assistant", role="sales_assistant")
+        await org.plan("sales_assistant", 2)
+
+        await org.hire("Second assistant", role="sales_assistant")
+
+        assert len(uow._committed_store.employees) == 2
+
+    async def test_a_leaver_frees_their_position(self, org: Org) -> None:
+        await org.plan("sales_assistant", 1)
+        first = await org.hire("First assistant", role="sales_assistant")
+        await handlers.record_leaving(commands.RecordLeaving(employee_id=first.id, left_on=date(2025, 3, 1)), org.uow)
+
+        await org.hire("Second assistant", role="sales_assistant")
+
+    async def test_an_unknown_group_is_not_found_naming_the_field(self, org: Org) -> None:
+        command = commands.HireEmployee(name="Nobody", role="sales_rep", department_id=org.telesales.id,
+                                        hired_on=date(2025, 1, 6), group_id=org.sales.id)
+        with pytest.raises(NotFound) as missing:
+            await handlers.hire_employee(command, org.uow)
+        assert missing.value.extra["field"] == "group_id"
+
+    async def test_a_group_of_another_department_is_invalid(self, org: Org) -> None:
+        leader = await org.hire("Leader", role="group_leader")
+        east = await org.group("East", leader)
+        with pytest.raises(InvalidInput) as invalid:
+            await org.hire("Agent", role="telesales_agent", department=org.telesales, group_id=east.id)
+        assert invalid.value.extra["errors"][0]["field"] == "group_id"
+
+    async def test_a_member_of_a_regional_group_sits_in_that_region(self, org: Org) -> None:
+        north = await handlers.create_region(commands.CreateRegion(department_id=org.sales.id, name="North"),
+                                             org.uow)
+        leader = await org.hire("Leader", role="group_leader")
+        group = await org.group("North 1", leader, region_id=north.id)
+
+        member = await org.hire("Member", group_id=group.id)
+
+        assert org.employee(member.id).region_id == north.id
+        assert org.employee(leader.id).region_id == north.id
+
+    async def test_a_duplicate_login_is_refused_naming_its_holder(self, org: Org, uow: FakeUnitOfWork) -> None:
+        holder = await org.hire("Li Lei", login="lilei", password="correct horse")
+        with pytest.raises(Conflict) as refused:
+            await org.hire("Li Lei (2)", login="LiLei", password="battery staple")
+        assert refused.value.extra["conflicting_employee_id"] == str(holder.id)
+        assert len(uow._committed_store.employees) == 1
+
+    async def test_a_login_needs_a_password(self, org: Org) -> None:
+        with pytest.raises(InvalidInput) as invalid:
+            await org.hire("Li Lei", login="lilei")
+        assert invalid.value.extra["errors"][0]["field"] == "password"
+
+    async def history(self, uow: FakeUnitOfWork, employee_id):
+        async with uow:
+            return await uow.assignments.history(employee_id)
+
+
+class TestReportingLines:
+    async def test_cycle_in_reporting_line_is_refused(self, org: Org, uow: FakeUnitOfWork) -> None:
+        manager = await org.hire("Manager", role="department_manager")
+        rep = await org.hire("Rep", manager_id=manager.id)
+        uow.published.clear()
+
+        with pytest.raises(RuleViolation) as refused:
+            await handlers.transfer_employee(transfer(manager.id, to_manager_id=rep.id), uow)
+
+        assert refused.value.extra["cycle"] == [str(manager.id), str(rep.id), str(manager.id)]
+        assert org.employee(manager.id).manager_id is None
+        assert uow.published == []
+        assert uow.reporting_lines_locked
+
+    async def test_a_manager_who_left_cannot_take_new_reports(self, org: Org) -> None:
+        manager = await org.hire("Manager", role="department_manager")
+        await handlers.record_leaving(commands.RecordLeaving(employee_id=manager.id, left_on=date(2025, 2, 1)),
+                                      org.uow)
+        with pytest.raises(InvalidInput) as invalid:
+            await org.hire("Rep", manager_id=manager.id)
+        assert invalid.value.extra["errors"][0]["field"] == "manager_id"
+
+
+class TestTransfers:
+    async def test_a_transfer_keeps_the_past_and_opens_a_new_assignment(self, org: Org, uow: FakeUnitOfWork) -> None:
+        rep = await org.hire("Rep")
+        uow.published.clear()
+
+        await handlers.transfer_employee(
+            transfer(rep.id, to_department_id=org.telesales.id, to_role="telesales_agent", reason="phone work"), uow)
+
+        moved = org.employee(rep.id)
+        assert (moved.department_id, moved.role) == (org.telesales.id, "telesales_agent")
+        async with uow:
+            history = await uow.assignments.history(rep.id)
+        assert [(a.placement.role, a.valid_from, a.valid_to) for a in history] == [
+            ("sales_rep", date(2025, 1, 6), date(2025, 6, 2)),
+            ("telesales_agent", date(2025, 6, 2), None),
+        ]
+        assert uow.published_types() == ["org.employee.transferred.v1"]
+        assert uow.published[0].data["from_role"] == "sales_rep"
+        assert uow.published[0].data["to_department_id"] == str(org.telesales.id)
+
+    async def test_a_transfer_dated_before_the_current_assignment_is_refused(self, org: Org) -> None:
+        rep = await org.hire("Rep")
+        with pytest.raises(InvalidInput) as invalid:
+            await handlers.transfer_employee(transfer(rep.id, date(2024, 12, 31), to_role="group_leader"), org.uow)
+        assert invalid.value.extra["errors"][0]["field"] == "effective_date"
+        assert org.employee(rep.id).role == "sales_rep"
+
+    async def test_a_future_dated_transfer_is_refused(self, org: Org) -> None:
+        rep = await org.hire("Rep")
+        tomorrow = date.today() + timedelta(days=1)
+        with pytest.raises(InvalidInput):
+            await handlers.transfer_employee(transfer(rep.id, tomorrow, to_role="group_leader"), org.uow)
+
+    async def test_moving_department_leaves_the_old_group(self, org: Org) -> None:
+        leader = await org.hire("Leader", role="group_leader")
+        east = await org.group("East", leader)
+        rep = await org.hire("Rep", group_id=east.id)
+
+        await handlers.transfer_employee(
+            transfer(rep.id, to_department_id=org.telesales.id, to_role="telesales_agent"), org.uow)
+
+        assert org.employee(rep.id).group_id is None
+
+    async def test_a_transfer_into_a_full_position_is_refused(self, org: Org) -> None:
+        await org.hire("Manager", role="department_manager")
+        rep = await org.hire("Rep")
+        with pytest.raises(RuleViolation) as refused:
+            await handlers.transfer_employee(transfer(rep.id, to_role="department_manager"), org.uow)
+        assert refused.value.extra["planned"] == 1
+
+    async def test_retraining_is_a_transfer_that_keeps_the_position(self, org: Org) -> None:
+        rep = await org.hire("Rep")
+        await handlers.transfer_employee(transfer(rep.id, to_status=EmployeeStatus.RETRAINING), org.uow)
+        assert org.employee(rep.id).status == EmployeeStatus.RETRAINING
+
+    async def test_a_transfer_that_changes_nothing_is_invalid(self, org: Org) -> None:
+        rep = await org.hire("Rep")
+        with pytest.raises(InvalidInput):
+            await handlers.transfer_employee(transfer(rep.id, to_role="sales_rep"), org.uow)
+
+
+class TestGroups:
+    async def test_group_has_exactly_one_leader_who_is_a_member(self, org: Org, uow: FakeUnitOfWork) -> None:
+        leader = await org.hire("Leader", role="group_leader")
+        uow.published.clear()
+
+        east = await org.group("East", leader)
+
+        assert uow._committed_store.groups[east.id].leader_id == leader.id
+        assert org.employee(leader.id).group_id == east.id
+        assert uow.published_types() == ["org.group.created.v1", "org.employee.transferred.v1"]
+
+    async def test_a_second_group_for_the_same_leader_is_refused(self, org: Org, uow: FakeUnitOfWork) -> None:
+        leader = await org.hire("Leader", role="group_leader")
+        east = await org.group("East", leader)
+        uow.published.clear()
+
+        with pytest.raises(RuleViolation) as refused:
+            await org.group("West", leader)
+
+        assert refused.value.extra["conflicting_group_id"] == str(east.id)
+        assert [g.name for g in uow._committed_store.groups.values()] == ["East"]
+        assert uow.published == []
+
+    async def test_changing_the_leader_keeps_the_previous_one_as_member(self, org: Org, uow: FakeUnitOfWork) -> None:
+        first = await org.hire("First", role="group_leader")
+        second = await org.hire("Second", role="group_leader")
+        east = await org.group("East", first)
+        uow.published.clear()
+
+        # A group created today has had its leader since today; the change cannot predate that.
+        today = date.today()
+        await handlers.change_group_leader(
+            commands.ChangeGroupLeader(group_id=east.id, leader_id=second.id, effective_date=today), uow)
+
+        assert uow._committed_store.groups[east.id].leader_id == second.id
+        assert org.employee(first.id).group_id == east.id
+        assert org.employee(second.id).group_id == east.id
+        assert uow.published_types() == ["org.group.leader_changed.v1", "org.employee.transferred.v1"]
+        assert uow.published[0].data["previous_leader_id"] == str(first.id)
+        terms = sorted(uow._committed_store.terms.values(), key=lambda t: t.valid_from)
+        assert [(t.leader_id, t.valid_to) for t in terms] == [(first.id, today), (second.id, None)]
+
+    async def test_the_leader_of_another_group_cannot_be_appointed(self, org: Org) -> None:
+        first = await org.hire("First", role="group_leader")
+        second = await org.hire("Second", role="group_leader")
+        east = await org.group("East", first)
+        west = await org.group("West", second)
+
+        with pytest.raises(RuleViolation) as refused:
+            await handlers.change_group_leader(
+                commands.ChangeGroupLeader(group_id=east.id, leader_id=second.id, effective_date=date(2025, 4, 1)),
+                org.uow)
+        assert refused.value.extra["conflicting_group_id"] == str(west.id)
+
+    async def test_appointing_the_current_leader_again_changes_nothing(self, org: Org, uow: FakeUnitOfWork) -> None:
+        leader = await org.hire("Leader", role="group_leader")
+        east = await org.group("East", leader)
+        uow.published.clear()
+
+        await handlers.change_group_leader(
+            commands.ChangeGroupLeader(group_id=east.id, leader_id=leader.id, effective_date=date(2025, 4, 1)), uow)
+
+        assert uow.published == []
+
+    async def test_a_leader_can_neither_leave_nor_be_moved_out_before_being_replaced(self, org: Org) -> None:
+        leader = await org.hire("Leader", role="group_leader")
+        east = await org.group("East", leader)
+
+        with pytest.raises(RuleViolation) as refused:
+            await handlers.record_leaving(commands.RecordLeaving(employee_id=leader.id, left_on=date(2025, 5, 1)),
+                                          org.uow)
+        assert refused.value.extra["led_group_id"] == str(east.id)
+        with pytest.raises(RuleViolation):
+            await handlers.transfer_employee(transfer(leader.id, to_group_id=None), org.uow)
+        assert org.employee(leader.id).status == EmployeeStatus.ACTIVE
+
+
+class TestHeadcountPlans:
+    async def test_a_plan_change_announces_the_previous_value(self, org: Org, uow: FakeUnitOfWork) -> None:
+        await org.plan("sales_rep", 12)
+        assert uow.published_types() == ["org.headcount.plan_changed.v1"]
+        assert (uow.published[0].data["planned"], uow.published[0].data["previous"]) == (12, 10)
+
+    async def test_setting_the_same_plan_again_announces_nothing(self, org: Org, uow: FakeUnitOfWork) -> None:
+        await org.plan("sales_rep", 10)
+        assert uow.published == []
+
+
+class TestCredentials:
+    async def test_a_leader_logs_in_with_the_group_leader_scope(self, org: Org) -> None:
+        leader = await org.hire("Leader", role="sales_rep", login="leader", password="correct horse")
+        east = await org.group("East", leader)
+
+        verified = await handlers.verify_credentials(
+            commands.VerifyCredentials(login="Leader", password="correct horse"), org.uow)
+
+        assert verified.employee.id == leader.id
+        assert verified.roles == ("group_leader", "sales_rep")
+        assert verified.employee.group_id == east.id
+
+    async def test_a_wrong_password_or_unknown_login_is_refused_alike(self, org: Org) -> None:
+        await org.hire("Rep", login="rep", password="correct horse")
+        for login, password in (("rep", "wrong horse"), ("nobody", "correct horse")):
+            with pytest.raises(Unauthorized) as refused:
+                await handlers.verify_credentials(commands.VerifyCredentials(login=login, password=password), org.uow)
+            assert refused.value.detail == "the login or the password is wrong"
+
+    async def test_someone_who_left_cannot_log_in(self, org: Org) -> None:
+        rep = await org.hire("Rep", login="rep", password="correct horse")
+        await handlers.record_leaving(commands.RecordLeaving(employee_id=rep.id, left_on=date(2025, 5, 1)), org.uow)
+        with pytest.raises(Unauthorized):
+            await handlers.verify_credentials(commands.VerifyCredentials(login="rep", password="correct horse"),
+                                              org.uow)
+
+    async def test_seeding_the_administrator_twice_creates_it_once(self, uow: FakeUnitOfWork) -> None:
+        seed = commands.SeedAdministrator(login="admin", password="first start", name="Root")
+
+        first = await handlers.seed_administrator(seed, uow)
+        second = await handlers.seed_administrator(seed, uow)
+
+        assert (first.created, second.created) == (True, False)
+        assert first.employee.id == second.employee.id
+        assert len(uow._committed_store.employees) == len(uow._committed_store.departments) == 1
+        assert sorted(uow.published_types()) == [
+            "org.department.created.v1", "org.employee.hired.v1", "org.headcount.plan_changed.v1"]
