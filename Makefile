@@ -1,0 +1,34 @@
+# Two commands: `make dev` starts everything on embedded defaults, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: dev test install lint catalogue clean-dev
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+dev: $(STAMP)
+	$(BIN)/python -m devstack
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m shared.events.catalogue --check
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+catalogue: $(STAMP)
+	$(BIN)/python -m shared.events.catalogue
+
+# Deletes the development database (kept between `make dev` runs in .dev/).
+clean-dev:
+	rm -rf .dev
