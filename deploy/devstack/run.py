@@ -1,0 +1,245 @@
+"""Start the whole system on one machine: PostgreSQL (a database per service), the tansu
+broker, migrations, topics, every service's API and worker, and the gateway.
+
+Everything runs as a child of this process and stops with it (Ctrl-C). The database lives
+under ``.dev/`` and is kept between runs; the broker keeps nothing, so each relay replays
+its recent outbox on start and consumers drop what their inbox has seen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib.util
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import httpx
+
+from devstack.embedded import EmbeddedPostgres, PortInUse, TansuBroker, port_is_free, stop_process
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Every service the system has, with its development port; one that is not built yet is skipped.
+SERVICES: dict[str, int] = {"org": 8001, "crm": 8002, "telesales": 8003, "appraisal": 8004, "payroll": 8005}
+GATEWAY_PORT = 8000
+
+
+@dataclass
+class DevConfig:
+    data_dir: Path
+    postgres_port: int
+    broker_port: int
+    gateway_port: int
+    service_ports: dict[str, int]
+    replay_window_seconds: int
+    admin_login: str
+
+    @classmethod
+    def from_environment(cls) -> DevConfig:
+        env = os.environ
+        offset = int(env.get("DEV_SERVICE_PORT_OFFSET", "0"))
+        return cls(
+            data_dir=Path(env.get("DEV_DATA_DIR", REPO_ROOT / ".dev")).resolve(),
+            postgres_port=int(env.get("DEV_POSTGRES_PORT", "55432")),
+            broker_port=int(env.get("DEV_BROKER_PORT", "9092")),
+            gateway_port=int(env.get("DEV_GATEWAY_PORT", str(GATEWAY_PORT))),
+            service_ports={name: port + offset for name, port in SERVICES.items() if _built(name)},
+            replay_window_seconds=int(env.get("DEV_REPLAY_WINDOW_SECONDS", str(7 * 24 * 3600))),
+            admin_login=env.get("DEV_ADMIN_LOGIN", "admin"),
+        )
+
+
+def _built(service: str) -> bool:
+    return importlib.util.find_spec(service) is not None and importlib.util.find_spec(f"{service}.__main__") is not None
+
+
+def _die_with_parent() -> None:
+    """Runs in each child before exec: the kernel sends SIGTERM if this orchestrator dies,
+    even by SIGKILL, so no service outlives it."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Stack:
+    def __init__(self, config: DevConfig) -> None:
+        self.config = config
+        self.logs = config.data_dir / "logs"
+        self.postgres = EmbeddedPostgres(config.data_dir / "pgdata", config.postgres_port)
+        self.broker = TansuBroker(config.broker_port, log_path=self.logs / "broker.log")
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    # -- environment of each service ------------------------------------------------------
+    def service_env(self, service: str) -> dict[str, str]:
+        prefix = f"{service.upper()}_"
+        env = {
+            **os.environ,
+            f"{prefix}ENVIRONMENT": "development",
+            f"{prefix}DATABASE_URL": self.postgres.url(service),
+            f"{prefix}KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
+            f"{prefix}HOST": "127.0.0.1",
+            f"{prefix}PORT": str(self.config.service_ports.get(service, self.config.gateway_port)),
+            f"{prefix}RELAY_REPLAY_WINDOW_SECONDS": str(self.config.replay_window_seconds),
+            "PYTHONUNBUFFERED": "1",
+        }
+        if service == "gateway":
+            env["GATEWAY_SERVICES"] = json.dumps(
+                {name: f"http://127.0.0.1:{port}" for name, port in self.config.service_ports.items()}
+            )
+        return env
+
+    def run_once(self, service: str, *args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", service, *args], env=self.service_env(service),
+                                capture_output=True, text=True, cwd=REPO_ROOT)
+        if result.returncode != 0:
+            raise click.ClickException(f"`python -m {service} {' '.join(args)}` failed:\n{result.stderr[-3000:]}")
+        return result.stdout.strip()
+
+    def spawn(self, name: str, service: str, *args: str) -> None:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", service, *args], env=self.service_env(service), cwd=REPO_ROOT,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+        )
+        log.close()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def check_ports(self) -> None:
+        wanted = {"PostgreSQL": self.config.postgres_port, "The Kafka broker": self.config.broker_port,
+                  "The gateway": self.config.gateway_port}
+        wanted.update({f"The {name} service": port for name, port in self.config.service_ports.items()})
+        for what, port in wanted.items():
+            if not port_is_free(port):
+                raise PortInUse(what, port)
+
+    def start(self) -> dict:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.check_ports()
+        step("PostgreSQL", f"127.0.0.1:{self.config.postgres_port}, data in {self.postgres.data_dir}")
+        self.postgres.start()
+        for service in self.config.service_ports:
+            self.postgres.ensure_database(service)
+            self.run_once(service, "migrate")
+        step("Migrations", "applied for " + ", ".join(self.config.service_ports))
+        step("Kafka broker (tansu)", f"{self.broker.bootstrap_servers}, in memory")
+        self.broker.start()
+        self.run_topic_setup()
+        admin = self.seed_admin()
+        for service in self.config.service_ports:
+            self.spawn(f"{service}-api", service, "api")
+            self.spawn(f"{service}-worker", service, "worker")
+        self.spawn("gateway", "gateway", "api")
+        return admin
+
+    def run_topic_setup(self) -> None:
+        """Create every public topic now, so that a subscriber (kcat) can read one before the
+        first event of its kind is produced."""
+        import asyncio
+
+        from shared.events import REGISTRY
+        from shared.kafka import ensure_topics
+
+        asyncio.run(ensure_topics(self.broker.bootstrap_servers, REGISTRY.topics(), partitions=6))
+
+    def seed_admin(self) -> dict:
+        credentials_file = self.config.data_dir / "admin.json"
+        if credentials_file.exists():
+            admin = json.loads(credentials_file.read_text())
+        else:
+            admin = {"login": self.config.admin_login, "password": secrets.token_urlsafe(12)}
+        outcome = self.run_once("org", "seed-admin", "--login", admin["login"], "--password", admin["password"])
+        credentials_file.write_text(json.dumps(admin))
+        credentials_file.chmod(0o600)
+        step("Administrator", outcome)
+        return admin
+
+    def wait_ready(self, timeout: float = 60) -> dict:
+        url = f"http://127.0.0.1:{self.config.gateway_port}/readyz"
+        deadline = time.monotonic() + timeout
+        last: dict = {}
+        while time.monotonic() < deadline:
+            self.check_children()
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                response = httpx.get(url, timeout=2)
+                last = response.json()
+                if response.status_code == 200:
+                    return last
+            time.sleep(0.3)
+        raise click.ClickException(f"the system was not ready within {timeout:.0f}s: {json.dumps(last)}; "
+                                   f"see the logs in {self.logs}")
+
+    def check_children(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise click.ClickException(f"{name} exited with code {process.returncode}; "
+                                           f"see {self.logs / (name + '.log')}")
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            stop_process(process, signal.SIGTERM, timeout=10)
+        self.processes.clear()
+        self.broker.stop()
+        self.postgres.stop()
+
+
+def step(what: str, detail: str) -> None:
+    click.echo(f"  {click.style(what, bold=True)}: {detail}")
+
+
+def main() -> int:
+    config = DevConfig.from_environment()
+    stack = Stack(config)
+    stopping = False
+
+    def request_stop(signum, frame) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, request_stop)
+    click.echo("Starting the sales-team system on embedded defaults…")
+    try:
+        admin = stack.start()
+        readiness = stack.wait_ready()
+        gateway = f"http://127.0.0.1:{config.gateway_port}"
+        click.echo("")
+        click.echo(click.style("Ready.", fg="green", bold=True) + " Services: " +
+                   ", ".join(f"{name} {state['status']}" for name, state in readiness.get("services", {}).items()))
+        click.echo(f"  Gateway:        {gateway}   (API under {gateway}/api/<service>/…, docs at {gateway}/docs)")
+        click.echo(f"  Log in (development only): login {admin['login']!r}, password {admin['password']!r}")
+        click.echo(f"      curl -s -X POST {gateway}/auth/login -H 'content-type: application/json' "
+                   f"-d '{{\"login\": \"{admin['login']}\", \"password\": \"{admin['password']}\"}}'")
+        click.echo(f"  Kafka broker:   {stack.broker.bootstrap_servers}   "
+                   f"(kcat -b {stack.broker.bootstrap_servers} -C -t org.department -e)")
+        click.echo(f"  PostgreSQL:     {stack.postgres.url('<service>', driver='postgresql')}")
+        click.echo(f"  Logs:           {stack.logs}")
+        click.echo("Press Ctrl-C to stop everything.")
+        sys.stdout.flush()
+        while True:
+            stack.check_children()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        click.echo("\nStopping…")
+        return 0
+    except PortInUse as error:
+        click.echo(click.style("Cannot start: ", fg="red", bold=True) + str(error), err=True)
+        return 2
+    except click.ClickException as error:
+        click.echo(click.style("Cannot start: ", fg="red", bold=True) + error.format_message(), err=True)
+        return 1
+    finally:
+        stack.stop()
+        click.echo("Stopped; the data is kept in " + str(config.data_dir))
