@@ -1,0 +1,68 @@
+import uuid
+
+import jwt
+import pytest
+
+from shared.auth import Principal, Role, TokenCodec
+from shared.errors import Unauthorized
+
+GROUP, OTHER_GROUP = uuid.uuid4(), uuid.uuid4()
+DEPARTMENT, OTHER_DEPARTMENT = uuid.uuid4(), uuid.uuid4()
+
+
+def person(*roles: str, group=GROUP, department=DEPARTMENT) -> Principal:
+    return Principal(employee_id=uuid.uuid4(), roles=frozenset(roles), group_id=group, department_id=department)
+
+
+def test_a_token_carries_the_principal_and_its_scope():
+    codec = TokenCodec("s" * 40, "issuer")
+    leader = person(Role.GROUP_LEADER)
+    token, ttl = codec.issue(leader)
+    assert ttl == 3600
+    assert codec.verify(token) == leader
+
+
+def test_a_token_signed_with_another_secret_is_refused():
+    token, _ = TokenCodec("a" * 40, "issuer").issue(person(Role.ADMIN))
+    with pytest.raises(Unauthorized, match="not valid"):
+        TokenCodec("b" * 40, "issuer").verify(token)
+
+
+def test_an_expired_token_is_refused_with_a_reason():
+    codec = TokenCodec("s" * 40, "issuer")
+    token, _ = codec.issue(person(Role.SALES_REP), ttl_seconds=-10)
+    with pytest.raises(Unauthorized, match="expired"):
+        codec.verify(token)
+
+
+def test_a_token_from_another_issuer_or_without_roles_is_refused():
+    codec = TokenCodec("s" * 40, "issuer")
+    token, _ = TokenCodec("s" * 40, "someone-else").issue(person(Role.ADMIN))
+    with pytest.raises(Unauthorized):
+        codec.verify(token)
+    bare = jwt.encode({"sub": str(uuid.uuid4()), "iss": "issuer", "exp": 9999999999}, "s" * 40, algorithm="HS256")
+    with pytest.raises(Unauthorized):
+        codec.verify(bare)
+
+
+def test_a_rep_sees_only_themself():
+    rep = person(Role.SALES_REP)
+    assert rep.may_see(employee_id=rep.employee_id, group_id=GROUP, department_id=DEPARTMENT)
+    assert not rep.may_see(employee_id=uuid.uuid4(), group_id=GROUP, department_id=DEPARTMENT)
+
+
+def test_a_leader_sees_their_group_but_not_another():
+    leader = person(Role.GROUP_LEADER)
+    assert leader.may_see(employee_id=uuid.uuid4(), group_id=GROUP, department_id=DEPARTMENT)
+    assert not leader.may_see(employee_id=uuid.uuid4(), group_id=OTHER_GROUP, department_id=DEPARTMENT)
+
+
+def test_a_manager_sees_their_department_but_not_another():
+    manager = person(Role.DEPARTMENT_MANAGER, group=None)
+    assert manager.may_see(employee_id=uuid.uuid4(), group_id=OTHER_GROUP, department_id=DEPARTMENT)
+    assert not manager.may_see(employee_id=uuid.uuid4(), group_id=OTHER_GROUP, department_id=OTHER_DEPARTMENT)
+
+
+@pytest.mark.parametrize("role", [Role.HR, Role.FINANCE, Role.ADMIN, Role.SALES_DIRECTOR])
+def test_company_wide_functions_see_everyone(role):
+    assert person(role).may_see(employee_id=uuid.uuid4(), group_id=None, department_id=OTHER_DEPARTMENT)
