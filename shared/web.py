@@ -105,7 +105,9 @@ def create_app(
     lifespan: Callable[[FastAPI], Any] | None = None,
     version: str = "1.0.0",
     description: str = "",
+    own_readiness: bool = False,
 ) -> FastAPI:
+    """``own_readiness``: the caller serves its own ``/readyz`` (the gateway's is its services')."""
     metrics = Metrics(service)
 
     @asynccontextmanager
@@ -142,13 +144,15 @@ def create_app(
         """Liveness: the process answers."""
         return {"status": "ok", "service": service}
 
-    @app.get("/readyz", tags=["operations"])
-    async def readyz(request: Request) -> Response:
-        """Readiness: every dependency (database, broker) is reachable."""
-        results = await run_checks(request.app.state.readiness_checks)
-        ready = all(result == "ok" for result in results.values())
-        return JSONResponse({"status": "ready" if ready else "not ready", "service": service, "checks": results},
-                            status_code=200 if ready else 503)
+    if not own_readiness:
+
+        @app.get("/readyz", tags=["operations"])
+        async def readyz(request: Request) -> Response:
+            """Readiness: every dependency (database, broker) is reachable."""
+            results = await run_checks(request.app.state.readiness_checks)
+            ready = all(result == "ok" for result in results.values())
+            return JSONResponse({"status": "ready" if ready else "not ready", "service": service,
+                                 "checks": results}, status_code=200 if ready else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def metrics_endpoint() -> Response:

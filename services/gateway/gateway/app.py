@@ -36,11 +36,9 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
             yield
 
     app = create_service_app(title="Gateway", service=settings.service_name, description=DESCRIPTION,
-                             routers=[login.router, proxy.router], lifespan=lifespan)
-    # shared.web's /readyz checks a database and a broker; the gateway has neither and is ready
-    # when its services are, so its own /readyz takes that route's place.
-    app.router.routes[:] = [route for route in app.router.routes if getattr(route, "path", None) != "/readyz"]
-    app.include_router(readiness.router)
+                             routers=[login.router, proxy.router, readiness.router], lifespan=lifespan,
+                             # No database or broker here: the gateway is ready when its services are.
+                             own_readiness=True)
 
     app.state.settings = settings
     app.state.token_codec = TokenCodec(settings.jwt_secret, settings.jwt_issuer, settings.jwt_ttl_seconds)
