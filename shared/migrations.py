@@ -85,6 +85,39 @@ def create_messaging_tables_v1(op) -> None:
     )
 
 
+def create_directory_tables_v1(op) -> None:
+    """The org directory replica (:mod:`shared.directory`) as first shipped."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql as pg
+
+    op.create_table(
+        "directory_employees",
+        sa.Column("employee_id", pg.UUID(as_uuid=True), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(40), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("department_id", pg.UUID(as_uuid=True)),
+        sa.Column("region_id", pg.UUID(as_uuid=True)),
+        sa.Column("group_id", pg.UUID(as_uuid=True)),
+        sa.Column("manager_id", pg.UUID(as_uuid=True)),
+        sa.Column("hired_on", sa.Date()),
+        sa.Column("left_on", sa.Date()),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("employee_id", name="pk_directory_employees"),
+    )
+    op.create_index("ix_directory_employees_group_id", "directory_employees", ["group_id"])
+    op.create_table(
+        "directory_groups",
+        sa.Column("group_id", pg.UUID(as_uuid=True), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("department_id", pg.UUID(as_uuid=True), nullable=False),
+        sa.Column("region_id", pg.UUID(as_uuid=True)),
+        sa.Column("leader_id", pg.UUID(as_uuid=True), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("group_id", name="pk_directory_groups"),
+    )
+
+
 def drop_messaging_tables_v1(op) -> None:
     op.drop_table("inbox")
     op.drop_table("outbox")

@@ -3,7 +3,7 @@
 Importing this package registers every event type in :data:`REGISTRY`.
 """
 
-from shared.events import org  # noqa: F401  (registers the org events)
+from shared.events import appraisal, crm, org, payroll, telesales  # noqa: F401  (registers every event)
 from shared.events.envelope import REGISTRY, CloudEvent, Event, EventRegistry
 
 __all__ = ["REGISTRY", "CloudEvent", "Event", "EventRegistry"]

@@ -1,0 +1,1 @@
+"""appraisal: live monthly scores from weighted indicators, reviews, bonus coefficients, period close."""

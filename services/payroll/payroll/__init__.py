@@ -1,0 +1,1 @@
+"""payroll: compensation plans, pay runs on period close, payslips that explain every line."""

@@ -1,0 +1,1 @@
+"""telesales: call intake at volume, dispositions, daily figures per agent against targets."""

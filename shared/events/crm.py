@@ -1,0 +1,88 @@
+"""Events published by the crm service (topics ``crm.lead``, ``crm.deal``).
+
+No event carries a customer's phone number or e-mail (C10): subscribers that need contact
+details ask crm, which logs the reveal.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from shared.events.envelope import Event, register
+
+
+@register
+class LeadCreated(Event):
+    event_type = "crm.lead.created.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = "A lead entered the system from a source (C1), one at a time or by import."
+
+    lead_id: uuid.UUID
+    customer_id: uuid.UUID
+    source: str
+    department_id: uuid.UUID | None = None
+    created_by: uuid.UUID
+    created_at: datetime
+
+
+@register
+class LeadAssigned(Event):
+    event_type = "crm.lead.assigned.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "A lead was distributed (C4): level 'group' when a manager gives it to a group, level 'rep' "
+        "when a leader gives it to a member. Says who, to whom, by whom and why."
+    )
+
+    lead_id: uuid.UUID
+    level: Literal["group", "rep"]
+    department_id: uuid.UUID | None = None
+    group_id: uuid.UUID
+    rep_id: uuid.UUID | None = None
+    previous_rep_id: uuid.UUID | None = None
+    assigned_by: uuid.UUID
+    strategy: str
+    reason: str | None = None
+    assigned_at: datetime
+
+
+@register
+class DealWon(Event):
+    event_type = "crm.deal.won.v1"
+    topic = "crm.deal"
+    key_field = "deal_id"
+    summary = "A deal (order/contract) was signed (C8). Amounts are decimal strings in the deal's currency."
+
+    deal_id: uuid.UUID
+    lead_id: uuid.UUID | None = None
+    customer_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    amount: Decimal
+    cost: Decimal | None = None
+    profit: Decimal | None = None
+    currency: str = "CNY"
+    signed_on: date
+
+
+@register
+class PaymentReceived(Event):
+    event_type = "crm.payment.received.v1"
+    topic = "crm.deal"
+    key_field = "deal_id"
+    summary = "Money was collected (回款) against a deal; commission accrues on these, not on signing (C8)."
+
+    payment_id: uuid.UUID
+    deal_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    amount: Decimal
+    currency: str = "CNY"
+    received_on: date
