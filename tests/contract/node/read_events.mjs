@@ -1,38 +1,25 @@
-// Read N messages from one topic (from the beginning) with KafkaJS and print each one as a
-// JSON line on stdout: {topic, partition, offset, key, value, headers}. Diagnostics go to
-// stderr. Exit 0 after N messages, 2 on timeout, 1 on any client error.
+// A non-Python subscriber: read <count> messages from one topic, from the beginning, with
+// KafkaJS (pure JavaScript) and print each one as a JSON line on stdout:
+//   {"topic", "partition", "offset", "key", "value", "headers": {name: utf-8 string}}
+// Diagnostics go to stderr (KAFKAJS_LOG_LEVEL=debug shows every request).
+// Exit status: 0 after <count> messages, 2 on timeout, 1 on a client error, 64 on bad usage.
 //
 // usage: node read_events.mjs <bootstrap servers, comma separated> <topic> <count> [timeout ms]
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 
 const [brokersArg, topic, countArg, timeoutArg = "20000"] = process.argv.slice(2);
-if (!brokersArg || !topic || !countArg) {
+const wanted = Number.parseInt(countArg, 10);
+const timeoutMs = Number.parseInt(timeoutArg, 10);
+if (!brokersArg || !topic || !(wanted > 0) || !(timeoutMs > 0)) {
   console.error("usage: node read_events.mjs <bootstrap servers> <topic> <count> [timeout ms]");
   process.exit(64);
 }
-const wanted = Number.parseInt(countArg, 10);
-const timeoutMs = Number.parseInt(timeoutArg, 10);
 
-const kafka = new Kafka({
-  clientId: "contract-node-reader",
-  brokers: brokersArg.split(","),
-  logLevel: process.env.KAFKAJS_LOG_LEVEL === "debug" ? logLevel.DEBUG : logLevel.WARN,
-  logCreator: () => ({ level, log }) => console.error(JSON.stringify({ level, ...log })),
-  retry: { retries: 3 },
-});
-const consumer = kafka.consumer({
-  groupId: `contract-node-reader-${randomUUID()}`,
-  sessionTimeout: Number(process.env.ST ?? 30000),
-  rebalanceTimeout: Number(process.env.RT ?? 60000),
-});
-
+const decode = (buffer) => (buffer == null ? null : buffer.toString("utf8"));
 const decodeHeaders = (headers = {}) =>
   Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.map((v) => v?.toString("utf8") ?? null) : value?.toString("utf8") ?? null,
-    ]),
+    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.map(decode) : decode(value)]),
   );
 
 let seen = 0;
@@ -45,29 +32,45 @@ const timer = setTimeout(() => {
   finish(2);
 }, timeoutMs);
 
+let consumer;
 try {
+  const kafka = new Kafka({
+    clientId: "contract-node-reader",
+    brokers: brokersArg.split(","),
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ level, log }) => console.error(JSON.stringify({ level, ...log })),
+    retry: { retries: 3 },
+  });
+  consumer = kafka.consumer({
+    // A fresh group, so "fromBeginning" really starts at offset 0.
+    groupId: `contract-node-reader-${randomUUID()}`,
+    // tansu answers the first JoinGroup only after half the session timeout (15 s with the
+    // 30 s default); 6 s is the smallest a stock Kafka broker accepts by default.
+    sessionTimeout: 6000,
+    rebalanceTimeout: 6000,
+    heartbeatInterval: 1000,
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    console.error(`consumer crashed: ${payload.error?.stack ?? payload.error}`);
+    finish(1);
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ topic: from, partition, message }) => {
       if (seen >= wanted) return;
       seen += 1;
-      process.stdout.write(
-        `${JSON.stringify({
-          topic: from,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString("utf8") ?? null,
-          value: message.value?.toString("utf8") ?? null,
-          headers: decodeHeaders(message.headers),
-        })}\n`,
-      );
+      const line = {
+        topic: from,
+        partition,
+        offset: message.offset,
+        key: decode(message.key),
+        value: decode(message.value),
+        headers: decodeHeaders(message.headers),
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
       if (seen >= wanted) finish(0);
     },
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    console.error(`consumer crashed: ${payload.error?.stack ?? payload.error}`);
-    finish(1);
   });
 } catch (error) {
   console.error(`kafkajs error: ${error?.stack ?? error}`);
@@ -76,5 +79,9 @@ try {
 
 const code = await done;
 clearTimeout(timer);
-await consumer.disconnect().catch((error) => console.error(`disconnect failed: ${error}`));
+// Leave the group politely, but never let a stuck disconnect hide the result.
+await Promise.race([
+  consumer?.disconnect().catch((error) => console.error(`disconnect failed: ${error}`)),
+  new Promise((resolve) => setTimeout(resolve, 3000).unref()),
+]);
 process.exit(code);
