@@ -30,6 +30,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Every service the system has, with its development port; one that is not built yet is skipped.
 SERVICES: dict[str, int] = {"org": 8001, "crm": 8002, "telesales": 8003, "appraisal": 8004, "payroll": 8005}
+# Processes that scale apart from a service's API and worker: (service, command) -> (gateway route, port).
+EXTRA_HTTP_PROCESSES: dict[tuple[str, str], tuple[str, int]] = {("telesales", "intake"): ("telesales-intake", 8006)}
 GATEWAY_PORT = 8000
 
 
@@ -42,6 +44,7 @@ class DevConfig:
     service_ports: dict[str, int]
     replay_window_seconds: int
     admin_login: str
+    extra_ports: dict[tuple[str, str], int]
 
     @classmethod
     def from_environment(cls) -> DevConfig:
@@ -55,11 +58,24 @@ class DevConfig:
             service_ports={name: port + offset for name, port in SERVICES.items() if _built(name)},
             replay_window_seconds=int(env.get("DEV_REPLAY_WINDOW_SECONDS", str(7 * 24 * 3600))),
             admin_login=env.get("DEV_ADMIN_LOGIN", "admin"),
+            extra_ports={key: port + offset for key, (_, port) in EXTRA_HTTP_PROCESSES.items()
+                         if _built(key[0]) and key[1] in _commands(key[0])},
         )
+
+    def routes(self) -> dict[str, int]:
+        """What the gateway routes to: every service's API and every extra HTTP process."""
+        routes = dict(self.service_ports)
+        routes.update({EXTRA_HTTP_PROCESSES[key][0]: port for key, port in self.extra_ports.items()})
+        return routes
 
 
 def _built(service: str) -> bool:
     return importlib.util.find_spec(service) is not None and importlib.util.find_spec(f"{service}.__main__") is not None
+
+
+def _commands(service: str) -> set[str]:
+    module = importlib.import_module(f"{service}.__main__")
+    return set(module.cli.commands)
 
 
 def _die_with_parent() -> None:
@@ -88,11 +104,13 @@ class Stack:
             f"{prefix}HOST": "127.0.0.1",
             f"{prefix}PORT": str(self.config.service_ports.get(service, self.config.gateway_port)),
             f"{prefix}RELAY_REPLAY_WINDOW_SECONDS": str(self.config.replay_window_seconds),
+            **{f"{prefix}{command.upper()}_PORT": str(port)
+               for (owner, command), port in self.config.extra_ports.items() if owner == service},
             "PYTHONUNBUFFERED": "1",
         }
         if service == "gateway":
             env["GATEWAY_SERVICES"] = json.dumps(
-                {name: f"http://127.0.0.1:{port}" for name, port in self.config.service_ports.items()}
+                {name: f"http://127.0.0.1:{port}" for name, port in self.config.routes().items()}
             )
         return env
 
@@ -115,7 +133,7 @@ class Stack:
     def check_ports(self) -> None:
         wanted = {"PostgreSQL": self.config.postgres_port, "The Kafka broker": self.config.broker_port,
                   "The gateway": self.config.gateway_port}
-        wanted.update({f"The {name} service": port for name, port in self.config.service_ports.items()})
+        wanted.update({f"The {name} service": port for name, port in self.config.routes().items()})
         for what, port in wanted.items():
             if not port_is_free(port):
                 raise PortInUse(what, port)
@@ -136,6 +154,8 @@ class Stack:
         for service in self.config.service_ports:
             self.spawn(f"{service}-api", service, "api")
             self.spawn(f"{service}-worker", service, "worker")
+        for service, command in self.config.extra_ports:
+            self.spawn(f"{service}-{command}", service, command)
         self.spawn("gateway", "gateway", "api")
         return admin
 
