@@ -6,9 +6,6 @@ data nor the events (the memory-only broker is refilled by the relay's replay)."
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -21,80 +18,11 @@ import psutil
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from devstack.embedded import free_port
+from devstack.harness import RunningStack
 from shared.events import CloudEvent
 from shared.events.org import DepartmentCreated, EmployeeHired, GroupCreated
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port_block(size: int) -> int:
-    """A base port such that base+1 … base+size are free (the services' ports)."""
-    for _ in range(50):
-        base = free_port() // 10 * 10
-        if base + size < 65000 and all(_is_free(base + i) for i in range(1, size + 1)):
-            return base
-    raise RuntimeError("no free block of ports")
-
-
-def _is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-class DevStack:
-    def __init__(self, data_dir: Path) -> None:
-        base = _free_port_block(6)
-        self.env = {
-            **os.environ,
-            "DEV_DATA_DIR": str(data_dir),
-            "DEV_POSTGRES_PORT": str(free_port()),
-            "DEV_BROKER_PORT": str(free_port()),
-            "DEV_GATEWAY_PORT": str(base),
-            # Services listen on 8001+offset …: put them in the free block after the gateway.
-            "DEV_SERVICE_PORT_OFFSET": str(base + 1 - 8001),
-        }
-        self.gateway = f"http://127.0.0.1:{base}"
-        self.broker = f"127.0.0.1:{self.env['DEV_BROKER_PORT']}"
-        self.data_dir = data_dir
-        self.process: subprocess.Popen | None = None
-        self.output: list[str] = []
-
-    def start(self, ready_within: float = 90) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "devstack"], env=self.env, cwd=REPO_ROOT, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )
-        deadline = time.monotonic() + ready_within
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line and self.process.poll() is not None:
-                break
-            self.output.append(line)
-            if line.startswith("Ready."):
-                return
-        raise AssertionError("the dev stack did not become ready:\n" + "".join(self.output))
-
-    def descendants(self) -> list[psutil.Process]:
-        return psutil.Process(self.process.pid).children(recursive=True)
-
-    def stop(self) -> list[int]:
-        """Ctrl-C, as a person would; returns the pids that were running under it."""
-        pids = [p.pid for p in self.descendants()]
-        self.process.send_signal(signal.SIGINT)
-        rest, _ = self.process.communicate(timeout=60)
-        self.output.append(rest)
-        return pids
-
-    def admin_token(self) -> str:
-        admin = json.loads((self.data_dir / "admin.json").read_text())
-        response = httpx.post(f"{self.gateway}/auth/login", json=admin, timeout=10)
-        assert response.status_code == 200, response.text
-        return response.json()["access_token"]
 
 
 async def read_events(bootstrap: str, topic: str, want: int, wait_seconds: float = 20) -> list:
@@ -115,10 +43,9 @@ async def read_events(bootstrap: str, topic: str, want: int, wait_seconds: float
 
 @pytest.fixture
 def dev_stack(tmp_path):
-    stack = DevStack(tmp_path / "dev")
+    stack = RunningStack(tmp_path / "dev")
     yield stack
-    if stack.process and stack.process.poll() is None:
-        stack.stop()
+    stack.stop()
 
 
 async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_stack):
@@ -161,7 +88,6 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
     assert len(pids) >= 5
     assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
 
-    dev_stack.output.clear()
     dev_stack.start()
     token = dev_stack.admin_token()
     async with httpx.AsyncClient() as client:
