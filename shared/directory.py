@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Column, Date, String, Table, select
+from sqlalchemy import Column, Date, Index, String, Table, select
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +43,7 @@ directory_employees = Table(
     Column("left_on", Date),
     # The effective date of the last change applied: an older change arriving late is ignored.
     Column("as_of", Date, nullable=False),
+    Index("ix_directory_employees_group_id", "group_id"),
 )
 
 directory_groups = Table(

@@ -1,0 +1,320 @@
+"""Every query of the payroll service. Repositories translate rows to domain objects and back;
+they never commit (the unit of work does)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection as Many
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Row, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from payroll.adapters.tables import appraisal_results, closed_periods, compensation_plans, pay_runs, payments, payslips
+from payroll.domain.commission import Collection
+from payroll.domain.completeness import ClosedPeriod
+from payroll.domain.lines import PayslipLine
+from payroll.domain.money import text as money_text
+from payroll.domain.payslip import FinalResult, Payslip
+from payroll.domain.plans import CompensationPlan
+from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunStatus
+from shared.directory import directory_employees
+
+# Every use case that may compute a run takes this transaction-scoped lock first. The facts a
+# run needs (the close, the results, the directory, the plans) arrive in separate transactions;
+# without it, the last two to arrive could each miss the other and leave the period waiting.
+PAY_RUN_LOCK = 0x7061795F72756E  # "pay_run"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the directory puts an employee now."""
+
+    name: str
+    role: str
+    department_id: uuid.UUID | None
+    group_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class PayslipScope:
+    """Which payslips a query may return: all, or those of some employees or departments,
+    optionally only from locked runs."""
+
+    everything: bool = False
+    employee_ids: frozenset[uuid.UUID] = frozenset()
+    department_ids: frozenset[uuid.UUID] = frozenset()
+    locked_only: bool = True
+
+
+async def lock_pay_runs(session: AsyncSession) -> None:
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PAY_RUN_LOCK})
+
+
+class PlanRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def next_version(self, role: str) -> int:
+        latest = (await self._session.execute(
+            select(func.max(compensation_plans.c.version)).where(compensation_plans.c.role == role)
+        )).scalar()
+        return (latest or 0) + 1
+
+    async def add(self, plan: CompensationPlan) -> CompensationPlan:
+        row = (await self._session.execute(
+            insert(compensation_plans).values(
+                role=plan.role, version=plan.version, effective_from=plan.effective_from,
+                monthly_base=plan.monthly_base, performance_standard=plan.performance_standard,
+                bonus_base=plan.bonus_base, commission_rate=plan.commission_rate, set_by=plan.set_by,
+            ).returning(compensation_plans)
+        )).one()
+        return _plan(row)
+
+    async def all(self, role: str | None = None) -> list[CompensationPlan]:
+        query = select(compensation_plans).order_by(
+            compensation_plans.c.role, compensation_plans.c.effective_from, compensation_plans.c.version)
+        if role is not None:
+            query = query.where(compensation_plans.c.role == role)
+        return [_plan(row) for row in await self._session.execute(query)]
+
+
+class AppraisalInputRepository:
+    """The close of each period and each employee's frozen result, as appraisal sent them."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record_close(self, closed: ClosedPeriod) -> bool:
+        result = await self._session.execute(
+            pg_insert(closed_periods).values(period=closed.period, employee_count=closed.employee_count,
+                                             closed_at=closed.closed_at, closed_by=closed.closed_by)
+            .on_conflict_do_nothing().returning(closed_periods.c.period)
+        )
+        return result.first() is not None
+
+    async def record_result(self, result: FinalResult, event_id: uuid.UUID) -> bool:
+        # The first result for an employee and period wins: results are frozen at the close.
+        inserted = await self._session.execute(
+            pg_insert(appraisal_results).values(
+                period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
+                coefficient=result.coefficient, rank=result.rank, flags=list(result.flags), event_id=event_id,
+            ).on_conflict_do_nothing().returning(appraisal_results.c.employee_id)
+        )
+        return inserted.first() is not None
+
+    async def closed(self, period: str) -> ClosedPeriod | None:
+        row = (await self._session.execute(
+            select(closed_periods).where(closed_periods.c.period == period))).first()
+        if row is None:
+            return None
+        return ClosedPeriod(period=row.period, employee_count=row.employee_count, closed_at=row.closed_at,
+                            closed_by=row.closed_by)
+
+    async def results(self, period: str) -> list[FinalResult]:
+        rows = await self._session.execute(
+            select(appraisal_results).where(appraisal_results.c.period == period)
+            .order_by(appraisal_results.c.employee_id))
+        return [FinalResult(period=row.period, employee_id=row.employee_id, role=row.role, score=row.score,
+                            coefficient=row.coefficient, rank=row.rank, flags=tuple(row.flags)) for row in rows]
+
+    async def periods_awaiting_run(self) -> list[str]:
+        """Periods appraisal closed that have no run yet, oldest first."""
+        rows = await self._session.execute(
+            select(closed_periods.c.period)
+            .outerjoin(pay_runs, pay_runs.c.period == closed_periods.c.period)
+            .where(pay_runs.c.id.is_(None)).order_by(closed_periods.c.period))
+        return [row.period for row in rows]
+
+    async def known_periods(self) -> list[str]:
+        rows = await self._session.execute(
+            select(closed_periods.c.period).union(select(appraisal_results.c.period.distinct())))
+        return sorted({row.period for row in rows}, reverse=True)
+
+
+class PaymentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, collection: Collection, currency: str) -> bool:
+        inserted = await self._session.execute(
+            pg_insert(payments).values(
+                payment_id=collection.payment_id, deal_id=collection.deal_id, rep_id=collection.rep_id,
+                amount=collection.amount, currency=currency, received_on=collection.received_on,
+                period=collection.period,
+            ).on_conflict_do_nothing().returning(payments.c.payment_id)
+        )
+        return inserted.first() is not None
+
+    async def settle_in_period(self, run_id: uuid.UUID, period: str, rep_ids: Many[uuid.UUID]) -> list[Collection]:
+        """Claim for ``run_id`` the unsettled payments of its own period. A row claimed by a
+        concurrent transaction is re-checked after it commits and skipped, so a payment is paid once."""
+        if not rep_ids:
+            return []
+        rows = await self._session.execute(
+            update(payments)
+            .where(payments.c.period == period, payments.c.run_id.is_(None), payments.c.rep_id.in_(list(rep_ids)))
+            .values(run_id=run_id, settled_as="commission")
+            .returning(payments)
+        )
+        return [_collection(row) for row in rows]
+
+    async def settle_late(self, run_id: uuid.UUID, period: str, rep_ids: Many[uuid.UUID]
+                          ) -> list[tuple[Collection, uuid.UUID]]:
+        """Claim the unsettled payments of other periods whose run already exists: they missed
+        it (P8). Returns each with the run it missed."""
+        if not rep_ids:
+            return []
+        missed = pay_runs.alias("missed")
+        rows = await self._session.execute(
+            update(payments)
+            .where(payments.c.run_id.is_(None), payments.c.period != period,
+                   payments.c.rep_id.in_(list(rep_ids)), missed.c.period == payments.c.period)
+            .values(run_id=run_id, settled_as="adjustment")
+            .returning(*payments.c, missed.c.id.label("missed_run_id"))
+        )
+        return [(_collection(row), row.missed_run_id) for row in rows]
+
+    async def pending_adjustments(self) -> list[PendingAdjustment]:
+        rows = await self._session.execute(
+            select(payments, pay_runs.c.id.label("missed_run_id"))
+            .join(pay_runs, pay_runs.c.period == payments.c.period)
+            .where(payments.c.run_id.is_(None))
+            .order_by(payments.c.period, payments.c.received_on, payments.c.payment_id))
+        return [PendingAdjustment(payment_id=row.payment_id, deal_id=row.deal_id, rep_id=row.rep_id,
+                                  amount=row.amount, received_on=row.received_on, period=row.period,
+                                  missed_run_id=row.missed_run_id) for row in rows]
+
+
+class PayRunRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, run: PayRun) -> None:
+        await self._session.execute(insert(pay_runs).values(
+            id=run.id, period=run.period, status=run.status.value, payslip_count=run.payslip_count,
+            total_gross=run.total_gross, full_score_at=run.full_score_at, computed_at=run.computed_at,
+        ))
+
+    async def add_payslips(self, run: PayRun, slips: Sequence[Payslip], placements: dict[uuid.UUID, Placement]
+                           ) -> None:
+        if not slips:
+            return
+        await self._session.execute(insert(payslips), [
+            {
+                "id": uuid.uuid4(), "run_id": run.id, "period": run.period, "employee_id": slip.employee_id,
+                "employee_name": placements[slip.employee_id].name if slip.employee_id in placements else None,
+                "role": slip.role,
+                "department_id": placements[slip.employee_id].department_id if slip.employee_id in placements
+                else None,
+                "group_id": placements[slip.employee_id].group_id if slip.employee_id in placements else None,
+                "plan_version": slip.plan_version, "score": slip.score, "coefficient": slip.coefficient,
+                "gross": slip.gross, "lines": [_line_json(line) for line in slip.lines],
+            }
+            for slip in slips
+        ])
+
+    async def get(self, run_id: uuid.UUID, *, for_update: bool = False) -> PayRun | None:
+        query = select(pay_runs).where(pay_runs.c.id == run_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        return _run(row) if row else None
+
+    async def for_period(self, period: str) -> PayRun | None:
+        row = (await self._session.execute(select(pay_runs).where(pay_runs.c.period == period))).first()
+        return _run(row) if row else None
+
+    async def latest_period(self) -> str | None:
+        return (await self._session.execute(select(func.max(pay_runs.c.period)))).scalar()
+
+    async def list(self, status: RunStatus | None = None) -> list[PayRun]:
+        query = select(pay_runs).order_by(pay_runs.c.period.desc())
+        if status is not None:
+            query = query.where(pay_runs.c.status == status.value)
+        return [_run(row) for row in await self._session.execute(query)]
+
+    async def save_totals(self, run: PayRun) -> None:
+        await self._session.execute(update(pay_runs).where(pay_runs.c.id == run.id).values(
+            payslip_count=run.payslip_count, total_gross=run.total_gross))
+
+    async def save_status(self, run: PayRun) -> None:
+        await self._session.execute(update(pay_runs).where(pay_runs.c.id == run.id).values(
+            status=run.status.value, approved_by=run.approved_by, approved_at=run.approved_at,
+            locked_by=run.locked_by, locked_at=run.locked_at,
+        ))
+
+    async def payslip(self, payslip_id: uuid.UUID) -> PayslipRecord | None:
+        row = (await self._session.execute(_payslip_query().where(payslips.c.id == payslip_id))).first()
+        return _payslip(row) if row else None
+
+    async def payslips(self, scope: PayslipScope, *, run_id: uuid.UUID | None = None, period: str | None = None,
+                       employee_id: uuid.UUID | None = None) -> list[PayslipRecord]:
+        query = _payslip_query().order_by(payslips.c.period.desc(), payslips.c.employee_name, payslips.c.employee_id)
+        if run_id is not None:
+            query = query.where(payslips.c.run_id == run_id)
+        if period is not None:
+            query = query.where(payslips.c.period == period)
+        if employee_id is not None:
+            query = query.where(payslips.c.employee_id == employee_id)
+        if not scope.everything:
+            query = query.where(payslips.c.employee_id.in_(list(scope.employee_ids))
+                                | payslips.c.department_id.in_(list(scope.department_ids)))
+        if scope.locked_only:
+            query = query.where(pay_runs.c.status == RunStatus.LOCKED.value)
+        return [_payslip(row) for row in await self._session.execute(query)]
+
+
+class DirectoryReader:
+    """Reads the local org directory replica (:mod:`shared.directory`), several employees at once."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def placements(self, employee_ids: Many[uuid.UUID]) -> dict[uuid.UUID, Placement]:
+        if not employee_ids:
+            return {}
+        rows = await self._session.execute(
+            select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids))))
+        return {row.employee_id: Placement(name=row.name, role=row.role, department_id=row.department_id,
+                                           group_id=row.group_id) for row in rows}
+
+
+def _payslip_query():
+    return select(payslips, pay_runs.c.status.label("run_status")).join(pay_runs, pay_runs.c.id == payslips.c.run_id)
+
+
+def _line_json(line: PayslipLine) -> dict:
+    return {"rule": line.rule, "kind": line.kind, "amount": money_text(line.amount), "formula": line.formula,
+            "calculation": line.calculation, "inputs": line.inputs}
+
+
+def _plan(row: Row) -> CompensationPlan:
+    return CompensationPlan(role=row.role, version=row.version, effective_from=row.effective_from,
+                            monthly_base=row.monthly_base, performance_standard=row.performance_standard,
+                            bonus_base=row.bonus_base, commission_rate=row.commission_rate, set_by=row.set_by,
+                            set_at=row.set_at)
+
+
+def _collection(row: Row) -> Collection:
+    return Collection(payment_id=row.payment_id, deal_id=row.deal_id, rep_id=row.rep_id, amount=row.amount,
+                      received_on=row.received_on, period=row.period)
+
+
+def _run(row: Row) -> PayRun:
+    return PayRun(id=row.id, period=row.period, status=RunStatus(row.status), payslip_count=row.payslip_count,
+                  total_gross=row.total_gross, computed_at=row.computed_at, full_score_at=row.full_score_at,
+                  approved_by=row.approved_by, approved_at=row.approved_at, locked_by=row.locked_by,
+                  locked_at=row.locked_at)
+
+
+def _payslip(row: Row) -> PayslipRecord:
+    return PayslipRecord(
+        id=row.id, run_id=row.run_id, run_status=RunStatus(row.run_status), period=row.period,
+        employee_id=row.employee_id, employee_name=row.employee_name, role=row.role, department_id=row.department_id,
+        group_id=row.group_id, plan_version=row.plan_version, score=row.score, coefficient=row.coefficient,
+        gross=Decimal(row.gross), lines=row.lines,
+    )

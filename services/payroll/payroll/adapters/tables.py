@@ -1,0 +1,130 @@
+"""The payroll database schema (SQLAlchemy Core). Migrations create it; nothing calls ``create_all``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from shared.db import new_metadata
+
+metadata = new_metadata()
+
+MONEY = Numeric(14, 2)
+RATE = Numeric(9, 6)
+SCORE = Numeric(9, 4)
+
+compensation_plans = Table(
+    "compensation_plans",
+    metadata,
+    Column("role", String(40), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("effective_from", String(7), nullable=False),
+    Column("monthly_base", MONEY, nullable=False),
+    Column("performance_standard", MONEY, nullable=False),
+    Column("bonus_base", MONEY, nullable=False),
+    Column("commission_rate", RATE, nullable=False),
+    Column("set_by", UUID(as_uuid=True)),
+    Column("set_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("monthly_base >= 0 AND performance_standard >= 0 AND bonus_base >= 0", name="amounts"),
+    CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="rate"),
+)
+
+# Facts received from appraisal, kept as they came: the run is derived from them.
+closed_periods = Table(
+    "closed_periods",
+    metadata,
+    Column("period", String(7), primary_key=True),
+    Column("employee_count", Integer, nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=False),
+    Column("closed_by", UUID(as_uuid=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+appraisal_results = Table(
+    "appraisal_results",
+    metadata,
+    Column("period", String(7), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), primary_key=True),
+    Column("role", String(40)),
+    Column("score", SCORE, nullable=False),
+    Column("coefficient", SCORE, nullable=False),
+    Column("rank", Integer),
+    Column("flags", JSONB, nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+pay_runs = Table(
+    "pay_runs",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(7), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("payslip_count", Integer, nullable=False),
+    Column("total_gross", MONEY, nullable=False),
+    Column("full_score_at", SCORE, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("approved_by", UUID(as_uuid=True)),
+    Column("approved_at", DateTime(timezone=True)),
+    Column("locked_by", UUID(as_uuid=True)),
+    Column("locked_at", DateTime(timezone=True)),
+    # Exactly one run per period, whatever the order or number of deliveries.
+    UniqueConstraint("period"),
+    CheckConstraint("status IN ('computed', 'approved', 'locked')", name="status"),
+)
+
+# Money collected (回款), credited to the rep. ``run_id`` says which run paid its commission:
+# its own period's run, or a later one as an adjustment (``settled_as``).
+payments = Table(
+    "payments",
+    metadata,
+    Column("payment_id", UUID(as_uuid=True), primary_key=True),
+    Column("deal_id", UUID(as_uuid=True), nullable=False),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+    Column("settled_as", String(20)),
+    CheckConstraint("settled_as IS NULL OR settled_as IN ('commission', 'adjustment')", name="settled_as"),
+    Index("ix_payments_unsettled", "period", "rep_id", postgresql_where=text("run_id IS NULL")),
+)
+
+payslips = Table(
+    "payslips",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("employee_name", String(200)),
+    Column("role", String(40), nullable=False),
+    # Where the employee sat when the run was computed: the scope a department manager reads by.
+    Column("department_id", UUID(as_uuid=True)),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("plan_version", Integer, nullable=False),
+    Column("score", SCORE, nullable=False),
+    Column("coefficient", SCORE, nullable=False),
+    Column("gross", MONEY, nullable=False),
+    # The lines with their rule, formula and inputs: written once with the run, never updated.
+    Column("lines", JSONB, nullable=False),
+    UniqueConstraint("run_id", "employee_id"),
+    Index("ix_payslips_employee_id_period", "employee_id", "period"),
+    Index("ix_payslips_department_id", "department_id"),
+)

@@ -1,0 +1,1 @@
+"""Pay rules as plain Python: plans, formulas, payslips, run completeness and run states."""

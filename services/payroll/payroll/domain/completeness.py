@@ -1,0 +1,88 @@
+"""When a period's pay run can be computed (P8).
+
+Appraisal announces the close (PeriodClosed, with how many employees it froze) and sends each
+employee's result separately, on another partition, in any order and possibly twice. The run
+waits until it holds the close, as many distinct results as the close announced, a role for
+every one of them (from the result, else from the directory) and a plan in force for every role.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from payroll.domain.payslip import FinalResult
+from payroll.domain.plans import CompensationPlan, plan_in_force
+
+
+@dataclass(frozen=True)
+class ClosedPeriod:
+    period: str
+    employee_count: int
+    closed_at: datetime
+    closed_by: uuid.UUID
+
+
+@dataclass(frozen=True)
+class Readiness:
+    period: str
+    closed: bool
+    expected: int | None
+    received: int
+    roles: dict[uuid.UUID, str] = field(default_factory=dict)
+    plans: dict[str, CompensationPlan] = field(default_factory=dict)
+    without_role: tuple[uuid.UUID, ...] = ()
+    roles_without_plan: tuple[str, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return (self.closed and self.expected is not None and self.received >= self.expected
+                and not self.without_role and not self.roles_without_plan)
+
+    @property
+    def waiting_for(self) -> list[str]:
+        """What is missing, in words an HR clerk can act on."""
+        reasons = []
+        if not self.closed:
+            reasons.append("the period has not been closed by appraisal")
+        elif self.expected is not None and self.received < self.expected:
+            reasons.append(f"appraisal results: {self.received} of {self.expected} received")
+        if self.without_role:
+            reasons.append(f"the role of {len(self.without_role)} employee(s) is unknown (directory not updated)")
+        reasons.extend(f"no compensation plan for role {role!r} in force for {self.period}"
+                       for role in self.roles_without_plan)
+        return reasons
+
+
+def role_of(result: FinalResult, directory_role: str | None) -> str | None:
+    """The role the result was frozen with, else the employee's role in the directory."""
+    if result.role:
+        return result.role
+    if directory_role and directory_role != "unknown":
+        return directory_role
+    return None
+
+
+def assess(period: str, closed: ClosedPeriod | None, results: Iterable[FinalResult],
+           directory_roles: Mapping[uuid.UUID, str], plans: Iterable[CompensationPlan]) -> Readiness:
+    # Keyed by employee: a result delivered twice counts once.
+    by_employee = {result.employee_id: result for result in results if result.period == period}
+    roles: dict[uuid.UUID, str] = {}
+    without_role = []
+    for employee_id, result in sorted(by_employee.items(), key=lambda item: str(item[0])):
+        role = role_of(result, directory_roles.get(employee_id))
+        if role is None:
+            without_role.append(employee_id)
+        else:
+            roles[employee_id] = role
+    plans = list(plans)
+    in_force = {role: plan_in_force(plans, role, period) for role in set(roles.values())}
+    return Readiness(
+        period=period, closed=closed is not None, expected=closed.employee_count if closed else None,
+        received=len(by_employee), roles=roles,
+        plans={role: plan for role, plan in in_force.items() if plan is not None},
+        without_role=tuple(without_role),
+        roles_without_plan=tuple(sorted(role for role, plan in in_force.items() if plan is None)),
+    )

@@ -1,0 +1,125 @@
+"""Request and response bodies of the payroll API, kept apart from tables and domain objects.
+Amounts travel as decimal strings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from payroll.domain.periods import PERIOD_PATTERN
+from payroll.domain.runs import PayslipRecord, RunStatus
+from payroll.service_layer.views import PeriodStatus
+from shared.auth import Role
+
+Period = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=9, decimal_places=6,
+                                description="a fraction: 0.03 is 3% of the money collected")]
+RoleName = Literal[Role.ALL]  # type: ignore[valid-type]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PlanWrite(_Request):
+    effective_from: Period = Field(description="the first period (YYYY-MM) this version applies to")
+    monthly_base: Money
+    performance_standard: Money = Field(description="performance pay earned at the full score (P2)")
+    bonus_base: Money = Field(description="multiplied by the appraisal coefficient (P3)")
+    commission_rate: Rate
+
+
+class PlanRead(_Read):
+    role: str
+    version: int
+    effective_from: str
+    monthly_base: Decimal
+    performance_standard: Decimal
+    bonus_base: Decimal
+    commission_rate: Decimal
+    set_by: uuid.UUID | None
+    set_at: datetime | None
+
+
+class RunRead(_Read):
+    id: uuid.UUID
+    period: str
+    status: RunStatus
+    payslip_count: int
+    total_gross: Decimal
+    full_score_at: Decimal
+    computed_at: datetime
+    approved_by: uuid.UUID | None
+    approved_at: datetime | None
+    locked_by: uuid.UUID | None
+    locked_at: datetime | None
+
+
+class PayslipLineRead(BaseModel):
+    rule: str = Field(description="the business rule that produced the line, e.g. P2.performance_pay")
+    kind: str
+    amount: Decimal
+    formula: str
+    calculation: str
+    inputs: dict[str, Any]
+
+
+class PayslipRead(_Read):
+    id: uuid.UUID
+    run_id: uuid.UUID
+    run_status: RunStatus
+    period: str
+    employee_id: uuid.UUID
+    employee_name: str | None
+    role: str
+    department_id: uuid.UUID | None
+    group_id: uuid.UUID | None
+    plan_version: int
+    score: Decimal
+    coefficient: Decimal
+    gross: Decimal
+    lines: list[PayslipLineRead]
+
+    @classmethod
+    def from_record(cls, record: PayslipRecord) -> PayslipRead:
+        return cls.model_validate(record)
+
+
+class PeriodStatusRead(BaseModel):
+    period: str
+    closed: bool
+    expected_results: int | None
+    received_results: int
+    ready: bool
+    waiting_for: list[str]
+    employees_without_role: list[uuid.UUID]
+    roles_without_plan: list[str]
+    run: RunRead | None
+
+    @classmethod
+    def from_view(cls, status: PeriodStatus) -> PeriodStatusRead:
+        ready = status.readiness
+        return cls(period=ready.period, closed=ready.closed, expected_results=ready.expected,
+                   received_results=ready.received, ready=status.run is not None or ready.ready,
+                   waiting_for=[] if status.run is not None else ready.waiting_for,
+                   employees_without_role=list(ready.without_role), roles_without_plan=list(ready.roles_without_plan),
+                   run=RunRead.model_validate(status.run) if status.run else None)
+
+
+class PendingAdjustmentRead(_Read):
+    payment_id: uuid.UUID
+    deal_id: uuid.UUID
+    rep_id: uuid.UUID
+    amount: Decimal
+    received_on: date
+    period: str
+    missed_run_id: uuid.UUID
