@@ -1,0 +1,374 @@
+"""Every query of the appraisal service. Repositories translate rows to domain objects and back;
+they never commit (the unit of work does)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from appraisal.adapters.tables import facts, periods, results, reviews, scores, template_roles, templates
+from appraisal.domain.facts import Fact, RecordedFact
+from appraisal.domain.periods import PeriodRecord, PeriodStatus
+from appraisal.domain.results import AppraisalResult
+from appraisal.domain.reviews import Review
+from appraisal.domain.scoring import IndicatorScore, ScoreCard, Tally
+from appraisal.domain.templates import Indicator, Template
+from shared import directory
+from shared.directory import DirectoryEmployee, DirectoryGroup, directory_employees
+
+
+class PeriodRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, period: str) -> PeriodRecord | None:
+        row = (await self._session.execute(select(periods).where(periods.c.period == period))).first()
+        return _period(row) if row else None
+
+    async def lock(self, period: str, *, exclusive: bool = False) -> PeriodRecord:
+        """The period row, created open if new, locked until the transaction ends.
+
+        Inputs and reviews take it shared, so they never wait for each other; closing takes it
+        exclusively, so a close waits for inputs in flight and inputs after it see it closed.
+        """
+        await self._session.execute(pg_insert(periods).values(period=period).on_conflict_do_nothing())
+        query = select(periods).where(periods.c.period == period)
+        query = query.with_for_update() if exclusive else query.with_for_update(read=True)
+        return _period((await self._session.execute(query)).one())
+
+    async def close(self, period: str, closed_at: datetime, closed_by: uuid.UUID, employee_count: int) -> None:
+        await self._session.execute(
+            update(periods).where(periods.c.period == period).values(
+                status=PeriodStatus.CLOSED, closed_at=closed_at, closed_by=closed_by, employee_count=employee_count)
+        )
+
+
+class TemplateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def all(self) -> list[Template]:
+        rows = (await self._session.execute(select(templates).order_by(templates.c.key))).all()
+        roles = await self._roles()
+        return [_template(row, roles.get(row.key, ())) for row in rows]
+
+    async def get(self, key: str) -> Template | None:
+        row = (await self._session.execute(select(templates).where(templates.c.key == key))).first()
+        if row is None:
+            return None
+        return _template(row, (await self._roles()).get(key, ()))
+
+    async def for_role(self, role: str) -> Template | None:
+        key = (await self._session.execute(
+            select(template_roles.c.template_key).where(template_roles.c.role == role)
+        )).scalar()
+        return await self.get(key) if key is not None else None
+
+    async def role_owners(self) -> dict[str, str]:
+        rows = await self._session.execute(select(template_roles.c.role, template_roles.c.template_key))
+        return {row.role: row.template_key for row in rows}
+
+    async def lock_all(self) -> None:
+        # Template edits are rare: one at a time keeps the role → template map consistent.
+        await self._session.execute(select(func.pg_advisory_xact_lock(0x61707072)))  # "appr"
+
+    async def save(self, template: Template, updated_by: uuid.UUID, updated_at: datetime) -> None:
+        values = {"name": template.name, "indicators": [_indicator_json(i) for i in template.indicators],
+                  "updated_at": updated_at, "updated_by": updated_by}
+        insert = pg_insert(templates).values(key=template.key, **values)
+        await self._session.execute(insert.on_conflict_do_update(index_elements=["key"], set_=values))
+        await self._session.execute(delete(template_roles).where(template_roles.c.template_key == template.key))
+        await self._session.execute(
+            pg_insert(template_roles), [{"role": role, "template_key": template.key} for role in template.roles]
+        )
+
+    async def _roles(self) -> dict[str, tuple[str, ...]]:
+        grouped: dict[str, list[str]] = {}
+        rows = await self._session.execute(select(template_roles).order_by(template_roles.c.role))
+        for row in rows:
+            grouped.setdefault(row.template_key, []).append(row.role)
+        return {key: tuple(roles) for key, roles in grouped.items()}
+
+
+class FactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, fact: Fact, *, late: bool) -> bool:
+        """False if a fact from the same source was already stored (a repeat changes nothing)."""
+        result = await self._session.execute(
+            pg_insert(facts).values(
+                id=uuid.uuid4(), employee_id=fact.employee_id, period=fact.period, kind=fact.kind, value=fact.value,
+                source_id=fact.source_id, event_id=fact.event_id, occurred_on=fact.occurred_on, late=late,
+            ).on_conflict_do_nothing(index_elements=["source_id", "kind"]).returning(facts.c.id)
+        )
+        return result.first() is not None
+
+    async def tallies(self, employee_id: uuid.UUID, period: str) -> dict[str, Tally]:
+        rows = await self._session.execute(
+            select(facts.c.kind, func.sum(facts.c.value).label("total"), func.count().label("count"))
+            .where(facts.c.employee_id == employee_id, facts.c.period == period, facts.c.late.is_(False))
+            .group_by(facts.c.kind)
+        )
+        return {row.kind: Tally(row.total, row.count) for row in rows}
+
+    async def tallies_for_period(self, period: str) -> dict[uuid.UUID, dict[str, Tally]]:
+        rows = await self._session.execute(
+            select(facts.c.employee_id, facts.c.kind, func.sum(facts.c.value).label("total"),
+                   func.count().label("count"))
+            .where(facts.c.period == period, facts.c.late.is_(False))
+            .group_by(facts.c.employee_id, facts.c.kind)
+        )
+        tallies: dict[uuid.UUID, dict[str, Tally]] = {}
+        for row in rows:
+            tallies.setdefault(row.employee_id, {})[row.kind] = Tally(row.total, row.count)
+        return tallies
+
+    async def late(self, period: str) -> list[RecordedFact]:
+        rows = await self._session.execute(
+            select(facts).where(facts.c.period == period, facts.c.late.is_(True))
+            .order_by(facts.c.recorded_at, facts.c.source_id, facts.c.kind)
+        )
+        return [RecordedFact(fact=_fact(row), late=True, recorded_at=row.recorded_at) for row in rows]
+
+
+class ReviewRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, review: Review) -> None:
+        await self._session.execute(pg_insert(reviews).values(
+            id=review.id, employee_id=review.employee_id, period=review.period, stage=review.stage,
+            reviewer_id=review.reviewer_id, ratings={k: str(v) for k, v in review.ratings.items()},
+            total=review.total, submitted_at=review.submitted_at,
+        ))
+
+    async def of(self, employee_id: uuid.UUID, period: str) -> list[Review]:
+        rows = await self._session.execute(
+            select(reviews).where(reviews.c.employee_id == employee_id, reviews.c.period == period)
+            .order_by(reviews.c.submitted_at)
+        )
+        return [_review(row) for row in rows]
+
+    async def for_period(self, period: str) -> dict[uuid.UUID, list[Review]]:
+        rows = await self._session.execute(
+            select(reviews).where(reviews.c.period == period).order_by(reviews.c.submitted_at)
+        )
+        grouped: dict[uuid.UUID, list[Review]] = {}
+        for row in rows:
+            grouped.setdefault(row.employee_id, []).append(_review(row))
+        return grouped
+
+
+class StoredScore:
+    def __init__(self, row: Any) -> None:
+        self.employee_id: uuid.UUID = row.employee_id
+        self.period: str = row.period
+        self.role: str | None = row.role
+        self.total: Decimal | None = row.total
+        self.card: ScoreCard | None = card_from_json(row.breakdown) if row.breakdown else None
+        self.computed_at: datetime | None = row.computed_at
+
+
+class ScoreRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock(self, employee_id: uuid.UUID, period: str) -> StoredScore:
+        """The stored score, created empty if new, locked so that recomputations take turns."""
+        await self._session.execute(
+            pg_insert(scores).values(employee_id=employee_id, period=period).on_conflict_do_nothing()
+        )
+        row = (await self._session.execute(
+            select(scores).where(scores.c.employee_id == employee_id, scores.c.period == period).with_for_update()
+        )).one()
+        return StoredScore(row)
+
+    async def get(self, employee_id: uuid.UUID, period: str) -> StoredScore | None:
+        row = (await self._session.execute(
+            select(scores).where(scores.c.employee_id == employee_id, scores.c.period == period)
+        )).first()
+        return StoredScore(row) if row else None
+
+    async def save(self, employee_id: uuid.UUID, period: str, role: str | None, card: ScoreCard | None,
+                   computed_at: datetime) -> None:
+        await self._session.execute(
+            update(scores).where(scores.c.employee_id == employee_id, scores.c.period == period).values(
+                role=role, template_key=card.template_key if card else None, total=card.total if card else None,
+                breakdown=card_to_json(card) if card else None, computed_at=computed_at)
+        )
+
+    async def open_periods_of(self, employee_id: uuid.UUID) -> list[str]:
+        rows = await self._session.execute(
+            select(scores.c.period).join(periods, periods.c.period == scores.c.period)
+            .where(scores.c.employee_id == employee_id, periods.c.status == PeriodStatus.OPEN)
+            .order_by(scores.c.period)
+        )
+        return list(rows.scalars())
+
+    async def open_scores_of_roles(self, roles: Collection[str]) -> list[tuple[uuid.UUID, str]]:
+        rows = await self._session.execute(
+            select(scores.c.employee_id, scores.c.period).join(periods, periods.c.period == scores.c.period)
+            .join(directory_employees, directory_employees.c.employee_id == scores.c.employee_id)
+            .where(periods.c.status == PeriodStatus.OPEN, directory_employees.c.role.in_(list(roles)))
+            .order_by(scores.c.period, scores.c.employee_id)
+        )
+        return [(row.employee_id, row.period) for row in rows]
+
+    async def employees_in(self, period: str) -> set[uuid.UUID]:
+        rows = await self._session.execute(select(scores.c.employee_id).where(scores.c.period == period))
+        return set(rows.scalars())
+
+
+class ResultRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_all(self, items: Iterable[AppraisalResult]) -> None:
+        rows = [{
+            "period": item.period, "employee_id": item.employee_id, "role": item.role,
+            "template_key": item.card.template_key, "score": item.score, "coefficient": item.coefficient,
+            "rank": item.rank, "flags": list(item.flags), "breakdown": card_to_json(item.card),
+            "finalized_at": item.finalized_at,
+        } for item in items]
+        if rows:
+            await self._session.execute(pg_insert(results), rows)
+
+    async def get(self, period: str, employee_id: uuid.UUID) -> AppraisalResult | None:
+        row = (await self._session.execute(
+            select(results).where(results.c.period == period, results.c.employee_id == employee_id)
+        )).first()
+        return _result(row) if row else None
+
+    async def for_period(self, period: str) -> list[AppraisalResult]:
+        rows = await self._session.execute(
+            select(results).where(results.c.period == period).order_by(results.c.rank, results.c.employee_id)
+        )
+        return [_result(row) for row in rows]
+
+    async def scores(self, employee_ids: Collection[uuid.UUID], period_names: Collection[str]
+                     ) -> dict[tuple[uuid.UUID, str], Decimal]:
+        if not employee_ids or not period_names:
+            return {}
+        rows = await self._session.execute(
+            select(results.c.employee_id, results.c.period, results.c.score)
+            .where(results.c.period.in_(list(period_names)), results.c.employee_id.in_(list(employee_ids)))
+        )
+        return {(row.employee_id, row.period): row.score for row in rows}
+
+
+class DirectoryRepository:
+    """The org directory replica, read through :mod:`shared.directory`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def employee(self, employee_id: uuid.UUID) -> DirectoryEmployee | None:
+        return await directory.employee(self._session, employee_id)
+
+    async def group(self, group_id: uuid.UUID) -> DirectoryGroup | None:
+        return await directory.group(self._session, group_id)
+
+    async def employees(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DirectoryEmployee]:
+        if not employee_ids:
+            return {}
+        rows = await self._session.execute(
+            select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids)))
+        )
+        return {row.employee_id: _directory_employee(row) for row in rows}
+
+    async def employed_during(self, first_day: date, last_day: date, roles: Collection[str]
+                              ) -> list[DirectoryEmployee]:
+        """Employees in ``roles`` on the books at some point between the two days."""
+        if not roles:
+            return []
+        c = directory_employees.c
+        rows = await self._session.execute(
+            select(directory_employees).where(
+                c.role.in_(list(roles)),
+                or_(c.hired_on.is_(None), c.hired_on <= last_day),
+                or_(c.status != "left", c.left_on.is_(None), c.left_on >= first_day),
+            ).order_by(c.employee_id)
+        )
+        return [_directory_employee(row) for row in rows]
+
+
+# -- rows ↔ domain ------------------------------------------------------------------------------
+
+def _period(row: Any) -> PeriodRecord:
+    return PeriodRecord(period=row.period, status=row.status, closed_at=row.closed_at, closed_by=row.closed_by,
+                        employee_count=row.employee_count)
+
+
+def _indicator_json(indicator: Indicator) -> dict[str, Any]:
+    return {"key": indicator.key, "label": indicator.label, "source": indicator.source,
+            "weight": str(indicator.weight), "rule": indicator.rule,
+            "params": {name: str(value) for name, value in indicator.params.items()}}
+
+
+def _template(row: Any, roles: tuple[str, ...]) -> Template:
+    indicators = tuple(
+        Indicator(key=item["key"], label=item.get("label", ""), source=item["source"], weight=Decimal(item["weight"]),
+                  rule=item["rule"], params={name: Decimal(value) for name, value in item.get("params", {}).items()})
+        for item in row.indicators
+    )
+    return Template(key=row.key, name=row.name, roles=roles, indicators=indicators)
+
+
+def _fact(row: Any) -> Fact:
+    return Fact(employee_id=row.employee_id, period=row.period, kind=row.kind, value=row.value,
+                source_id=row.source_id, event_id=row.event_id, occurred_on=row.occurred_on)
+
+
+def _review(row: Any) -> Review:
+    return Review(id=row.id, employee_id=row.employee_id, period=row.period, stage=row.stage,
+                  reviewer_id=row.reviewer_id, ratings={k: Decimal(v) for k, v in row.ratings.items()},
+                  total=row.total, submitted_at=row.submitted_at)
+
+
+def _result(row: Any) -> AppraisalResult:
+    return AppraisalResult(period=row.period, employee_id=row.employee_id, role=row.role,
+                           card=card_from_json(row.breakdown), coefficient=row.coefficient, rank=row.rank,
+                           flags=tuple(row.flags), finalized_at=row.finalized_at)
+
+
+def _directory_employee(row: Any) -> DirectoryEmployee:
+    return DirectoryEmployee(employee_id=row.employee_id, name=row.name, role=row.role, status=row.status,
+                             department_id=row.department_id, group_id=row.group_id, manager_id=row.manager_id,
+                             region_id=row.region_id)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def card_to_json(card: ScoreCard) -> dict[str, Any]:
+    return {
+        "template_key": card.template_key,
+        "total": str(card.total),
+        "indicators": [{
+            "key": line.key, "label": line.label, "source": line.source, "rule": line.rule,
+            "raw_value": str(line.raw_value) if line.raw_value is not None else None,
+            "points": str(line.points), "weight": str(line.weight), "contribution": str(line.contribution),
+            "inputs": line.inputs, "status": line.status,
+        } for line in card.indicators],
+    }
+
+
+def card_from_json(data: dict[str, Any]) -> ScoreCard:
+    return ScoreCard(
+        template_key=data["template_key"],
+        total=Decimal(data["total"]),
+        indicators=tuple(IndicatorScore(
+            key=line["key"], label=line["label"], source=line["source"], rule=line["rule"],
+            raw_value=_decimal(line["raw_value"]), points=Decimal(line["points"]), weight=Decimal(line["weight"]),
+            contribution=Decimal(line["contribution"]), inputs=line["inputs"], status=line["status"],
+        ) for line in data["indicators"]),
+    )

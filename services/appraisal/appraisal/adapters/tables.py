@@ -1,0 +1,131 @@
+"""The appraisal database schema (SQLAlchemy Core). Migrations create it; nothing calls ``create_all``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from shared.db import new_metadata
+from shared.directory import directory_metadata
+
+metadata = new_metadata()
+
+# The directory replica's tables live in this database too; the migration check compares them.
+ALL_METADATA = (metadata, directory_metadata)
+
+Score = Numeric(7, 2)
+
+periods = Table(
+    "periods",
+    metadata,
+    Column("period", String(7), primary_key=True),
+    Column("status", String(10), nullable=False, server_default="open"),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("closed_by", UUID(as_uuid=True)),
+    Column("employee_count", Integer),
+    CheckConstraint("status IN ('open', 'closed')", name="status"),
+)
+
+templates = Table(
+    "templates",
+    metadata,
+    Column("key", String(60), primary_key=True),
+    Column("name", String(200), nullable=False),
+    # [{key, label, source, weight, rule, params}], weights summing to 100 (checked on write).
+    Column("indicators", JSONB, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_by", UUID(as_uuid=True)),
+)
+
+# A role is scored by one template at most: the primary key says so when two edits race.
+template_roles = Table(
+    "template_roles",
+    metadata,
+    Column("role", String(40), primary_key=True),
+    Column("template_key", String(60), ForeignKey("templates.key", ondelete="CASCADE"), nullable=False),
+    Index("ix_template_roles_template_key", "template_key"),
+)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("value", Numeric(18, 2), nullable=False),
+    Column("source_id", String(200), nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("late", Boolean, nullable=False, server_default="false"),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # A redelivered or re-published event finds its fact already there.
+    UniqueConstraint("source_id", "kind"),
+    Index("ix_facts_period_employee_id", "period", "employee_id"),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("stage", String(10), nullable=False),
+    Column("reviewer_id", UUID(as_uuid=True), nullable=False),
+    Column("ratings", JSONB, nullable=False),
+    Column("total", Score, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    # Each stage once per employee and period, whatever two concurrent requests try.
+    UniqueConstraint("employee_id", "period", "stage"),
+    CheckConstraint("stage IN ('self', 'leader', 'superior', 'hr')", name="stage"),
+    Index("ix_reviews_period", "period"),
+)
+
+# The live score of an open period, stored for reads; a row is also the per-employee-period
+# lock that serialises concurrent recomputations.
+scores = Table(
+    "scores",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("role", String(40)),
+    Column("template_key", String(60)),
+    Column("total", Score),
+    Column("breakdown", JSONB),
+    Column("computed_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("employee_id", "period"),
+    Index("ix_scores_period", "period"),
+)
+
+# Frozen at close: what payroll and the A6 history read.
+results = Table(
+    "results",
+    metadata,
+    Column("period", String(7), nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("template_key", String(60), nullable=False),
+    Column("score", Score, nullable=False),
+    Column("coefficient", Numeric(6, 2), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("flags", JSONB, nullable=False),
+    Column("breakdown", JSONB, nullable=False),
+    Column("finalized_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("period", "employee_id"),
+    Index("ix_results_employee_id", "employee_id"),
+)

@@ -1,0 +1,100 @@
+"""Settings of the appraisal service (environment variables prefixed ``APPRAISAL_``).
+
+Every business number of the appraisal rules is here (or in the templates table), so that a
+company changes its policy by configuration, never by code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from appraisal.domain.policy import AppraisalPolicy, CoefficientBand
+from appraisal.domain.results import validate_bands
+from shared.config import ServiceSettings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+Points = Decimal
+
+
+class AppraisalSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="APPRAISAL_", extra="ignore")
+
+    service_name: str = "appraisal"
+    port: int = 8004
+
+    # The calendar that decides an input's month (an assignment at 01:00 Beijing time on the
+    # 1st belongs to the new month although it is still the previous day in UTC).
+    company_timezone: str = "Asia/Shanghai"
+
+    # A3 composite weights of the review stages; HR's composite replaces them once given.
+    review_weight_self: Decimal = Field(Decimal(20), ge=0)
+    review_weight_leader: Decimal = Field(Decimal(40), ge=0)
+    review_weight_superior: Decimal = Field(Decimal(40), ge=0)
+    review_hr_composite_overrides: bool = True
+    # Points of a rated indicator no review has rated yet (the live score before reviews).
+    unrated_indicator_points: Points = Field(Decimal(0), ge=0, le=100)
+
+    # org records no attendance yet (O6). Until it does, attendance indicators score this many
+    # points and show as "assumed"; set attendance_recorded once attendance facts flow in.
+    attendance_recorded: bool = False
+    assumed_attendance_points: Points = Field(Decimal(100), ge=0, le=100)
+
+    # A5: [minimum score, coefficient], highest first; a score belongs to the first band whose
+    # minimum it reaches, so 89.99 earns the 80 band's coefficient.
+    coefficient_bands: list[tuple[Decimal, Decimal]] = [
+        (Decimal(90), Decimal("1.5")),
+        (Decimal(80), Decimal("1.2")),
+        (Decimal(70), Decimal("1.0")),
+        (Decimal(60), Decimal("0.8")),
+        (Decimal(0), Decimal("0.5")),
+    ]
+
+    # A6: one month below retraining_score, or low_score_months in a row below low_score.
+    retraining_score: Points = Field(Decimal(60), ge=0, le=100)
+    low_score: Points = Field(Decimal(70), ge=0, le=100)
+    low_score_months: int = Field(3, ge=1, le=24)
+
+    @field_validator("company_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @model_validator(mode="after")
+    def _coherent_policy(self) -> AppraisalSettings:
+        validate_bands(self._bands())
+        if self.review_weight_self + self.review_weight_leader + self.review_weight_superior <= 0:
+            raise ValueError("at least one review stage needs a weight above 0")
+        return self
+
+    def _bands(self) -> tuple[CoefficientBand, ...]:
+        return tuple(CoefficientBand(minimum=minimum, coefficient=coefficient)
+                     for minimum, coefficient in self.coefficient_bands)
+
+    def policy(self) -> AppraisalPolicy:
+        return AppraisalPolicy(
+            timezone=self.company_timezone,
+            stage_weights={"self": self.review_weight_self, "leader": self.review_weight_leader,
+                           "superior": self.review_weight_superior},
+            hr_composite_overrides=self.review_hr_composite_overrides,
+            unrated_points=self.unrated_indicator_points,
+            attendance_recorded=self.attendance_recorded,
+            assumed_attendance_points=self.assumed_attendance_points,
+            bands=self._bands(),
+            retraining_below=self.retraining_score,
+            low_score_below=self.low_score,
+            low_score_months=self.low_score_months,
+        )
+
+
+def get_settings() -> AppraisalSettings:
+    return AppraisalSettings()

@@ -1,0 +1,77 @@
+"""Monthly appraisal periods ("YYYY-MM", A1): which period an input belongs to, and its neighbours."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from shared.errors import InvalidInput
+
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+_PERIOD = re.compile(PERIOD_PATTERN)
+
+
+class PeriodStatus:
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str, *, field: str = "period") -> Period:
+        if not _PERIOD.match(text):
+            raise InvalidInput(field, "must be a month written YYYY-MM")
+        return cls(int(text[:4]), int(text[5:]))
+
+    @classmethod
+    def of_day(cls, day: date) -> Period:
+        return cls(day.year, day.month)
+
+    @classmethod
+    def of_instant(cls, instant: datetime, timezone: str) -> Period:
+        """The period of a moment is the month on the company's calendar, not UTC's."""
+        return cls.of_day(local_day(instant, timezone))
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date.fromordinal(self.next().first_day.toordinal() - 1)
+
+    def next(self) -> Period:
+        return Period(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Period:
+        return Period(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def local_day(instant: datetime, timezone: str) -> date:
+    """The day on the company's calendar at ``instant``."""
+    if instant.tzinfo is None:
+        raise ValueError("an instant must carry its time zone")
+    return instant.astimezone(ZoneInfo(timezone)).date()
+
+
+@dataclass(frozen=True)
+class PeriodRecord:
+    period: str
+    status: str
+    closed_at: datetime | None = None
+    closed_by: uuid.UUID | None = None
+    employee_count: int | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PeriodStatus.CLOSED

@@ -1,0 +1,38 @@
+"""The company's appraisal policy: every number the rules use, built from settings, never a
+constant in the rules themselves (A3, A4, A5, A6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class CoefficientBand:
+    """Scores at or above ``minimum`` (and below the next band up) earn ``coefficient`` (A5)."""
+
+    minimum: Decimal
+    coefficient: Decimal
+
+
+@dataclass(frozen=True)
+class AppraisalPolicy:
+    # Inputs carrying an instant (a lead assignment) fall into the month on this calendar.
+    timezone: str
+    # Composite weights of the review stages (A3: self 20, leader 40, superior 40).
+    stage_weights: Mapping[str, Decimal]
+    # HR's composite (A3), when submitted, is the final word on the rated indicators.
+    hr_composite_overrides: bool
+    # Points a rated indicator earns while no review has rated it yet.
+    unrated_points: Decimal
+    # org does not record attendance yet: until it does, attendance is assumed, not measured.
+    attendance_recorded: bool
+    assumed_attendance_points: Decimal
+    # Highest band first; the last band's minimum must be 0 so that every score has a band.
+    bands: tuple[CoefficientBand, ...]
+    # A6: one month below this flags retraining …
+    retraining_below: Decimal
+    # … and so do ``low_score_months`` consecutive months below this.
+    low_score_below: Decimal
+    low_score_months: int

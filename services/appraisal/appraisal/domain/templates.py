@@ -1,0 +1,138 @@
+"""Appraisal templates per role (A2, A4): weighted indicators, each fed by one kind of input and
+scored by one rule. Templates are data (stored, editable by HR); this module says what a valid
+one looks like."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from shared.errors import InvalidInput
+
+TOTAL_WEIGHT = Decimal(100)
+
+
+class Source:
+    """What feeds an indicator: a kind of fact recorded from events, or the reviews."""
+
+    SALES_AMOUNT = "sales_amount"  # crm.deal.won: the signed amount
+    CONTRACTS_SIGNED = "contracts_signed"  # crm.deal.won: one per deal
+    COLLECTIONS = "collections"  # crm.payment.received: the amount collected (回款)
+    LEADS_ASSIGNED = "leads_assigned"  # crm.lead.assigned at rep level: one per lead and month
+    CALLS_DIALLED = "calls_dialled"  # telesales.call.logged: one per call
+    EFFECTIVE_CONVERSATIONS = "effective_conversations"  # telesales.call.logged with effective=true
+    ABSENCE_DAYS = "absence_days"  # attendance, once org records it (O6)
+    REVIEW = "review"  # the weighted composite of the submitted reviews (A3)
+
+    MEASURED = (SALES_AMOUNT, CONTRACTS_SIGNED, COLLECTIONS, LEADS_ASSIGNED, CALLS_DIALLED,
+                EFFECTIVE_CONVERSATIONS, ABSENCE_DAYS)
+    ALL = (*MEASURED, REVIEW)
+
+
+class Rule:
+    """How an indicator's raw value becomes 0–100 points."""
+
+    LINEAR_TO_TARGET = "linear_to_target"  # min(cap, value / target × 100)
+    DEDUCTION_PER_UNIT = "deduction_per_unit"  # max(0, base − per_unit × value), e.g. A4 attendance
+    RATING = "rating"  # the composite rating itself
+
+    PARAMETERS: Mapping[str, Mapping[str, Decimal | None]] = {
+        # name → default (None: required)
+        LINEAR_TO_TARGET: {"target": None, "cap": Decimal(100)},
+        DEDUCTION_PER_UNIT: {"per_unit": None, "base": Decimal(100)},
+        RATING: {},
+    }
+    ALL = tuple(PARAMETERS)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    source: str
+    weight: Decimal
+    rule: str
+    params: Mapping[str, Decimal] = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def is_rated(self) -> bool:
+        return self.source == Source.REVIEW
+
+    def param(self, name: str) -> Decimal:
+        value = self.params.get(name)
+        if value is None:
+            value = Rule.PARAMETERS[self.rule][name]
+        if value is None:
+            raise ValueError(f"indicator {self.key}: parameter {name} is missing")
+        return value
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    name: str
+    roles: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+
+    @property
+    def rated(self) -> tuple[Indicator, ...]:
+        return tuple(indicator for indicator in self.indicators if indicator.is_rated)
+
+    def indicator(self, key: str) -> Indicator | None:
+        return next((indicator for indicator in self.indicators if indicator.key == key), None)
+
+
+def validate_template(template: Template, known_roles: tuple[str, ...]) -> None:
+    """Refuse a template that could not score anyone fairly; the field named is the culprit."""
+    if not template.roles:
+        raise InvalidInput("roles", "a template applies to at least one role")
+    for index, role in enumerate(template.roles):
+        if role not in known_roles:
+            raise InvalidInput(f"roles[{index}]", f"unknown role {role!r}")
+    if len(set(template.roles)) != len(template.roles):
+        raise InvalidInput("roles", "lists a role twice")
+    if not template.indicators:
+        raise InvalidInput("indicators", "a template needs at least one indicator")
+    seen: set[str] = set()
+    for index, indicator in enumerate(template.indicators):
+        _validate_indicator(indicator, f"indicators[{index}]")
+        if indicator.key in seen:
+            raise InvalidInput(f"indicators[{index}].key", f"{indicator.key!r} appears twice")
+        seen.add(indicator.key)
+    total = sum((indicator.weight for indicator in template.indicators), Decimal(0))
+    if total != TOTAL_WEIGHT:
+        raise InvalidInput("indicators", f"weights must sum to {TOTAL_WEIGHT}, not {total}")
+
+
+def _validate_indicator(indicator: Indicator, where: str) -> None:
+    if indicator.source not in Source.ALL:
+        raise InvalidInput(f"{where}.source", f"must be one of {', '.join(Source.ALL)}")
+    if indicator.rule not in Rule.ALL:
+        raise InvalidInput(f"{where}.rule", f"must be one of {', '.join(Rule.ALL)}")
+    if indicator.is_rated != (indicator.rule == Rule.RATING):
+        raise InvalidInput(f"{where}.rule", "reviews are scored by the rating rule, and only they are")
+    if not Decimal(0) < indicator.weight <= TOTAL_WEIGHT:
+        raise InvalidInput(f"{where}.weight", f"must be above 0 and at most {TOTAL_WEIGHT}")
+    allowed = Rule.PARAMETERS[indicator.rule]
+    for name, value in indicator.params.items():
+        if name not in allowed:
+            raise InvalidInput(f"{where}.params.{name}", f"is not a parameter of {indicator.rule}")
+        if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+            raise InvalidInput(f"{where}.params.{name}", "must be a number not below 0")
+    for name, default in allowed.items():
+        if default is None and name not in indicator.params:
+            raise InvalidInput(f"{where}.params.{name}", f"is required by {indicator.rule}")
+    if indicator.rule == Rule.LINEAR_TO_TARGET and indicator.param("target") == 0:
+        raise InvalidInput(f"{where}.params.target", "must be above 0")
+
+
+def decimal_params(raw: Mapping[str, object]) -> dict[str, Decimal]:
+    """Parameters as stored (strings or numbers) to decimals; a non-number is a client mistake."""
+    params: dict[str, Decimal] = {}
+    for name, value in raw.items():
+        try:
+            params[name] = Decimal(str(value))
+        except (InvalidOperation, ValueError) as error:
+            raise InvalidInput(f"params.{name}", "must be a number") from error
+    return params

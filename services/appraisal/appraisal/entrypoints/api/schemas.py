@@ -1,0 +1,204 @@
+"""Request and response bodies of the appraisal API, kept apart from tables and domain objects.
+Decimals travel as strings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from appraisal.domain.facts import RecordedFact
+from appraisal.domain.results import AppraisalResult
+from appraisal.domain.reviews import Review, Stage
+from appraisal.domain.templates import Indicator, Rule, Source, Template, decimal_params
+from appraisal.service_layer import commands
+from appraisal.service_layer.handlers import ClosedPeriod
+from appraisal.service_layer.views import EmployeeScore
+from shared.auth import Principal, Role
+
+_NO_NUL = r"^[^\x00]*$"
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_NUL)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=_NO_NUL)]
+RoleName = Literal[Role.ALL]  # type: ignore[valid-type]
+SourceName = Literal[Source.ALL]  # type: ignore[valid-type]
+RuleName = Literal[Rule.ALL]  # type: ignore[valid-type]
+StageName = Literal[Stage.ORDER]  # type: ignore[valid-type]
+Weight = Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
+Parameter = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+Rating = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class IndicatorWrite(_Request):
+    key: Key
+    label: Label = ""
+    source: SourceName
+    weight: Weight
+    rule: RuleName
+    params: dict[Key, Parameter] = Field(default_factory=dict, max_length=10)
+
+    def to_domain(self) -> Indicator:
+        return Indicator(key=self.key, label=self.label, source=self.source, weight=self.weight, rule=self.rule,
+                         params=decimal_params(self.params))
+
+
+class TemplateWrite(_Request):
+    name: Name
+    roles: list[RoleName] = Field(min_length=1, max_length=len(Role.ALL))
+    indicators: list[IndicatorWrite] = Field(min_length=1, max_length=50)
+
+    def to_command(self, key: str, by: Principal) -> commands.SaveTemplate:
+        return commands.SaveTemplate(key=key, name=self.name, roles=tuple(self.roles),
+                                     indicators=tuple(item.to_domain() for item in self.indicators), by=by)
+
+
+class IndicatorRead(_Read):
+    key: str
+    label: str
+    source: str
+    weight: Decimal
+    rule: str
+    params: dict[str, Decimal]
+
+
+class TemplateRead(_Read):
+    key: str
+    name: str
+    roles: list[str]
+    indicators: list[IndicatorRead]
+
+    @classmethod
+    def from_domain(cls, template: Template) -> TemplateRead:
+        return cls(key=template.key, name=template.name, roles=list(template.roles),
+                   indicators=[IndicatorRead(key=i.key, label=i.label, source=i.source, weight=i.weight, rule=i.rule,
+                                             params=dict(i.params)) for i in template.indicators])
+
+
+class ReviewCreate(_Request):
+    stage: StageName
+    ratings: dict[Key, Rating] = Field(min_length=1, max_length=50,
+                                       description="Rated indicator key → rating 0–100")
+
+
+class ReviewRead(_Read):
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    period: str
+    stage: str
+    reviewer_id: uuid.UUID
+    ratings: dict[str, Decimal]
+    total: Decimal
+    submitted_at: datetime
+
+    @classmethod
+    def from_domain(cls, review: Review) -> ReviewRead:
+        return cls(id=review.id, employee_id=review.employee_id, period=review.period, stage=review.stage,
+                   reviewer_id=review.reviewer_id, ratings=dict(review.ratings), total=review.total,
+                   submitted_at=review.submitted_at)
+
+
+class IndicatorScoreRead(_Read):
+    key: str
+    label: str
+    source: str
+    rule: str
+    raw_value: Decimal | None = Field(description="Sum of the facts, or the composite rating; null when assumed")
+    points: Decimal
+    weight: Decimal
+    contribution: Decimal = Field(description="points × weight ÷ 100")
+    inputs: int = Field(description="How many events (or reviews) fed this indicator")
+    status: Literal["measured", "rated", "pending", "assumed"]
+
+
+class ScoreRead(BaseModel):
+    period: str
+    employee_id: uuid.UUID
+    role: str | None
+    status: Literal["open", "closed"]
+    template_key: str
+    total: Decimal
+    indicators: list[IndicatorScoreRead]
+    computed_at: datetime | None
+    coefficient: Decimal | None = None
+    rank: int | None = None
+    flags: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def from_view(cls, view: EmployeeScore) -> ScoreRead:
+        return cls(period=view.period, employee_id=view.employee_id, role=view.role, status=view.status,  # type: ignore[arg-type]
+                   template_key=view.card.template_key, total=view.card.total,
+                   indicators=[IndicatorScoreRead.model_validate(line) for line in view.card.indicators],
+                   computed_at=view.computed_at, coefficient=view.coefficient, rank=view.rank,
+                   flags=list(view.flags))
+
+
+class PeriodRead(_Read):
+    period: str
+    status: Literal["open", "closed"]
+    closed_at: datetime | None = None
+    closed_by: uuid.UUID | None = None
+    employee_count: int | None = None
+
+
+class ResultRead(BaseModel):
+    employee_id: uuid.UUID
+    role: str | None
+    score: Decimal
+    coefficient: Decimal
+    rank: int
+    flags: list[str]
+
+    @classmethod
+    def from_domain(cls, result: AppraisalResult) -> ResultRead:
+        return cls(employee_id=result.employee_id, role=result.role, score=result.score,
+                   coefficient=result.coefficient, rank=result.rank, flags=list(result.flags))
+
+
+class UnappraisedRead(_Read):
+    employee_id: uuid.UUID
+    role: str | None
+    reason: str
+
+
+class PeriodClosedRead(BaseModel):
+    period: PeriodRead
+    results: list[ResultRead]
+    unappraised: list[UnappraisedRead]
+
+    @classmethod
+    def from_domain(cls, closed: ClosedPeriod) -> PeriodClosedRead:
+        return cls(
+            period=PeriodRead.model_validate(closed.period),
+            results=[ResultRead.from_domain(result) for result in closed.results],
+            unappraised=[UnappraisedRead.model_validate(item) for item in closed.unappraised],
+        )
+
+
+class LateInputRead(BaseModel):
+    employee_id: uuid.UUID
+    period: str
+    kind: str
+    value: Decimal
+    source_id: str
+    event_id: uuid.UUID
+    occurred_on: date
+    recorded_at: datetime
+
+    @classmethod
+    def from_domain(cls, recorded: RecordedFact) -> LateInputRead:
+        fact = recorded.fact
+        return cls(employee_id=fact.employee_id, period=fact.period, kind=fact.kind, value=fact.value,
+                   source_id=fact.source_id, event_id=fact.event_id, occurred_on=fact.occurred_on,
+                   recorded_at=recorded.recorded_at)
+

@@ -1,0 +1,307 @@
+"""Use cases of the appraisal service.
+
+API use cases open the unit of work, check the rules, change state, record their events and
+commit once. Event use cases (:func:`record_inputs`, :func:`rescore_employee`) run inside the
+unit of work the consumer runner opened, beside its inbox row, and leave the commit to it.
+
+Scores are never adjusted by a delta: every recomputation reads all stored facts and reviews of
+the employee and period, so redelivered, reordered or late inputs cannot skew them.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+
+from appraisal.domain.facts import Fact
+from appraisal.domain.periods import Period, PeriodRecord
+from appraisal.domain.results import AppraisalResult, coefficient_for, flags_for, ranks
+from appraisal.domain.reviews import (
+    Review,
+    Reviewee,
+    Reviewer,
+    ensure_in_order,
+    ensure_may_review,
+    review_total,
+    validate_ratings,
+)
+from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
+from appraisal.domain.templates import Template, validate_template
+from appraisal.service_layer import commands
+from appraisal.service_layer.access import may_see
+from appraisal.service_layer.unit_of_work import AppraisalUnitOfWork
+from shared.auth import Role
+from shared.db import new_id
+from shared.directory import DirectoryEmployee
+from shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed, ReviewSubmitted, ScoreUpdated
+
+CommandT = TypeVar("CommandT")
+ResultT = TypeVar("ResultT")
+Handler = Callable[[CommandT, AppraisalUnitOfWork], Awaitable[ResultT]]
+
+_UNIQUE_VIOLATION = "23505"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def refuses_duplicates(handler: Handler[CommandT, ResultT]) -> Handler[CommandT, ResultT]:
+    """A unique key hit by a concurrent request (two reviews of one stage, two edits giving a role
+    to two templates) is the client's conflict, not a server error."""
+
+    @functools.wraps(handler)
+    async def guarded(command: CommandT, uow: AppraisalUnitOfWork) -> ResultT:
+        try:
+            return await handler(command, uow)
+        except IntegrityError as error:
+            if getattr(error.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
+                raise
+            raise Conflict("the change collided with a concurrent change; read again and retry") from error
+
+    return guarded
+
+
+# --- inputs from events --------------------------------------------------------------------------
+
+
+async def record_inputs(uow: AppraisalUnitOfWork, facts: Iterable[Fact]) -> None:
+    """Store the facts of one event and rescore whom they concern; facts for a closed period are
+    kept as late inputs and leave the frozen score alone."""
+    grouped: dict[tuple[str, uuid.UUID], list[Fact]] = {}
+    for fact in facts:
+        grouped.setdefault((fact.period, fact.employee_id), []).append(fact)
+    for (period, employee_id), group in sorted(grouped.items(), key=lambda item: (item[0][0], str(item[0][1]))):
+        record = await uow.periods.lock(period)
+        added = [await uow.facts.add(fact, late=record.is_closed) for fact in group]
+        if any(added) and not record.is_closed:
+            await recompute(uow, employee_id, period)
+
+
+async def rescore_employee(uow: AppraisalUnitOfWork, employee_id: uuid.UUID) -> None:
+    """After a directory change (a new role, a hire that arrived after the employee's first
+    inputs), rescore the employee's open periods under the template that now applies."""
+    for period in await uow.scores.open_periods_of(employee_id):
+        if not (await uow.periods.lock(period)).is_closed:
+            await recompute(uow, employee_id, period)
+
+
+async def recompute(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: str) -> ScoreCard | None:
+    """Score the employee for an open period from everything stored; announce a change.
+
+    The caller holds the period lock (shared). The score row is locked first so that two
+    inputs for one employee recompute one after the other, the second seeing the first's facts.
+    """
+    stored = await uow.scores.lock(employee_id, period)
+    employee = await uow.directory.employee(employee_id)
+    role = employee.role if employee is not None else None
+    card = await _live_card(uow, employee_id, period, role)
+    now = _now()
+    await uow.scores.save(employee_id, period, role, card, now)
+    if card is not None and card.total != stored.total:
+        uow.emit(ScoreUpdated(employee_id=employee_id, period=period, score=card.total, computed_at=now))
+    return card
+
+
+async def _live_card(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: str, role: str | None
+                     ) -> ScoreCard | None:
+    template = await uow.templates.for_role(role) if role is not None else None
+    if template is None:
+        return None  # not appraised in this role (or not in the directory yet); facts wait
+    tallies = await uow.facts.tallies(employee_id, period)
+    reviews = await uow.reviews.of(employee_id, period)
+    return score(template, tallies, [SubmittedReview(r.stage, r.ratings) for r in reviews], uow.policy)
+
+
+# --- reviews -------------------------------------------------------------------------------------
+
+
+@refuses_duplicates
+async def submit_review(command: commands.SubmitReview, uow: AppraisalUnitOfWork) -> Review:
+    period = _past_or_current(command.period, uow)
+    reviewer = command.by
+    async with uow:
+        employee = await uow.directory.employee(command.employee_id)
+        reviewee = await _reviewee(uow, employee) if employee is not None else None
+        named_reviewer = reviewee is not None and reviewer.employee_id in (reviewee.leader_id, reviewee.superior_id)
+        if employee is None or not (named_reviewer or may_see(reviewer, employee)):
+            raise NotFound(f"employee {command.employee_id} does not exist")
+        assert reviewee is not None
+        record = await uow.periods.lock(str(period))
+        if record.is_closed:
+            raise Conflict(f"period {period} is closed; its reviews are frozen", period=str(period),
+                           closed_at=record.closed_at.isoformat() if record.closed_at else None)
+        template = await _template_for(uow, employee)
+        ensure_may_review(command.stage, reviewee, Reviewer(
+            employee_id=reviewer.employee_id, department_id=reviewer.department_id,
+            department_wide=reviewer.is_department_wide, is_hr=reviewer.has_any(Role.HR)))
+        # Locking the score row first makes two stages submitted at once take turns.
+        await uow.scores.lock(employee.employee_id, str(period))
+        submitted = {review.stage for review in await uow.reviews.of(employee.employee_id, str(period))}
+        ensure_in_order(command.stage, submitted)
+        validate_ratings(command.ratings, template)
+        review = Review(id=new_id(), employee_id=employee.employee_id, period=str(period), stage=command.stage,
+                        reviewer_id=reviewer.employee_id, ratings=dict(command.ratings),
+                        total=review_total(command.ratings, template), submitted_at=_now())
+        await uow.reviews.add(review)
+        uow.emit(ReviewSubmitted(review_id=review.id, employee_id=review.employee_id, period=review.period,
+                                 stage=review.stage, reviewer_id=review.reviewer_id, ratings=dict(review.ratings),
+                                 total=review.total, submitted_at=review.submitted_at))
+        await recompute(uow, employee.employee_id, str(period))
+        await uow.commit()
+    return review
+
+
+async def _reviewee(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Reviewee:
+    """Who reviews whom: the leader of the employee's group (their manager when they lead it
+    themself or belong to none), then that leader's manager."""
+    group = await uow.directory.group(employee.group_id) if employee.group_id is not None else None
+    leader_id = group.leader_id if group is not None else None
+    if leader_id is None or leader_id == employee.employee_id:
+        leader_id = employee.manager_id
+    leader = await uow.directory.employee(leader_id) if leader_id is not None else None
+    return Reviewee(employee_id=employee.employee_id, department_id=employee.department_id, leader_id=leader_id,
+                    superior_id=leader.manager_id if leader is not None else None)
+
+
+async def _template_for(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Template:
+    template = await uow.templates.for_role(employee.role)
+    if template is None:
+        raise Conflict(f"no appraisal template applies to the role {employee.role}", role=employee.role)
+    return template
+
+
+# --- closing a period ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unappraised:
+    employee_id: uuid.UUID
+    role: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClosedPeriod:
+    period: PeriodRecord
+    results: list[AppraisalResult]
+    unappraised: list[Unappraised]
+
+
+async def close_period(command: commands.ClosePeriod, uow: AppraisalUnitOfWork) -> ClosedPeriod:
+    period = Period.parse(command.period)
+    now = _now()
+    if period >= Period.of_instant(now, uow.policy.timezone):
+        raise RuleViolation(f"period {period} has not ended yet; it can be closed from "
+                            f"{period.next().first_day.isoformat()}", period=str(period))
+    name = str(period)
+    async with uow:
+        # Exclusive: waits for inputs and reviews in flight; those after it find the period closed.
+        record = await uow.periods.lock(name, exclusive=True)
+        if record.is_closed:
+            raise Conflict(f"period {name} is already closed", period=name,
+                           closed_at=record.closed_at.isoformat() if record.closed_at else None,
+                           closed_by=str(record.closed_by) if record.closed_by else None)
+        templates = {template.key: template for template in await uow.templates.all()}
+        owners = await uow.templates.role_owners()
+        tallies = await uow.facts.tallies_for_period(name)
+        reviews = await uow.reviews.for_period(name)
+        employed = await uow.directory.employed_during(period.first_day, period.last_day, owners.keys())
+        with_inputs = set(tallies) | set(reviews) | await uow.scores.employees_in(name)
+        people = {e.employee_id: e for e in employed} | await uow.directory.employees(with_inputs)
+
+        cards: dict[uuid.UUID, tuple[str, ScoreCard]] = {}
+        unappraised: list[Unappraised] = []
+        for employee_id in sorted(with_inputs | {e.employee_id for e in employed}, key=str):
+            employee = people.get(employee_id)
+            role = employee.role if employee is not None else None
+            template = templates.get(owners.get(role, "")) if role is not None else None
+            if template is None:
+                reason = "not in the org directory" if employee is None else f"no template for the role {role}"
+                unappraised.append(Unappraised(employee_id, role, reason))
+                continue
+            submitted = [SubmittedReview(r.stage, r.ratings) for r in reviews.get(employee_id, [])]
+            cards[employee_id] = (role, score(template, tallies.get(employee_id, {}), submitted, uow.policy))
+
+        policy = uow.policy
+        earlier = [period]
+        for _ in range(policy.low_score_months - 1):
+            earlier.append(earlier[-1].previous())
+        earlier = earlier[1:]
+        history = await uow.results.scores(cards.keys(), [str(p) for p in earlier])
+        ranking = ranks({employee_id: card.total for employee_id, (_, card) in cards.items()})
+        results = [
+            AppraisalResult(
+                period=name, employee_id=employee_id, role=role, card=card,
+                coefficient=coefficient_for(card.total, policy.bands), rank=ranking[employee_id],
+                flags=tuple(flags_for(card.total, [history.get((employee_id, str(p))) for p in earlier], policy)),
+                finalized_at=now,
+            )
+            for employee_id, (role, card) in cards.items()
+        ]
+        await uow.results.add_all(results)
+        await uow.periods.close(name, now, command.by.employee_id, len(results))
+        for result in results:
+            uow.emit(AppraisalResultFinalized(period=name, employee_id=result.employee_id, role=result.role,
+                                              score=result.score, coefficient=result.coefficient, rank=result.rank,
+                                              flags=list(result.flags)))
+        uow.emit(PeriodClosed(period=name, closed_at=now, closed_by=command.by.employee_id,
+                              employee_count=len(results)))
+        await uow.commit()
+    closed = PeriodRecord(period=name, status="closed", closed_at=now, closed_by=command.by.employee_id,
+                          employee_count=len(results))
+    return ClosedPeriod(period=closed, results=sorted(results, key=lambda r: (r.rank, str(r.employee_id))),
+                        unappraised=unappraised)
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+
+@refuses_duplicates
+async def save_template(command: commands.SaveTemplate, uow: AppraisalUnitOfWork) -> Template:
+    template = Template(key=command.key, name=command.name, roles=command.roles, indicators=command.indicators)
+    validate_template(template, Role.ALL)
+    async with uow:
+        await uow.templates.lock_all()
+        owners = await uow.templates.role_owners()
+        taken = {role: owners[role] for role in template.roles if owners.get(role, template.key) != template.key}
+        if taken:
+            raise Conflict("these roles are scored by another template; remove them there first",
+                           field="roles", conflicting_templates=taken)
+        previous = await uow.templates.get(template.key)
+        await uow.templates.save(template, command.by.employee_id, _now())
+        # Open periods follow the new weights at once; closed ones stay as they were frozen.
+        affected = set(template.roles) | set(previous.roles if previous is not None else ())
+        for employee_id, period in await uow.scores.open_scores_of_roles(affected):
+            if not (await uow.periods.lock(period)).is_closed:
+                await recompute(uow, employee_id, period)
+        await uow.commit()
+    return template
+
+
+# --- shared steps --------------------------------------------------------------------------------
+
+
+def _past_or_current(text: str, uow: AppraisalUnitOfWork) -> Period:
+    period = Period.parse(text)
+    if period > Period.of_instant(_now(), uow.policy.timezone):
+        raise InvalidInput("period", f"{period} has not begun yet")
+    return period
+
+
+async def handle(command: commands.Command, uow: AppraisalUnitOfWork) -> Any:
+    return await COMMAND_HANDLERS[type(command)](command, uow)
+
+
+COMMAND_HANDLERS: dict[type, Handler[Any, Any]] = {
+    commands.SubmitReview: submit_review,
+    commands.ClosePeriod: close_period,
+    commands.SaveTemplate: save_template,
+}

@@ -1,0 +1,52 @@
+"""Events from crm and telesales translated into facts (A2's measurable indicators).
+
+Each fact is keyed by the business id of what it measures, not by the envelope id: a producer
+that re-publishes a deal under a new envelope still counts it once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from appraisal.domain.facts import Fact
+from appraisal.domain.periods import Period, local_day
+from appraisal.domain.templates import Source
+from shared.events.crm import DealWon, LeadAssigned, PaymentReceived
+from shared.events.telesales import CallLogged
+
+ONE = Decimal(1)
+
+
+def from_deal_won(deal: DealWon, event_id: uuid.UUID) -> list[Fact]:
+    period = str(Period.of_day(deal.signed_on))
+    source_id = f"deal:{deal.deal_id}"
+    return [
+        Fact(deal.rep_id, period, Source.SALES_AMOUNT, deal.amount, source_id, event_id, deal.signed_on),
+        Fact(deal.rep_id, period, Source.CONTRACTS_SIGNED, ONE, source_id, event_id, deal.signed_on),
+    ]
+
+
+def from_payment_received(payment: PaymentReceived, event_id: uuid.UUID) -> list[Fact]:
+    return [Fact(payment.rep_id, str(Period.of_day(payment.received_on)), Source.COLLECTIONS, payment.amount,
+                 f"payment:{payment.payment_id}", event_id, payment.received_on)]
+
+
+def from_call_logged(call: CallLogged, event_id: uuid.UUID) -> list[Fact]:
+    period = str(Period.of_day(call.call_date))
+    source_id = f"call:{call.call_id}"
+    facts = [Fact(call.agent_id, period, Source.CALLS_DIALLED, ONE, source_id, event_id, call.call_date)]
+    if call.effective:
+        facts.append(Fact(call.agent_id, period, Source.EFFECTIVE_CONVERSATIONS, ONE, source_id, event_id,
+                          call.call_date))
+    return facts
+
+
+def from_lead_assigned(assignment: LeadAssigned, event_id: uuid.UUID, timezone: str) -> list[Fact]:
+    """A lead counts once per rep and month, however often it is handed back and forth."""
+    if assignment.level != "rep" or assignment.rep_id is None:
+        return []  # a group-level distribution is the manager's act, not a rep's work
+    day = local_day(assignment.assigned_at, timezone)
+    period = Period.of_day(day)
+    return [Fact(assignment.rep_id, str(period), Source.LEADS_ASSIGNED, ONE,
+                 f"lead:{assignment.lead_id}:rep:{assignment.rep_id}:{period}", event_id, day)]

@@ -1,0 +1,121 @@
+"""Reads, each limited to the caller's data scope. An employee outside it answers exactly as if
+they did not exist, so that ids cannot be probed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from appraisal.domain.facts import RecordedFact
+from appraisal.domain.periods import Period, PeriodRecord, PeriodStatus
+from appraisal.domain.results import AppraisalResult
+from appraisal.domain.reviews import Review
+from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
+from appraisal.domain.templates import Template
+from appraisal.service_layer.access import may_see
+from appraisal.service_layer.unit_of_work import AppraisalUnitOfWork
+from shared.auth import Principal
+from shared.directory import DirectoryEmployee
+from shared.errors import Conflict, NotFound
+
+
+@dataclass(frozen=True)
+class EmployeeScore:
+    period: str
+    employee_id: uuid.UUID
+    role: str | None
+    status: str  # open: live; closed: frozen
+    card: ScoreCard
+    computed_at: datetime | None
+    coefficient: Decimal | None = None
+    rank: int | None = None
+    flags: tuple[str, ...] = ()
+
+
+async def templates(uow: AppraisalUnitOfWork) -> list[Template]:
+    async with uow:
+        return await uow.templates.all()
+
+
+async def template(uow: AppraisalUnitOfWork, key: str) -> Template:
+    async with uow:
+        found = await uow.templates.get(key)
+    if found is None:
+        raise NotFound(f"template {key} does not exist")
+    return found
+
+
+async def period(uow: AppraisalUnitOfWork, name: str) -> PeriodRecord:
+    Period.parse(name)
+    async with uow:
+        found = await uow.periods.get(name)
+    # A month nothing has happened in yet is open all the same.
+    return found or PeriodRecord(period=name, status=PeriodStatus.OPEN)
+
+
+async def employee_score(uow: AppraisalUnitOfWork, principal: Principal, name: str, employee_id: uuid.UUID
+                         ) -> EmployeeScore:
+    Period.parse(name)
+    async with uow:
+        employee = await _visible_employee(uow, principal, employee_id)
+        record = await uow.periods.get(name)
+        if record is not None and record.is_closed:
+            result = await uow.results.get(name, employee_id)
+            if result is None:
+                raise NotFound(f"employee {employee_id} was not appraised in {name}")
+            return _frozen(result)
+        stored = await uow.scores.get(employee_id, name)
+        if stored is not None and stored.card is not None:
+            return EmployeeScore(period=name, employee_id=employee_id, role=stored.role, status=PeriodStatus.OPEN,
+                                 card=stored.card, computed_at=stored.computed_at)
+        # No input has landed yet: the score every indicator gives to nothing, computed, not stored.
+        role = employee.role if employee is not None else None
+        found = await uow.templates.for_role(role) if role is not None else None
+        if found is None:
+            raise NotFound(f"employee {employee_id} has no appraisal: no template applies to the role {role}")
+        tallies = await uow.facts.tallies(employee_id, name)
+        reviews = [SubmittedReview(r.stage, r.ratings) for r in await uow.reviews.of(employee_id, name)]
+        card = score(found, tallies, reviews, uow.policy)
+    return EmployeeScore(period=name, employee_id=employee_id, role=role, status=PeriodStatus.OPEN, card=card,
+                         computed_at=None)
+
+
+async def reviews(uow: AppraisalUnitOfWork, principal: Principal, name: str, employee_id: uuid.UUID
+                  ) -> list[Review]:
+    Period.parse(name)
+    async with uow:
+        await _visible_employee(uow, principal, employee_id)
+        return await uow.reviews.of(employee_id, name)
+
+
+async def results(uow: AppraisalUnitOfWork, principal: Principal, name: str) -> list[AppraisalResult]:
+    Period.parse(name)
+    async with uow:
+        record = await uow.periods.get(name)
+        if record is None or not record.is_closed:
+            raise Conflict(f"period {name} is open: results exist once it is closed", period=name)
+        found = await uow.results.for_period(name)
+        people = await uow.directory.employees([result.employee_id for result in found])
+    return [result for result in found if may_see(principal, people.get(result.employee_id), result.employee_id)]
+
+
+async def late_inputs(uow: AppraisalUnitOfWork, name: str) -> list[RecordedFact]:
+    Period.parse(name)
+    async with uow:
+        return await uow.facts.late(name)
+
+
+async def _visible_employee(uow: AppraisalUnitOfWork, principal: Principal, employee_id: uuid.UUID
+                            ) -> DirectoryEmployee | None:
+    employee = await uow.directory.employee(employee_id)
+    if not may_see(principal, employee, employee_id):
+        raise NotFound(f"employee {employee_id} does not exist")
+    return employee
+
+
+def _frozen(result: AppraisalResult) -> EmployeeScore:
+    return EmployeeScore(period=result.period, employee_id=result.employee_id, role=result.role,
+                         status=PeriodStatus.CLOSED, card=result.card, computed_at=result.finalized_at,
+                         coefficient=result.coefficient, rank=result.rank, flags=result.flags)

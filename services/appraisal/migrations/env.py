@@ -1,0 +1,4 @@
+from appraisal.adapters.tables import metadata
+from shared.migrations import run_env
+
+run_env(metadata)

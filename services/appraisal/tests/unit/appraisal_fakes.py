@@ -1,0 +1,208 @@
+"""An in-memory unit of work for the appraisal handler tests: the repositories' methods, no I/O.
+
+State lives in one store, copied when a unit of work opens and put back when it closes without
+a commit, so a test can check that a refused command left nothing behind. Locks are no-ops:
+concurrency is the integration tests' business.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from appraisal.domain.facts import Fact, RecordedFact
+from appraisal.domain.periods import PeriodRecord, PeriodStatus
+from appraisal.domain.policy import AppraisalPolicy
+from appraisal.domain.results import AppraisalResult
+from appraisal.domain.reviews import Review
+from appraisal.domain.scoring import ScoreCard, Tally
+from appraisal.domain.templates import Template
+from shared.directory import DirectoryEmployee, DirectoryGroup
+from shared.events import CloudEvent
+from shared.events.envelope import Event
+
+
+@dataclass
+class FakeScore:
+    employee_id: uuid.UUID
+    period: str
+    role: str | None = None
+    total: Decimal | None = None
+    card: ScoreCard | None = None
+    computed_at: datetime | None = None
+
+
+@dataclass
+class FakeStore:
+    periods: dict[str, PeriodRecord] = field(default_factory=dict)
+    templates: dict[str, Template] = field(default_factory=dict)
+    facts: dict[tuple[str, str], tuple[Fact, bool]] = field(default_factory=dict)
+    reviews: list[Review] = field(default_factory=list)
+    scores: dict[tuple[uuid.UUID, str], FakeScore] = field(default_factory=dict)
+    results: dict[tuple[str, uuid.UUID], AppraisalResult] = field(default_factory=dict)
+    employees: dict[uuid.UUID, DirectoryEmployee] = field(default_factory=dict)
+    groups: dict[uuid.UUID, DirectoryGroup] = field(default_factory=dict)
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _store(self) -> FakeStore:
+        return self._uow.store
+
+
+class FakePeriods(_Repo):
+    async def get(self, period: str) -> PeriodRecord | None:
+        return self._store.periods.get(period)
+
+    async def lock(self, period: str, *, exclusive: bool = False) -> PeriodRecord:
+        return self._store.periods.setdefault(period, PeriodRecord(period=period, status=PeriodStatus.OPEN))
+
+    async def close(self, period: str, closed_at: datetime, closed_by: uuid.UUID, employee_count: int) -> None:
+        self._store.periods[period] = PeriodRecord(period, PeriodStatus.CLOSED, closed_at, closed_by, employee_count)
+
+
+class FakeTemplates(_Repo):
+    async def all(self) -> list[Template]:
+        return sorted(self._store.templates.values(), key=lambda t: t.key)
+
+    async def get(self, key: str) -> Template | None:
+        return self._store.templates.get(key)
+
+    async def for_role(self, role: str) -> Template | None:
+        return next((t for t in self._store.templates.values() if role in t.roles), None)
+
+    async def role_owners(self) -> dict[str, str]:
+        return {role: t.key for t in self._store.templates.values() for role in t.roles}
+
+
+class FakeFacts(_Repo):
+    async def add(self, fact: Fact, *, late: bool) -> bool:
+        key = (fact.source_id, fact.kind)
+        if key in self._store.facts:
+            return False
+        self._store.facts[key] = (fact, late)
+        return True
+
+    def _scored(self) -> Iterable[Fact]:
+        return (fact for fact, late in self._store.facts.values() if not late)
+
+    async def tallies(self, employee_id: uuid.UUID, period: str) -> dict[str, Tally]:
+        return self._tally(f for f in self._scored() if f.employee_id == employee_id and f.period == period)
+
+    async def tallies_for_period(self, period: str) -> dict[uuid.UUID, dict[str, Tally]]:
+        ids = {f.employee_id for f in self._scored() if f.period == period}
+        return {i: await self.tallies(i, period) for i in ids}
+
+    async def late(self, period: str) -> list[RecordedFact]:
+        return [RecordedFact(f, True, datetime.min) for f, late in self._store.facts.values()
+                if late and f.period == period]
+
+    @staticmethod
+    def _tally(facts: Iterable[Fact]) -> dict[str, Tally]:
+        tallies: dict[str, Tally] = {}
+        for fact in facts:
+            before = tallies.get(fact.kind, Tally(Decimal(0), 0))
+            tallies[fact.kind] = Tally(before.total + fact.value, before.count + 1)
+        return tallies
+
+
+class FakeReviews(_Repo):
+    async def add(self, review: Review) -> None:
+        self._store.reviews.append(review)
+
+    async def of(self, employee_id: uuid.UUID, period: str) -> list[Review]:
+        return [r for r in self._store.reviews if r.employee_id == employee_id and r.period == period]
+
+    async def for_period(self, period: str) -> dict[uuid.UUID, list[Review]]:
+        grouped: dict[uuid.UUID, list[Review]] = {}
+        for review in self._store.reviews:
+            if review.period == period:
+                grouped.setdefault(review.employee_id, []).append(review)
+        return grouped
+
+
+class FakeScores(_Repo):
+    async def lock(self, employee_id: uuid.UUID, period: str) -> FakeScore:
+        return copy.copy(self._store.scores.setdefault((employee_id, period), FakeScore(employee_id, period)))
+
+    async def get(self, employee_id: uuid.UUID, period: str) -> FakeScore | None:
+        return self._store.scores.get((employee_id, period))
+
+    async def save(self, employee_id: uuid.UUID, period: str, role: str | None, card: ScoreCard | None,
+                   computed_at: datetime) -> None:
+        self._store.scores[(employee_id, period)] = FakeScore(employee_id, period, role,
+                                                              card.total if card else None, card, computed_at)
+
+    async def open_periods_of(self, employee_id: uuid.UUID) -> list[str]:
+        return sorted(p for (e, p) in self._store.scores
+                      if e == employee_id and not self._store.periods[p].is_closed)
+
+    async def employees_in(self, period: str) -> set[uuid.UUID]:
+        return {e for (e, p) in self._store.scores if p == period}
+
+
+class FakeResults(_Repo):
+    async def add_all(self, items: Iterable[AppraisalResult]) -> None:
+        for item in items:
+            self._store.results[(item.period, item.employee_id)] = item
+
+    async def scores(self, employee_ids: Collection[uuid.UUID], period_names: Collection[str]
+                     ) -> dict[tuple[uuid.UUID, str], Decimal]:
+        return {(e, p): r.score for (p, e), r in self._store.results.items()
+                if e in employee_ids and p in period_names}
+
+
+class FakeDirectory(_Repo):
+    async def employee(self, employee_id: uuid.UUID) -> DirectoryEmployee | None:
+        return self._store.employees.get(employee_id)
+
+    async def group(self, group_id: uuid.UUID) -> DirectoryGroup | None:
+        return self._store.groups.get(group_id)
+
+    async def employees(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DirectoryEmployee]:
+        return {i: e for i, e in self._store.employees.items() if i in employee_ids}
+
+    async def employed_during(self, first_day: date, last_day: date, roles: Collection[str]
+                              ) -> list[DirectoryEmployee]:
+        return [e for e in self._store.employees.values() if e.role in roles and e.is_employed]
+
+
+class FakeUnitOfWork:
+    def __init__(self, policy: AppraisalPolicy, store: FakeStore | None = None) -> None:
+        self.policy = policy
+        self.store = store or FakeStore()
+        self.published: list[CloudEvent] = []
+        self._pending: list[CloudEvent] = []
+        self._snapshot: FakeStore | None = None
+        self.periods, self.templates, self.facts = FakePeriods(self), FakeTemplates(self), FakeFacts(self)
+        self.reviews, self.scores, self.results = FakeReviews(self), FakeScores(self), FakeResults(self)
+        self.directory = FakeDirectory(self)
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self._snapshot = copy.deepcopy(self.store)
+        self._pending = []
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        if self._snapshot is not None:  # left without commit: roll back
+            self.store = self._snapshot
+        self._snapshot, self._pending = None, []
+
+    def emit(self, event: Event) -> CloudEvent:
+        envelope = CloudEvent.wrap(event, source="/appraisal")
+        self._pending.append(envelope)
+        return envelope
+
+    async def commit(self) -> None:
+        self.published.extend(self._pending)
+        self._pending, self._snapshot = [], None
+
+    def published_types(self) -> list[str]:
+        return [envelope.type for envelope in self.published]

@@ -1,0 +1,40 @@
+"""The appraisal policy comes from settings, and incoherent settings are refused at start."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from appraisal.config import AppraisalSettings
+
+
+def test_defaults_are_the_documented_policy():
+    settings = AppraisalSettings(_env_file=None)
+    policy = settings.policy()
+    assert (settings.port, settings.service_name, policy.timezone) == (8004, "appraisal", "Asia/Shanghai")
+    assert policy.stage_weights == {"self": 20, "leader": 40, "superior": 40}
+    assert [(b.minimum, b.coefficient) for b in policy.bands] == [
+        (90, Decimal("1.5")), (80, Decimal("1.2")), (70, Decimal("1.0")), (60, Decimal("0.8")), (0, Decimal("0.5"))]
+    assert (policy.attendance_recorded, policy.assumed_attendance_points) == (False, 100)
+
+
+def test_policy_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("APPRAISAL_COEFFICIENT_BANDS", '[[85, "2.0"], [0, "1.0"]]')
+    monkeypatch.setenv("APPRAISAL_REVIEW_WEIGHT_SELF", "10")
+    monkeypatch.setenv("APPRAISAL_COMPANY_TIMEZONE", "Europe/Berlin")
+    policy = AppraisalSettings().policy()
+    assert [(b.minimum, b.coefficient) for b in policy.bands] == [(85, Decimal("2.0")), (0, Decimal("1.0"))]
+    assert (policy.stage_weights["self"], policy.timezone) == (10, "Europe/Berlin")
+
+
+@pytest.mark.parametrize("changes", [
+    {"company_timezone": "Mars/Olympus"},
+    {"coefficient_bands": [(60, "0.8"), (90, "1.5"), (0, "0.5")]},
+    {"coefficient_bands": [(90, "1.5"), (60, "0.8")]},
+    {"review_weight_self": 0, "review_weight_leader": 0, "review_weight_superior": 0},
+], ids=["timezone", "unordered-bands", "no-floor-band", "no-stage-weight"])
+def test_incoherent_settings_are_refused(changes):
+    with pytest.raises(ValidationError):
+        AppraisalSettings(_env_file=None, **changes)

@@ -1,0 +1,66 @@
+"""Monthly periods (A1) and the events that feed them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from appraisal.domain.periods import Period
+from appraisal.domain.templates import Source
+from appraisal.service_layer import inputs
+from shared.errors import InvalidInput
+from shared.events.crm import DealWon, LeadAssigned
+from shared.events.telesales import CallLogged
+
+REP = uuid.uuid4()
+
+
+def test_periods_parse_and_print():
+    assert str(Period.parse("2026-01")) == "2026-01"
+    for bad in ("2026-13", "2026-1", "26-01", "2026-00", "2026-01-01"):
+        with pytest.raises(InvalidInput):
+            Period.parse(bad)
+
+
+def test_neighbours_and_bounds_cross_the_year():
+    assert str(Period(2026, 1).previous()) == "2025-12"
+    assert str(Period(2025, 12).next()) == "2026-01"
+    assert Period(2024, 2).last_day == date(2024, 2, 29)
+
+
+def test_an_instant_falls_in_the_month_of_the_company_calendar():
+    evening_utc = datetime(2026, 9, 30, 17, 0, tzinfo=UTC)  # 01:00 on 1 October in Shanghai
+    assert str(Period.of_instant(evening_utc, "Asia/Shanghai")) == "2026-10"
+    assert str(Period.of_instant(evening_utc, "UTC")) == "2026-09"
+
+
+def test_a_rep_level_assignment_counts_once_per_lead_rep_and_month():
+    lead = uuid.uuid4()
+    assignment = LeadAssigned(lead_id=lead, level="rep", group_id=uuid.uuid4(), rep_id=REP, assigned_by=uuid.uuid4(),
+                              strategy="round_robin", assigned_at=datetime(2026, 9, 30, 17, 0, tzinfo=UTC))
+    [fact] = inputs.from_lead_assigned(assignment, uuid.uuid4(), "Asia/Shanghai")
+    assert (fact.period, fact.kind) == ("2026-10", Source.LEADS_ASSIGNED)
+    assert fact.source_id == f"lead:{lead}:rep:{REP}:2026-10"
+    group_level = assignment.model_copy(update={"level": "group", "rep_id": None})
+    assert inputs.from_lead_assigned(group_level, uuid.uuid4(), "Asia/Shanghai") == []
+
+
+def test_a_deal_gives_its_amount_and_one_contract():
+    deal = DealWon(deal_id=uuid.uuid4(), customer_id=uuid.uuid4(), rep_id=REP, amount=Decimal("1234.50"),
+                   signed_on=date(2026, 10, 31))
+    facts = inputs.from_deal_won(deal, uuid.uuid4())
+    assert [(f.kind, f.value, f.period) for f in facts] == [
+        (Source.SALES_AMOUNT, Decimal("1234.50"), "2026-10"), (Source.CONTRACTS_SIGNED, Decimal(1), "2026-10")]
+
+
+def test_an_effective_call_counts_as_a_dial_and_a_conversation():
+    call = CallLogged(call_id="c-1", agent_id=REP, started_at=datetime(2026, 10, 5, 2, tzinfo=UTC),
+                      call_date=date(2026, 10, 5), duration_seconds=90, connected=True, disposition="intent",
+                      effective=True)
+    assert [f.kind for f in inputs.from_call_logged(call, uuid.uuid4())] == [
+        Source.CALLS_DIALLED, Source.EFFECTIVE_CONVERSATIONS]
+    ineffective = call.model_copy(update={"effective": False})
+    assert [f.kind for f in inputs.from_call_logged(ineffective, uuid.uuid4())] == [Source.CALLS_DIALLED]
