@@ -1,0 +1,202 @@
+"""Every query of the telesales service. Repositories translate rows to domain objects and back;
+they never commit (the unit of work does)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Row, Table, false, func, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.directory import DirectoryEmployee, DirectoryGroup, directory_employees
+from shared.directory import employee as directory_employee
+from shared.directory import group as directory_group
+from telesales.adapters.tables import FIGURE_COLUMNS, calls, daily_figures
+from telesales.domain.calls import Call, CallStage, Disposition, Placement
+from telesales.domain.figures import AgentDay, DailyFigures
+from telesales.domain.scope import Scope
+
+
+@dataclass(frozen=True)
+class CallQuery:
+    agent_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    disposition: Disposition | None = None
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which rows of a day: one agent, one group, one department, or (all None) the whole scope."""
+
+    agent_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The person, group and department columns of a table, to filter any of them the same way."""
+
+    person: ColumnElement
+    group: ColumnElement
+    department: ColumnElement
+
+    @classmethod
+    def of(cls, table: Table, person: str = "agent_id") -> _Columns:
+        return cls(table.c[person], table.c.group_id, table.c.department_id)
+
+    def in_scope(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.everything:
+            return true()
+        clauses = []
+        if scope.employee_ids:
+            clauses.append(self.person.in_(scope.employee_ids))
+        if scope.group_ids:
+            clauses.append(self.group.in_(scope.group_ids))
+        if scope.department_ids:
+            clauses.append(self.department.in_(scope.department_ids))
+        return or_(*clauses) if clauses else false()
+
+    def sliced(self, part: Slice | CallQuery) -> list[ColumnElement[bool]]:
+        conditions = []
+        if part.agent_id is not None:
+            conditions.append(self.person == part.agent_id)
+        if part.group_id is not None:
+            conditions.append(self.group == part.group_id)
+        if part.department_id is not None:
+            conditions.append(self.department == part.department_id)
+        return conditions
+
+
+_CALLS = _Columns.of(calls)
+_FIGURES = _Columns.of(daily_figures)
+_PEOPLE = _Columns.of(directory_employees, person="employee_id")
+
+
+class CallRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, call: Call) -> bool:
+        """Store the call unless its call_id is already taken; True when this call was new."""
+        result = await self._session.execute(
+            pg_insert(calls).values(
+                call_id=call.call_id, agent_id=call.agent_id, group_id=call.placement.group_id,
+                department_id=call.placement.department_id, lead_id=call.lead_id,
+                number_dialled=call.number_dialled, started_at=call.started_at, call_date=call.call_date,
+                duration_seconds=call.duration_seconds, connected=call.connected,
+                disposition=call.disposition.value, effective=call.effective,
+                stage_reached=call.stage_reached.value if call.stage_reached else None, notes=call.notes,
+                next_step=call.next_step, submitted_by=call.submitted_by, received_at=call.received_at,
+            ).on_conflict_do_nothing(index_elements=["call_id"]).returning(calls.c.call_id)
+        )
+        return result.first() is not None
+
+    async def get(self, call_id: str) -> Call | None:
+        row = (await self._session.execute(select(calls).where(calls.c.call_id == call_id))).first()
+        return _call(row) if row else None
+
+    async def page(self, scope: Scope, query: CallQuery, *, limit: int, offset: int) -> tuple[list[Call], int]:
+        conditions = [_CALLS.in_scope(scope), *_CALLS.sliced(query)]
+        if query.date_from is not None:
+            conditions.append(calls.c.call_date >= query.date_from)
+        if query.date_to is not None:
+            conditions.append(calls.c.call_date <= query.date_to)
+        if query.disposition is not None:
+            conditions.append(calls.c.disposition == query.disposition.value)
+        total = (await self._session.execute(select(func.count()).select_from(calls).where(*conditions))).scalar_one()
+        rows = await self._session.execute(
+            select(calls).where(*conditions).order_by(calls.c.started_at.desc(), calls.c.call_id)
+            .limit(limit).offset(offset)
+        )
+        return [_call(row) for row in rows], total
+
+
+class FigureRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, agent_id: uuid.UUID, call_date: date, placement: Placement, figures: DailyFigures) -> None:
+        """Add to the agent's day, creating it on the first call; concurrent adds never lose a count."""
+        values = figures.as_dict()
+        insert = pg_insert(daily_figures).values(
+            agent_id=agent_id, call_date=call_date, group_id=placement.group_id,
+            department_id=placement.department_id, **values,
+        )
+        await self._session.execute(insert.on_conflict_do_update(
+            index_elements=["agent_id", "call_date"],
+            set_={
+                **{column: daily_figures.c[column] + insert.excluded[column] for column in FIGURE_COLUMNS},
+                "group_id": func.coalesce(insert.excluded.group_id, daily_figures.c.group_id),
+                "department_id": func.coalesce(insert.excluded.department_id, daily_figures.c.department_id),
+                "updated_at": func.now(),
+            },
+        ))
+
+    async def day(self, call_date: date, scope: Scope, part: Slice) -> list[AgentDay]:
+        rows = await self._session.execute(
+            select(daily_figures)
+            .where(daily_figures.c.call_date == call_date, _FIGURES.in_scope(scope), *_FIGURES.sliced(part))
+            .order_by(daily_figures.c.agent_id)
+        )
+        return [
+            AgentDay(agent_id=row.agent_id, group_id=row.group_id, department_id=row.department_id,
+                     figures=DailyFigures(**{column: getattr(row, column) for column in FIGURE_COLUMNS}))
+            for row in rows
+        ]
+
+
+class DirectoryRepository:
+    """Reads of the local org-directory replica (:mod:`shared.directory`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def employee(self, employee_id: uuid.UUID) -> DirectoryEmployee | None:
+        return await directory_employee(self._session, employee_id)
+
+    async def group(self, group_id: uuid.UUID) -> DirectoryGroup | None:
+        return await directory_group(self._session, group_id)
+
+    async def people(self, *, scope: Scope, part: Slice, roles: Collection[str] | None = None,
+                     ids: Collection[uuid.UUID] | None = None) -> list[DirectoryEmployee]:
+        """Employed people in the slice and scope (optionally of ``roles``, or with ``ids``)."""
+        table = directory_employees
+        conditions = [table.c.status != "left", _PEOPLE.in_scope(scope), *_PEOPLE.sliced(part)]
+        if roles is not None:
+            conditions.append(table.c.role.in_(list(roles)))
+        if ids is not None:
+            conditions.append(table.c.employee_id.in_(list(ids)))
+        rows = await self._session.execute(select(table).where(*conditions).order_by(table.c.employee_id))
+        return [_person(row) for row in rows]
+
+    async def named(self, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DirectoryEmployee]:
+        if not ids:
+            return {}
+        rows = await self._session.execute(
+            select(directory_employees).where(directory_employees.c.employee_id.in_(list(ids))))
+        return {row.employee_id: _person(row) for row in rows}
+
+
+def _person(row: Row) -> DirectoryEmployee:
+    return DirectoryEmployee(employee_id=row.employee_id, name=row.name, role=row.role, status=row.status,
+                             department_id=row.department_id, group_id=row.group_id, manager_id=row.manager_id,
+                             region_id=row.region_id)
+
+
+def _call(row: Row) -> Call:
+    return Call(
+        call_id=row.call_id, agent_id=row.agent_id, number_dialled=row.number_dialled, started_at=row.started_at,
+        call_date=row.call_date, duration_seconds=row.duration_seconds, connected=row.connected,
+        disposition=Disposition(row.disposition), effective=row.effective,
+        placement=Placement(group_id=row.group_id, department_id=row.department_id), lead_id=row.lead_id,
+        stage_reached=CallStage(row.stage_reached) if row.stage_reached else None, notes=row.notes,
+        next_step=row.next_step, submitted_by=row.submitted_by, received_at=row.received_at,
+    )

@@ -1,0 +1,87 @@
+"""Settings of the telesales service (environment variables prefixed ``TELESALES_``).
+
+Business defaults (T3, T4) are settings, never constants in the rules: the effective-conversation
+rule, the daily dial target per role and the company's time zone. Lists and maps are read as JSON,
+e.g. ``TELESALES_DAILY_DIAL_TARGETS='{"telesales_agent": 40, "sales_rep": 25}'``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared.config import ServiceSettings
+from telesales.domain.calls import Disposition
+from telesales.domain.effectiveness import EffectiveConversationRule
+from telesales.domain.targets import DailyTargets
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+# The internal topic from intake to the workers; prefixed like every topic by ``settings.topic``.
+INTAKE_TOPIC = "telesales.intake"
+
+
+class TelesalesSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="TELESALES_", extra="ignore")
+
+    service_name: str = "telesales"
+    port: int = 8003
+    intake_port: int = 8006
+
+    # Daily figures count calls by the company's calendar day, not the server's.
+    company_timezone: str = "Asia/Shanghai"
+    effective_min_seconds: int = Field(60, ge=0)
+    effective_dispositions: list[Disposition] = Field(
+        default_factory=lambda: [Disposition.INTENT, Disposition.APPOINTMENT, Disposition.ORDER])
+    daily_dial_targets: dict[str, int] = Field(default_factory=lambda: {"telesales_agent": 30, "sales_rep": 30})
+    default_daily_dial_target: int = Field(30, ge=0)
+
+    intake_batch_limit: int = Field(1000, ge=1, le=100_000)
+    # How long intake waits for the broker's acknowledgement before answering 503.
+    intake_publish_timeout_seconds: float = Field(20.0, gt=0)
+    # Telephony clocks drift; a call "starting" further ahead than this is a bad record.
+    max_future_skew_seconds: int = Field(300, ge=0)
+
+    @field_validator("company_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("daily_dial_targets")
+    @classmethod
+    def _targets_not_negative(cls, value: dict[str, int]) -> dict[str, int]:
+        if any(target < 0 for target in value.values()):
+            raise ValueError("daily dial targets must not be negative")
+        return value
+
+    @property
+    def intake_topic(self) -> str:
+        return self.topic(INTAKE_TOPIC)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.company_timezone)
+
+    @property
+    def effective_rule(self) -> EffectiveConversationRule:
+        return EffectiveConversationRule.of(self.effective_min_seconds, self.effective_dispositions)
+
+    @property
+    def targets(self) -> DailyTargets:
+        return DailyTargets(by_role=dict(self.daily_dial_targets), default=self.default_daily_dial_target)
+
+    @property
+    def max_future_skew(self) -> timedelta:
+        return timedelta(seconds=self.max_future_skew_seconds)
+
+
+def get_settings() -> TelesalesSettings:
+    return TelesalesSettings()

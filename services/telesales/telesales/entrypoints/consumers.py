@@ -1,0 +1,51 @@
+"""Kafka event type → handler, per consumer group.
+
+``telesales-calls`` reads the internal intake topic and stores calls; it scales with the
+topic's partitions (T7). ``telesales-directory`` keeps the local org-directory replica that
+stored calls are placed in groups and departments by.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import cast
+
+from shared.consumer import ConsumerSpec
+from shared.db import UnitOfWork
+from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
+from shared.events.envelope import CloudEvent
+from telesales.adapters.intake import CallSubmitted
+from telesales.config import INTAKE_TOPIC
+from telesales.domain.calls import CallStage, Disposition
+from telesales.service_layer import commands, handlers
+from telesales.service_layer.handlers import CallPolicy
+from telesales.service_layer.unit_of_work import TelesalesUnitOfWork
+
+
+async def on_call_submitted(envelope: CloudEvent, uow: UnitOfWork, *, policy: CallPolicy) -> None:
+    submitted = cast(CallSubmitted, envelope.payload(CallSubmitted))
+    command = commands.RecordCall(
+        call=commands.SubmitCall(
+            call_id=submitted.call_id, agent_id=submitted.agent_id, number_dialled=submitted.number_dialled,
+            started_at=submitted.started_at, duration_seconds=submitted.duration_seconds,
+            connected=submitted.connected, disposition=Disposition(submitted.disposition),
+            lead_id=submitted.lead_id,
+            stage_reached=CallStage(submitted.stage_reached) if submitted.stage_reached else None,
+            notes=submitted.notes, next_step=submitted.next_step,
+        ),
+        submitted_by=submitted.submitted_by, received_at=submitted.received_at,
+        claimed_group_id=submitted.claimed_group_id, claimed_department_id=submitted.claimed_department_id,
+    )
+    await handlers.record_call(command, cast(TelesalesUnitOfWork, uow), policy)
+
+
+def consumers(policy: CallPolicy) -> list[ConsumerSpec]:
+    """The consumer table; the call policy (effective rule, company time zone) comes from settings."""
+    return [
+        ConsumerSpec(
+            name="telesales-calls",
+            topics=[INTAKE_TOPIC],
+            handlers={CallSubmitted.event_type: partial(on_call_submitted, policy=policy)},
+        ),
+        ConsumerSpec(name="telesales-directory", topics=list(DIRECTORY_TOPICS), handlers=dict(DIRECTORY_HANDLERS)),
+    ]

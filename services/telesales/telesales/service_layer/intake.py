@@ -1,0 +1,98 @@
+"""Call intake (T7): screen each record on its own, hand the sound ones to the workers through the
+intake topic, and report every refused one by its place in the batch. Intake owns no database;
+it answers only after the broker acknowledged what it accepted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from shared.auth import Principal
+from telesales.adapters.intake import CallSubmitted
+from telesales.domain.calls import call_problems
+from telesales.service_layer.access import may_submit_for
+from telesales.service_layer.commands import SubmitCall
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One refused record: ``status`` is what it would have got alone (422 invalid, 403 not the
+    caller's to submit, 409 its call_id repeats an earlier record of the same batch)."""
+
+    index: int
+    call_id: str | None
+    status: int
+    errors: tuple[FieldError, ...]
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    accepted: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IntakePolicy:
+    max_future_skew: timedelta
+
+
+class Publisher(Protocol):
+    async def publish(self, records: Sequence[CallSubmitted]) -> None: ...
+
+
+def screen(records: Sequence[tuple[int, SubmitCall]], *, submitter: Principal, policy: IntakePolicy,
+           now: datetime) -> tuple[list[CallSubmitted], list[Rejection]]:
+    """Split parsed records into messages to publish and refusals; no I/O."""
+    accepted: list[CallSubmitted] = []
+    rejected: list[Rejection] = []
+    first_index: dict[str, int] = {}
+    for index, record in records:
+        if record.call_id in first_index:
+            rejected.append(Rejection(index, record.call_id, 409, (FieldError(
+                "call_id", f"repeats record {first_index[record.call_id]} of this batch"),)))
+            continue
+        first_index[record.call_id] = index
+        if not may_submit_for(submitter, record.agent_id):
+            rejected.append(Rejection(index, record.call_id, 403, (FieldError(
+                "agent_id", "you may submit only your own calls"),)))
+            continue
+        problems = call_problems(connected=record.connected, disposition=record.disposition,
+                                 started_at=record.started_at, now=now, max_future_skew=policy.max_future_skew)
+        if problems:
+            rejected.append(Rejection(index, record.call_id, 422,
+                                      tuple(FieldError(name, reason) for name, reason in problems)))
+            continue
+        accepted.append(_message(record, submitter, now))
+    return accepted, rejected
+
+
+async def submit_calls(records: Sequence[tuple[int, SubmitCall]], *, submitter: Principal, publisher: Publisher,
+                       policy: IntakePolicy, now: datetime, unparsed: Sequence[Rejection] = ()) -> IntakeResult:
+    """Screen, then publish the accepted records; raises if the broker did not take them all."""
+    accepted, rejected = screen(records, submitter=submitter, policy=policy, now=now)
+    if accepted:
+        await publisher.publish(accepted)
+    return IntakeResult(accepted=[message.call_id for message in accepted],
+                        rejected=sorted([*unparsed, *rejected], key=lambda rejection: rejection.index))
+
+
+def _message(record: SubmitCall, submitter: Principal, now: datetime) -> CallSubmitted:
+    own = record.agent_id == submitter.employee_id
+    return CallSubmitted(
+        call_id=record.call_id, agent_id=record.agent_id, lead_id=record.lead_id,
+        number_dialled=record.number_dialled, started_at=record.started_at,
+        duration_seconds=record.duration_seconds, connected=record.connected,
+        disposition=record.disposition.value,
+        stage_reached=record.stage_reached.value if record.stage_reached else None,
+        notes=record.notes, next_step=record.next_step, submitted_by=submitter.employee_id, received_at=now,
+        claimed_group_id=submitter.group_id if own else None,
+        claimed_department_id=submitter.department_id if own else None,
+    )

@@ -1,0 +1,70 @@
+"""Fixtures for tests against the real PostgreSQL and broker: a freshly migrated database and a
+topic prefix per test, the API and the intake served in-process, tokens minted as the gateway would."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+from telesales_world import Tokens
+
+from devstack.pytest_plugin import asgi_client
+from shared.events import CloudEvent
+from shared.runtime import ServiceRuntime
+from telesales.adapters.intake import CallSubmitted
+from telesales.bootstrap import bootstrap
+from telesales.config import MIGRATIONS_DIR, TelesalesSettings
+from telesales.entrypoints.api.app import create_app
+from telesales.entrypoints.intake.app import create_app as create_intake_app
+
+
+@pytest.fixture
+def telesales_settings(make_database, topic_prefix: str, stack) -> TelesalesSettings:
+    return TelesalesSettings(
+        environment="test",
+        database_url=make_database("telesales", MIGRATIONS_DIR),
+        topic_prefix=topic_prefix,
+        topic_partitions=3,
+        kafka_bootstrap_servers=stack.broker.bootstrap_servers,
+    )
+
+
+@pytest.fixture
+async def runtime(telesales_settings: TelesalesSettings) -> AsyncIterator[ServiceRuntime]:
+    runtime = bootstrap(telesales_settings)
+    yield runtime
+    await runtime.dispose()
+
+
+@pytest.fixture
+def store(runtime: ServiceRuntime) -> Callable[..., Awaitable[None]]:
+    """Hand intake messages to the worker's handler, each in its own transaction, as the runner does."""
+    handler = next(spec for spec in runtime.consumers if spec.name == "telesales-calls").handlers[
+        CallSubmitted.event_type]
+
+    async def run(*messages: CallSubmitted | CloudEvent) -> None:
+        for message in messages:
+            envelope = message if isinstance(message, CloudEvent) else CloudEvent.wrap(message, source="/telesales")
+            async with runtime.uow_factory() as uow:
+                await handler(envelope, uow)
+                await uow.commit()
+
+    return run
+
+
+@pytest.fixture
+async def client(telesales_settings: TelesalesSettings) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(create_app(telesales_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def tokens(telesales_settings: TelesalesSettings) -> Tokens:
+    return Tokens(telesales_settings)
+
+
+@pytest.fixture
+async def intake_client(telesales_settings: TelesalesSettings) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(create_intake_app(telesales_settings)) as client:
+        yield client

@@ -1,0 +1,102 @@
+"""The intake app against the real broker: accepted records are on the intake topic, keyed by
+agent, before the 202; refused ones are reported one by one and never published."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx
+from telesales_world import Tokens, read_topic
+
+from devstack.pytest_plugin import asgi_client
+from shared.auth import Role
+from telesales.config import TelesalesSettings
+from telesales.entrypoints.intake.app import create_app as create_intake_app
+
+
+def record(call_id: str, agent_id: uuid.UUID, **overrides) -> dict:
+    return {"call_id": call_id, "agent_id": str(agent_id), "number_dialled": "13800138000",
+            "started_at": "2026-05-04T09:30:00+08:00", "duration_seconds": 75, "connected": True,
+            "disposition": "intent", **overrides}
+
+
+async def test_a_batch_publishes_the_good_records_and_names_the_bad(
+        intake_client: httpx.AsyncClient, tokens: Tokens, telesales_settings: TelesalesSettings) -> None:
+    agent = tokens.principal(Role.TELESALES_AGENT, group_id=uuid.uuid4(), department_id=uuid.uuid4())
+    someone_else = uuid.uuid4()
+    batch = [
+        record("good-1", agent.employee_id),
+        record("negative", agent.employee_id, duration_seconds=-1),
+        record("good-2", agent.employee_id, disposition="busy", connected=False, duration_seconds=0),
+        record("theirs", someone_else),
+        record("no-tz", agent.employee_id, started_at="2026-05-04T09:30:00"),
+    ]
+    response = await intake_client.post("/calls/batch", json={"calls": batch}, headers=tokens.of(agent))
+
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert (body["accepted"], body["accepted_call_ids"]) == (2, ["good-1", "good-2"])
+    assert [(r["index"], r["call_id"], r["status"], [e["field"] for e in r["errors"]]) for r in body["rejected"]] == [
+        (1, "negative", 422, ["duration_seconds"]),
+        (3, "theirs", 403, ["agent_id"]),
+        (4, "no-tz", 422, ["started_at"]),
+    ]
+    assert "own calls" in body["rejected"][1]["errors"][0]["reason"]
+
+    records = await read_topic(telesales_settings.kafka_bootstrap_servers, telesales_settings.intake_topic, 2)
+    envelopes = [json.loads(r.value) for r in records]
+    assert sorted(e["data"]["call_id"] for e in envelopes) == ["good-1", "good-2"]
+    assert {r.key for r in records} == {str(agent.employee_id).encode()}, "keyed by agent"
+    assert len({r.partition for r in records}) == 1, "one agent's calls share a partition"
+    assert {e["type"] for e in envelopes} == {"telesales.call.submitted.v1"}
+    assert {e["data"]["claimed_group_id"] for e in envelopes} == {str(agent.group_id)}
+
+
+async def test_one_call_from_the_agent_is_accepted_and_another_agents_refused(
+        intake_client: httpx.AsyncClient, tokens: Tokens, telesales_settings: TelesalesSettings) -> None:
+    agent = tokens.principal(Role.TELESALES_AGENT)
+    mine = await intake_client.post("/calls", json=record("one", agent.employee_id), headers=tokens.of(agent))
+    theirs = await intake_client.post("/calls", json=record("two", uuid.uuid4()), headers=tokens.of(agent))
+    bad = await intake_client.post("/calls", json=record("three", agent.employee_id, disposition="sold"),
+                                   headers=tokens.of(agent))
+    anonymous = await intake_client.post("/calls", json=record("four", agent.employee_id))
+
+    assert (mine.status_code, mine.json()) == (202, {"call_id": "one", "status": "accepted"})
+    assert theirs.status_code == 403, theirs.text
+    assert (bad.status_code, [e["field"] for e in bad.json()["errors"]]) == (422, ["disposition"])
+    assert anonymous.status_code == 401
+    records = await read_topic(telesales_settings.kafka_bootstrap_servers, telesales_settings.intake_topic, 1,
+                               wait_seconds=3)
+    assert [json.loads(r.value)["data"]["call_id"] for r in records] == ["one"]
+
+
+async def test_telephony_posts_for_every_agent(intake_client: httpx.AsyncClient, tokens: Tokens) -> None:
+    batch = [record(f"t-{n}", uuid.uuid4()) for n in range(3)]
+    response = await intake_client.post("/calls/batch", json={"calls": batch}, headers=tokens.headers(Role.SYSTEM))
+    assert (response.status_code, response.json()["accepted"], response.json()["rejected"]) == (202, 3, [])
+
+
+async def test_a_batch_over_the_limit_is_refused_whole(
+        telesales_settings: TelesalesSettings, tokens: Tokens) -> None:
+    settings = telesales_settings.model_copy(update={"intake_batch_limit": 3})
+    headers = tokens.headers(Role.SYSTEM)
+    async with asgi_client(create_intake_app(settings)) as client:
+        response = await client.post("/calls/batch", headers=headers,
+                                     json={"calls": [record(f"c{n}", uuid.uuid4()) for n in range(4)]})
+        empty = await client.post("/calls/batch", headers=headers, json={"calls": []})
+        ready = await client.get("/readyz")
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["calls"]
+    assert "at most 3" in response.json()["detail"]
+    assert empty.status_code == 422
+    assert (ready.status_code, ready.json()["checks"]) == (200, {"broker": "ok"})
+    assert await read_topic(settings.kafka_bootstrap_servers, settings.intake_topic, 1, wait_seconds=1) == []
+
+
+async def test_the_default_limit_is_a_thousand(intake_client: httpx.AsyncClient, tokens: Tokens) -> None:
+    calls = [record(f"c{n}", uuid.uuid4()) for n in range(1001)]
+    response = await intake_client.post("/calls/batch", json={"calls": calls}, headers=tokens.headers(Role.SYSTEM))
+    assert response.status_code == 422
+    assert "at most 1000" in response.json()["detail"]
