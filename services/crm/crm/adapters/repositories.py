@@ -1,0 +1,346 @@
+"""Every query of the crm service. Repositories translate rows to domain objects and back; they
+never commit (the unit of work does)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Row, false, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.adapters.tables import (
+    contact_disclosures,
+    customers,
+    deals,
+    lead_assignments,
+    leads,
+    payments,
+    rep_rotation,
+)
+from crm.domain.deals import Deal, Payment
+from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
+from crm.domain.visibility import Scope
+from shared import directory
+from shared.directory import DirectoryEmployee, DirectoryGroup, directory_groups
+
+
+@dataclass(frozen=True)
+class LeadQuery:
+    status: LeadStatus | None = None
+    source: str | None = None
+    department_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+    customer_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class DealQuery:
+    rep_id: uuid.UUID | None = None
+    customer_id: uuid.UUID | None = None
+    lead_id: uuid.UUID | None = None
+
+
+def _scoped(scope: Scope, owner, group, department) -> ColumnElement[bool] | None:
+    if scope.everything:
+        return None
+    clauses = []
+    if scope.owner_ids:
+        clauses.append(owner.in_(scope.owner_ids))
+    if scope.group_ids:
+        clauses.append(group.in_(scope.group_ids))
+    if scope.department_ids:
+        clauses.append(department.in_(scope.department_ids))
+    return or_(*clauses) if clauses else false()
+
+
+class CustomerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, customer: Customer) -> None:
+        await self._session.execute(insert(customers).values(
+            id=customer.id, name=customer.name, phone=customer.phone, email=customer.email,
+            company=customer.company, created_by=customer.created_by, created_at=customer.created_at,
+        ))
+
+    async def get(self, customer_id: uuid.UUID) -> Customer | None:
+        row = (await self._session.execute(select(customers).where(customers.c.id == customer_id))).first()
+        return _customer(row) if row else None
+
+    async def id_by_phone(self, phone: str | None) -> uuid.UUID | None:
+        if not phone:
+            return None
+        return await self._session.scalar(select(customers.c.id).where(customers.c.phone == phone))
+
+    async def id_by_email(self, email: str | None) -> uuid.UUID | None:
+        if not email:
+            return None
+        return await self._session.scalar(select(customers.c.id).where(customers.c.email == email))
+
+
+class LeadRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, lead: Lead) -> None:
+        await self._session.execute(insert(leads).values(**_lead_values(lead)))
+
+    async def save(self, lead: Lead) -> None:
+        values = _lead_values(lead)
+        del values["id"]
+        await self._session.execute(update(leads).where(leads.c.id == lead.id).values(**values))
+
+    async def get(self, lead_id: uuid.UUID, *, for_update: bool = False) -> Lead | None:
+        query = select(leads).where(leads.c.id == lead_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        return _lead(row) if row else None
+
+    async def get_with_customer(self, lead_id: uuid.UUID) -> tuple[Lead, Customer] | None:
+        row = (await self._session.execute(_with_customer().where(leads.c.id == lead_id))).first()
+        return _pair(row) if row else None
+
+    async def holder_of(self, customer_id: uuid.UUID) -> Lead | None:
+        """The lead that says where a customer is now: the newest one a rep holds, else the newest."""
+        row = (await self._session.execute(
+            select(leads).where(leads.c.customer_id == customer_id)
+            .order_by(leads.c.owner_id.is_(None), leads.c.created_at.desc(), leads.c.id).limit(1)
+        )).first()
+        return _lead(row) if row else None
+
+    async def page(self, scope: Scope, query: LeadQuery, *, limit: int, offset: int
+                   ) -> tuple[list[tuple[Lead, Customer]], int]:
+        conditions = [c for c in (
+            _scoped(scope, leads.c.owner_id, leads.c.group_id, leads.c.department_id),
+            leads.c.status == query.status.value if query.status else None,
+            leads.c.source == query.source if query.source else None,
+            leads.c.department_id == query.department_id if query.department_id else None,
+            leads.c.group_id == query.group_id if query.group_id else None,
+            leads.c.owner_id == query.owner_id if query.owner_id else None,
+            leads.c.customer_id == query.customer_id if query.customer_id else None,
+        ) if c is not None]
+        total = await self._session.scalar(select(func.count()).select_from(leads).where(*conditions))
+        rows = await self._session.execute(
+            _with_customer().where(*conditions).order_by(leads.c.created_at.desc(), leads.c.id)
+            .limit(limit).offset(offset)
+        )
+        return [_pair(row) for row in rows], int(total or 0)
+
+    async def any_visible_of_customer(self, customer_id: uuid.UUID, scope: Scope) -> bool:
+        condition = _scoped(scope, leads.c.owner_id, leads.c.group_id, leads.c.department_id)
+        query = select(leads.c.id).where(leads.c.customer_id == customer_id)
+        if condition is not None:
+            query = query.where(condition)
+        return (await self._session.scalar(query.limit(1))) is not None
+
+    async def open_counts(self, rep_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """Open leads per rep: what the cap (C4) is measured against."""
+        if not rep_ids:
+            return {}
+        rows = await self._session.execute(
+            select(leads.c.owner_id, func.count()).where(
+                leads.c.owner_id.in_(list(rep_ids)), leads.c.status == LeadStatus.ASSIGNED.value)
+            .group_by(leads.c.owner_id)
+        )
+        counts = {rep_id: 0 for rep_id in rep_ids}
+        counts.update({row[0]: int(row[1]) for row in rows})
+        return counts
+
+    async def unassigned_in_group(self, group_id: uuid.UUID, lead_ids: Collection[uuid.UUID] | None = None,
+                                  *, limit: int) -> list[Lead]:
+        """The group's pool, oldest first so that no lead waits behind newer ones; locked."""
+        query = select(leads).where(leads.c.group_id == group_id, leads.c.status == LeadStatus.IN_GROUP.value)
+        if lead_ids is not None:
+            query = query.where(leads.c.id.in_(list(lead_ids)))
+        query = query.order_by(leads.c.created_at, leads.c.id).limit(limit).with_for_update()
+        return [_lead(row) for row in await self._session.execute(query)]
+
+
+class AssignmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, assignment: LeadAssignment) -> None:
+        await self._session.execute(insert(lead_assignments).values(
+            id=assignment.id, lead_id=assignment.lead_id, level=assignment.level, group_id=assignment.group_id,
+            rep_id=assignment.rep_id, previous_rep_id=assignment.previous_rep_id,
+            assigned_by=assignment.assigned_by, strategy=assignment.strategy, reason=assignment.reason,
+            assigned_at=assignment.assigned_at,
+        ))
+
+    async def for_lead(self, lead_id: uuid.UUID) -> list[LeadAssignment]:
+        rows = await self._session.execute(
+            select(lead_assignments).where(lead_assignments.c.lead_id == lead_id)
+            .order_by(lead_assignments.c.assigned_at, lead_assignments.c.id)
+        )
+        return [LeadAssignment(**row._mapping) for row in rows]
+
+
+class RotationRepository:
+    """The per-group round-robin rotation, serialised per group by a transaction-scoped lock."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock_group(self, group_id: uuid.UUID) -> None:
+        # Every change of who holds a group's leads takes it, so two distributions (or a distribution
+        # and a hand assignment) cannot both see a rep below the cap and both fill the last place.
+        await self._session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                                    {"key": f"crm.group.{group_id}"})
+
+    async def turns(self, group_id: uuid.UUID) -> dict[uuid.UUID, int]:
+        rows = await self._session.execute(
+            select(rep_rotation.c.rep_id, rep_rotation.c.last_turn).where(rep_rotation.c.group_id == group_id))
+        return {row.rep_id: int(row.last_turn) for row in rows}
+
+    async def next_turn(self, group_id: uuid.UUID) -> int:
+        last = await self._session.scalar(
+            select(func.max(rep_rotation.c.last_turn)).where(rep_rotation.c.group_id == group_id))
+        return int(last or 0) + 1
+
+    async def record(self, group_id: uuid.UUID, rep_id: uuid.UUID, turn: int, at) -> None:
+        statement = pg_insert(rep_rotation).values(group_id=group_id, rep_id=rep_id, last_turn=turn,
+                                                   last_assigned_at=at)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=["group_id", "rep_id"],
+            set_={"last_turn": statement.excluded.last_turn, "last_assigned_at": statement.excluded.last_assigned_at},
+        ))
+
+
+class DealRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, deal: Deal) -> None:
+        await self._session.execute(insert(deals).values(
+            id=deal.id, customer_id=deal.customer_id, lead_id=deal.lead_id, rep_id=deal.rep_id,
+            group_id=deal.group_id, department_id=deal.department_id, amount=deal.amount, cost=deal.cost,
+            currency=deal.currency, signed_on=deal.signed_on, created_by=deal.created_by,
+            created_at=deal.created_at,
+        ))
+
+    async def get(self, deal_id: uuid.UUID, *, for_update: bool = False) -> Deal | None:
+        query = select(deals).where(deals.c.id == deal_id)
+        if for_update:
+            # Payments on one deal are serialised on the deal's row, so that two of them cannot
+            # both fit in the same outstanding amount.
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        if row is None:
+            return None
+        collected = await self._session.scalar(
+            select(func.coalesce(func.sum(payments.c.amount), 0)).where(payments.c.deal_id == deal_id))
+        return _deal(row, Decimal(collected))
+
+    async def page(self, scope: Scope, query: DealQuery, *, limit: int, offset: int) -> tuple[list[Deal], int]:
+        collected = (select(payments.c.deal_id, func.sum(payments.c.amount).label("collected"))
+                     .group_by(payments.c.deal_id).subquery())
+        conditions = [c for c in (
+            _scoped(scope, deals.c.rep_id, deals.c.group_id, deals.c.department_id),
+            deals.c.rep_id == query.rep_id if query.rep_id else None,
+            deals.c.customer_id == query.customer_id if query.customer_id else None,
+            deals.c.lead_id == query.lead_id if query.lead_id else None,
+        ) if c is not None]
+        total = await self._session.scalar(select(func.count()).select_from(deals).where(*conditions))
+        rows = await self._session.execute(
+            select(deals, func.coalesce(collected.c.collected, 0).label("collected"))
+            .outerjoin(collected, collected.c.deal_id == deals.c.id)
+            .where(*conditions).order_by(deals.c.signed_on.desc(), deals.c.id).limit(limit).offset(offset)
+        )
+        return [_deal(row, Decimal(row.collected)) for row in rows], int(total or 0)
+
+    async def add_payment(self, payment: Payment) -> None:
+        await self._session.execute(insert(payments).values(
+            id=payment.id, deal_id=payment.deal_id, amount=payment.amount, received_on=payment.received_on,
+            recorded_by=payment.recorded_by, recorded_at=payment.recorded_at,
+        ))
+
+    async def payments(self, deal_id: uuid.UUID) -> list[Payment]:
+        rows = await self._session.execute(
+            select(payments).where(payments.c.deal_id == deal_id).order_by(payments.c.received_on, payments.c.id))
+        return [Payment(**row._mapping) for row in rows]
+
+
+class DisclosureRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, disclosure: ContactDisclosure) -> None:
+        await self._session.execute(insert(contact_disclosures).values(
+            id=disclosure.id, customer_id=disclosure.customer_id, lead_id=disclosure.lead_id,
+            disclosed_to=disclosure.disclosed_to, kind=disclosure.kind, at=disclosure.at,
+        ))
+
+    async def for_customer(self, customer_id: uuid.UUID) -> list[ContactDisclosure]:
+        rows = await self._session.execute(
+            select(contact_disclosures).where(contact_disclosures.c.customer_id == customer_id)
+            .order_by(contact_disclosures.c.at))
+        return [ContactDisclosure(**row._mapping) for row in rows]
+
+
+class DirectoryRepository:
+    """The local replica of the org directory (:mod:`shared.directory`), read-only."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def employee(self, employee_id: uuid.UUID) -> DirectoryEmployee | None:
+        return await directory.employee(self._session, employee_id)
+
+    async def group(self, group_id: uuid.UUID) -> DirectoryGroup | None:
+        return await directory.group(self._session, group_id)
+
+    async def members(self, group_id: uuid.UUID) -> list[DirectoryEmployee]:
+        return await directory.group_members(self._session, group_id)
+
+    async def groups_led_by(self, employee_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self._session.execute(
+            select(directory_groups.c.group_id).where(directory_groups.c.leader_id == employee_id))
+        return [row.group_id for row in rows]
+
+
+# -- row mapping ------------------------------------------------------------------------------
+
+def _with_customer():
+    return select(leads, customers.c.name.label("c_name"), customers.c.phone.label("c_phone"),
+                  customers.c.email.label("c_email"), customers.c.company.label("c_company"),
+                  customers.c.created_by.label("c_created_by"), customers.c.created_at.label("c_created_at")
+                  ).join(customers, customers.c.id == leads.c.customer_id)
+
+
+def _lead_values(lead: Lead) -> dict:
+    return {"id": lead.id, "customer_id": lead.customer_id, "source": lead.source, "status": lead.status.value,
+            "department_id": lead.department_id, "group_id": lead.group_id, "owner_id": lead.owner_id,
+            "intent_level": lead.intent_level, "created_by": lead.created_by, "created_at": lead.created_at,
+            "assigned_at": lead.assigned_at}
+
+
+def _lead(row: Row) -> Lead:
+    return Lead(id=row.id, customer_id=row.customer_id, source=row.source, status=LeadStatus(row.status),
+                department_id=row.department_id, created_by=row.created_by, created_at=row.created_at,
+                group_id=row.group_id, owner_id=row.owner_id, intent_level=row.intent_level,
+                assigned_at=row.assigned_at)
+
+
+def _customer(row: Row) -> Customer:
+    return Customer(id=row.id, name=row.name, phone=row.phone, email=row.email, company=row.company,
+                    created_by=row.created_by, created_at=row.created_at)
+
+
+def _pair(row: Row) -> tuple[Lead, Customer]:
+    customer = Customer(id=row.customer_id, name=row.c_name, phone=row.c_phone, email=row.c_email,
+                        company=row.c_company, created_by=row.c_created_by, created_at=row.c_created_at)
+    return _lead(row), customer
+
+
+def _deal(row: Row, collected: Decimal) -> Deal:
+    return Deal(id=row.id, customer_id=row.customer_id, lead_id=row.lead_id, rep_id=row.rep_id,
+                group_id=row.group_id, department_id=row.department_id, amount=row.amount, cost=row.cost,
+                currency=row.currency, signed_on=row.signed_on, created_by=row.created_by,
+                created_at=row.created_at, collected=collected)

@@ -1,0 +1,151 @@
+"""The crm database schema (SQLAlchemy Core). Migrations create it; nothing calls ``create_all``.
+
+The org directory replica (``directory_employees``, ``directory_groups``) lives in the same
+database; its tables are declared in :mod:`shared.directory`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import UUID
+
+from crm.domain.model import LeadStatus
+from shared.db import new_metadata
+
+metadata = new_metadata()
+
+MONEY = Numeric(14, 2)
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("name", String(200), nullable=False),
+    # Normalised (digits only, no +86) and lower-cased: the keys of the duplicate check (C3).
+    Column("phone", String(20)),
+    Column("email", String(254)),
+    Column("company", String(200)),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # NULLs are distinct: many customers may lack an e-mail, none may share one.
+    UniqueConstraint("phone"),
+    UniqueConstraint("email"),
+    CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="contact"),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("source", String(60), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("department_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("owner_id", UUID(as_uuid=True)),
+    Column("intent_level", String(40)),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("assigned_at", DateTime(timezone=True)),
+    CheckConstraint(_one_of("status", [status.value for status in LeadStatus]), name="status"),
+    Index("ix_leads_customer_id", "customer_id"),
+    Index("ix_leads_department_id", "department_id"),
+    Index("ix_leads_group_id_status", "group_id", "status"),
+    Index("ix_leads_owner_id_status", "owner_id", "status"),
+)
+
+lead_assignments = Table(
+    "lead_assignments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id"), nullable=False),
+    Column("level", String(10), nullable=False),
+    Column("group_id", UUID(as_uuid=True), nullable=False),
+    Column("rep_id", UUID(as_uuid=True)),
+    Column("previous_rep_id", UUID(as_uuid=True)),
+    Column("assigned_by", UUID(as_uuid=True), nullable=False),
+    Column("strategy", String(40), nullable=False),
+    Column("reason", String(500)),
+    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("level IN ('group', 'rep')", name="level"),
+    Index("ix_lead_assignments_lead_id", "lead_id"),
+)
+
+# The round-robin rotation of each group (C4): when each rep last got a lead there.
+rep_rotation = Table(
+    "rep_rotation",
+    metadata,
+    Column("group_id", UUID(as_uuid=True), nullable=False),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("last_turn", BigInteger, nullable=False),
+    Column("last_assigned_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("group_id", "rep_id"),
+)
+
+deals = Table(
+    "deals",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id")),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True)),
+    Column("amount", MONEY, nullable=False),
+    Column("cost", MONEY),
+    Column("currency", String(3), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
+    Index("ix_deals_rep_id", "rep_id"),
+    Index("ix_deals_department_id", "department_id"),
+    Index("ix_deals_lead_id", "lead_id"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("deal_id", UUID(as_uuid=True), ForeignKey("deals.id"), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("recorded_by", UUID(as_uuid=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    Index("ix_payments_deal_id", "deal_id"),
+)
+
+# Every reveal and every export of full contact details (C10).
+contact_disclosures = Table(
+    "contact_disclosures",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("lead_id", UUID(as_uuid=True)),
+    Column("disclosed_to", UUID(as_uuid=True), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('reveal', 'export')", name="kind"),
+    Index("ix_contact_disclosures_customer_id", "customer_id"),
+)

@@ -1,0 +1,530 @@
+"""Use cases of the crm service. Each one opens a unit of work, checks scope and rules, changes
+state, records its events and commits once; an error anywhere before the commit leaves nothing
+behind. A CSV import is one unit of work per row: each valid row is its own effect."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+
+from crm.domain.contacts import normalise_email, normalise_phone
+from crm.domain.deals import Deal, Payment
+from crm.domain.dedupe import Holder, LinkTo, NewCustomer, OnDuplicate, Refuse, decide, duplicate_conflict
+from crm.domain.distribution import RepTurn, ensure_below_cap, round_robin
+from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
+from crm.domain.money import money, positive_money
+from crm.domain.policy import CrmPolicy
+from crm.domain.visibility import Scope, sees_contact
+from crm.service_layer import commands
+from crm.service_layer.access import (
+    DEAL_RECORDERS,
+    GROUP_DISTRIBUTORS,
+    LEAD_CREATORS,
+    LEAD_IMPORTERS,
+    PAYMENT_RECORDERS,
+    REP_DISTRIBUTORS,
+    SELLING_ROLES,
+    require,
+    scope_in,
+)
+from crm.service_layer.unit_of_work import CrmUnitOfWork
+from shared.auth import Principal, Role
+from shared.db import new_id
+from shared.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from shared.events.crm import DealWon, LeadAssigned, LeadCreated, PaymentReceived
+
+CommandT = TypeVar("CommandT")
+ResultT = TypeVar("ResultT")
+
+# Bounds one distribution: a pool bigger than this is handed out over several calls.
+MAX_DISTRIBUTION_BATCH = 5000
+_UNIQUE_VIOLATION = "23505"
+# The handlers find duplicates first and name the holder; these catch a duplicate that a
+# concurrent request committed between that check and the insert.
+_UNIQUE_CONSTRAINTS = {
+    "uq_customers_phone": ("phone", "a customer with this phone number was created at the same moment; "
+                                    "retry, with ?on_duplicate=link to add the lead to it"),
+    "uq_customers_email": ("email", "a customer with this e-mail address was created at the same moment; "
+                                    "retry, with ?on_duplicate=link to add the lead to it"),
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Bus:
+    """What every use case needs: fresh units of work, the company's policy, and a clock."""
+
+    def __init__(self, uow_factory: Callable[[], CrmUnitOfWork], policy: CrmPolicy,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.uow = uow_factory
+        self.policy = policy
+        self.now = clock
+
+    async def handle(self, command: commands.Command) -> Any:
+        return await COMMAND_HANDLERS[type(command)](command, self)
+
+
+Handler = Callable[[CommandT, Bus], Awaitable[ResultT]]
+
+
+def refuses_duplicates(handler: Handler[CommandT, ResultT]) -> Handler[CommandT, ResultT]:
+    """Turn a unique-key violation into 409: a race between two requests is the client's conflict."""
+
+    @functools.wraps(handler)
+    async def guarded(command: CommandT, bus: Bus) -> ResultT:
+        try:
+            return await handler(command, bus)
+        except IntegrityError as error:
+            if getattr(error.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
+                raise
+            driver_error = getattr(error.orig, "driver_exception", None) or getattr(error.orig, "__cause__", None)
+            constraint = getattr(driver_error, "constraint_name", None) or ""
+            field_name, detail = _UNIQUE_CONSTRAINTS.get(
+                constraint, ("", "the change collided with a concurrent change; retry"))
+            raise (Conflict(detail, field=field_name) if field_name else Conflict(detail)) from error
+
+    return guarded
+
+
+# --- leads ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewLead:
+    """A lead's fields, validated and normalised."""
+
+    name: str
+    source: str
+    phone: str | None
+    email: str | None
+    company: str | None
+    intent_level: str | None
+
+
+@dataclass(frozen=True)
+class LeadOutcome:
+    lead: Lead
+    customer: Customer
+    linked: bool  # added to a customer that was already known (C3)
+
+
+def new_lead(policy: CrmPolicy, *, name: str | None, source: str | None, phone: str | None, email: str | None,
+             company: str | None, intent_level: str | None) -> NewLead:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("name", "a customer needs a name")
+    if len(name) > 200:
+        raise InvalidInput("name", "at most 200 characters")
+    if not source or not source.strip():
+        raise InvalidInput("source", "every lead records its source")
+    phone = normalise_phone(phone) if phone and phone.strip() else None
+    email = normalise_email(email) if email and email.strip() else None
+    if phone is None and email is None:
+        raise InvalidInput("phone", "a lead needs a phone number or an e-mail address")
+    company = (company or "").strip() or None
+    if company is not None and len(company) > 200:
+        raise InvalidInput("company", "at most 200 characters")
+    return NewLead(name=name, source=policy.ensure_known_source(source), phone=phone, email=email,
+                   company=company, intent_level=policy.ensure_known_intent(intent_level))
+
+
+async def create_lead(command: commands.CreateLead, bus: Bus) -> LeadOutcome:
+    require(command.by, LEAD_CREATORS, "creating a lead")
+    fields = new_lead(bus.policy, name=command.name, source=command.source, phone=command.phone,
+                      email=command.email, company=command.company, intent_level=command.intent_level)
+    department_id = _department_for(command.by, command.department_id)
+    return await _admit(_Admission(fields, department_id, command.by, command.on_duplicate), bus)
+
+
+@dataclass(frozen=True)
+class RowRefusal:
+    row: int
+    field: str
+    reason: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    created: list[tuple[int, LeadOutcome]] = field(default_factory=list)
+    linked: list[tuple[int, LeadOutcome]] = field(default_factory=list)
+    refused: list[RowRefusal] = field(default_factory=list)
+
+
+async def import_leads(command: commands.ImportLeads, bus: Bus) -> ImportReport:
+    require(command.by, LEAD_IMPORTERS, "importing leads")
+    if len(command.rows) > bus.policy.import_max_rows:
+        raise InvalidInput("file", f"{len(command.rows)} rows; at most {bus.policy.import_max_rows} per import")
+    department_id = _department_for(command.by, command.department_id)
+    report = ImportReport()
+    for row in command.rows:
+        values = row.values
+        try:
+            fields = new_lead(bus.policy, name=values.get("name"), source=values.get("source") or
+                              command.default_source, phone=values.get("phone"), email=values.get("email"),
+                              company=values.get("company"), intent_level=values.get("intent_level"))
+            outcome = await _admit(_Admission(fields, department_id, command.by, command.on_duplicate), bus)
+        except (InvalidInput, Conflict) as refusal:
+            report.refused.append(_row_refusal(row.row, refusal))
+            continue
+        (report.linked if outcome.linked else report.created).append((row.row, outcome))
+    return report
+
+
+@dataclass(frozen=True)
+class _Admission:
+    fields: NewLead
+    department_id: uuid.UUID
+    by: Principal
+    on_duplicate: OnDuplicate
+
+
+@refuses_duplicates
+async def _admit(admission: _Admission, bus: Bus) -> LeadOutcome:
+    async with bus.uow() as uow:
+        outcome = await _add_lead(uow, bus, admission)
+        await uow.commit()
+    return outcome
+
+
+def _row_refusal(row: int, error: AppError) -> RowRefusal:
+    extra = dict(error.extra)
+    if isinstance(error, InvalidInput):
+        first = extra["errors"][0]
+        return RowRefusal(row=row, field=first["field"], reason=first["reason"])
+    field_name = str(extra.pop("field", "") or "row")
+    return RowRefusal(row=row, field=field_name, reason=error.detail, details=extra)
+
+
+async def _add_lead(uow: CrmUnitOfWork, bus: Bus, admission: _Admission) -> LeadOutcome:
+    fields, by, now = admission.fields, admission.by, bus.now()
+    decision = decide(await uow.customers.id_by_phone(fields.phone), await uow.customers.id_by_email(fields.email),
+                      admission.on_duplicate)
+    if isinstance(decision, Refuse):
+        raise duplicate_conflict(decision, await _holder(uow, decision.customer_id))
+
+    holder: Lead | None = None
+    if isinstance(decision, NewCustomer):
+        customer = Customer(id=new_id(), name=fields.name, phone=fields.phone, email=fields.email,
+                            company=fields.company, created_by=by.employee_id, created_at=now)
+        await uow.customers.add(customer)
+    else:
+        assert isinstance(decision, LinkTo)
+        known = await uow.customers.get(decision.customer_id)
+        if known is None:
+            raise RuntimeError(f"customer {decision.customer_id} matched but cannot be read")
+        customer = known
+        holder = await uow.leads.holder_of(customer.id)
+
+    lead = Lead(id=new_id(), customer_id=customer.id, source=fields.source, status=LeadStatus.NEW,
+                department_id=admission.department_id, created_by=by.employee_id, created_at=now,
+                intent_level=fields.intent_level)
+    strategy = None
+    if holder is not None:
+        lead.follow(holder, now)
+        strategy = "duplicate_link"
+    elif by.has_any(*SELLING_ROLES) and by.group_id is not None:
+        lead.found_by(by.employee_id, by.group_id, now)
+        strategy = "self"
+    elif by.has_any(Role.GROUP_LEADER) and by.group_id is not None:
+        lead.place_in_group(by.group_id, now)
+        strategy = "created_in_group"
+
+    await uow.leads.add(lead)
+    uow.emit(LeadCreated(lead_id=lead.id, customer_id=customer.id, source=lead.source,
+                         department_id=lead.department_id, created_by=by.employee_id, created_at=now))
+    if strategy is not None and lead.group_id is not None:
+        level = "rep" if lead.owner_id is not None else "group"
+        reason = "linked to a known customer, who stays with its holder" if holder else None
+        await _record_assignment(uow, lead, level=level, strategy=strategy, by=by.employee_id, reason=reason,
+                                 previous_rep_id=None, at=now)
+    return LeadOutcome(lead=lead, customer=customer, linked=isinstance(decision, LinkTo))
+
+
+async def _holder(uow: CrmUnitOfWork, customer_id: uuid.UUID) -> Holder | None:
+    lead = await uow.leads.holder_of(customer_id)
+    if lead is None:
+        return None
+    owner = await uow.directory.employee(lead.owner_id) if lead.owner_id else None
+    return Holder(owner_id=lead.owner_id, owner_name=owner.name if owner else None, group_id=lead.group_id,
+                  department_id=lead.department_id)
+
+
+def _department_for(by: Principal, requested: uuid.UUID | None) -> uuid.UUID:
+    if requested is not None and requested != by.department_id and not by.is_company_wide:
+        raise Forbidden("leads can only be brought into your own department", department_id=str(requested))
+    department_id = requested or by.department_id
+    if department_id is None:
+        raise InvalidInput("department_id", "the caller belongs to no department: name the lead's department")
+    return department_id
+
+
+# --- distribution (C4) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistributionReport:
+    group_id: uuid.UUID
+    assigned: list[tuple[uuid.UUID, uuid.UUID]]
+    left_over: list[uuid.UUID]
+    skipped: list[uuid.UUID]
+    cap: int
+
+
+async def assign_lead_to_group(command: commands.AssignLeadToGroup, bus: Bus) -> Lead:
+    by = command.by
+    require(by, GROUP_DISTRIBUTORS, "assigning a lead to a group")
+    async with bus.uow() as uow:
+        lead = await _visible_lead(uow, by, command.lead_id, for_update=True)
+        if not by.is_company_wide and lead.department_id != by.department_id:
+            raise Forbidden("a manager distributes the leads of their own department", lead_id=str(lead.id))
+        group = await uow.directory.group(command.group_id)
+        if group is None:
+            raise NotFound("no such group", field="group_id", group_id=str(command.group_id))
+        if group.department_id != lead.department_id:
+            raise InvalidInput("group_id", "the group belongs to another department than the lead")
+        if lead.group_id == group.group_id and lead.status is LeadStatus.IN_GROUP:
+            raise RuleViolation("the lead is already in this group's pool", lead_id=str(lead.id),
+                                group_id=str(group.group_id))
+        now = bus.now()
+        previous = lead.place_in_group(group.group_id, now)
+        await uow.leads.save(lead)
+        await _record_assignment(uow, lead, level="group", strategy="manual", by=by.employee_id,
+                                 reason=command.reason, previous_rep_id=previous, at=now)
+        await uow.commit()
+    return lead
+
+
+async def assign_lead_to_rep(command: commands.AssignLeadToRep, bus: Bus) -> Lead:
+    by = command.by
+    require(by, REP_DISTRIBUTORS, "assigning a lead to a rep")
+    async with bus.uow() as uow:
+        seen = await _visible_lead(uow, by, command.lead_id)
+        if seen.group_id is None:
+            raise RuleViolation("the lead is in no group yet: a manager assigns it to a group first",
+                                lead_id=str(seen.id))
+        await _ensure_distributes_in(uow, by, seen.group_id, seen.department_id)
+        # The group lock first, then the lead: the order a distribution takes them in.
+        await uow.rotation.lock_group(seen.group_id)
+        lead = await uow.leads.get(seen.id, for_update=True)
+        if lead is None or lead.group_id != seen.group_id:
+            raise Conflict("the lead moved to another group meanwhile; reload it and retry", lead_id=str(seen.id))
+        group_id = lead.group_id
+        rep = await uow.directory.employee(command.rep_id)
+        if rep is None or rep.status != "active" or rep.group_id != group_id:
+            raise RuleViolation("the rep is not an active member of the lead's group", field="rep_id",
+                                rep_id=str(command.rep_id), group_id=str(group_id))
+        open_leads = (await uow.leads.open_counts([rep.employee_id]))[rep.employee_id]
+        ensure_below_cap(rep.employee_id, open_leads, bus.policy.rep_open_lead_cap)
+        now = bus.now()
+        previous = lead.give_to_rep(rep.employee_id, now)
+        await uow.leads.save(lead)
+        # A lead by hand is a turn too: the round robin then serves the others first.
+        await uow.rotation.record(group_id, rep.employee_id, await uow.rotation.next_turn(group_id), now)
+        await _record_assignment(uow, lead, level="rep", strategy="manual", by=by.employee_id,
+                                 reason=command.reason, previous_rep_id=previous, at=now)
+        await uow.commit()
+    return lead
+
+
+async def distribute_group_leads(command: commands.DistributeGroupLeads, bus: Bus) -> DistributionReport:
+    by = command.by
+    require(by, REP_DISTRIBUTORS, "distributing a group's leads")
+    cap = bus.policy.rep_open_lead_cap
+    async with bus.uow() as uow:
+        group = await uow.directory.group(command.group_id)
+        if group is None:
+            raise NotFound("no such group", group_id=str(command.group_id))
+        await _ensure_distributes_in(uow, by, group.group_id, group.department_id)
+        await uow.rotation.lock_group(group.group_id)
+        wanted = list(dict.fromkeys(command.lead_ids)) if command.lead_ids is not None else None
+        pool = await uow.leads.unassigned_in_group(group.group_id, wanted, limit=MAX_DISTRIBUTION_BATCH)
+        pooled = {lead.id for lead in pool}
+        # Not told apart: another group's lead, a lead already with a rep, or no lead at all.
+        skipped = [lead_id for lead_id in wanted if lead_id not in pooled] if wanted is not None else []
+
+        members = [member for member in await uow.directory.members(group.group_id)
+                   if member.status == "active" and member.role in bus.policy.distribution_roles]
+        loads = await uow.leads.open_counts([member.employee_id for member in members])
+        turns = await uow.rotation.turns(group.group_id)
+        reps = [RepTurn(rep_id=m.employee_id, open_leads=loads[m.employee_id], last_turn=turns.get(m.employee_id))
+                for m in members]
+        plan = round_robin([lead.id for lead in pool], reps, cap=cap,
+                           next_turn=await uow.rotation.next_turn(group.group_id))
+
+        now = bus.now()
+        by_id = {lead.id: lead for lead in pool}
+        for lead_id, rep_id in plan.assignments:
+            lead = by_id[lead_id]
+            previous = lead.give_to_rep(rep_id, now)
+            await uow.leads.save(lead)
+            await _record_assignment(uow, lead, level="rep", strategy="round_robin", by=by.employee_id,
+                                     reason=None, previous_rep_id=previous, at=now)
+        for rep_id, turn in plan.turns.items():
+            await uow.rotation.record(group.group_id, rep_id, turn, now)
+        await uow.commit()
+    return DistributionReport(group_id=group.group_id, assigned=plan.assignments, left_over=plan.left_over,
+                              skipped=skipped, cap=cap)
+
+
+async def _ensure_distributes_in(uow: CrmUnitOfWork, by: Principal, group_id: uuid.UUID,
+                                 department_id: uuid.UUID) -> None:
+    if by.is_company_wide and by.has_any(*GROUP_DISTRIBUTORS):
+        return
+    if by.is_department_wide and by.department_id == department_id:
+        return
+    if by.has_any(Role.GROUP_LEADER):
+        if by.group_id == group_id:
+            return
+        group = await uow.directory.group(group_id)
+        if group is not None and group.leader_id == by.employee_id:
+            return
+    raise Forbidden("only the group's leader or a manager of its department distributes its leads",
+                    group_id=str(group_id))
+
+
+async def _record_assignment(uow: CrmUnitOfWork, lead: Lead, *, level: str, strategy: str, by: uuid.UUID,
+                             reason: str | None, previous_rep_id: uuid.UUID | None, at: datetime) -> None:
+    assert lead.group_id is not None
+    await uow.assignments.add(LeadAssignment(
+        id=new_id(), lead_id=lead.id, level=level, group_id=lead.group_id, rep_id=lead.owner_id,
+        previous_rep_id=previous_rep_id, assigned_by=by, strategy=strategy, reason=reason, assigned_at=at))
+    uow.emit(LeadAssigned(lead_id=lead.id, level=level, department_id=lead.department_id, group_id=lead.group_id,
+                          rep_id=lead.owner_id, previous_rep_id=previous_rep_id, assigned_by=by,
+                          strategy=strategy, reason=reason, assigned_at=at))
+
+
+# --- deals and payments (C8) ---------------------------------------------------------------------
+
+
+async def record_deal(command: commands.RecordDeal, bus: Bus) -> Deal:
+    by = command.by
+    require(by, DEAL_RECORDERS, "recording a deal")
+    if (command.lead_id is None) == (command.customer_id is None):
+        raise InvalidInput("lead_id", "give either lead_id or customer_id")
+    amount = positive_money(command.amount, field="amount")
+    cost = money(command.cost, field="cost") if command.cost is not None else None
+    if cost is not None and cost < 0:
+        raise InvalidInput("cost", "must not be negative")
+    now = bus.now()
+    if command.signed_on > now.date():
+        raise InvalidInput("signed_on", "a deal is recorded once signed, not before")
+    async with bus.uow() as uow:
+        scope = await scope_in(uow, by)
+        lead: Lead | None = None
+        if command.lead_id is not None:
+            lead = await _visible_lead(uow, by, command.lead_id, for_update=True, scope=scope)
+            customer_id, default_rep = lead.customer_id, lead.owner_id
+        else:
+            assert command.customer_id is not None
+            if not await uow.leads.any_visible_of_customer(command.customer_id, scope):
+                raise NotFound("no such customer", field="customer_id", customer_id=str(command.customer_id))
+            customer_id = command.customer_id
+            holder = await uow.leads.holder_of(customer_id)
+            default_rep = holder.owner_id if holder else None
+        rep_id = command.rep_id or default_rep
+        if rep_id is None:
+            raise InvalidInput("rep_id", "nobody owns the lead: name the rep who signed")
+        rep = await uow.directory.employee(rep_id)
+        if rep is None or not rep.is_employed:
+            raise InvalidInput("rep_id", "not a current employee in the directory")
+        if not scope.sees(owner_id=rep.employee_id, group_id=rep.group_id, department_id=rep.department_id):
+            raise Forbidden("a deal is recorded for a rep within your own scope", rep_id=str(rep_id))
+        deal = Deal(id=new_id(), customer_id=customer_id, lead_id=lead.id if lead else None, rep_id=rep.employee_id,
+                    group_id=rep.group_id, department_id=rep.department_id, amount=amount, cost=cost,
+                    currency=bus.policy.currency, signed_on=command.signed_on, created_by=by.employee_id,
+                    created_at=now)
+        await uow.deals.add(deal)
+        if lead is not None:
+            lead.win()
+            await uow.leads.save(lead)
+        uow.emit(DealWon(deal_id=deal.id, lead_id=deal.lead_id, customer_id=deal.customer_id, rep_id=deal.rep_id,
+                         group_id=deal.group_id, department_id=deal.department_id, amount=deal.amount,
+                         cost=deal.cost, profit=deal.profit, currency=deal.currency, signed_on=deal.signed_on))
+        await uow.commit()
+    return deal
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    payment: Payment
+    deal: Deal
+
+
+async def record_payment(command: commands.RecordPayment, bus: Bus) -> PaymentOutcome:
+    by = command.by
+    require(by, PAYMENT_RECORDERS, "recording a payment")
+    amount = positive_money(command.amount, field="amount")
+    now = bus.now()
+    if command.received_on > now.date():
+        raise InvalidInput("received_on", "money is recorded once received, not before")
+    async with bus.uow() as uow:
+        scope = await scope_in(uow, by)
+        deal = await uow.deals.get(command.deal_id, for_update=True)
+        if deal is None or not scope.sees(owner_id=deal.rep_id, group_id=deal.group_id,
+                                          department_id=deal.department_id):
+            raise NotFound("no such deal", deal_id=str(command.deal_id))
+        deal.collect(amount)
+        payment = Payment(id=new_id(), deal_id=deal.id, amount=amount, received_on=command.received_on,
+                          recorded_by=by.employee_id, recorded_at=now)
+        await uow.deals.add_payment(payment)
+        uow.emit(PaymentReceived(payment_id=payment.id, deal_id=deal.id, rep_id=deal.rep_id, group_id=deal.group_id,
+                                 department_id=deal.department_id, amount=amount, currency=deal.currency,
+                                 received_on=payment.received_on))
+        await uow.commit()
+    return PaymentOutcome(payment=payment, deal=deal)
+
+
+# --- contact details (C10) -----------------------------------------------------------------------
+
+
+async def reveal_contact(command: commands.RevealContact, bus: Bus) -> tuple[Lead, Customer]:
+    by = command.by
+    async with bus.uow() as uow:
+        scope = await scope_in(uow, by)
+        pair = await uow.leads.get_with_customer(command.lead_id)
+        if pair is None or not scope.sees(owner_id=pair[0].owner_id, group_id=pair[0].group_id,
+                                          department_id=pair[0].department_id):
+            raise NotFound("no such lead", lead_id=str(command.lead_id))
+        lead, customer = pair
+        if not (sees_contact(by.employee_id, lead.owner_id) or by.has_any(*bus.policy.contact_reveal_roles)):
+            raise Forbidden("only the rep who owns the lead may read the customer's full contact details",
+                            lead_id=str(lead.id))
+        await uow.disclosures.add(ContactDisclosure(id=new_id(), customer_id=customer.id, lead_id=lead.id,
+                                                    disclosed_to=by.employee_id, kind="reveal", at=bus.now()))
+        await uow.commit()
+    return lead, customer
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+async def _visible_lead(uow: CrmUnitOfWork, by: Principal, lead_id: uuid.UUID, *, for_update: bool = False,
+                        scope: Scope | None = None) -> Lead:
+    scope = scope or await scope_in(uow, by)
+    lead = await uow.leads.get(lead_id, for_update=for_update)
+    # Outside the caller's scope answers exactly as if it did not exist, so that ids cannot be probed.
+    if lead is None or not scope.sees(owner_id=lead.owner_id, group_id=lead.group_id,
+                                      department_id=lead.department_id):
+        raise NotFound("no such lead", lead_id=str(lead_id))
+    return lead
+
+
+COMMAND_HANDLERS: dict[type, Handler[Any, Any]] = {
+    commands.CreateLead: create_lead,
+    commands.ImportLeads: import_leads,
+    commands.AssignLeadToGroup: assign_lead_to_group,
+    commands.AssignLeadToRep: assign_lead_to_rep,
+    commands.DistributeGroupLeads: distribute_group_leads,
+    commands.RecordDeal: record_deal,
+    commands.RecordPayment: record_payment,
+    commands.RevealContact: reveal_contact,
+}

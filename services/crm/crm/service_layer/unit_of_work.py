@@ -1,0 +1,34 @@
+"""The crm unit of work: one transaction over every crm repository, the directory replica and
+the outbox."""
+
+from __future__ import annotations
+
+from crm.adapters.repositories import (
+    AssignmentRepository,
+    CustomerRepository,
+    DealRepository,
+    DirectoryRepository,
+    DisclosureRepository,
+    LeadRepository,
+    RotationRepository,
+)
+from shared.db import UnitOfWork
+
+
+class CrmUnitOfWork(UnitOfWork):
+    customers: CustomerRepository
+    leads: LeadRepository
+    assignments: AssignmentRepository
+    rotation: RotationRepository
+    deals: DealRepository
+    disclosures: DisclosureRepository
+    directory: DirectoryRepository
+
+    def _open(self) -> None:
+        self.customers = CustomerRepository(self.session)
+        self.leads = LeadRepository(self.session)
+        self.assignments = AssignmentRepository(self.session)
+        self.rotation = RotationRepository(self.session)
+        self.deals = DealRepository(self.session)
+        self.disclosures = DisclosureRepository(self.session)
+        self.directory = DirectoryRepository(self.session)

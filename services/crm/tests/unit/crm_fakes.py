@@ -1,0 +1,201 @@
+"""An in-memory unit of work for handler tests: the repositories' methods, no I/O.
+
+The store is copied when a unit of work opens and put back when it closes without a commit, so a
+test can check that a refused command left nothing behind; events reach ``published`` only on
+commit, as rows reach the outbox only with the state.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from crm.config import CrmSettings
+from crm.domain.deals import Deal, Payment
+from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
+from crm.domain.visibility import Scope
+from crm.service_layer.handlers import Bus
+from shared.directory import DirectoryEmployee, DirectoryGroup
+from shared.events import CloudEvent, Event
+
+
+@dataclass
+class FakeStore:
+    customers: dict[uuid.UUID, Customer] = field(default_factory=dict)
+    leads: dict[uuid.UUID, Lead] = field(default_factory=dict)
+    assignments: list[LeadAssignment] = field(default_factory=list)
+    rotation: dict[tuple[uuid.UUID, uuid.UUID], int] = field(default_factory=dict)
+    deals: dict[uuid.UUID, Deal] = field(default_factory=dict)
+    payments: list[Payment] = field(default_factory=list)
+    disclosures: list[ContactDisclosure] = field(default_factory=list)
+    employees: dict[uuid.UUID, DirectoryEmployee] = field(default_factory=dict)
+    groups: dict[uuid.UUID, DirectoryGroup] = field(default_factory=dict)
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def s(self) -> FakeStore:
+        return self._uow.store
+
+
+class FakeCustomers(_Repo):
+    async def add(self, customer: Customer) -> None:
+        self.s.customers[customer.id] = copy.deepcopy(customer)
+
+    async def get(self, customer_id):
+        return copy.deepcopy(self.s.customers.get(customer_id))
+
+    async def id_by_phone(self, phone):
+        return next((c.id for c in self.s.customers.values() if phone and c.phone == phone), None)
+
+    async def id_by_email(self, email):
+        return next((c.id for c in self.s.customers.values() if email and c.email == email), None)
+
+
+class FakeLeads(_Repo):
+    async def add(self, lead: Lead) -> None:
+        self.s.leads[lead.id] = copy.deepcopy(lead)
+
+    async def save(self, lead: Lead) -> None:
+        self.s.leads[lead.id] = copy.deepcopy(lead)
+
+    async def get(self, lead_id, *, for_update: bool = False):
+        return copy.deepcopy(self.s.leads.get(lead_id))
+
+    async def get_with_customer(self, lead_id):
+        lead = self.s.leads.get(lead_id)
+        return (copy.deepcopy(lead), copy.deepcopy(self.s.customers[lead.customer_id])) if lead else None
+
+    async def holder_of(self, customer_id):
+        leads = sorted((lead for lead in self.s.leads.values() if lead.customer_id == customer_id),
+                       key=lambda lead: (lead.owner_id is None, -lead.created_at.timestamp()))
+        return copy.deepcopy(leads[0]) if leads else None
+
+    async def any_visible_of_customer(self, customer_id, scope: Scope) -> bool:
+        return any(lead.customer_id == customer_id and scope.sees(owner_id=lead.owner_id, group_id=lead.group_id,
+                                                                  department_id=lead.department_id)
+                   for lead in self.s.leads.values())
+
+    async def open_counts(self, rep_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
+        return {rep: sum(1 for lead in self.s.leads.values()
+                         if lead.owner_id == rep and lead.status is LeadStatus.ASSIGNED) for rep in rep_ids}
+
+    async def unassigned_in_group(self, group_id, lead_ids=None, *, limit: int):
+        found = [lead for lead in self.s.leads.values() if lead.group_id == group_id
+                 and lead.status is LeadStatus.IN_GROUP and (lead_ids is None or lead.id in lead_ids)]
+        return copy.deepcopy(sorted(found, key=lambda lead: lead.created_at)[:limit])
+
+
+class FakeAssignments(_Repo):
+    async def add(self, assignment: LeadAssignment) -> None:
+        self.s.assignments.append(assignment)
+
+    async def for_lead(self, lead_id):
+        return [a for a in self.s.assignments if a.lead_id == lead_id]
+
+
+class FakeRotation(_Repo):
+    async def lock_group(self, group_id) -> None:
+        pass
+
+    async def turns(self, group_id):
+        return {rep: turn for (group, rep), turn in self.s.rotation.items() if group == group_id}
+
+    async def next_turn(self, group_id) -> int:
+        return max((await self.turns(group_id)).values(), default=0) + 1
+
+    async def record(self, group_id, rep_id, turn, at) -> None:
+        self.s.rotation[(group_id, rep_id)] = turn
+
+
+class FakeDeals(_Repo):
+    async def add(self, deal: Deal) -> None:
+        self.s.deals[deal.id] = copy.deepcopy(deal)
+
+    async def get(self, deal_id, *, for_update: bool = False):
+        deal = copy.deepcopy(self.s.deals.get(deal_id))
+        if deal is not None:
+            deal.collected = sum((p.amount for p in self.s.payments if p.deal_id == deal_id), Decimal("0.00"))
+        return deal
+
+    async def add_payment(self, payment: Payment) -> None:
+        self.s.payments.append(payment)
+
+    async def payments(self, deal_id):
+        return [p for p in self.s.payments if p.deal_id == deal_id]
+
+
+class FakeDisclosures(_Repo):
+    async def add(self, disclosure: ContactDisclosure) -> None:
+        self.s.disclosures.append(disclosure)
+
+
+class FakeDirectory(_Repo):
+    async def employee(self, employee_id):
+        return self.s.employees.get(employee_id)
+
+    async def group(self, group_id):
+        return self.s.groups.get(group_id)
+
+    async def members(self, group_id):
+        return sorted((e for e in self.s.employees.values() if e.group_id == group_id and e.is_employed),
+                      key=lambda e: e.employee_id)
+
+    async def groups_led_by(self, employee_id):
+        return [g.group_id for g in self.s.groups.values() if g.leader_id == employee_id]
+
+
+class FakeUnitOfWork:
+    def __init__(self) -> None:
+        self.store = FakeStore()
+        self.published: list[CloudEvent] = []
+        self._pending: list[CloudEvent] = []
+        self._committed: FakeStore | None = None
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self._committed = copy.deepcopy(self.store)
+        self._pending = []
+        self.customers, self.leads = FakeCustomers(self), FakeLeads(self)
+        self.assignments, self.rotation = FakeAssignments(self), FakeRotation(self)
+        self.deals, self.disclosures, self.directory = FakeDeals(self), FakeDisclosures(self), FakeDirectory(self)
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        if self._committed is not None:
+            self.store = self._committed  # not committed: everything since the start is undone
+        self._committed = None
+
+    def emit(self, event: Event) -> CloudEvent:
+        envelope = CloudEvent.wrap(event, source="/crm")
+        self._pending.append(envelope)
+        return envelope
+
+    async def commit(self) -> None:
+        self.published.extend(self._pending)
+        self._pending = []
+        self._committed = None
+
+    def published_types(self) -> list[str]:
+        return [event.type for event in self.published]
+
+
+class Clock:
+    """Moves a second on each reading, so that creation order is observable."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+def fake_bus(uow: FakeUnitOfWork, **settings) -> Bus:
+    return Bus(lambda: uow, CrmSettings(**settings).policy(), Clock())  # type: ignore[arg-type, return-value]
