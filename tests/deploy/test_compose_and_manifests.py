@@ -45,6 +45,10 @@ SERVICE_PORTS = {"gateway": 8000, "org": 8001, "crm": 8002, "telesales": 8003, "
 # is run by hand.)
 DEPLOYED_PROCESSES = {"api", "relay", "consume", "intake", "migrate"}
 HTTP_PROCESSES = {"api", "intake"}
+# An HTTP process other than a service's API scales on its own: it listens on its own port (the
+# setting `<process>_port`) and the gateway routes it as "<service>-<process>" (as
+# deploy/devstack/run.py's EXTRA_HTTP_PROCESSES does).
+PROCESS_PORTS = {("telesales", "intake"): 8006}
 PROBE_PATHS = {"/healthz", "/readyz"}
 SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|PRIVATE_KEY|API_KEY)$")
 REQUIRED_SUBSTITUTION = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*):?\?[^}]*\}$")
@@ -63,6 +67,27 @@ def prefix_of(package: str) -> str:
 def port_of(package: str) -> int:
     assert package in SERVICE_PORTS, f"no port is known for {package!r}: add it to SERVICE_PORTS"
     return SERVICE_PORTS[package]
+
+
+def http_port_of(package: str, subcommand: str) -> int:
+    """The port the HTTP process `python -m <package> <subcommand>` must listen on."""
+    if subcommand == "api":
+        return port_of(package)
+    assert (package, subcommand) in PROCESS_PORTS, \
+        f"no port is known for `python -m {package} {subcommand}`: add it to PROCESS_PORTS"
+    return PROCESS_PORTS[(package, subcommand)]
+
+
+def port_setting(settings: ServiceSettings, subcommand: str) -> int:
+    """The configured port of an HTTP process: `port` for the API, `<process>_port` otherwise."""
+    field = "port" if subcommand == "api" else f"{subcommand}_port"
+    assert field in type(settings).model_fields, f"{type(settings).__qualname__} has no field {field!r}"
+    return getattr(settings, field)
+
+
+def route_of(package: str, subcommand: str) -> str:
+    """The gateway's name for an HTTP process (GATEWAY_SERVICES key)."""
+    return package if subcommand == "api" else f"{package}-{subcommand}"
 
 
 # ----------------------------------------------------------------------------- loading
@@ -324,7 +349,8 @@ def test_compose_environment_matches_the_package(name: str, monkeypatch: pytest.
     settings = validate_settings(package, environment, f"compose service {name}", monkeypatch)
     if subcommand in HTTP_PROCESSES:
         assert settings.host == "0.0.0.0", f"compose service {name}: {prefix_of(package)}HOST must be 0.0.0.0"
-        assert settings.port == port_of(package), f"compose service {name}: port {settings.port}"
+        port = port_setting(settings, subcommand)
+        assert port == http_port_of(package, subcommand), f"compose service {name}: port {port}"
     if package != "gateway":
         assert settings.kafka_enable_idempotence, \
             f"compose service {name}: Apache Kafka supports the idempotent producer; set it on"
@@ -403,8 +429,8 @@ def test_compose_published_ports_do_not_collide() -> None:
         for host_ip, host_port, container_port in published_ports(service):
             published[(host_ip, host_port)] += 1
             if name in app_services():
-                package = compose_processes()[name][0]
-                assert container_port == port_of(package), f"{name} publishes {container_port}"
+                package, subcommand, _ = compose_processes()[name]
+                assert container_port == http_port_of(package, subcommand), f"{name} publishes {container_port}"
     collisions = [port for port, count in published.items() if count > 1]
     assert not collisions, f"published ports used twice: {collisions}"
     gateway_ports = [published_ports(service) for name, service in app_services().items()
@@ -430,7 +456,7 @@ def test_compose_http_processes_have_health_checks() -> None:
             assert test[1] == "python" and test[2] == "-c", f"{name}: healthcheck helper or python -c"
             url = urlsplit(re.search(r"https?://[^'\"]+", test[3]).group(0))
         assert url.hostname in {"127.0.0.1", "localhost"}
-        assert url.port == port_of(package), f"{name}: healthcheck on port {url.port}"
+        assert url.port == http_port_of(package, subcommand), f"{name}: healthcheck on port {url.port}"
         assert url.path in PROBE_PATHS, f"{name}: healthcheck path {url.path}"
     for name in ("kafka", "postgres"):
         assert compose_services()[name].get("healthcheck"), f"{name} needs a healthcheck"
@@ -481,18 +507,18 @@ def test_compose_databases_are_created_by_the_init_script() -> None:
 
 def test_compose_gateway_routes_to_the_service_apis() -> None:
     processes = compose_processes()
-    apis = {package: name for name, (package, subcommand, _) in processes.items()
-            if subcommand == "api" and package != "gateway"}
+    apis = {route_of(package, subcommand): name for name, (package, subcommand, _) in processes.items()
+            if subcommand in HTTP_PROCESSES and package != "gateway"}
     gateways = [name for name, process in processes.items() if process[:2] == ("gateway", "api")]
     assert len(gateways) == 1, f"one gateway service expected, found {gateways}"
     gateway = compose_services()[gateways[0]]
     routes = json.loads(interpolate(environment_of(gateway)["GATEWAY_SERVICES"], SAMPLE_VARIABLES))
     assert set(routes) == set(apis), f"GATEWAY_SERVICES {sorted(routes)} must route to every api {sorted(apis)}"
-    for package, url in routes.items():
+    for route, url in routes.items():
         parts = urlsplit(url)
-        assert parts.hostname == apis[package], f"GATEWAY_SERVICES[{package!r}] must point at {apis[package]}"
-        assert parts.port == port_of(package)
-        assert depends_on(gateway).get(apis[package]) == "service_healthy"
+        assert parts.hostname == apis[route], f"GATEWAY_SERVICES[{route!r}] must point at {apis[route]}"
+        assert parts.port == http_port_of(*processes[apis[route]][:2])
+        assert depends_on(gateway).get(apis[route]) == "service_healthy"
 
 
 # ----------------------------------------------------------------------------- every service is deployed
@@ -791,8 +817,9 @@ def test_k8s_environment_matches_the_package(process: str, monkeypatch: pytest.M
     if subcommand in HTTP_PROCESSES:
         assert settings.host == "0.0.0.0", f"{process}: {prefix_of(package)}HOST must be 0.0.0.0"
         ports = {port["containerPort"] for port in container.get("ports") or []}
-        assert ports == {settings.port} and settings.port == port_of(package), \
-            f"{process}: containerPort {ports} vs setting {settings.port}"
+        setting = port_setting(settings, subcommand)
+        assert ports == {setting} and setting == http_port_of(package, subcommand), \
+            f"{process}: containerPort {ports} vs setting {setting}"
     if package != "gateway":
         assert settings.kafka_enable_idempotence, f"{process}: enable the idempotent producer on Apache Kafka"
         assert urlsplit(settings.database_url).scheme == "postgresql+asyncpg"
@@ -870,21 +897,21 @@ def test_k8s_gateway_routes_to_service_apis_and_autoscales() -> None:
         assert reference["kind"] == "Deployment" and reference["name"] in deployments, \
             f"HorizontalPodAutoscaler {hpa['metadata']['name']} targets a missing Deployment"
         assert 1 <= hpa["spec"].get("minReplicas", 1) <= hpa["spec"]["maxReplicas"]
-    apis = {process[0]: name for kind, name, _, process in k8s_processes()
-            if process[1] == "api" and process[0] != "gateway"}
+    apis = {route_of(*process[:2]): name for kind, name, _, process in k8s_processes()
+            if process[1] in HTTP_PROCESSES and process[0] != "gateway"}
     config = {}
     for source in deployments[gateway[0]]["spec"]["template"]["spec"]["containers"][0].get("envFrom", []):
         config.update(k8s_named("ConfigMap")[source["configMapRef"]["name"]]["data"])
     routes = json.loads(config["GATEWAY_SERVICES"])
     assert set(routes) == set(apis), f"GATEWAY_SERVICES {sorted(routes)} must route to every api {sorted(apis)}"
-    for package, url in routes.items():
+    for route, url in routes.items():
         parts = urlsplit(url)
         service_name = parts.hostname.split(".")[0]
         service = next((s for s in services if s["metadata"]["name"] == service_name), None)
-        assert service is not None, f"GATEWAY_SERVICES[{package!r}]: no Service {service_name}"
+        assert service is not None, f"GATEWAY_SERVICES[{route!r}]: no Service {service_name}"
         assert parts.port in {port["port"] for port in service["spec"]["ports"]}
         selected = {d["metadata"]["name"] for d in selected_deployments(service["spec"]["selector"])}
-        assert selected == {apis[package]}, f"Service {service_name} must select {apis[package]}, selects {selected}"
+        assert selected == {apis[route]}, f"Service {service_name} must select {apis[route]}, selects {selected}"
 
 
 def test_k8s_readme_names_the_external_dependencies() -> None:
