@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import random
 import shutil
 import signal
 import socket
@@ -46,9 +47,37 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+    """A port free now and outside the kernel's ephemeral range (see :func:`free_port_block`)."""
+    return free_port_block(1, host)
+
+
+_EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_LOWEST_CHOSEN_PORT = 10_000
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = (int(part) for part in _EPHEMERAL_RANGE_FILE.read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999  # Linux's default
+    return low, high
+
+
+def free_port_block(size: int, host: str = "127.0.0.1") -> int:
+    """The first of ``size`` consecutive ports, all free now.
+
+    Chosen outside the ephemeral range on purpose: a port the kernel hands out for ``bind(0)`` is
+    also what it hands out as the local end of outgoing connections, so in the seconds between
+    choosing it and a child binding it, any client connection on the machine can take it (the
+    child then dies with "address already in use")."""
+    low, high = _ephemeral_range()
+    candidates = [*range(_LOWEST_CHOSEN_PORT, low - size + 1), *range(high + 1, 65536 - size + 1)]
+    rng = random.SystemRandom()
+    for _ in range(200):
+        base = rng.choice(candidates)
+        if all(port_is_free(base + offset, host) for offset in range(size)):
+            return base
+    raise RuntimeError(f"no {size} consecutive free ports outside the ephemeral range {low}-{high}")
 
 
 def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:

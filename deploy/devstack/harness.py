@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,38 +14,22 @@ from pathlib import Path
 import httpx
 import psutil
 
-from devstack.embedded import free_port
+from devstack.embedded import free_port_block
 from devstack.run import EXTRA_HTTP_PROCESSES, GATEWAY_PORT, REPO_ROOT, SERVICES
 
 # The gateway and every service port sit in one block: gateway at base, the rest above it.
 _BLOCK = max([*SERVICES.values(), *(port for _, port in EXTRA_HTTP_PROCESSES.values())]) - GATEWAY_PORT
 
 
-def _is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_port_block() -> int:
-    for _ in range(50):
-        base = free_port() // 10 * 10
-        if base + _BLOCK < 65000 and all(_is_free(base + i) for i in range(_BLOCK + 1)):
-            return base
-    raise RuntimeError("no free block of ports")
-
-
 class RunningStack:
     def __init__(self, data_dir: Path) -> None:
-        base = _free_port_block()
+        # One block: the gateway at base, the services above it, then PostgreSQL and the broker.
+        base = free_port_block(_BLOCK + 3)
         self.env = {
             **os.environ,
             "DEV_DATA_DIR": str(data_dir),
-            "DEV_POSTGRES_PORT": str(free_port()),
-            "DEV_BROKER_PORT": str(free_port()),
+            "DEV_POSTGRES_PORT": str(base + _BLOCK + 1),
+            "DEV_BROKER_PORT": str(base + _BLOCK + 2),
             "DEV_GATEWAY_PORT": str(base),
             "DEV_SERVICE_PORT_OFFSET": str(base - GATEWAY_PORT),
         }

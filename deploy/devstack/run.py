@@ -199,8 +199,9 @@ class Stack:
     def check_children(self) -> None:
         for name, process in self.processes.items():
             if process.poll() is not None:
-                raise click.ClickException(f"{name} exited with code {process.returncode}; "
-                                           f"see {self.logs / (name + '.log')}")
+                log_file = self.logs / (name + ".log")
+                raise click.ClickException(f"{name} exited with code {process.returncode}; see {log_file}; "
+                                           f"it ended with:\n{tail_of(log_file)}")
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -211,6 +212,15 @@ class Stack:
         self.processes.clear()
         self.broker.stop()
         self.postgres.stop()
+
+
+def tail_of(log_file: Path, lines: int = 25) -> str:
+    """The end of a child's log, so that a failure explains itself where it is reported (in CI
+    the scratch folder with the log is gone by the time anyone reads the output)."""
+    try:
+        return "".join(log_file.read_text(errors="replace").splitlines(keepends=True)[-lines:])
+    except OSError as error:
+        return f"(log unreadable: {error})"
 
 
 def step(what: str, detail: str) -> None:
