@@ -30,7 +30,8 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = httpx.Timeout(settings.upstream_timeout_seconds, connect=settings.connect_timeout_seconds)
         # trust_env=False: the services are internal, no proxy from the environment belongs in between.
-        async with httpx.AsyncClient(transport=transport, timeout=timeout, trust_env=False,
+        limits = httpx.Limits(keepalive_expiry=settings.upstream_keepalive_seconds)
+        async with httpx.AsyncClient(transport=transport, timeout=timeout, limits=limits, trust_env=False,
                                      follow_redirects=False) as client:
             app.state.http_client = client
             yield

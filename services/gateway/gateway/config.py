@@ -33,6 +33,9 @@ class GatewaySettings(ServiceSettings):
     upstream_timeout_seconds: float = Field(10, gt=0)
     connect_timeout_seconds: float = Field(2, gt=0)
     readiness_timeout_seconds: float = Field(2, gt=0)
+    # Below uvicorn's 5 s keep-alive: a pooled connection is dropped here before the service can
+    # close it under a request in flight (which answers ReadError, i.e. a spurious 502).
+    upstream_keepalive_seconds: float = Field(2, gt=0)
 
     @field_validator("services")
     @classmethod

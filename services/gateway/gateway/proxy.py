@@ -30,6 +30,8 @@ NOT_FORWARDED_REQUEST = frozenset({"host", "content-length"})
 NOT_PASSED_BACK_RESPONSE = frozenset({"content-length", "date", "server"})
 
 PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # RFC 9110 §9.2.1: no effect on the service
+STALE_CONNECTION_ERRORS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 def end_to_end_headers(raw: Iterable[tuple[bytes, bytes]], also_drop: Iterable[str] = ()) -> RawHeaders:
@@ -85,14 +87,24 @@ async def forward(service: str, path: str, request: Request, settings: SettingsD
     # The body goes back still encoded; without this, httpx would ask for gzip the client may not read.
     headers.setdefault("Accept-Encoding", "identity")
 
-    outgoing = client.build_request(request.method, base + target, headers=headers, content=await request.body())
+    content = await request.body()
+    # A safe request may go twice: the first try can meet a pooled connection the service has just
+    # closed. Anything else is never resent, as the service may have acted on it.
+    tries = 2 if request.method in SAFE_METHODS else 1
     try:
         async with asyncio.timeout(settings.upstream_timeout_seconds):
-            upstream = await client.send(outgoing, stream=True)
-            try:
-                body = b"".join([chunk async for chunk in upstream.aiter_raw()])
-            finally:
-                await upstream.aclose()
+            for attempt in range(1, tries + 1):
+                outgoing = client.build_request(request.method, base + target, headers=headers, content=content)
+                try:
+                    upstream = await client.send(outgoing, stream=True)
+                    try:
+                        body = b"".join([chunk async for chunk in upstream.aiter_raw()])
+                    finally:
+                        await upstream.aclose()
+                    break
+                except STALE_CONNECTION_ERRORS:
+                    if attempt == tries:
+                        raise
     except (httpx.TimeoutException, TimeoutError) as error:
         raise GatewayTimeout(f"{service} did not answer within {settings.upstream_timeout_seconds:g}s",
                              service=service) from error

@@ -128,6 +128,49 @@ async def test_upstream_failures_become_problems_naming_the_service(gateway, net
     assert "telesales" in body["detail"]
 
 
+@pytest.mark.parametrize("stale", [httpx.ReadError, httpx.RemoteProtocolError])
+async def test_a_read_meeting_a_closed_pooled_connection_is_sent_once_more(gateway, network, stale):
+    def closed_then_fine(request):
+        if len(network.requests) == 1:
+            raise stale("server closed the connection", request=request)
+        return httpx.Response(200, json={"ok": True})
+
+    network.reply = closed_then_fine
+
+    async with gateway() as client:
+        response = await client.get("/api/crm/leads")
+
+    assert response.status_code == 200 and response.json() == {"ok": True}
+    assert [r.method for r in network.requests] == ["GET", "GET"]
+
+
+async def test_a_read_failing_twice_is_a_bad_gateway_after_two_tries(gateway, network):
+    def always_closed(request):
+        raise httpx.ReadError("server closed the connection", request=request)
+
+    network.reply = always_closed
+
+    async with gateway() as client:
+        response = await client.get("/api/crm/leads")
+
+    assert response.status_code == 502
+    assert len(network.requests) == 2
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+async def test_a_write_is_never_sent_twice(gateway, network, method):
+    def closed(request):
+        raise httpx.ReadError("server closed the connection", request=request)
+
+    network.reply = closed
+
+    async with gateway() as client:
+        response = await client.request(method, "/api/crm/leads/1", json={"name": "x"})
+
+    assert response.status_code == 502
+    assert len(network.requests) == 1
+
+
 async def test_an_upstream_that_never_answers_is_cut_off_at_the_deadline(gateway, network):
     async def never(request):
         await asyncio.sleep(30)
