@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test install lint catalogue clean-dev
+.PHONY: dev test install lint catalogue bench clean-dev
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 
 catalogue: $(STAMP)
 	$(BIN)/python -m shared.events.catalogue
+
+# Figures, not tests: see bench/README.md. Pass options with BENCH_ARGS="--calls 10000".
+bench: $(STAMP)
+	$(BIN)/python bench/intake_and_scoring.py $(BENCH_ARGS)
 
 # Deletes the development database (kept between `make dev` runs in .dev/).
 clean-dev:
