@@ -43,6 +43,11 @@ class ServiceSettings(BaseSettings):
     consumer_max_records: int = Field(200, ge=1)
     consumer_max_attempts: int = Field(5, ge=1)
     consumer_backoff_seconds: float = Field(0.2, ge=0)
+    # How long the group coordinator waits for a silent member. tansu holds a JoinGroup for half of
+    # it, so it is also how long a worker waits before it consumes anything after it starts (the
+    # dev stack uses 6 s for that reason; Apache Kafka does not wait on it).
+    consumer_session_timeout_ms: int = Field(30000, ge=1000)
+    consumer_heartbeat_interval_ms: int = Field(3000, ge=100)
 
     log_level: str = "INFO"
 
@@ -52,6 +57,8 @@ class ServiceSettings(BaseSettings):
             raise ValueError("jwt_secret must be set to a real secret in production")
         if self.environment == "production" and len(self.jwt_secret) < 32:
             raise ValueError("jwt_secret must be at least 32 characters in production")
+        if self.consumer_heartbeat_interval_ms * 3 > self.consumer_session_timeout_ms:
+            raise ValueError("consumer_heartbeat_interval_ms must be at most a third of consumer_session_timeout_ms")
         return self
 
     def topic(self, base: str) -> str:

@@ -36,8 +36,8 @@ def new_consumer(settings: ServiceSettings, group_id: str, topics: list[str], **
         # "latest" would make a new consumer group skip everything produced before it joined.
         "auto_offset_reset": "earliest",
         "client_id": f"{settings.service_name}-{group_id}",
-        "session_timeout_ms": 30000,
-        "heartbeat_interval_ms": 3000,
+        "session_timeout_ms": settings.consumer_session_timeout_ms,
+        "heartbeat_interval_ms": settings.consumer_heartbeat_interval_ms,
         "max_poll_interval_ms": 300000,
     }
     options.update(overrides)

@@ -104,6 +104,10 @@ class Stack:
             f"{prefix}HOST": "127.0.0.1",
             f"{prefix}PORT": str(self.config.service_ports.get(service, self.config.gateway_port)),
             f"{prefix}RELAY_REPLAY_WINDOW_SECONDS": str(self.config.replay_window_seconds),
+            # tansu answers a consumer's JoinGroup after half the session timeout: 30 s would keep
+            # every worker idle for 15 s after each start.
+            f"{prefix}CONSUMER_SESSION_TIMEOUT_MS": "6000",
+            f"{prefix}CONSUMER_HEARTBEAT_INTERVAL_MS": "2000",
             **{f"{prefix}{command.upper()}_PORT": str(port)
                for (owner, command), port in self.config.extra_ports.items() if owner == service},
             "PYTHONUNBUFFERED": "1",

@@ -97,6 +97,8 @@ async def harness(make_database, topic_prefix, stack) -> AsyncIterator[Harness]:
         topic_prefix=topic_prefix,
         topic_partitions=3,
         consumer_backoff_seconds=0.01,
+        consumer_session_timeout_ms=6000,  # tansu answers a JoinGroup after half of it
+        consumer_heartbeat_interval_ms=2000,
         consumer_max_attempts=3,
     )
     await ensure_topics(settings.kafka_bootstrap_servers, [settings.topic(CounterIncremented.topic)], 3)

@@ -18,3 +18,10 @@ def test_development_runs_on_the_default_secret_and_topics_take_the_prefix():
     settings = ServiceSettings(topic_prefix="t1.")
     assert settings.jwt_secret == DEVELOPMENT_JWT_SECRET
     assert settings.topic("org.employee") == "t1.org.employee"
+
+
+def test_a_heartbeat_slower_than_a_third_of_the_session_timeout_is_refused():
+    with pytest.raises(ValidationError, match="consumer_heartbeat_interval_ms"):
+        ServiceSettings(consumer_session_timeout_ms=6000, consumer_heartbeat_interval_ms=2001)
+    settings = ServiceSettings(consumer_session_timeout_ms=6000, consumer_heartbeat_interval_ms=2000)
+    assert (settings.consumer_session_timeout_ms, settings.consumer_heartbeat_interval_ms) == (6000, 2000)

@@ -23,6 +23,8 @@ def payroll_settings(make_database, topic_prefix: str, stack) -> PayrollSettings
         database_url=make_database("payroll", MIGRATIONS_DIR),
         topic_prefix=topic_prefix,
         kafka_bootstrap_servers=stack.broker.bootstrap_servers,
+        consumer_session_timeout_ms=6000,  # tansu answers a JoinGroup after half of it
+        consumer_heartbeat_interval_ms=2000,
     )
 
 

@@ -27,6 +27,8 @@ def telesales_settings(make_database, topic_prefix: str, stack) -> TelesalesSett
         topic_prefix=topic_prefix,
         topic_partitions=3,
         kafka_bootstrap_servers=stack.broker.bootstrap_servers,
+        consumer_session_timeout_ms=6000,  # tansu answers a JoinGroup after half of it
+        consumer_heartbeat_interval_ms=2000,
     )
 
 
