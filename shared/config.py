@@ -43,6 +43,8 @@ class ServiceSettings(BaseSettings):
     consumer_max_records: int = Field(200, ge=1)
     consumer_max_attempts: int = Field(5, ge=1)
     consumer_backoff_seconds: float = Field(0.2, ge=0)
+    # One transaction per partition batch, falling back to one per event when any event fails.
+    consumer_batch_transactions: bool = True
     # How long the group coordinator waits for a silent member. tansu holds a JoinGroup for half of
     # it, so it is also how long a worker waits before it consumes anything after it starts (the
     # dev stack uses 6 s for that reason; Apache Kafka does not wait on it).

@@ -112,6 +112,7 @@ async def run_consumers(runtime: ServiceRuntime, stop: asyncio.Event, names: Seq
                 dead_letter_topic=dead_letter_topic(settings.topic_prefix, spec.name),
                 max_records=settings.consumer_max_records, max_attempts=settings.consumer_max_attempts,
                 backoff_seconds=settings.consumer_backoff_seconds,
+                batch_transactions=settings.consumer_batch_transactions,
             ))
         await asyncio.gather(*(runner.run(stop) for runner in runners))
     finally:

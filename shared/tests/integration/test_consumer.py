@@ -16,11 +16,13 @@ def spec(harness, handler=increment, name="counter-projection") -> ConsumerSpec:
     return ConsumerSpec(name=name, topics=[harness.topic], handlers={CounterIncremented.event_type: handler})
 
 
-async def start_runner(harness, producer, spec_, group: str, dead_letter_topic: str = "unused"):
+async def start_runner(harness, producer, spec_, group: str, dead_letter_topic: str = "unused",
+                       batch_transactions: bool = True):
     consumer = new_consumer(harness.settings, group, spec_.topics)
     await consumer.start()
     runner = ConsumerRunner(spec_, consumer, harness.uow, producer, dead_letter_topic=dead_letter_topic,
-                            max_attempts=harness.settings.consumer_max_attempts, backoff_seconds=0.01)
+                            max_attempts=harness.settings.consumer_max_attempts, backoff_seconds=0.01,
+                            batch_transactions=batch_transactions)
     return consumer, runner
 
 
@@ -129,8 +131,9 @@ async def test_a_failing_event_is_retried_then_dead_lettered_and_the_partition_m
     await harness.emit(CounterIncremented(name="after"))
     await OutboxRelay(harness.sessions, producer).publish_batch()
 
+    # One transaction per event here, so that every attempt counted is a retry of that event.
     pair = await start_runner(harness, producer, spec(harness, fails_on_poison), f"{harness.settings.topic_prefix}g4",
-                              dead_letter_topic=dead_letter_topic)
+                              dead_letter_topic=dead_letter_topic, batch_transactions=False)
     await run_until([pair], value_is(harness, "after", 1))
     assert len(attempts) == 2 * harness.settings.consumer_max_attempts
     dead = await harness.read_topic(dead_letter_topic, expected=2)
@@ -167,3 +170,45 @@ async def test_events_reach_the_consumer_through_the_whole_path(harness, produce
     finally:
         stop.set()
         await relay_task
+
+
+async def test_a_batch_commits_together_and_counts_each_event_once(harness, producer):
+    for n in range(30):
+        await harness.emit(CounterIncremented(name="batched", by=n))
+    await harness.emit(CounterIncremented(name="batched-done"))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+
+    pair = await start_runner(harness, producer, spec(harness), f"{harness.settings.topic_prefix}g7")
+    await run_until([pair], value_is(harness, "batched-done", 1))
+    runner = pair[1]
+    assert await counter_value(harness.sessions, "batched") == sum(range(30))
+    assert runner.handled == 31 and runner.duplicates == 0
+    assert runner.batches_together >= 1 and runner.batches_split == 0
+
+
+async def test_one_bad_event_rolls_its_batch_back_and_the_rest_are_handled_one_at_a_time(harness, producer):
+    poison_amount = 13
+    seen: list[int] = []
+
+    async def fails_on_poison(envelope, uow) -> None:
+        seen.append(envelope.data["by"])
+        if envelope.data["by"] == poison_amount:
+            raise ValueError("cannot handle this one")
+        await increment(envelope, uow)
+
+    dead_letter_topic = f"{harness.settings.topic_prefix}deadletter.batch"
+    await ensure_topics(harness.settings.kafka_bootstrap_servers, [dead_letter_topic], 1)
+    # One counter, so one key and one partition: the poison event sits between good ones in one batch.
+    await harness.emit(*(CounterIncremented(name="mixed", by=by) for by in (1, 2, poison_amount, 4, 8)))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+
+    pair = await start_runner(harness, producer, spec(harness, fails_on_poison), f"{harness.settings.topic_prefix}g8",
+                              dead_letter_topic=dead_letter_topic)
+    await run_until([pair], value_is(harness, "mixed", 1 + 2 + 4 + 8))
+    runner = pair[1]
+    # The batch's own try stopped at the poison event and wrote nothing; each good event counted once after.
+    assert seen[:3] == [1, 2, poison_amount]
+    assert runner.batches_split == 1 and runner.handled == 4 and runner.dead_lettered == 1
+    assert await counter_value(harness.sessions, "mixed") == 15
+    dead = await harness.read_topic(dead_letter_topic, expected=1)
+    assert dict(dead[0].headers)["dlt_reason"].startswith(b"ValueError")
