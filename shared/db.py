@@ -4,7 +4,7 @@ carries, and the unit of work that commits state and outbox rows in one transact
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Self
 
 from sqlalchemy import (
@@ -96,6 +96,7 @@ class UnitOfWork:
         self.topic_prefix = topic_prefix
         self._pending: list[CloudEvent] = []
         self._pending_topics: list[str] = []
+        self._before_commit: dict[str, Callable[[], Awaitable[object]]] = {}
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
@@ -103,6 +104,7 @@ class UnitOfWork:
         await self.session.begin()
         self._pending.clear()
         self._pending_topics.clear()
+        self._before_commit.clear()
         self._open()
         return self
 
@@ -136,7 +138,17 @@ class UnitOfWork:
         )
         return result.first() is not None
 
+    def before_commit(self, key: str, action: Callable[[], Awaitable[object]]) -> None:
+        """Run ``action`` once, just before this unit commits, however often it is asked for under
+        ``key``. For work that follows from everything the transaction changed: a consumer batch
+        handled in one transaction then recomputes an employee's score once, not once per event.
+        Actions run in key order, so that concurrent units take their row locks in one order."""
+        self._before_commit.setdefault(key, action)
+
     async def commit(self) -> None:
+        while self._before_commit:
+            key = min(self._before_commit)
+            await self._before_commit.pop(key)()
         if self._pending:
             await self.session.execute(
                 insert(outbox),

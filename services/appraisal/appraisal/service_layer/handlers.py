@@ -73,8 +73,9 @@ def refuses_duplicates(handler: Handler[CommandT, ResultT]) -> Handler[CommandT,
 
 
 async def record_inputs(uow: AppraisalUnitOfWork, facts: Iterable[Fact]) -> None:
-    """Store the facts of one event and rescore whom they concern; facts for a closed period are
-    kept as late inputs and leave the frozen score alone."""
+    """Store the facts of one event and have whom they concern rescored before the transaction
+    commits (once per employee and period, however many events the transaction holds); facts for
+    a closed period are kept as late inputs and leave the frozen score alone."""
     grouped: dict[tuple[str, uuid.UUID], list[Fact]] = {}
     for fact in facts:
         grouped.setdefault((fact.period, fact.employee_id), []).append(fact)
@@ -82,7 +83,12 @@ async def record_inputs(uow: AppraisalUnitOfWork, facts: Iterable[Fact]) -> None
         record = await uow.periods.lock(period)
         added = [await uow.facts.add(fact, late=record.is_closed) for fact in group]
         if any(added) and not record.is_closed:
-            await recompute(uow, employee_id, period)
+            rescore_before_commit(uow, employee_id, period)
+
+
+def rescore_before_commit(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: str) -> None:
+    # The period lock taken above is held until the commit, so the period cannot close in between.
+    uow.before_commit(f"score:{period}:{employee_id}", lambda: recompute(uow, employee_id, period))
 
 
 async def rescore_employee(uow: AppraisalUnitOfWork, employee_id: uuid.UUID) -> None:
@@ -90,7 +96,7 @@ async def rescore_employee(uow: AppraisalUnitOfWork, employee_id: uuid.UUID) -> 
     inputs), rescore the employee's open periods under the template that now applies."""
     for period in await uow.scores.open_periods_of(employee_id):
         if not (await uow.periods.lock(period)).is_closed:
-            await recompute(uow, employee_id, period)
+            rescore_before_commit(uow, employee_id, period)
 
 
 async def recompute(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: str) -> ScoreCard | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -180,6 +180,7 @@ class FakeUnitOfWork:
         self.store = store or FakeStore()
         self.published: list[CloudEvent] = []
         self._pending: list[CloudEvent] = []
+        self._before_commit: dict[str, Callable[[], Awaitable[object]]] = {}
         self._snapshot: FakeStore | None = None
         self.periods, self.templates, self.facts = FakePeriods(self), FakeTemplates(self), FakeFacts(self)
         self.reviews, self.scores, self.results = FakeReviews(self), FakeScores(self), FakeResults(self)
@@ -187,7 +188,7 @@ class FakeUnitOfWork:
 
     async def __aenter__(self) -> FakeUnitOfWork:
         self._snapshot = copy.deepcopy(self.store)
-        self._pending = []
+        self._pending, self._before_commit = [], {}
         return self
 
     async def __aexit__(self, *exc_info) -> None:
@@ -200,7 +201,12 @@ class FakeUnitOfWork:
         self._pending.append(envelope)
         return envelope
 
+    def before_commit(self, key: str, action: Callable[[], Awaitable[object]]) -> None:
+        self._before_commit.setdefault(key, action)
+
     async def commit(self) -> None:
+        while self._before_commit:  # as shared.db.UnitOfWork: once per key, in key order
+            await self._before_commit.pop(min(self._before_commit))()
         self.published.extend(self._pending)
         self._pending, self._snapshot = [], None
 

@@ -78,6 +78,17 @@ async def test_a_repeat_emits_no_second_score_update():
     assert uow.published_types() == ["appraisal.score.updated.v1"]
 
 
+async def test_a_batch_in_one_transaction_rescores_once_with_the_same_result():
+    uow = company()
+    async with uow:  # as the consumer runner handles a batch: every event, then one commit
+        for envelope in month_of_work():
+            await HANDLERS[envelope.type](envelope, cast(Any, uow))
+        assert (REP, "2026-10") not in uow.store.scores  # rescored at the commit, not per event
+        await uow.commit()
+    assert uow.store.scores[(REP, "2026-10")].total == Decimal("42.28")  # as event by event
+    assert uow.published_types() == ["appraisal.score.updated.v1"]
+
+
 async def test_closing_emits_one_result_per_employee_and_one_period_closed():
     uow = company()
     for envelope in month_of_work():
