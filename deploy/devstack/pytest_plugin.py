@@ -7,11 +7,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,9 +34,7 @@ class TestStack:
 
             self.postgres.psql(f'DROP DATABASE IF EXISTS "{name}"')
             self.postgres.psql(f'CREATE DATABASE "{name}"')
-            # Alembic's env runs its own event loop; keep it off the test's loop thread.
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(upgrade, migrations, self.postgres.url(name)).result()
+            off_the_loop(upgrade, migrations, self.postgres.url(name))
             self._templates.add(name)
         return name
 
@@ -95,3 +94,35 @@ async def asgi_client(app, base_url: str = "http://testserver") -> AsyncIterator
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client
+
+
+def off_the_loop(work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``work`` on a thread of its own: Alembic and the service CLIs start their own event
+    loop, which cannot run on the thread of an async test's loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work, *args, **kwargs).result()
+
+
+def run_service_cli(cli: Any, service: str, database_url: str, *args: str) -> Any:
+    """``python -m <service> <args>`` in process, on ``database_url``; the click ``Result``."""
+    from click.testing import CliRunner
+
+    return off_the_loop(CliRunner().invoke, cli, list(args), env={f"{service.upper()}_DATABASE_URL": database_url})
+
+
+async def schema_differences(database_url: str, metadatas: Sequence[Any]) -> list:
+    """What Alembic's autogenerate would change to make the database match ``metadatas``."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    def differences(connection: Any) -> list:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, list(metadatas))
+
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(differences)
+    finally:
+        await engine.dispose()
