@@ -32,7 +32,8 @@ class ScoreUpdated(Event):
     event_type = "appraisal.score.updated.v1"
     topic = "appraisal.score"
     key_field = "employee_id"
-    summary = "An employee's live score for an open period changed because an input landed (A9)."
+    summary = ("An employee's live score for an open period changed because inputs landed (A9); inputs "
+               "handled together in one transaction give one event with the resulting score.")
 
     employee_id: uuid.UUID
     period: str
