@@ -9,15 +9,19 @@ so a transfer takes effect in others' services at the next login at the latest.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.clock import WALL_CLOCK
+from shared.config import ServiceSettings
 from shared.errors import Forbidden, Unauthorized
+from shared.scope import DataScope
 
 
 class Role:
@@ -70,19 +74,28 @@ class Principal:
                 department_id: uuid.UUID | None) -> bool:
         """Data scope: a rep their own, a leader their group's, a manager their department's,
         company-wide functions everything."""
-        if self.is_company_wide:
-            return True
-        if employee_id is not None and employee_id == self.employee_id:
-            return True
-        if self.is_department_wide and department_id is not None and department_id == self.department_id:
-            return True
-        return (
-            self.has_any(Role.GROUP_LEADER) and group_id is not None and group_id == self.group_id
-        )
+        return scope_of(self).sees(employee_id=employee_id, group_id=group_id, department_id=department_id)
+
+
+def scope_of(principal: Principal, led_group_ids: Iterable[uuid.UUID] = ()) -> DataScope:
+    """The caller's data scope. ``led_group_ids``: the groups a service's directory replica says the
+    caller leads, which may be newer than the token's group claim."""
+    if principal.is_company_wide:
+        return DataScope(everything=True)
+    departments = (frozenset({principal.department_id})
+                   if principal.is_department_wide and principal.department_id else frozenset())
+    groups: frozenset[uuid.UUID] = frozenset()
+    if principal.has_any(Role.GROUP_LEADER):
+        groups = frozenset({*led_group_ids, *([principal.group_id] if principal.group_id else [])})
+    return DataScope(department_ids=departments, group_ids=groups, employee_ids=frozenset({principal.employee_id}))
 
 
 class TokenCodec:
     algorithm = "HS256"
+
+    @classmethod
+    def for_settings(cls, settings: ServiceSettings) -> TokenCodec:
+        return cls(settings.jwt_secret, settings.jwt_issuer, settings.jwt_ttl_seconds)
 
     def __init__(self, secret: str, issuer: str, ttl_seconds: int = 3600) -> None:
         self._secret = secret
@@ -91,7 +104,7 @@ class TokenCodec:
 
     def issue(self, principal: Principal, ttl_seconds: int | None = None) -> tuple[str, int]:
         ttl = ttl_seconds or self._ttl
-        now = datetime.now(UTC)
+        now = WALL_CLOCK.now()
         claims = {
             "sub": str(principal.employee_id),
             "roles": sorted(principal.roles),

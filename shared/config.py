@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.clock import DEFAULT_COMPANY_TIMEZONE, Clock, ShiftedClock, SystemClock, company_timezone
 
 DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-0123456789"
 
@@ -28,7 +32,7 @@ class ServiceSettings(BaseSettings):
     kafka_enable_idempotence: bool = False
 
     jwt_secret: str = DEVELOPMENT_JWT_SECRET
-    jwt_issuer: str = "salesforce-gateway"
+    jwt_issuer: str = "salesteam-gateway"
     jwt_ttl_seconds: int = 3600
 
     host: str = "127.0.0.1"
@@ -53,15 +57,41 @@ class ServiceSettings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # The company's calendar: business dates and months are taken in this zone, never the server's.
+    company_timezone: str = DEFAULT_COMPANY_TIMEZONE
+    # A test clock for the dev stack's end-to-end runs: the company's clock runs this far ahead of
+    # (or behind) the wall clock. Refused in production, like the default signing secret.
+    clock_offset_seconds: float = 0.0
+    # Where the ``type`` URI of every problem+json answer points; the slug is appended.
+    problem_type_base: str = "https://errors.salesteam.internal/"
+
+    @field_validator("company_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        company_timezone(value)
+        return value
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> ServiceSettings:
         if self.environment == "production" and self.jwt_secret == DEVELOPMENT_JWT_SECRET:
             raise ValueError("jwt_secret must be set to a real secret in production")
         if self.environment == "production" and len(self.jwt_secret) < 32:
             raise ValueError("jwt_secret must be at least 32 characters in production")
+        if self.environment == "production" and self.clock_offset_seconds:
+            raise ValueError("clock_offset_seconds is a test clock and is refused in production")
         if self.consumer_heartbeat_interval_ms * 3 > self.consumer_session_timeout_ms:
             raise ValueError("consumer_heartbeat_interval_ms must be at most a third of consumer_session_timeout_ms")
         return self
 
     def topic(self, base: str) -> str:
         return f"{self.topic_prefix}{base}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return company_timezone(self.company_timezone)
+
+    def clock(self) -> Clock:
+        """The company's clock: the wall clock, or the test clock the dev stack was given."""
+        if self.clock_offset_seconds:
+            return ShiftedClock(timedelta(seconds=self.clock_offset_seconds), self.tz)
+        return SystemClock(self.tz)

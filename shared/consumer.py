@@ -16,18 +16,22 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from pydantic import ValidationError
 
+from shared.bus import Bus
 from shared.db import UnitOfWork
 from shared.events.envelope import CloudEvent
 from shared.logs import event_id_var
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
+# A consumer handler works in the runner's unit of work (beside the inbox row) and reads the
+# service's clock and policy from its bus.
+Handler = Callable[[CloudEvent, Any, Bus], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class ConsumerRunner:
         self,
         spec: ConsumerSpec,
         consumer: AIOKafkaConsumer,
-        uow_factory: Callable[[], UnitOfWork],
+        bus: Bus,
         dead_letters: AIOKafkaProducer,
         *,
         dead_letter_topic: str,
@@ -55,7 +59,8 @@ class ConsumerRunner:
     ) -> None:
         self.spec = spec
         self._consumer = consumer
-        self._uow_factory = uow_factory
+        self._bus = bus
+        self._uow_factory: Callable[[], UnitOfWork] = bus.uow
         self._dead_letters = dead_letters
         self._dead_letter_topic = dead_letter_topic
         self._max_records = max_records
@@ -113,7 +118,7 @@ class ConsumerRunner:
                     token = event_id_var.set(str(envelope.id))
                     try:
                         if await uow.claim_inbox(self.spec.name, envelope):
-                            await handler(envelope, uow)
+                            await handler(envelope, uow, self._bus)
                             handled += 1
                         else:
                             duplicates += 1
@@ -138,7 +143,7 @@ class ConsumerRunner:
                     if not await uow.claim_inbox(self.spec.name, envelope):
                         self.duplicates += 1
                         return
-                    await handler(envelope, uow)
+                    await handler(envelope, uow, self._bus)
                     await uow.commit()
                 self.handled += 1
                 return

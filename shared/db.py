@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from shared.clock import WALL_CLOCK, Clock
 from shared.events.envelope import CloudEvent, Event
 from shared.logs import request_id_var
 
@@ -90,10 +91,13 @@ class UnitOfWork:
     Services subclass it to attach their repositories in :meth:`_open`.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, source: str, topic_prefix: str = "") -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, source: str, topic_prefix: str = "",
+                 clock: Clock | None = None) -> None:
         self._sessions = sessions
         self.source = source
         self.topic_prefix = topic_prefix
+        # Stamps the events' time; the service's clock, so that a test clock reaches the events too.
+        self.clock = clock or WALL_CLOCK
         self._pending: list[CloudEvent] = []
         self._pending_topics: list[str] = []
         self._before_commit: dict[str, Callable[[], Awaitable[object]]] = {}
@@ -118,7 +122,8 @@ class UnitOfWork:
             await self.session.close()
 
     def emit(self, event: Event, **extensions) -> CloudEvent:
-        envelope = CloudEvent.wrap(event, source=self.source, requestid=request_id_var.get(), **extensions)
+        envelope = CloudEvent.wrap(event, source=self.source, time=self.clock.now(), requestid=request_id_var.get(),
+                                   **extensions)
         self._pending.append(envelope)
         self._pending_topics.append(f"{self.topic_prefix}{event.topic}")
         return envelope

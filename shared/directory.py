@@ -14,6 +14,7 @@ late duplicate leaves the replica as it was.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.bus import Bus
 from shared.db import UnitOfWork, new_metadata
 from shared.events.envelope import CloudEvent
 from shared.events.org import EmployeeHired, EmployeeLeft, EmployeeTransferred, GroupCreated, GroupLeaderChanged
@@ -97,7 +99,7 @@ async def _upsert_employee(session: AsyncSession, employee_id: uuid.UUID, as_of:
     )
 
 
-async def on_employee_hired(envelope: CloudEvent, uow: UnitOfWork) -> None:
+async def on_employee_hired(envelope: CloudEvent, uow: UnitOfWork, bus: Bus) -> None:
     hired = envelope.payload(EmployeeHired)
     await _upsert_employee(uow.session, hired.employee_id, hired.hired_on, {
         "name": hired.name, "role": hired.role, "status": "active", "department_id": hired.department_id,
@@ -106,7 +108,7 @@ async def on_employee_hired(envelope: CloudEvent, uow: UnitOfWork) -> None:
     })
 
 
-async def on_employee_transferred(envelope: CloudEvent, uow: UnitOfWork) -> None:
+async def on_employee_transferred(envelope: CloudEvent, uow: UnitOfWork, bus: Bus) -> None:
     moved = envelope.payload(EmployeeTransferred)
     values = {"role": moved.to_role, "department_id": moved.to_department_id, "group_id": moved.to_group_id,
               "manager_id": moved.to_manager_id}
@@ -117,13 +119,13 @@ async def on_employee_transferred(envelope: CloudEvent, uow: UnitOfWork) -> None
     await _upsert_employee(uow.session, moved.employee_id, moved.effective_date, values)
 
 
-async def on_employee_left(envelope: CloudEvent, uow: UnitOfWork) -> None:
+async def on_employee_left(envelope: CloudEvent, uow: UnitOfWork, bus: Bus) -> None:
     left = envelope.payload(EmployeeLeft)
     await _upsert_employee(uow.session, left.employee_id, left.left_on,
                            {"status": "left", "left_on": left.left_on})
 
 
-async def on_group_created(envelope: CloudEvent, uow: UnitOfWork) -> None:
+async def on_group_created(envelope: CloudEvent, uow: UnitOfWork, bus: Bus) -> None:
     group = envelope.payload(GroupCreated)
     insert = pg_insert(directory_groups).values(
         group_id=group.group_id, name=group.name, department_id=group.department_id, region_id=group.region_id,
@@ -137,7 +139,7 @@ async def on_group_created(envelope: CloudEvent, uow: UnitOfWork) -> None:
     ))
 
 
-async def on_group_leader_changed(envelope: CloudEvent, uow: UnitOfWork) -> None:
+async def on_group_leader_changed(envelope: CloudEvent, uow: UnitOfWork, bus: Bus) -> None:
     change = envelope.payload(GroupLeaderChanged)
     insert = pg_insert(directory_groups).values(
         group_id=change.group_id, name="", department_id=uuid.UUID(int=0), leader_id=change.leader_id,
@@ -190,3 +192,40 @@ async def group(session: AsyncSession, group_id: uuid.UUID) -> DirectoryGroup | 
         return None
     return DirectoryGroup(group_id=row.group_id, name=row.name, department_id=row.department_id,
                           leader_id=row.leader_id)
+
+
+async def employees(session: AsyncSession, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DirectoryEmployee]:
+    if not employee_ids:
+        return {}
+    rows = await session.execute(
+        select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids))))
+    return {row.employee_id: _employee(row) for row in rows}
+
+
+async def groups_led_by(session: AsyncSession, employee_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = await session.execute(
+        select(directory_groups.c.group_id).where(directory_groups.c.leader_id == employee_id))
+    return [row.group_id for row in rows]
+
+
+class DirectoryReader:
+    """Reads of the local directory replica, as a repository: a service's unit of work attaches one
+    (or a subclass adding the service's own queries) as ``uow.directory``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def employee(self, employee_id: uuid.UUID) -> DirectoryEmployee | None:
+        return await employee(self._session, employee_id)
+
+    async def employees(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DirectoryEmployee]:
+        return await employees(self._session, employee_ids)
+
+    async def group(self, group_id: uuid.UUID) -> DirectoryGroup | None:
+        return await group(self._session, group_id)
+
+    async def members(self, group_id: uuid.UUID, *, employed_only: bool = True) -> list[DirectoryEmployee]:
+        return await group_members(self._session, group_id, employed_only=employed_only)
+
+    async def groups_led_by(self, employee_id: uuid.UUID) -> list[uuid.UUID]:
+        return await groups_led_by(self._session, employee_id)

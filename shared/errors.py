@@ -16,9 +16,9 @@ class AppError(Exception):
         self.detail = detail
         self.extra = extra
 
-    @property
-    def type_uri(self) -> str:
-        return f"https://errors.salesforce.internal/{self.slug}"
+    def type_uri(self, base: str) -> str:
+        """The problem type: ``base`` (the ``problem_type_base`` setting) and this error's slug."""
+        return f"{base}{self.slug}"
 
 
 class NotFound(AppError):

@@ -1,25 +1,31 @@
-"""Composition shared by every service's ``bootstrap()``: engine, sessions, unit of work,
-token codec, and the long-running relay and consumer loops."""
+"""Composition shared by every service's ``bootstrap()``: engine, sessions, the bus (units of
+work, clock, policy, command handlers), token codec, the HTTP app around them, and the
+long-running relay and consumer loops."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
+from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth import TokenCodec
+from shared.bus import Bus, CommandHandler
+from shared.clock import Clock
 from shared.config import ServiceSettings
 from shared.consumer import ConsumerRunner, ConsumerSpec, dead_letter_topic
 from shared.db import UnitOfWork, create_engine, session_factory
 from shared.events import REGISTRY
 from shared.kafka import ensure_topics, new_consumer, new_producer
 from shared.relay import OutboxRelay
-from shared.web import ReadinessCheck, broker_check, database_check
+from shared.web import ReadinessCheck, broker_check, create_app, database_check
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +35,17 @@ class ServiceRuntime:
     settings: ServiceSettings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    uow_factory: Callable[[], UnitOfWork]
+    bus: Bus[Any, Any]
     token_codec: TokenCodec
     consumers: Sequence[ConsumerSpec] = field(default_factory=tuple)
+
+    @property
+    def uow_factory(self) -> Callable[[], Any]:
+        return self.bus.uow
+
+    @property
+    def clock(self) -> Clock:
+        return self.bus.clock
 
     def readiness_checks(self) -> dict[str, ReadinessCheck]:
         return {
@@ -45,23 +59,65 @@ class ServiceRuntime:
 
 def build_runtime(
     settings: ServiceSettings,
-    uow_class: type[UnitOfWork] = UnitOfWork,
+    uow_class: Callable[..., UnitOfWork] = UnitOfWork,
     *,
-    engine: AsyncEngine | None = None,
+    policy: Any = None,
+    command_handlers: Mapping[type, CommandHandler] | None = None,
     consumers: Sequence[ConsumerSpec] = (),
+    engine: AsyncEngine | None = None,
+    clock: Clock | None = None,
+    uow_factory: Callable[[], Any] | None = None,
 ) -> ServiceRuntime:
+    """The one way a service is put together. ``clock`` defaults to the settings' company clock;
+    ``uow_factory`` replaces the database's units of work (unit tests pass a fake; the engine is
+    then built but never connects)."""
     engine = engine or create_engine(settings.database_url)
     sessions = session_factory(engine)
-    uow_factory = partial(uow_class, sessions, source=f"/{settings.service_name}",
-                          topic_prefix=settings.topic_prefix)
+    clock = clock or settings.clock()
+    if uow_factory is None:
+        uow_factory = partial(uow_class, sessions, source=f"/{settings.service_name}",
+                              topic_prefix=settings.topic_prefix, clock=clock)
+    bus = Bus(uow=uow_factory, clock=clock, policy=policy, settings=settings,
+              command_handlers=dict(command_handlers or {}))
     return ServiceRuntime(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        uow_factory=uow_factory,
-        token_codec=TokenCodec(settings.jwt_secret, settings.jwt_issuer, settings.jwt_ttl_seconds),
+        bus=bus,
+        token_codec=TokenCodec.for_settings(settings),
         consumers=consumers,
     )
+
+
+def service_app(runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter],
+                service: str | None = None, readiness_checks: dict[str, ReadinessCheck] | None = None,
+                lifespan: Callable[[FastAPI], Any] | None = None) -> FastAPI:
+    """The HTTP app of a service around its runtime: routes find the bus, the clock and the token
+    codec on ``app.state`` (through :mod:`shared.deps`); the engine is disposed at shutdown.
+    ``lifespan`` adds a service's own start and stop (the intake's producer)."""
+
+    @asynccontextmanager
+    async def disposing(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            if lifespan is None:
+                yield
+            else:
+                async with lifespan(app):
+                    yield
+        finally:
+            await runtime.dispose()
+
+    app = create_app(
+        title=title, service=service or runtime.settings.service_name, description=description, routers=routers,
+        readiness_checks=runtime.readiness_checks() if readiness_checks is None else readiness_checks,
+        lifespan=disposing, problem_type_base=runtime.settings.problem_type_base,
+    )
+    app.state.runtime = runtime
+    app.state.bus = runtime.bus
+    app.state.clock = runtime.clock
+    app.state.settings = runtime.settings
+    app.state.token_codec = runtime.token_codec
+    return app
 
 
 def producing_topics(settings: ServiceSettings) -> list[str]:
@@ -108,7 +164,7 @@ async def run_consumers(runtime: ServiceRuntime, stop: asyncio.Event, names: Seq
             await consumer.start()
             consumers.append(consumer)
             runners.append(ConsumerRunner(
-                spec, consumer, runtime.uow_factory, dead_letters,
+                spec, consumer, runtime.bus, dead_letters,
                 dead_letter_topic=dead_letter_topic(settings.topic_prefix, spec.name),
                 max_records=settings.consumer_max_records, max_attempts=settings.consumer_max_attempts,
                 backoff_seconds=settings.consumer_backoff_seconds,

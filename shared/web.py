@@ -46,10 +46,13 @@ def _field_path(location: Sequence[Any]) -> str:
     return ".".join(parts)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+DEFAULT_PROBLEM_TYPE_BASE = "https://errors.salesteam.internal/"
+
+
+def install_problem_handlers(app: FastAPI, type_base: str = DEFAULT_PROBLEM_TYPE_BASE) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, error: AppError) -> JSONResponse:
-        return problem(error.status, error.title, error.detail, type_=error.type_uri,
+        return problem(error.status, error.title, error.detail, type_=error.type_uri(type_base),
                        instance=request.url.path, **error.extra)
 
     @app.exception_handler(RequestValidationError)
@@ -61,7 +64,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         ]
         names = ", ".join(sorted({e["field"] for e in errors}))
         return problem(422, "Invalid request", f"invalid fields: {names}",
-                       type_="https://errors.salesforce.internal/validation", instance=request.url.path,
+                       type_=f"{type_base}validation", instance=request.url.path,
                        errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
@@ -106,6 +109,7 @@ def create_app(
     version: str = "1.0.0",
     description: str = "",
     own_readiness: bool = False,
+    problem_type_base: str = DEFAULT_PROBLEM_TYPE_BASE,
 ) -> FastAPI:
     """``own_readiness``: the caller serves its own ``/readyz`` (the gateway's is its services')."""
     metrics = Metrics(service)
@@ -121,7 +125,7 @@ def create_app(
     app = FastAPI(title=title, version=version, description=description, lifespan=_lifespan)
     app.state.metrics = metrics
     app.state.readiness_checks = dict(readiness_checks or {})
-    install_problem_handlers(app)
+    install_problem_handlers(app, problem_type_base)
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):

@@ -1,9 +1,17 @@
-"""Pytest fixtures for integration tests: the real embedded PostgreSQL and broker, started
-once per test session; each test gets its own database (cloned from a migrated template)
-and its own topic prefix, so tests never see each other's rows or events."""
+"""Pytest fixtures: the test clock, and for integration tests the real embedded PostgreSQL and
+broker, started once per test session; each test gets its own database (cloned from a migrated
+template) and its own topic prefix, so tests never see each other's rows or events.
+
+Time is an input. Every test that depends on the date takes the ``clock`` fixture: a
+:class:`~shared.clock.FixedClock` standing at the suite's instant, which is now, or the instant in
+``SALESTEAM_TEST_CLOCK`` (ISO 8601 with its offset, e.g. ``2027-01-31T23:50:00+08:00``). A test
+derives its months from it (``clock.month()``, ``shift_month(clock.month(), -1)``), never from a
+literal that ages. ``make test-any-date`` runs the suite at three awkward instants.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -11,6 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +27,45 @@ import httpx
 import pytest
 
 from devstack.embedded import EmbeddedPostgres, TansuBroker, free_port
+from shared.clock import WALL_CLOCK, FixedClock, as_utc, shift_month
+
+TEST_CLOCK_ENV = "SALESTEAM_TEST_CLOCK"
+
+
+def suite_instant() -> datetime:
+    """The instant the suite runs at: ``SALESTEAM_TEST_CLOCK``, or the wall clock at the start."""
+    global _SUITE_INSTANT
+    if _SUITE_INSTANT is None:
+        text = os.environ.get(TEST_CLOCK_ENV, "").strip()
+        _SUITE_INSTANT = as_utc(datetime.fromisoformat(text)) if text else WALL_CLOCK.now()
+    return _SUITE_INSTANT
+
+
+_SUITE_INSTANT: datetime | None = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"test clock: {suite_instant().isoformat()} ({TEST_CLOCK_ENV}={os.environ.get(TEST_CLOCK_ENV, '')!r})"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that take the embedded stack are integration tests, whether or not they say so."""
+    for item in items:
+        path = str(item.path)
+        if "stack" in getattr(item, "fixturenames", ()) or "/integration/" in path or "/e2e/" in path:
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """The test's clock, standing at the suite's instant until the test sets or advances it."""
+    return FixedClock(suite_instant())
+
+
+@pytest.fixture
+def last_month(clock: FixedClock) -> str:
+    """The clock's previous month: ended, so it can be closed and paid, on any date."""
+    return shift_month(clock.month(), -1)
 
 
 @dataclass
@@ -85,6 +133,35 @@ def empty_database(stack: TestStack) -> Iterator[str]:
 @pytest.fixture
 def topic_prefix() -> str:
     return f"t{uuid.uuid4().hex[:10]}."
+
+
+@pytest.fixture
+def service_settings(make_database, topic_prefix: str, stack: TestStack) -> Callable[..., Any]:
+    """``service_settings(OrgSettings, "org", MIGRATIONS_DIR, **overrides)``: a service's settings on
+    a fresh migrated database of its own, the test's topic prefix and the session's broker, joining
+    consumer groups quickly (tansu answers a JoinGroup after half the session timeout)."""
+
+    def make(settings_class: type, service: str, migrations: Path, **overrides: Any) -> Any:
+        return settings_class(**{
+            "environment": "test",
+            "database_url": make_database(service, migrations),
+            "topic_prefix": topic_prefix,
+            "kafka_bootstrap_servers": stack.broker.bootstrap_servers,
+            "consumer_session_timeout_ms": 6000,
+            "consumer_heartbeat_interval_ms": 2000,
+            **overrides,
+        })
+
+    return make
+
+
+@asynccontextmanager
+async def running(runtime: Any) -> AsyncIterator[Any]:
+    """A service runtime for the length of a fixture, its engine disposed afterwards."""
+    try:
+        yield runtime
+    finally:
+        await runtime.dispose()
 
 
 @asynccontextmanager

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.clock import WALL_CLOCK
 
 CONTENT_TYPE = "application/cloudevents+json"
 
@@ -40,15 +42,17 @@ class CloudEvent(BaseModel):
     id: uuid.UUID = Field(default_factory=uuid.uuid4)
     source: str
     type: str
-    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    # The unit of work stamps it from the service's clock; the wall clock only when none is given.
+    time: datetime = Field(default_factory=lambda: WALL_CLOCK.now())
     subject: str | None = None
     datacontenttype: Literal["application/json"] = "application/json"
     data: dict[str, Any]
 
     @classmethod
-    def wrap(cls, event: Event, *, source: str, **extensions: Any) -> CloudEvent:
+    def wrap(cls, event: Event, *, source: str, time: datetime | None = None, **extensions: Any) -> CloudEvent:
         return cls(
             source=source,
+            time=time or WALL_CLOCK.now(),
             type=event.event_type,
             subject=event.key(),
             data=event.model_dump(mode="json"),

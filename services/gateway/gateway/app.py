@@ -39,10 +39,10 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
     app = create_service_app(title="Gateway", service=settings.service_name, description=DESCRIPTION,
                              routers=[login.router, proxy.router, readiness.router], lifespan=lifespan,
                              # No database or broker here: the gateway is ready when its services are.
-                             own_readiness=True)
+                             own_readiness=True, problem_type_base=settings.problem_type_base)
 
     app.state.settings = settings
-    app.state.token_codec = TokenCodec(settings.jwt_secret, settings.jwt_issuer, settings.jwt_ttl_seconds)
+    app.state.token_codec = TokenCodec.for_settings(settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -9,6 +9,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from shared.bus import Bus
+from shared.clock import SystemClock
 from shared.config import ServiceSettings
 from shared.db import UnitOfWork, create_engine, session_factory
 from shared.events.envelope import CloudEvent, Event
@@ -27,7 +29,7 @@ class CounterIncremented(Event):
     by: int = 1
 
 
-async def increment(envelope: CloudEvent, uow: UnitOfWork) -> None:
+async def increment(envelope: CloudEvent, uow: UnitOfWork, bus: Bus | None = None) -> None:
     data = envelope.payload(CounterIncremented)
     await uow.session.execute(
         pg_insert(counters)
@@ -54,6 +56,10 @@ class Harness:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, source="/test", topic_prefix=self.settings.topic_prefix)
+
+    @property
+    def bus(self) -> Bus:
+        return Bus(uow=self.uow, clock=SystemClock(self.settings.tz), policy=None, settings=self.settings)
 
     @property
     def topic(self) -> str:
@@ -88,19 +94,9 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(make_database, topic_prefix, stack) -> AsyncIterator[Harness]:
-    settings = ServiceSettings(
-        environment="test",
-        service_name="test",
-        database_url=make_database("messaging_fixture", MIGRATIONS),
-        kafka_bootstrap_servers=stack.broker.bootstrap_servers,
-        topic_prefix=topic_prefix,
-        topic_partitions=3,
-        consumer_backoff_seconds=0.01,
-        consumer_session_timeout_ms=6000,  # tansu answers a JoinGroup after half of it
-        consumer_heartbeat_interval_ms=2000,
-        consumer_max_attempts=3,
-    )
+async def harness(service_settings) -> AsyncIterator[Harness]:
+    settings = service_settings(ServiceSettings, "messaging_fixture", MIGRATIONS, service_name="test",
+                                topic_partitions=3, consumer_backoff_seconds=0.01, consumer_max_attempts=3)
     await ensure_topics(settings.kafka_bootstrap_servers, [settings.topic(CounterIncremented.topic)], 3)
     h = Harness(settings)
     yield h

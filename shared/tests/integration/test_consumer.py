@@ -20,7 +20,7 @@ async def start_runner(harness, producer, spec_, group: str, dead_letter_topic: 
                        batch_transactions: bool = True):
     consumer = new_consumer(harness.settings, group, spec_.topics)
     await consumer.start()
-    runner = ConsumerRunner(spec_, consumer, harness.uow, producer, dead_letter_topic=dead_letter_topic,
+    runner = ConsumerRunner(spec_, consumer, harness.bus, producer, dead_letter_topic=dead_letter_topic,
                             max_attempts=harness.settings.consumer_max_attempts, backoff_seconds=0.01,
                             batch_transactions=batch_transactions)
     return consumer, runner
@@ -114,11 +114,11 @@ async def test_two_consumers_in_one_group_share_the_work_and_count_each_event_on
 async def test_a_failing_event_is_retried_then_dead_lettered_and_the_partition_moves_on(harness, producer):
     attempts: list[str] = []
 
-    async def fails_on_poison(envelope, uow) -> None:
+    async def fails_on_poison(envelope, uow, bus) -> None:
         if envelope.data["name"] == "poison":
             attempts.append(envelope.data["name"])
             raise ValueError("cannot handle this one")
-        await increment(envelope, uow)
+        await increment(envelope, uow, bus)
 
     dead_letter_topic = f"{harness.settings.topic_prefix}deadletter.test"
     await ensure_topics(harness.settings.kafka_bootstrap_servers, [dead_letter_topic], 1)
@@ -190,11 +190,11 @@ async def test_one_bad_event_rolls_its_batch_back_and_the_rest_are_handled_one_a
     poison_amount = 13
     seen: list[int] = []
 
-    async def fails_on_poison(envelope, uow) -> None:
+    async def fails_on_poison(envelope, uow, bus) -> None:
         seen.append(envelope.data["by"])
         if envelope.data["by"] == poison_amount:
             raise ValueError("cannot handle this one")
-        await increment(envelope, uow)
+        await increment(envelope, uow, bus)
 
     dead_letter_topic = f"{harness.settings.topic_prefix}deadletter.batch"
     await ensure_topics(harness.settings.kafka_bootstrap_servers, [dead_letter_topic], 1)

@@ -16,7 +16,7 @@ async def apply(harness, *events) -> None:
     for event in events:
         envelope = CloudEvent.wrap(event, source="/org")
         async with harness.uow() as uow:
-            await directory.DIRECTORY_HANDLERS[event.event_type](envelope, uow)
+            await directory.DIRECTORY_HANDLERS[event.event_type](envelope, uow, harness.bus)
             await uow.commit()
 
 

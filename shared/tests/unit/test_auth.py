@@ -3,8 +3,9 @@ import uuid
 import jwt
 import pytest
 
-from shared.auth import Principal, Role, TokenCodec
+from shared.auth import Principal, Role, TokenCodec, scope_of
 from shared.errors import Unauthorized
+from shared.testing import principal
 
 GROUP, OTHER_GROUP = uuid.uuid4(), uuid.uuid4()
 DEPARTMENT, OTHER_DEPARTMENT = uuid.uuid4(), uuid.uuid4()
@@ -66,3 +67,23 @@ def test_a_manager_sees_their_department_but_not_another():
 @pytest.mark.parametrize("role", [Role.HR, Role.FINANCE, Role.ADMIN, Role.SALES_DIRECTOR])
 def test_company_wide_functions_see_everyone(role):
     assert person(role).may_see(employee_id=uuid.uuid4(), group_id=None, department_id=OTHER_DEPARTMENT)
+
+
+def test_the_data_scope_of_each_kind_of_caller():
+    group, other_group, department = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    rep = principal(Role.SALES_REP, group_id=group, department_id=department)
+    leader = principal(Role.GROUP_LEADER, group_id=group, department_id=department)
+    manager = principal(Role.DEPARTMENT_MANAGER, department_id=department)
+    hr = principal(Role.HR)
+    colleague = {"employee_id": uuid.uuid4(), "group_id": group, "department_id": department}
+    elsewhere = {"employee_id": uuid.uuid4(), "group_id": other_group, "department_id": uuid.uuid4()}
+
+    assert scope_of(rep).is_personal and not scope_of(rep).sees(**colleague)
+    assert scope_of(rep).sees(employee_id=rep.employee_id, group_id=None, department_id=None)
+    assert scope_of(leader).sees(**colleague) and not scope_of(leader).sees(**elsewhere)
+    assert scope_of(manager).sees(**colleague) and not scope_of(manager).sees(**elsewhere)
+    assert scope_of(hr).everything and scope_of(hr).sees(**elsewhere)
+    # A leader the directory knows to lead another group (newer than the token) sees that one too.
+    assert scope_of(leader, [other_group]).sees(**elsewhere)
+    assert not scope_of(rep, [other_group]).sees(**elsewhere)
+    assert all(who.may_see(**colleague) == scope_of(who).sees(**colleague) for who in (rep, leader, manager, hr))

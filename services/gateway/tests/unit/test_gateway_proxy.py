@@ -186,7 +186,7 @@ async def test_an_upstream_that_never_answers_is_cut_off_at_the_deadline(gateway
 
 
 async def test_upstream_problem_is_passed_through_unchanged(gateway, network):
-    problem = {"type": "https://errors.salesforce.internal/conflict", "title": "Conflict", "status": 409,
+    problem = {"type": "https://errors.salesteam.internal/conflict", "title": "Conflict", "status": 409,
                "detail": "the lead is already assigned", "lead_id": "l-1"}
     problem_bytes = json.dumps(problem).encode()
     network.reply = lambda request: httpx.Response(409, content=problem_bytes, headers={"Content-Type": PROBLEM})
