@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import cast
 
 import click
 
 from org.bootstrap import bootstrap
 from org.config import MIGRATIONS_DIR, get_settings
 from org.service_layer import commands, handlers
-from org.service_layer.unit_of_work import OrgUnitOfWork
 from shared.cli import service_cli
 from shared.errors import AppError
 
@@ -36,7 +34,7 @@ def seed_admin(login: str, password: str, name: str) -> None:
 async def _seed(command: commands.SeedAdministrator) -> handlers.SeededAdministrator:
     runtime = bootstrap(get_settings())
     try:
-        return await handlers.handle(command, cast(OrgUnitOfWork, runtime.uow_factory()))
+        return await runtime.bus.handle(command)
     finally:
         await runtime.dispose()
 

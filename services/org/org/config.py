@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from org.domain.policy import OrgPolicy
+from org.service_layer.passwords import PasswordCost, Passwords
 from shared.config import ServiceSettings
 
 # The Alembic history lives beside the package, not inside it: it is deployed with the service folder.
@@ -17,6 +21,32 @@ class OrgSettings(ServiceSettings):
 
     service_name: str = "org"
     port: int = 8001
+
+    # argon2id cost of a password hash. The defaults are argon2-cffi's (RFC 9106's low-memory
+    # profile); tests lower them to hash in microseconds, production may only raise them.
+    password_time_cost: int = Field(DEFAULT_TIME_COST, ge=1)
+    password_memory_cost_kib: int = Field(DEFAULT_MEMORY_COST, ge=8)
+    password_parallelism: int = Field(DEFAULT_PARALLELISM, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_cheap_password_hashing_in_production(self) -> OrgSettings:
+        if self.password_memory_cost_kib < 8 * self.password_parallelism:
+            raise ValueError("password_memory_cost_kib must be at least 8 KiB per lane of password_parallelism")
+        if self.environment == "production":
+            for name, value, minimum in (("password_time_cost", self.password_time_cost, DEFAULT_TIME_COST),
+                                         ("password_memory_cost_kib", self.password_memory_cost_kib,
+                                          DEFAULT_MEMORY_COST),
+                                         ("password_parallelism", self.password_parallelism, DEFAULT_PARALLELISM)):
+                if value < minimum:
+                    raise ValueError(f"{name} must be at least {minimum} in production (argon2-cffi's default)")
+        return self
+
+    def password_cost(self) -> PasswordCost:
+        return PasswordCost(time_cost=self.password_time_cost, memory_cost_kib=self.password_memory_cost_kib,
+                            parallelism=self.password_parallelism)
+
+    def policy(self) -> OrgPolicy:
+        return OrgPolicy(passwords=Passwords(self.password_cost()))
 
 
 def get_settings() -> OrgSettings:

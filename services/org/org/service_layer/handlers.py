@@ -1,19 +1,15 @@
-"""Use cases of the org service. Each one opens the unit of work, checks the rules, changes state,
-records its events and commits once; an error anywhere before the commit leaves nothing behind."""
+"""Use cases of the org service. Each one opens a unit of work from the bus, checks the rules,
+changes state, records its events and commits once; an error anywhere before the commit leaves
+nothing behind. "Today" is the company's business date, from the bus's clock."""
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
-
-from sqlalchemy.exc import IntegrityError
 
 from org.domain.assignments import Assignment, close, ensure_not_in_future, first_assignment, succeed
-from org.domain.credentials import MIN_PASSWORD_LENGTH, Credential, normalise_login
+from org.domain.credentials import MIN_PASSWORD_LENGTH, Credential, PasswordHashing, normalise_login
 from org.domain.groups import (
     LeadershipTerm,
     ensure_leader_may_leave,
@@ -35,9 +31,9 @@ from org.domain.model import (
 from org.domain.reporting import ensure_no_reporting_cycle
 from org.service_layer import commands
 from org.service_layer.commands import KEEP
-from org.service_layer.passwords import passwords
-from org.service_layer.unit_of_work import OrgUnitOfWork
+from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
 from shared.auth import Role
+from shared.bus import CommandHandler, refuses_duplicates
 from shared.db import new_id
 from shared.errors import Conflict, InvalidInput, NotFound, RuleViolation, Unauthorized
 from shared.events.org import (
@@ -51,14 +47,9 @@ from shared.events.org import (
     RegionCreated,
 )
 
-CommandT = TypeVar("CommandT")
-ResultT = TypeVar("ResultT")
-Handler = Callable[[CommandT, OrgUnitOfWork], Awaitable[ResultT]]
-
-_UNIQUE_VIOLATION = "23505"
 # The checks in the handlers find duplicates first and name what they collide with; these
 # constraints catch the duplicate a concurrent request committed between check and insert.
-_UNIQUE_CONSTRAINTS = {
+UNIQUE_CONSTRAINTS = {
     "uq_credentials_login": ("login", "this login is already taken"),
     "uq_departments_name": ("name", "a department with this name already exists"),
     "uq_regions_department_id_name": ("name", "a region with this name already exists in the department"),
@@ -67,47 +58,20 @@ _UNIQUE_CONSTRAINTS = {
 }
 
 
-def _today() -> date:
-    return date.today()
-
-
-def refuses_duplicates(handler: Handler[CommandT, ResultT]) -> Handler[CommandT, ResultT]:
-    """Turn a unique-key violation into 409: a race between two requests is the client's conflict."""
-
-    @functools.wraps(handler)
-    async def guarded(command: CommandT, uow: OrgUnitOfWork) -> ResultT:
-        try:
-            return await handler(command, uow)
-        except IntegrityError as error:
-            if getattr(error.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
-                raise  # not a duplicate: a bug, and it should look like one
-            raise duplicate_conflict(error) from error
-
-    return guarded
-
-
-def duplicate_conflict(error: IntegrityError) -> Conflict:
-    driver_error = getattr(error.orig, "driver_exception", None) or getattr(error.orig, "__cause__", None)
-    constraint = getattr(driver_error, "constraint_name", None) or ""
-    field, detail = _UNIQUE_CONSTRAINTS.get(constraint, ("", "the change collided with a concurrent change; retry"))
-    # The constraint's name stays inside: it describes the schema, not the client's mistake.
-    return Conflict(detail, field=field) if field else Conflict(detail)
-
-
 # --- departments, regions, headcount -------------------------------------------------------------
 
 
-@refuses_duplicates
-async def create_department(command: commands.CreateDepartment, uow: OrgUnitOfWork) -> Department:
-    async with uow:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def create_department(command: commands.CreateDepartment, bus: OrgBus) -> Department:
+    async with bus.uow() as uow:
         department = await _create_department(uow, command.name, command.kind)
         await uow.commit()
     return department
 
 
-@refuses_duplicates
-async def create_region(command: commands.CreateRegion, uow: OrgUnitOfWork) -> Region:
-    async with uow:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def create_region(command: commands.CreateRegion, bus: OrgBus) -> Region:
+    async with bus.uow() as uow:
         await _department(uow, command.department_id, field="department_id")
         same_name = await uow.regions.get_by_name(command.department_id, command.name)
         if same_name is not None:
@@ -120,9 +84,9 @@ async def create_region(command: commands.CreateRegion, uow: OrgUnitOfWork) -> R
     return region
 
 
-@refuses_duplicates
-async def set_headcount_plan(command: commands.SetHeadcountPlan, uow: OrgUnitOfWork) -> HeadcountLine:
-    async with uow:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def set_headcount_plan(command: commands.SetHeadcountPlan, bus: OrgBus) -> HeadcountLine:
+    async with bus.uow() as uow:
         await _department(uow, command.department_id, field="department_id")
         await _set_plan(uow, command.department_id, command.role, command.planned)
         filled = await uow.employees.count_employed(command.department_id, command.role)
@@ -133,10 +97,10 @@ async def set_headcount_plan(command: commands.SetHeadcountPlan, uow: OrgUnitOfW
 # --- groups --------------------------------------------------------------------------------------
 
 
-@refuses_duplicates
-async def create_group(command: commands.CreateGroup, uow: OrgUnitOfWork) -> SalesGroup:
-    today = _today()
-    async with uow:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def create_group(command: commands.CreateGroup, bus: OrgBus) -> SalesGroup:
+    today = bus.clock.today()
+    async with bus.uow() as uow:
         await _department(uow, command.department_id, field="department_id")
         if command.region_id is not None:
             await _region_of(uow, command.region_id, command.department_id, field="region_id")
@@ -161,13 +125,13 @@ async def create_group(command: commands.CreateGroup, uow: OrgUnitOfWork) -> Sal
     return group
 
 
-@refuses_duplicates
-async def change_group_leader(command: commands.ChangeGroupLeader, uow: OrgUnitOfWork) -> SalesGroup:
-    async with uow:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def change_group_leader(command: commands.ChangeGroupLeader, bus: OrgBus) -> SalesGroup:
+    async with bus.uow() as uow:
         group = await _group(uow, command.group_id, field="group_id")
         if command.leader_id == group.leader_id:
             return group  # already so: setting it again changes nothing and announces nothing
-        ensure_not_in_future("effective_date", command.effective_date, _today())
+        ensure_not_in_future("effective_date", command.effective_date, bus.clock.today())
         # Employee before group, the order every use case locks in, so that two of them never
         # wait for each other. The group is read again under its lock: another change may have won.
         leader = await _employee(uow, command.leader_id, field="leader_id", for_update=True)
@@ -199,25 +163,25 @@ async def change_group_leader(command: commands.ChangeGroupLeader, uow: OrgUnitO
 # --- employees -----------------------------------------------------------------------------------
 
 
-@refuses_duplicates
-async def hire_employee(command: commands.HireEmployee, uow: OrgUnitOfWork) -> Employee:
-    password_hash = await _hash_new_password(command.login, command.password)
-    async with uow:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def hire_employee(command: commands.HireEmployee, bus: OrgBus) -> Employee:
+    password_hash = await _hash_new_password(bus.policy.passwords, command.login, command.password)
+    async with bus.uow() as uow:
         employee = await _hire(uow, command, password_hash)
         await uow.commit()
     return employee
 
 
-@refuses_duplicates
-async def transfer_employee(command: commands.TransferEmployee, uow: OrgUnitOfWork) -> Employee:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def transfer_employee(command: commands.TransferEmployee, bus: OrgBus) -> Employee:
     if command.to_status == EmployeeStatus.LEFT:
         raise InvalidInput("to_status", "a leaving is recorded with the leave endpoint, not a transfer")
-    async with uow:
+    async with bus.uow() as uow:
         employee = await _employee(uow, command.employee_id, field="employee_id", for_update=True)
         if not employee.is_employed:
             raise RuleViolation("this employee has left; a transfer needs a current employee",
                                 left_on=_iso(employee.left_on))
-        ensure_not_in_future("effective_date", command.effective_date, _today())
+        ensure_not_in_future("effective_date", command.effective_date, bus.clock.today())
         target = await _transfer_target(uow, employee, command)
         if target == employee.placement:
             raise InvalidInput("transfer", "changes nothing: give a new department, region, group, role, "
@@ -234,13 +198,13 @@ async def transfer_employee(command: commands.TransferEmployee, uow: OrgUnitOfWo
     return employee
 
 
-@refuses_duplicates
-async def record_leaving(command: commands.RecordLeaving, uow: OrgUnitOfWork) -> Employee:
-    async with uow:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def record_leaving(command: commands.RecordLeaving, bus: OrgBus) -> Employee:
+    async with bus.uow() as uow:
         employee = await _employee(uow, command.employee_id, field="employee_id", for_update=True)
         if not employee.is_employed:
             raise Conflict("this employee has already left", left_on=_iso(employee.left_on))
-        ensure_not_in_future("left_on", command.left_on, _today())
+        ensure_not_in_future("left_on", command.left_on, bus.clock.today())
         ensure_leader_may_leave(await uow.groups.led_by(employee.id))
         current = await _open_assignment(uow, employee)
         close(current, command.left_on, field="left_on")
@@ -262,9 +226,10 @@ class VerifiedLogin:
     roles: tuple[str, ...]
 
 
-async def verify_credentials(command: commands.VerifyCredentials, uow: OrgUnitOfWork) -> VerifiedLogin:
+async def verify_credentials(command: commands.VerifyCredentials, bus: OrgBus) -> VerifiedLogin:
     refused = Unauthorized("the login or the password is wrong")
-    async with uow:
+    passwords = bus.policy.passwords
+    async with bus.uow() as uow:
         credential = await uow.credentials.by_login(normalise_login(command.login))
         employee = await uow.employees.get(credential.employee_id) if credential else None
         led_group = await uow.groups.led_by(employee.id) if employee else None
@@ -276,7 +241,7 @@ async def verify_credentials(command: commands.VerifyCredentials, uow: OrgUnitOf
         raise refused
     if passwords.needs_rehash(credential.password_hash):
         new_hash = await passwords.hash(command.password)
-        async with uow:
+        async with bus.uow() as uow:
             await uow.credentials.replace_hash(employee.id, new_hash)
             await uow.commit()
     # Leading a group is what gives its leader the group's scope, whatever their primary role.
@@ -291,10 +256,10 @@ class SeededAdministrator:
     created: bool
 
 
-@refuses_duplicates
-async def seed_administrator(command: commands.SeedAdministrator, uow: OrgUnitOfWork) -> SeededAdministrator:
-    password_hash = await _hash_new_password(command.login, command.password)
-    async with uow:
+@refuses_duplicates(UNIQUE_CONSTRAINTS)
+async def seed_administrator(command: commands.SeedAdministrator, bus: OrgBus) -> SeededAdministrator:
+    password_hash = await _hash_new_password(bus.policy.passwords, command.login, command.password)
+    async with bus.uow() as uow:
         existing = await uow.credentials.by_login(normalise_login(command.login))
         if existing is not None:
             employee = await _employee(uow, existing.employee_id, field="login")
@@ -312,7 +277,7 @@ async def seed_administrator(command: commands.SeedAdministrator, uow: OrgUnitOf
         if await uow.headcount.get(department.id, Role.ADMIN) is None:
             await _set_plan(uow, department.id, Role.ADMIN, 1)
         hire = commands.HireEmployee(name=command.name, role=Role.ADMIN, department_id=department.id,
-                                     hired_on=_today(), login=command.login, password=command.password)
+                                     hired_on=bus.clock.today(), login=command.login, password=command.password)
         employee = await _hire(uow, hire, password_hash)
         await uow.commit()
     return SeededAdministrator(employee=employee, department=department, created=True)
@@ -341,7 +306,7 @@ async def _set_plan(uow: OrgUnitOfWork, department_id: uuid.UUID, role: str, pla
     uow.emit(HeadcountPlanChanged(department_id=department_id, role=role, planned=planned, previous=previous))
 
 
-async def _hash_new_password(login: str | None, password: str | None) -> str | None:
+async def _hash_new_password(passwords: PasswordHashing, login: str | None, password: str | None) -> str | None:
     if login is None and password is None:
         return None
     if login is None:
@@ -503,11 +468,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-async def handle(command: commands.Command, uow: OrgUnitOfWork) -> Any:
-    return await COMMAND_HANDLERS[type(command)](command, uow)
-
-
-COMMAND_HANDLERS: dict[type, Handler[Any, Any]] = {
+COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.CreateDepartment: create_department,
     commands.CreateRegion: create_region,
     commands.SetHeadcountPlan: set_headcount_plan,

@@ -1,4 +1,5 @@
-"""The org unit of work: one transaction over every org repository plus the outbox."""
+"""The org unit of work: one transaction over every org repository plus the outbox; and the org bus
+(units of work, the company's clock, the org policy) every use case is given."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from org.adapters.repositories import (
     LeadershipRepository,
     RegionRepository,
 )
+from org.domain.policy import OrgPolicy
+from shared.bus import Bus
 from shared.db import UnitOfWork
 
 
@@ -34,3 +37,6 @@ class OrgUnitOfWork(UnitOfWork):
         self.assignments = AssignmentRepository(self.session)
         self.headcount = HeadcountRepository(self.session)
         self.credentials = CredentialRepository(self.session)
+
+
+OrgBus = Bus[OrgUnitOfWork, OrgPolicy]

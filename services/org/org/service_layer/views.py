@@ -12,7 +12,7 @@ from org.domain.groups import LeadershipTerm
 from org.domain.headcount import HeadcountLine
 from org.domain.model import Department, Employee, Region, SalesGroup
 from org.domain.visibility import Visibility
-from org.service_layer.unit_of_work import OrgUnitOfWork
+from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
 from shared.errors import NotFound
 
 
@@ -39,25 +39,25 @@ class EmployeePage:
     total: int
 
 
-async def departments(uow: OrgUnitOfWork, visibility: Visibility) -> list[Department]:
-    async with uow:
+async def departments(bus: OrgBus, visibility: Visibility) -> list[Department]:
+    async with bus.uow() as uow:
         return await uow.departments.visible(visibility)
 
 
-async def department(uow: OrgUnitOfWork, visibility: Visibility, department_id: uuid.UUID) -> Department:
-    async with uow:
+async def department(bus: OrgBus, visibility: Visibility, department_id: uuid.UUID) -> Department:
+    async with bus.uow() as uow:
         return await _visible_department(uow, visibility, department_id)
 
 
-async def regions(uow: OrgUnitOfWork, visibility: Visibility, department_id: uuid.UUID) -> list[Region]:
-    async with uow:
+async def regions(bus: OrgBus, visibility: Visibility, department_id: uuid.UUID) -> list[Region]:
+    async with bus.uow() as uow:
         await _visible_department(uow, visibility, department_id)
         return await uow.regions.list_for(department_id)
 
 
-async def headcount(uow: OrgUnitOfWork, visibility: Visibility, department_id: uuid.UUID) -> list[HeadcountLine]:
+async def headcount(bus: OrgBus, visibility: Visibility, department_id: uuid.UUID) -> list[HeadcountLine]:
     """Planned against filled for every role that has a plan or people."""
-    async with uow:
+    async with bus.uow() as uow:
         if not visibility.sees_headcount(department_id) or await uow.departments.get(department_id) is None:
             raise _department_not_found(department_id)
         planned = {plan.role: plan.planned for plan in await uow.headcount.list_for(department_id)}
@@ -68,14 +68,14 @@ async def headcount(uow: OrgUnitOfWork, visibility: Visibility, department_id: u
     ]
 
 
-async def groups(uow: OrgUnitOfWork, visibility: Visibility, department_id: uuid.UUID | None = None
+async def groups(bus: OrgBus, visibility: Visibility, department_id: uuid.UUID | None = None
                  ) -> list[SalesGroup]:
-    async with uow:
+    async with bus.uow() as uow:
         return await uow.groups.visible(visibility, department_id)
 
 
-async def group_detail(uow: OrgUnitOfWork, visibility: Visibility, group_id: uuid.UUID) -> GroupDetail:
-    async with uow:
+async def group_detail(bus: OrgBus, visibility: Visibility, group_id: uuid.UUID) -> GroupDetail:
+    async with bus.uow() as uow:
         group = await uow.groups.get(group_id)
         if group is None or not visibility.sees_group(group):
             raise NotFound(f"group {group_id} does not exist")
@@ -84,34 +84,34 @@ async def group_detail(uow: OrgUnitOfWork, visibility: Visibility, group_id: uui
     return GroupDetail(group=group, members=members, leadership=leadership)
 
 
-async def group_report(uow: OrgUnitOfWork, visibility: Visibility, department_id: uuid.UUID | None = None
+async def group_report(bus: OrgBus, visibility: Visibility, department_id: uuid.UUID | None = None
                        ) -> list[GroupLoad]:
-    async with uow:
+    async with bus.uow() as uow:
         visible = await uow.groups.visible(visibility, department_id)
         sizes = await uow.employees.group_sizes([group.id for group in visible])
     return [GroupLoad(group=group, size=sizes.get(group.id, 0), load=sizes.get(group.id, 0)) for group in visible]
 
 
-async def employees(uow: OrgUnitOfWork, visibility: Visibility, query: EmployeeQuery, *, limit: int,
+async def employees(bus: OrgBus, visibility: Visibility, query: EmployeeQuery, *, limit: int,
                     offset: int) -> EmployeePage:
-    async with uow:
+    async with bus.uow() as uow:
         items, total = await uow.employees.search(visibility, query, limit=limit, offset=offset)
     return EmployeePage(items=items, total=total)
 
 
-async def employee(uow: OrgUnitOfWork, visibility: Visibility, employee_id: uuid.UUID) -> Employee:
-    async with uow:
+async def employee(bus: OrgBus, visibility: Visibility, employee_id: uuid.UUID) -> Employee:
+    async with bus.uow() as uow:
         return await _visible_employee(uow, visibility, employee_id)
 
 
-async def employee_history(uow: OrgUnitOfWork, visibility: Visibility, employee_id: uuid.UUID) -> list[Assignment]:
-    async with uow:
+async def employee_history(bus: OrgBus, visibility: Visibility, employee_id: uuid.UUID) -> list[Assignment]:
+    async with bus.uow() as uow:
         await _visible_employee(uow, visibility, employee_id)
         return await uow.assignments.history(employee_id)
 
 
-async def me(uow: OrgUnitOfWork, employee_id: uuid.UUID) -> Employee:
-    async with uow:
+async def me(bus: OrgBus, employee_id: uuid.UUID) -> Employee:
+    async with bus.uow() as uow:
         found = await uow.employees.get(employee_id)
     if found is None:
         raise NotFound("the caller has no employee record")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 from org_company import Company, Tokens
@@ -57,17 +57,17 @@ class TestBuildingTheOrganisation:
         rep = await company.hire(sales, "Li Na")
 
         moved = await client.post(f"/employees/{rep['id']}/transfers", headers=company.admin, json={
-            "effective_date": "2025-06-02", "to_department_id": telesales["id"], "to_role": "telesales_agent",
-            "reason": "better on the phone"})
+            "effective_date": company.after_hire(147), "to_department_id": telesales["id"],
+            "to_role": "telesales_agent", "reason": "better on the phone"})
         assert moved.status_code == 200, moved.text
         left = await client.post(f"/employees/{rep['id']}/leave", headers=company.admin,
-                                 json={"left_on": "2025-09-30", "reason": "moved city"})
+                                 json={"left_on": company.after_hire(267), "reason": "moved city"})
         assert left.json()["status"] == "left"
 
         history = (await client.get(f"/employees/{rep['id']}/history", headers=company.admin)).json()
         assert [(h["role"], h["valid_from"], h["valid_to"], h["reason"]) for h in history] == [
-            ("sales_rep", "2025-01-06", "2025-06-02", "hired"),
-            ("telesales_agent", "2025-06-02", "2025-09-30", "better on the phone"),
+            ("sales_rep", company.after_hire(0), company.after_hire(147), "hired"),
+            ("telesales_agent", company.after_hire(147), company.after_hire(267), "better on the phone"),
         ]
 
     async def test_group_leader_change_keeps_the_previous_leader_as_member(self, company: Company,
@@ -79,7 +79,7 @@ class TestBuildingTheOrganisation:
         group = await company.group("East", first)
 
         changed = await client.put(f"/groups/{group['id']}/leader", headers=company.admin,
-                                   json={"leader_id": second["id"], "effective_date": date.today().isoformat()})
+                                   json={"leader_id": second["id"], "effective_date": company.today.isoformat()})
 
         assert changed.status_code == 200, changed.text
         assert changed.json()["leader_id"] == second["id"]
@@ -109,7 +109,8 @@ class TestOutbox:
         assert (await outbox_types(runtime)).count("org.employee.hired.v1") == 1
 
         refused = await client.post("/employees", headers=company.admin, json={
-            "name": "One too many", "role": "sales_rep", "department_id": sales["id"], "hired_on": "2025-02-01"})
+            "name": "One too many", "role": "sales_rep", "department_id": sales["id"],
+            "hired_on": company.after_hire(26)})
 
         assert refused.status_code == 409
         assert (await outbox_types(runtime)).count("org.employee.hired.v1") == 1
@@ -195,7 +196,8 @@ class TestAccess:
     async def test_hr_cannot_make_an_admin(self, company: Company, tokens: Tokens, client: httpx.AsyncClient) -> None:
         admin_department = await company.department("Administration", "admin")
         await company.plan(admin_department, "admin", 2)
-        body = {"name": "Sneaky", "role": "admin", "department_id": admin_department["id"], "hired_on": "2025-01-06"}
+        body = {"name": "Sneaky", "role": "admin", "department_id": admin_department["id"],
+                "hired_on": company.after_hire(0)}
 
         refused = await client.post("/employees", json=body, headers=tokens.headers(Role.HR))
 
@@ -232,14 +234,14 @@ class TestBadInput:
         sales = await company.department()
         await company.plan(sales, "sales_rep", 2)
         rep = await company.hire(sales, "Li Na")
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (company.today + timedelta(days=1)).isoformat()
 
         future = await client.post(f"/employees/{rep['id']}/transfers", headers=company.admin,
                                    json={"effective_date": tomorrow, "to_role": "sales_assistant"})
         before_hire = await client.post(f"/employees/{rep['id']}/leave", headers=company.admin,
-                                        json={"left_on": "2024-12-31"})
+                                        json={"left_on": company.after_hire(-6)})
         login_alone = await client.post("/employees", headers=company.admin, json={
-            "name": "Wang", "role": "sales_rep", "department_id": sales["id"], "hired_on": "2025-01-06",
+            "name": "Wang", "role": "sales_rep", "department_id": sales["id"], "hired_on": company.after_hire(0),
             "login": "wang"})
 
         assert [(r.status_code, r.json()["errors"][0]["field"]) for r in (future, before_hire, login_alone)] == [
@@ -253,9 +255,9 @@ class TestBadInput:
             await client.get(f"/groups/{nobody}", headers=company.admin),
             await client.get(f"/departments/{nobody}", headers=company.admin),
             await client.post(f"/employees/{nobody}/transfers", headers=company.admin,
-                              json={"effective_date": "2025-06-01", "to_role": "hr"}),
+                              json={"effective_date": company.after_hire(146), "to_role": "hr"}),
             await client.post("/employees", headers=company.admin, json={
-                "name": "Wang", "role": "sales_rep", "department_id": str(nobody), "hired_on": "2025-01-06"}),
+                "name": "Wang", "role": "sales_rep", "department_id": str(nobody), "hired_on": company.after_hire(0)}),
             await client.post("/groups", headers=company.admin, json={
                 "name": "East", "department_id": sales["id"], "leader_id": str(nobody)}),
         ]
@@ -274,7 +276,7 @@ class TestConflicts:
     async def test_hire_beyond_plan_says_planned_and_filled(self, company: Company, client: httpx.AsyncClient) -> None:
         sales = await company.department()
         response = await client.post("/employees", headers=company.admin, json={
-            "name": "Wang", "role": "sales_rep", "department_id": sales["id"], "hired_on": "2025-01-06"})
+            "name": "Wang", "role": "sales_rep", "department_id": sales["id"], "hired_on": company.after_hire(0)})
         assert response.status_code == 409
         assert (response.json()["planned"], response.json()["filled"]) == (0, 0)
 
@@ -298,7 +300,7 @@ class TestConflicts:
         bottom = await company.hire(sales, "Bottom", manager_id=middle["id"])
 
         response = await client.post(f"/employees/{top['id']}/transfers", headers=company.admin,
-                                     json={"effective_date": "2025-06-01", "to_manager_id": bottom["id"]})
+                                     json={"effective_date": company.after_hire(146), "to_manager_id": bottom["id"]})
 
         assert response.status_code == 409
         assert response.json()["cycle"] == [top["id"], bottom["id"], middle["id"], top["id"]]
@@ -310,7 +312,7 @@ class TestConflicts:
         holder = await company.hire(sales, "Li Na", login="lina", password="correct horse")
 
         response = await client.post("/employees", headers=company.admin, json={
-            "name": "Li Na", "role": "sales_rep", "department_id": sales["id"], "hired_on": "2025-01-06",
+            "name": "Li Na", "role": "sales_rep", "department_id": sales["id"], "hired_on": company.after_hire(0),
             "login": "LiNa", "password": "battery staple"})
 
         assert response.status_code == 409
@@ -325,7 +327,7 @@ class TestConflicts:
 
         responses = await asyncio.gather(*(
             client.post("/employees", headers=company.admin, json={
-                "name": f"Racer {role}", "role": role, "department_id": sales["id"], "hired_on": "2025-01-06",
+                "name": f"Racer {role}", "role": role, "department_id": sales["id"], "hired_on": company.after_hire(0),
                 "login": "racer", "password": "correct horse"})
             for role in roles))
 
@@ -339,9 +341,9 @@ class TestConflicts:
 
         responses = await asyncio.gather(
             client.post(f"/employees/{ann['id']}/transfers", headers=company.admin,
-                        json={"effective_date": "2025-06-01", "to_manager_id": bob["id"]}),
+                        json={"effective_date": company.after_hire(146), "to_manager_id": bob["id"]}),
             client.post(f"/employees/{bob['id']}/transfers", headers=company.admin,
-                        json={"effective_date": "2025-06-01", "to_manager_id": ann["id"]}),
+                        json={"effective_date": company.after_hire(146), "to_manager_id": ann["id"]}),
         )
 
         assert sorted(response.status_code for response in responses) == [200, 409]
@@ -353,7 +355,7 @@ class TestConflicts:
         responses = await asyncio.gather(*(
             client.post("/employees", headers=company.admin, json={
                 "name": f"Rep {number}", "role": "sales_rep", "department_id": sales["id"],
-                "hired_on": "2025-01-06"})
+                "hired_on": company.after_hire(0)})
             for number in range(5)))
 
         assert sorted(response.status_code for response in responses) == [201, 201, 409, 409, 409]
@@ -383,6 +385,7 @@ class TestCredentials:
                                   headers=company.admin)).status_code == 403
         assert (await client.post("/internal/credentials/verify", json=right)).status_code == 401
 
-        await client.post(f"/employees/{rep['id']}/leave", headers=company.admin, json={"left_on": "2025-03-01"})
+        await client.post(f"/employees/{rep['id']}/leave", headers=company.admin,
+                          json={"left_on": company.after_hire(54)})
         after_leaving = await client.post("/internal/credentials/verify", json=right, headers=gateway)
         assert after_leaving.status_code == 401

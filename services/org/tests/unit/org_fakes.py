@@ -1,9 +1,9 @@
 """An in-memory unit of work for handler tests: the repositories' methods, no I/O.
 
-State is kept in one store that is copied when a unit of work opens and put back when it
-closes without a commit, so a test can check that a refused command left nothing behind.
-Repositories hand out copies, so a handler that changes an object and forgets to save it
-changes nothing here either, as with the real database.
+State is kept in one store that :class:`shared.testing.FakeUnitOfWork` copies when a unit of work
+opens and puts back when it closes without a commit, so a test can check that a refused command
+left nothing behind. Repositories hand out copies, so a handler that changes an object and forgets
+to save it changes nothing here either, as with the real database.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import copy
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from org.adapters.repositories import EmployeeQuery
@@ -22,9 +22,10 @@ from org.domain.groups import LeadershipTerm
 from org.domain.headcount import HeadcountPlan
 from org.domain.model import EMPLOYED, Department, Employee, Region, SalesGroup
 from org.domain.visibility import Visibility
-from org.service_layer import commands, handlers
-from org.service_layer.unit_of_work import OrgUnitOfWork
-from shared.events import CloudEvent
+from org.service_layer import commands
+from org.service_layer.unit_of_work import OrgBus
+from shared.clock import Clock
+from shared.testing import FakeUnitOfWork
 
 
 @dataclass
@@ -40,7 +41,7 @@ class FakeStore:
 
 
 class _FakeRepository:
-    def __init__(self, uow: FakeUnitOfWork) -> None:
+    def __init__(self, uow: FakeOrgUnitOfWork) -> None:
         self._uow = uow
 
     @property
@@ -230,70 +231,58 @@ class FakeCredentials(_FakeRepository):
         self._store.credentials[employee_id].password_hash = password_hash
 
 
-class FakeUnitOfWork(OrgUnitOfWork):
-    def __init__(self) -> None:
-        # Deliberately not calling super().__init__: there is no session factory to hold.
-        self.source = "/org"
-        self.topic_prefix = ""
-        self._pending = []
-        self._pending_topics = []
-        self.store = FakeStore()
-        self._committed_store = FakeStore()
-        self.published: list[CloudEvent] = []
-        self.commits = 0
+class FakeOrgUnitOfWork(FakeUnitOfWork[FakeStore]):
+    source = "/org"
+
+    def __init__(self, *, clock: Clock | None = None) -> None:
         self.reporting_lines_locked = False
-        self.departments = FakeDepartments(self)  # type: ignore[assignment]
-        self.regions = FakeRegions(self)  # type: ignore[assignment]
-        self.groups = FakeGroups(self)  # type: ignore[assignment]
-        self.leaderships = FakeLeaderships(self)  # type: ignore[assignment]
-        self.employees = FakeEmployees(self)  # type: ignore[assignment]
-        self.assignments = FakeAssignments(self)  # type: ignore[assignment]
-        self.headcount = FakeHeadcount(self)  # type: ignore[assignment]
-        self.credentials = FakeCredentials(self)  # type: ignore[assignment]
+        super().__init__(FakeStore(), clock=clock)
 
-    async def __aenter__(self) -> FakeUnitOfWork:
-        self._pending.clear()
-        self._pending_topics.clear()
-        self.store = copy.deepcopy(self._committed_store)
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self.store = copy.deepcopy(self._committed_store)
-        self._pending.clear()
-        self._pending_topics.clear()
-
-    async def commit(self) -> None:
-        self._committed_store = copy.deepcopy(self.store)
-        self.published.extend(self._pending)
-        self._pending.clear()
-        self._pending_topics.clear()
-        self.commits += 1
-
-    def published_types(self) -> list[str]:
-        return [envelope.type for envelope in self.published]
+    def _open(self) -> None:
+        self.departments = FakeDepartments(self)
+        self.regions = FakeRegions(self)
+        self.groups = FakeGroups(self)
+        self.leaderships = FakeLeaderships(self)
+        self.employees = FakeEmployees(self)
+        self.assignments = FakeAssignments(self)
+        self.headcount = FakeHeadcount(self)
+        self.credentials = FakeCredentials(self)
 
 
 @dataclass
 class Org:
-    """A small company built through the handlers, as a starting point for a test."""
+    """A small company built through the bus, as a starting point for a test. Its people were hired
+    a year before the company's today, so that any dated change since is in the past."""
 
-    uow: FakeUnitOfWork
+    bus: OrgBus
+    uow: FakeOrgUnitOfWork
     sales: Department
     telesales: Department
 
+    @property
+    def today(self) -> date:
+        return self.bus.clock.today()
+
+    @property
+    def hired_on(self) -> date:
+        return self.today - timedelta(days=365)
+
+    def after_hire(self, days: int) -> date:
+        return self.hired_on + timedelta(days=days)
+
     async def hire(self, name: str, role: str = "sales_rep", department: Department | None = None,
                    **more: Any) -> Employee:
-        command = commands.HireEmployee(name=name, role=role, department_id=(department or self.sales).id,
-                                        hired_on=date(2025, 1, 6), **more)
-        return await handlers.hire_employee(command, self.uow)
+        more.setdefault("hired_on", self.hired_on)
+        command = commands.HireEmployee(name=name, role=role, department_id=(department or self.sales).id, **more)
+        return await self.bus.handle(command)
 
     async def plan(self, role: str, planned: int, department: Department | None = None) -> None:
         command = commands.SetHeadcountPlan(department_id=(department or self.sales).id, role=role, planned=planned)
-        await handlers.set_headcount_plan(command, self.uow)
+        await self.bus.handle(command)
 
     async def group(self, name: str, leader: Employee, **more: Any) -> SalesGroup:
         command = commands.CreateGroup(name=name, department_id=leader.department_id, leader_id=leader.id, **more)
-        return await handlers.create_group(command, self.uow)
+        return await self.bus.handle(command)
 
     def employee(self, employee_id: uuid.UUID) -> Employee:
-        return self.uow._committed_store.employees[employee_id]
+        return self.uow.store.employees[employee_id]

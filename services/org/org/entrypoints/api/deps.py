@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from org.domain.visibility import Visibility
 from org.service_layer.access import visibility_of
-from org.service_layer.unit_of_work import OrgUnitOfWork
-from shared.auth import CurrentUser, Principal, Role, require_roles
-from shared.runtime import ServiceRuntime
+from org.service_layer.unit_of_work import OrgBus
+from shared.auth import Role
+from shared.deps import CurrentUser, Principal, current_bus, require_roles
 
-
-def _runtime(request: Request) -> ServiceRuntime:
-    return cast(ServiceRuntime, request.app.state.runtime)
-
-
-RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]
-
-
-def _unit_of_work(runtime: RuntimeDep) -> OrgUnitOfWork:
-    return cast(OrgUnitOfWork, runtime.uow_factory())
-
-
-UowDep = Annotated[OrgUnitOfWork, Depends(_unit_of_work)]
+BusDep = Annotated[OrgBus, Depends(current_bus)]
 
 
 def _visibility(user: CurrentUser) -> Visibility:
@@ -33,11 +21,9 @@ def _visibility(user: CurrentUser) -> Visibility:
 
 # The caller's data scope; depending on it also requires a valid token.
 VisibilityDep = Annotated[Visibility, Depends(_visibility)]
-
 # Changing the organisation is HR's and the administrators' work.
 OrgEditor = Annotated[Principal, require_roles(Role.ADMIN, Role.HR)]
-
 # Another service (the gateway) calling on behalf of nobody in particular.
 SystemCaller = Annotated[Principal, require_roles(Role.SYSTEM)]
 
-__all__ = ["CurrentUser", "OrgEditor", "RuntimeDep", "SystemCaller", "UowDep", "VisibilityDep"]
+__all__ = ["BusDep", "CurrentUser", "OrgEditor", "SystemCaller", "VisibilityDep"]
