@@ -24,8 +24,7 @@ from crm.adapters.tables import (
 from crm.domain.deals import Deal, Payment
 from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
 from crm.domain.visibility import Scope
-from shared import directory
-from shared.directory import DirectoryEmployee, DirectoryGroup, directory_groups
+from shared.directory import DirectoryReader
 
 
 @dataclass(frozen=True)
@@ -284,25 +283,8 @@ class DisclosureRepository:
         return [ContactDisclosure(**row._mapping) for row in rows]
 
 
-class DirectoryRepository:
+class DirectoryRepository(DirectoryReader):
     """The local replica of the org directory (:mod:`shared.directory`), read-only."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def employee(self, employee_id: uuid.UUID) -> DirectoryEmployee | None:
-        return await directory.employee(self._session, employee_id)
-
-    async def group(self, group_id: uuid.UUID) -> DirectoryGroup | None:
-        return await directory.group(self._session, group_id)
-
-    async def members(self, group_id: uuid.UUID) -> list[DirectoryEmployee]:
-        return await directory.group_members(self._session, group_id)
-
-    async def groups_led_by(self, employee_id: uuid.UUID) -> list[uuid.UUID]:
-        rows = await self._session.execute(
-            select(directory_groups.c.group_id).where(directory_groups.c.leader_id == employee_id))
-        return [row.group_id for row in rows]
 
 
 # -- row mapping ------------------------------------------------------------------------------

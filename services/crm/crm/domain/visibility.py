@@ -1,27 +1,42 @@
-"""Data scope of leads and deals (数据权限, C10): a rep sees what they own, a group leader their
-group's, department-wide roles their department's, company-wide roles everything."""
+"""Data scope of leads and deals (数据权限, C10): the company's one rule (:class:`shared.scope.DataScope`:
+a rep sees their own, a group leader their group's, department-wide roles their department's,
+company-wide roles everything), applied to what crm files by owner: a lead's rep, a deal's rep."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
+from shared.scope import DataScope
+
 
 @dataclass(frozen=True)
 class Scope:
-    everything: bool = False
-    department_ids: frozenset[uuid.UUID] = frozenset()
-    group_ids: frozenset[uuid.UUID] = frozenset()
-    owner_ids: frozenset[uuid.UUID] = frozenset()
+    """What a caller sees of leads and deals: the records owned by the employees, or placed in the
+    groups and departments, of their :class:`DataScope`."""
+
+    data: DataScope
+
+    @property
+    def everything(self) -> bool:
+        return self.data.everything
+
+    @property
+    def department_ids(self) -> frozenset[uuid.UUID]:
+        return self.data.department_ids
+
+    @property
+    def group_ids(self) -> frozenset[uuid.UUID]:
+        return self.data.group_ids
+
+    @property
+    def owner_ids(self) -> frozenset[uuid.UUID]:
+        """The owners whose records the caller sees: the employees of the data scope."""
+        return self.data.employee_ids
 
     def sees(self, *, owner_id: uuid.UUID | None, group_id: uuid.UUID | None,
              department_id: uuid.UUID | None) -> bool:
-        return (
-            self.everything
-            or (owner_id is not None and owner_id in self.owner_ids)
-            or (group_id is not None and group_id in self.group_ids)
-            or (department_id is not None and department_id in self.department_ids)
-        )
+        return self.data.sees(employee_id=owner_id, group_id=group_id, department_id=department_id)
 
 
 def sees_contact(viewer_id: uuid.UUID, owner_id: uuid.UUID | None) -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from crm.domain.visibility import Scope
 from shared.auth import Principal, Role
+from shared.auth import scope_of as data_scope_of
 from shared.errors import Forbidden
 
 if TYPE_CHECKING:
@@ -42,16 +43,9 @@ def require(principal: Principal, roles: Iterable[str], action: str) -> None:
 
 
 def scope_of(principal: Principal, led_group_ids: Iterable[uuid.UUID] = ()) -> Scope:
-    """The caller's data scope, agreeing with :meth:`shared.auth.Principal.may_see`; a group leader
+    """The caller's data scope over leads and deals (:func:`shared.auth.scope_of`); a group leader
     also sees the groups the directory says they lead (a token may predate a leader change)."""
-    if principal.is_company_wide:
-        return Scope(everything=True)
-    departments = (frozenset({principal.department_id})
-                   if principal.is_department_wide and principal.department_id else frozenset())
-    groups: frozenset[uuid.UUID] = frozenset()
-    if principal.has_any(Role.GROUP_LEADER):
-        groups = frozenset({*led_group_ids, *([principal.group_id] if principal.group_id else [])})
-    return Scope(department_ids=departments, group_ids=groups, owner_ids=frozenset({principal.employee_id}))
+    return Scope(data_scope_of(principal, led_group_ids))
 
 
 async def scope_in(uow: CrmUnitOfWork, principal: Principal) -> Scope:

@@ -4,14 +4,10 @@ behind. A CSV import is one unit of work per row: each valid row is its own effe
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, TypeVar
-
-from sqlalchemy.exc import IntegrityError
+from datetime import datetime
+from typing import Any
 
 from crm.domain.contacts import normalise_email, normalise_phone
 from crm.domain.deals import Deal, Payment
@@ -33,18 +29,15 @@ from crm.service_layer.access import (
     require,
     scope_in,
 )
-from crm.service_layer.unit_of_work import CrmUnitOfWork
+from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.auth import Principal, Role
+from shared.bus import CommandHandler, refuses_duplicates
 from shared.db import new_id
 from shared.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from shared.events.crm import DealWon, LeadAssigned, LeadCreated, PaymentReceived
 
-CommandT = TypeVar("CommandT")
-ResultT = TypeVar("ResultT")
-
 # Bounds one distribution: a pool bigger than this is handed out over several calls.
 MAX_DISTRIBUTION_BATCH = 5000
-_UNIQUE_VIOLATION = "23505"
 # The handlers find duplicates first and name the holder; these catch a duplicate that a
 # concurrent request committed between that check and the insert.
 _UNIQUE_CONSTRAINTS = {
@@ -53,45 +46,6 @@ _UNIQUE_CONSTRAINTS = {
     "uq_customers_email": ("email", "a customer with this e-mail address was created at the same moment; "
                                     "retry, with ?on_duplicate=link to add the lead to it"),
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Bus:
-    """What every use case needs: fresh units of work, the company's policy, and a clock."""
-
-    def __init__(self, uow_factory: Callable[[], CrmUnitOfWork], policy: CrmPolicy,
-                 clock: Callable[[], datetime] = utcnow) -> None:
-        self.uow = uow_factory
-        self.policy = policy
-        self.now = clock
-
-    async def handle(self, command: commands.Command) -> Any:
-        return await COMMAND_HANDLERS[type(command)](command, self)
-
-
-Handler = Callable[[CommandT, Bus], Awaitable[ResultT]]
-
-
-def refuses_duplicates(handler: Handler[CommandT, ResultT]) -> Handler[CommandT, ResultT]:
-    """Turn a unique-key violation into 409: a race between two requests is the client's conflict."""
-
-    @functools.wraps(handler)
-    async def guarded(command: CommandT, bus: Bus) -> ResultT:
-        try:
-            return await handler(command, bus)
-        except IntegrityError as error:
-            if getattr(error.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
-                raise
-            driver_error = getattr(error.orig, "driver_exception", None) or getattr(error.orig, "__cause__", None)
-            constraint = getattr(driver_error, "constraint_name", None) or ""
-            field_name, detail = _UNIQUE_CONSTRAINTS.get(
-                constraint, ("", "the change collided with a concurrent change; retry"))
-            raise (Conflict(detail, field=field_name) if field_name else Conflict(detail)) from error
-
-    return guarded
 
 
 # --- leads ---------------------------------------------------------------------------------------
@@ -136,7 +90,7 @@ def new_lead(policy: CrmPolicy, *, name: str | None, source: str | None, phone: 
                    company=company, intent_level=policy.ensure_known_intent(intent_level))
 
 
-async def create_lead(command: commands.CreateLead, bus: Bus) -> LeadOutcome:
+async def create_lead(command: commands.CreateLead, bus: CrmBus) -> LeadOutcome:
     require(command.by, LEAD_CREATORS, "creating a lead")
     fields = new_lead(bus.policy, name=command.name, source=command.source, phone=command.phone,
                       email=command.email, company=command.company, intent_level=command.intent_level)
@@ -159,7 +113,7 @@ class ImportReport:
     refused: list[RowRefusal] = field(default_factory=list)
 
 
-async def import_leads(command: commands.ImportLeads, bus: Bus) -> ImportReport:
+async def import_leads(command: commands.ImportLeads, bus: CrmBus) -> ImportReport:
     require(command.by, LEAD_IMPORTERS, "importing leads")
     if len(command.rows) > bus.policy.import_max_rows:
         raise InvalidInput("file", f"{len(command.rows)} rows; at most {bus.policy.import_max_rows} per import")
@@ -187,8 +141,8 @@ class _Admission:
     on_duplicate: OnDuplicate
 
 
-@refuses_duplicates
-async def _admit(admission: _Admission, bus: Bus) -> LeadOutcome:
+@refuses_duplicates(_UNIQUE_CONSTRAINTS)
+async def _admit(admission: _Admission, bus: CrmBus) -> LeadOutcome:
     async with bus.uow() as uow:
         outcome = await _add_lead(uow, bus, admission)
         await uow.commit()
@@ -204,8 +158,8 @@ def _row_refusal(row: int, error: AppError) -> RowRefusal:
     return RowRefusal(row=row, field=field_name, reason=error.detail, details=extra)
 
 
-async def _add_lead(uow: CrmUnitOfWork, bus: Bus, admission: _Admission) -> LeadOutcome:
-    fields, by, now = admission.fields, admission.by, bus.now()
+async def _add_lead(uow: CrmUnitOfWork, bus: CrmBus, admission: _Admission) -> LeadOutcome:
+    fields, by, now = admission.fields, admission.by, bus.clock.now()
     decision = decide(await uow.customers.id_by_phone(fields.phone), await uow.customers.id_by_email(fields.email),
                       admission.on_duplicate)
     if isinstance(decision, Refuse):
@@ -279,7 +233,7 @@ class DistributionReport:
     cap: int
 
 
-async def assign_lead_to_group(command: commands.AssignLeadToGroup, bus: Bus) -> Lead:
+async def assign_lead_to_group(command: commands.AssignLeadToGroup, bus: CrmBus) -> Lead:
     by = command.by
     require(by, GROUP_DISTRIBUTORS, "assigning a lead to a group")
     async with bus.uow() as uow:
@@ -294,7 +248,7 @@ async def assign_lead_to_group(command: commands.AssignLeadToGroup, bus: Bus) ->
         if lead.group_id == group.group_id and lead.status is LeadStatus.IN_GROUP:
             raise RuleViolation("the lead is already in this group's pool", lead_id=str(lead.id),
                                 group_id=str(group.group_id))
-        now = bus.now()
+        now = bus.clock.now()
         previous = lead.place_in_group(group.group_id, now)
         await uow.leads.save(lead)
         await _record_assignment(uow, lead, level="group", strategy="manual", by=by.employee_id,
@@ -303,7 +257,7 @@ async def assign_lead_to_group(command: commands.AssignLeadToGroup, bus: Bus) ->
     return lead
 
 
-async def assign_lead_to_rep(command: commands.AssignLeadToRep, bus: Bus) -> Lead:
+async def assign_lead_to_rep(command: commands.AssignLeadToRep, bus: CrmBus) -> Lead:
     by = command.by
     require(by, REP_DISTRIBUTORS, "assigning a lead to a rep")
     async with bus.uow() as uow:
@@ -324,7 +278,7 @@ async def assign_lead_to_rep(command: commands.AssignLeadToRep, bus: Bus) -> Lea
                                 rep_id=str(command.rep_id), group_id=str(group_id))
         open_leads = (await uow.leads.open_counts([rep.employee_id]))[rep.employee_id]
         ensure_below_cap(rep.employee_id, open_leads, bus.policy.rep_open_lead_cap)
-        now = bus.now()
+        now = bus.clock.now()
         previous = lead.give_to_rep(rep.employee_id, now)
         await uow.leads.save(lead)
         # A lead by hand is a turn too: the round robin then serves the others first.
@@ -335,7 +289,7 @@ async def assign_lead_to_rep(command: commands.AssignLeadToRep, bus: Bus) -> Lea
     return lead
 
 
-async def distribute_group_leads(command: commands.DistributeGroupLeads, bus: Bus) -> DistributionReport:
+async def distribute_group_leads(command: commands.DistributeGroupLeads, bus: CrmBus) -> DistributionReport:
     by = command.by
     require(by, REP_DISTRIBUTORS, "distributing a group's leads")
     cap = bus.policy.rep_open_lead_cap
@@ -360,7 +314,7 @@ async def distribute_group_leads(command: commands.DistributeGroupLeads, bus: Bu
         plan = round_robin([lead.id for lead in pool], reps, cap=cap,
                            next_turn=await uow.rotation.next_turn(group.group_id))
 
-        now = bus.now()
+        now = bus.clock.now()
         by_id = {lead.id: lead for lead in pool}
         for lead_id, rep_id in plan.assignments:
             lead = by_id[lead_id]
@@ -405,7 +359,7 @@ async def _record_assignment(uow: CrmUnitOfWork, lead: Lead, *, level: str, stra
 # --- deals and payments (C8) ---------------------------------------------------------------------
 
 
-async def record_deal(command: commands.RecordDeal, bus: Bus) -> Deal:
+async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
     by = command.by
     require(by, DEAL_RECORDERS, "recording a deal")
     if (command.lead_id is None) == (command.customer_id is None):
@@ -414,9 +368,10 @@ async def record_deal(command: commands.RecordDeal, bus: Bus) -> Deal:
     cost = money(command.cost, field="cost") if command.cost is not None else None
     if cost is not None and cost < 0:
         raise InvalidInput("cost", "must not be negative")
-    now = bus.now()
-    if command.signed_on > now.date():
+    # Not after the company's today: before 08:00 in Beijing, UTC still says yesterday.
+    if command.signed_on > bus.clock.today():
         raise InvalidInput("signed_on", "a deal is recorded once signed, not before")
+    now = bus.clock.now()
     async with bus.uow() as uow:
         scope = await scope_in(uow, by)
         lead: Lead | None = None
@@ -459,13 +414,13 @@ class PaymentOutcome:
     deal: Deal
 
 
-async def record_payment(command: commands.RecordPayment, bus: Bus) -> PaymentOutcome:
+async def record_payment(command: commands.RecordPayment, bus: CrmBus) -> PaymentOutcome:
     by = command.by
     require(by, PAYMENT_RECORDERS, "recording a payment")
     amount = positive_money(command.amount, field="amount")
-    now = bus.now()
-    if command.received_on > now.date():
+    if command.received_on > bus.clock.today():
         raise InvalidInput("received_on", "money is recorded once received, not before")
+    now = bus.clock.now()
     async with bus.uow() as uow:
         scope = await scope_in(uow, by)
         deal = await uow.deals.get(command.deal_id, for_update=True)
@@ -486,7 +441,7 @@ async def record_payment(command: commands.RecordPayment, bus: Bus) -> PaymentOu
 # --- contact details (C10) -----------------------------------------------------------------------
 
 
-async def reveal_contact(command: commands.RevealContact, bus: Bus) -> tuple[Lead, Customer]:
+async def reveal_contact(command: commands.RevealContact, bus: CrmBus) -> tuple[Lead, Customer]:
     by = command.by
     async with bus.uow() as uow:
         scope = await scope_in(uow, by)
@@ -499,7 +454,7 @@ async def reveal_contact(command: commands.RevealContact, bus: Bus) -> tuple[Lea
             raise Forbidden("only the rep who owns the lead may read the customer's full contact details",
                             lead_id=str(lead.id))
         await uow.disclosures.add(ContactDisclosure(id=new_id(), customer_id=customer.id, lead_id=lead.id,
-                                                    disclosed_to=by.employee_id, kind="reveal", at=bus.now()))
+                                                    disclosed_to=by.employee_id, kind="reveal", at=bus.clock.now()))
         await uow.commit()
     return lead, customer
 
@@ -518,7 +473,7 @@ async def _visible_lead(uow: CrmUnitOfWork, by: Principal, lead_id: uuid.UUID, *
     return lead
 
 
-COMMAND_HANDLERS: dict[type, Handler[Any, Any]] = {
+COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.CreateLead: create_lead,
     commands.ImportLeads: import_leads,
     commands.AssignLeadToGroup: assign_lead_to_group,

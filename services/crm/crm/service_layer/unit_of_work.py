@@ -1,5 +1,5 @@
 """The crm unit of work: one transaction over every crm repository, the directory replica and
-the outbox."""
+the outbox; and the bus every crm use case runs on."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from crm.adapters.repositories import (
     LeadRepository,
     RotationRepository,
 )
+from crm.domain.policy import CrmPolicy
+from shared.bus import Bus
 from shared.db import UnitOfWork
 
 
@@ -32,3 +34,6 @@ class CrmUnitOfWork(UnitOfWork):
         self.deals = DealRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+
+
+CrmBus = Bus[CrmUnitOfWork, CrmPolicy]

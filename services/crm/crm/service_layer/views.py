@@ -13,7 +13,7 @@ from crm.domain.deals import Deal, Payment
 from crm.domain.model import Customer, Lead, LeadAssignment
 from crm.domain.visibility import sees_contact
 from crm.service_layer.access import scope_in
-from crm.service_layer.handlers import Bus
+from crm.service_layer.unit_of_work import CrmBus
 from shared.auth import Principal
 from shared.errors import NotFound
 
@@ -61,14 +61,14 @@ def lead_view(viewer: Principal, lead: Lead, customer: Customer) -> LeadView:
     return LeadView(lead=lead, customer=contact_for(viewer, lead, customer))
 
 
-async def leads(bus: Bus, viewer: Principal, query: LeadQuery, *, limit: int, offset: int) -> Page[LeadView]:
+async def leads(bus: CrmBus, viewer: Principal, query: LeadQuery, *, limit: int, offset: int) -> Page[LeadView]:
     async with bus.uow() as uow:
         scope = await scope_in(uow, viewer)
         pairs, total = await uow.leads.page(scope, query, limit=limit, offset=offset)
     return Page(items=[lead_view(viewer, lead, customer) for lead, customer in pairs], total=total)
 
 
-async def lead(bus: Bus, viewer: Principal, lead_id: uuid.UUID) -> LeadView:
+async def lead(bus: CrmBus, viewer: Principal, lead_id: uuid.UUID) -> LeadView:
     async with bus.uow() as uow:
         scope = await scope_in(uow, viewer)
         pair = await uow.leads.get_with_customer(lead_id)
@@ -78,7 +78,7 @@ async def lead(bus: Bus, viewer: Principal, lead_id: uuid.UUID) -> LeadView:
     return lead_view(viewer, *pair)
 
 
-async def lead_history(bus: Bus, viewer: Principal, lead_id: uuid.UUID) -> list[LeadAssignment]:
+async def lead_history(bus: CrmBus, viewer: Principal, lead_id: uuid.UUID) -> list[LeadAssignment]:
     async with bus.uow() as uow:
         scope = await scope_in(uow, viewer)
         found = await uow.leads.get(lead_id)
@@ -88,14 +88,14 @@ async def lead_history(bus: Bus, viewer: Principal, lead_id: uuid.UUID) -> list[
         return await uow.assignments.for_lead(lead_id)
 
 
-async def deals(bus: Bus, viewer: Principal, query: DealQuery, *, limit: int, offset: int) -> Page[Deal]:
+async def deals(bus: CrmBus, viewer: Principal, query: DealQuery, *, limit: int, offset: int) -> Page[Deal]:
     async with bus.uow() as uow:
         scope = await scope_in(uow, viewer)
         items, total = await uow.deals.page(scope, query, limit=limit, offset=offset)
     return Page(items=items, total=total)
 
 
-async def deal(bus: Bus, viewer: Principal, deal_id: uuid.UUID) -> DealView:
+async def deal(bus: CrmBus, viewer: Principal, deal_id: uuid.UUID) -> DealView:
     async with bus.uow() as uow:
         scope = await scope_in(uow, viewer)
         found = await uow.deals.get(deal_id)

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 from sqlalchemy import text
 
 from crm.config import CrmSettings
-from shared.auth import Principal, Role, TokenCodec
+from shared.auth import Role
+from shared.clock import first_day, shift_month
 from shared.directory import DIRECTORY_HANDLERS
 from shared.events import CloudEvent, Event
 from shared.events.org import EmployeeHired, EmployeeLeft, GroupCreated
 from shared.runtime import ServiceRuntime
+from shared.testing import auth_headers, principal
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class World:
     def __init__(self, runtime: ServiceRuntime, settings: CrmSettings, client: httpx.AsyncClient) -> None:
         self.runtime = runtime
         self.client = client
-        self._codec = TokenCodec(settings.jwt_secret, settings.jwt_issuer)
+        self.clock = runtime.clock
+        self._settings = settings
         self.sales, self.other_department = uuid.uuid4(), uuid.uuid4()
         self.east, self.west, self.far = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 
@@ -69,7 +72,7 @@ class World:
 
     async def apply(self, event: Event) -> None:
         async with self.runtime.uow_factory() as uow:
-            await DIRECTORY_HANDLERS[event.event_type](CloudEvent.wrap(event, source="/org"), uow)
+            await DIRECTORY_HANDLERS[event.event_type](CloudEvent.wrap(event, source="/org"), uow, self.runtime.bus)
             await uow.commit()
 
     async def hire(self, name: str, role: str, department_id: uuid.UUID | None,
@@ -77,7 +80,8 @@ class World:
         employee_id = uuid.uuid4()
         if department_id is not None:
             await self.apply(EmployeeHired(employee_id=employee_id, name=name, role=role, department_id=department_id,
-                                           group_id=group_id, hired_on=date(2025, 1, 6)))
+                                           group_id=group_id,
+                                           hired_on=first_day(shift_month(self.clock.month(), -12))))
         return Person(employee_id, name, role, department_id, group_id,
                       self.headers(employee_id, role, group_id, department_id))
 
@@ -86,14 +90,17 @@ class World:
                                       leader_id=leader.id))
 
     async def leave(self, person: Person) -> None:
-        await self.apply(EmployeeLeft(employee_id=person.id, left_on=date(2025, 6, 30),
+        await self.apply(EmployeeLeft(employee_id=person.id, left_on=self.day(-1),
                                       department_id=person.department_id))
 
     def headers(self, employee_id: uuid.UUID, role: str, group_id: uuid.UUID | None = None,
                 department_id: uuid.UUID | None = None) -> dict[str, str]:
-        token, _ = self._codec.issue(Principal(employee_id=employee_id, roles=frozenset({role}), group_id=group_id,
-                                               department_id=department_id))
-        return {"Authorization": f"Bearer {token}"}
+        return auth_headers(principal(role, employee_id=employee_id, group_id=group_id, department_id=department_id),
+                            secret=self._settings.jwt_secret, issuer=self._settings.jwt_issuer)
+
+    def day(self, days_from_today: int = 0) -> date:
+        """The company's date this many days from today, by the service's clock."""
+        return self.clock.today() + timedelta(days=days_from_today)
 
     # -- the API ------------------------------------------------------------------------------
 

@@ -7,10 +7,15 @@ import httpx
 from crm_world import World
 
 
+def day(world: World, days_from_today: int) -> str:
+    """A date as the API takes it, counted from the company's today on the test's clock."""
+    return world.day(days_from_today).isoformat()
+
+
 async def deal_for(world: World, client: httpx.AsyncClient, *, amount: str = "10000.00", cost: str | None = "6500.50",
                    by=None) -> dict:
     lead = await world.owned_lead(world.wang, "13812345678")
-    body = {"lead_id": lead["id"], "amount": amount, "signed_on": "2026-01-15", **({"cost": cost} if cost else {})}
+    body = {"lead_id": lead["id"], "amount": amount, "signed_on": day(world, -45), **({"cost": cost} if cost else {})}
     response = await client.post("/deals", json=body, headers=(by or world.wang).headers)
     assert response.status_code == 201, response.text
     return response.json()
@@ -39,7 +44,7 @@ class TestDeals:
         lead = await world.owned_lead(world.wang, "13812345678")
         for amount in ("0", "-5", "10.001", "abc"):
             response = await client.post("/deals", headers=world.wang.headers,
-                                         json={"lead_id": lead["id"], "amount": amount, "signed_on": "2026-01-15"})
+                                         json={"lead_id": lead["id"], "amount": amount, "signed_on": day(world, -45)})
             assert response.status_code == 422, amount
             assert response.json()["errors"][0]["field"] == "amount"
         assert await world.rows("SELECT id FROM deals") == []
@@ -48,14 +53,14 @@ class TestDeals:
                                                                   client: httpx.AsyncClient) -> None:
         lead = await world.owned_lead(world.li, "13812345678")
         response = await client.post("/deals", headers=world.wang.headers,
-                                     json={"lead_id": lead["id"], "amount": "100", "signed_on": "2026-01-15"})
+                                     json={"lead_id": lead["id"], "amount": "100", "signed_on": day(world, -45)})
         assert response.status_code == 404
 
     async def test_a_deal_on_a_known_customer_defaults_to_its_owner(self, world: World,
                                                                    client: httpx.AsyncClient) -> None:
         lead = await world.owned_lead(world.wang, "13812345678")
         response = await client.post("/deals", headers=world.manager.headers, json={
-            "customer_id": lead["customer"]["customer_id"], "amount": "250.5", "signed_on": "2026-01-15"})
+            "customer_id": lead["customer"]["customer_id"], "amount": "250.5", "signed_on": day(world, -45)})
         assert response.status_code == 201, response.text
         assert (response.json()["rep_id"], response.json()["lead_id"], response.json()["amount"]) == (
             str(world.wang.id), None, "250.50")
@@ -67,11 +72,11 @@ class TestPayments:
         deal = await deal_for(world, client)
         url = f"/deals/{deal['id']}/payments"
 
-        first = await client.post(url, json={"amount": "4000", "received_on": "2026-02-01"},
+        first = await client.post(url, json={"amount": "4000", "received_on": day(world, -28)},
                                   headers=world.finance.headers)
         assert first.status_code == 201, first.text
         assert first.json()["deal"]["outstanding"] == "6000.00"
-        second = await client.post(url, json={"amount": "6000.00", "received_on": "2026-03-01"},
+        second = await client.post(url, json={"amount": "6000.00", "received_on": day(world, 0)},
                                    headers=world.manager.headers)
         assert second.status_code == 201, second.text
 
@@ -86,10 +91,10 @@ class TestPayments:
             self, world: World, client: httpx.AsyncClient) -> None:
         deal = await deal_for(world, client)
         url = f"/deals/{deal['id']}/payments"
-        await client.post(url, json={"amount": "9000", "received_on": "2026-02-01"}, headers=world.finance.headers)
+        await client.post(url, json={"amount": "9000", "received_on": day(world, -28)}, headers=world.finance.headers)
         outbox_before = await world.outbox_types()
 
-        refused = await client.post(url, json={"amount": "1000.01", "received_on": "2026-02-02"},
+        refused = await client.post(url, json={"amount": "1000.01", "received_on": day(world, -27)},
                                     headers=world.finance.headers)
 
         assert refused.status_code == 409
@@ -102,7 +107,7 @@ class TestPayments:
             self, world: World, client: httpx.AsyncClient) -> None:
         deal = await deal_for(world, client)
         url = f"/deals/{deal['id']}/payments"
-        body = {"amount": "1", "received_on": "2026-02-01"}
+        body = {"amount": "1", "received_on": day(world, -28)}
         assert (await client.post(url, json=body, headers=world.wang.headers)).status_code == 403
         assert (await client.post(url, json=body, headers=world.other_manager.headers)).status_code == 404
         assert (await client.get(f"/deals/{deal['id']}", headers=world.li.headers)).status_code == 404
@@ -119,7 +124,7 @@ async def test_each_event_is_written_in_the_transaction_of_its_change(world: Wor
                                                                       client: httpx.AsyncClient) -> None:
     # xmin is the id of the transaction that wrote a row version: equal ids, one transaction.
     deal = await deal_for(world, client)
-    paid = await client.post(f"/deals/{deal['id']}/payments", json={"amount": "1", "received_on": "2026-02-01"},
+    paid = await client.post(f"/deals/{deal['id']}/payments", json={"amount": "1", "received_on": day(world, -28)},
                              headers=world.finance.headers)
     assert paid.status_code == 201
 

@@ -1,9 +1,5 @@
-"""An in-memory unit of work for handler tests: the repositories' methods, no I/O.
-
-The store is copied when a unit of work opens and put back when it closes without a commit, so a
-test can check that a refused command left nothing behind; events reach ``published`` only on
-commit, as rows reach the outbox only with the state.
-"""
+"""An in-memory unit of work for handler tests: the repositories' methods, no I/O, on the shared
+:class:`shared.testing.FakeUnitOfWork` (state and events only on commit, rollback otherwise)."""
 
 from __future__ import annotations
 
@@ -11,16 +7,19 @@ import copy
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any, Self
 
+from crm.bootstrap import bootstrap
 from crm.config import CrmSettings
 from crm.domain.deals import Deal, Payment
 from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
 from crm.domain.visibility import Scope
-from crm.service_layer.handlers import Bus
+from crm.service_layer.unit_of_work import CrmBus
+from shared import testing
+from shared.clock import FixedClock
 from shared.directory import DirectoryEmployee, DirectoryGroup
-from shared.events import CloudEvent, Event
 
 
 @dataclass
@@ -141,61 +140,41 @@ class FakeDirectory(_Repo):
     async def employee(self, employee_id):
         return self.s.employees.get(employee_id)
 
+    async def employees(self, employee_ids):
+        return {i: self.s.employees[i] for i in employee_ids if i in self.s.employees}
+
     async def group(self, group_id):
         return self.s.groups.get(group_id)
 
-    async def members(self, group_id):
-        return sorted((e for e in self.s.employees.values() if e.group_id == group_id and e.is_employed),
+    async def members(self, group_id, *, employed_only: bool = True):
+        return sorted((e for e in self.s.employees.values()
+                       if e.group_id == group_id and (e.is_employed or not employed_only)),
                       key=lambda e: e.employee_id)
 
     async def groups_led_by(self, employee_id):
         return [g.group_id for g in self.s.groups.values() if g.leader_id == employee_id]
 
 
-class FakeUnitOfWork:
-    def __init__(self) -> None:
-        self.store = FakeStore()
-        self.published: list[CloudEvent] = []
-        self._pending: list[CloudEvent] = []
-        self._committed: FakeStore | None = None
+class FakeUnitOfWork(testing.FakeUnitOfWork[FakeStore]):
+    """The crm repositories over a :class:`FakeStore`. Each unit of work opens a second after the
+    last, so that creation order is observable (the pool is served longest-waiting first)."""
 
-    async def __aenter__(self) -> FakeUnitOfWork:
-        self._committed = copy.deepcopy(self.store)
-        self._pending = []
+    source = "/crm"
+    clock: FixedClock
+
+    def __init__(self, store: FakeStore | None = None, *, clock: FixedClock | None = None) -> None:
+        super().__init__(store or FakeStore(), clock=clock or FixedClock(testing.QUIET_INSTANT))
+
+    def _open(self) -> None:
         self.customers, self.leads = FakeCustomers(self), FakeLeads(self)
         self.assignments, self.rotation = FakeAssignments(self), FakeRotation(self)
         self.deals, self.disclosures, self.directory = FakeDeals(self), FakeDisclosures(self), FakeDirectory(self)
-        return self
 
-    async def __aexit__(self, *exc_info) -> None:
-        if self._committed is not None:
-            self.store = self._committed  # not committed: everything since the start is undone
-        self._committed = None
-
-    def emit(self, event: Event) -> CloudEvent:
-        envelope = CloudEvent.wrap(event, source="/crm")
-        self._pending.append(envelope)
-        return envelope
-
-    async def commit(self) -> None:
-        self.published.extend(self._pending)
-        self._pending = []
-        self._committed = None
-
-    def published_types(self) -> list[str]:
-        return [event.type for event in self.published]
+    async def __aenter__(self) -> Self:
+        self.clock.advance(timedelta(seconds=1))
+        return await super().__aenter__()
 
 
-class Clock:
-    """Moves a second on each reading, so that creation order is observable."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
-
-
-def fake_bus(uow: FakeUnitOfWork, **settings) -> Bus:
-    return Bus(lambda: uow, CrmSettings(**settings).policy(), Clock())  # type: ignore[arg-type, return-value]
+def fake_bus(uow: FakeUnitOfWork, **settings: Any) -> CrmBus:
+    """The bus crm's bootstrap builds, over ``uow`` and its clock."""
+    return bootstrap(CrmSettings(**settings), uow_factory=lambda: uow, clock=uow.clock).bus

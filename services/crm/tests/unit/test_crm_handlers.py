@@ -4,7 +4,7 @@ a refusal leaves nothing behind."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,10 +13,12 @@ from crm_fakes import FakeUnitOfWork, fake_bus
 from crm.domain.dedupe import OnDuplicate
 from crm.domain.model import LeadStatus
 from crm.service_layer import commands
-from crm.service_layer.handlers import Bus
+from crm.service_layer.unit_of_work import CrmBus as Bus
 from shared.auth import Principal, Role
+from shared.clock import FixedClock
 from shared.directory import DirectoryEmployee, DirectoryGroup
-from shared.errors import Conflict, Forbidden, RuleViolation
+from shared.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from shared.testing import principal
 
 SALES, EAST, WEST = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 
@@ -34,17 +36,16 @@ class Company:
         uow.store.groups[WEST] = DirectoryGroup(WEST, "West", SALES, self.west_leader.employee_id)
 
     def person(self, role: str, group_id: uuid.UUID | None = None, name: str = "Someone") -> Principal:
-        principal = Principal(employee_id=uuid.uuid4(), roles=frozenset({role}), group_id=group_id,
-                              department_id=SALES)
-        self.uow.store.employees[principal.employee_id] = DirectoryEmployee(
-            employee_id=principal.employee_id, name=name, role=role, status="active", department_id=SALES,
+        person = principal(role, group_id=group_id, department_id=SALES)
+        self.uow.store.employees[person.employee_id] = DirectoryEmployee(
+            employee_id=person.employee_id, name=name, role=role, status="active", department_id=SALES,
             group_id=group_id, manager_id=None)
-        return principal
+        return person
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+def uow(clock: FixedClock) -> FakeUnitOfWork:
+    return FakeUnitOfWork(clock=clock)
 
 
 @pytest.fixture
@@ -137,25 +138,74 @@ class TestDistribution:
 
 class TestDealsAndPayments:
     async def test_a_deal_then_payments_up_to_the_amount(self, bus: Bus, company: Company,
-                                                         uow: FakeUnitOfWork) -> None:
+                                                         uow: FakeUnitOfWork, clock: FixedClock) -> None:
         [lead_id] = await pooled(bus, company, 1)
         rep = company.reps[1]
         await bus.handle(commands.AssignLeadToRep(by=company.leader, lead_id=lead_id, rep_id=rep.employee_id))
+        signed_on = clock.today() - timedelta(days=1)
         deal = await bus.handle(commands.RecordDeal(by=rep, lead_id=lead_id, amount=Decimal("500"),
-                                                    cost=Decimal("120.10"), signed_on=date(2026, 3, 1)))
+                                                    cost=Decimal("120.10"), signed_on=signed_on))
         won = uow.published[-1]
         assert (won.type, won.data["profit"], won.data["group_id"]) == ("crm.deal.won.v1", "379.90", str(EAST))
 
         await bus.handle(commands.RecordPayment(by=company.finance, deal_id=deal.id, amount=Decimal("450"),
-                                                received_on=date(2026, 3, 2)))
+                                                received_on=clock.today()))
         with pytest.raises(RuleViolation) as refused:
             await bus.handle(commands.RecordPayment(by=company.finance, deal_id=deal.id, amount=Decimal("60"),
-                                                    received_on=date(2026, 3, 2)))
+                                                    received_on=clock.today()))
         assert refused.value.extra["outstanding"] == "50.00"
         assert [p.amount for p in uow.store.payments] == [Decimal("450.00")]
         assert uow.published_types()[-2:] == ["crm.deal.won.v1", "crm.payment.received.v1"]
 
-    async def test_the_rep_cannot_book_a_payment(self, bus: Bus, company: Company) -> None:
+    async def test_the_rep_cannot_book_a_payment(self, bus: Bus, company: Company, clock: FixedClock) -> None:
         with pytest.raises(Forbidden):
             await bus.handle(commands.RecordPayment(by=company.reps[0], deal_id=uuid.uuid4(), amount=Decimal("1"),
-                                                    received_on=date(2026, 3, 2)))
+                                                    received_on=clock.today()))
+
+
+class TestTheCompanysToday:
+    """"Not in the future" is the company's date: at 00:30 in Beijing on 1 March, UTC still says
+    28 February, and a deal or payment dated 1 March is today's, not tomorrow's."""
+
+    @pytest.fixture
+    def clock(self) -> FixedClock:
+        clock = FixedClock.at_local("2027-03-01 00:30")
+        assert clock.now().isoformat() == "2027-02-28T16:30:00+00:00"
+        return clock
+
+    async def test_a_deal_and_a_payment_dated_the_companys_today_are_accepted_before_eight_in_beijing(
+            self, bus: Bus, company: Company, uow: FakeUnitOfWork, clock: FixedClock) -> None:
+        [lead_id] = await pooled(bus, company, 1)
+        rep = company.reps[0]
+        await bus.handle(commands.AssignLeadToRep(by=company.leader, lead_id=lead_id, rep_id=rep.employee_id))
+        today = clock.today()
+        assert today.isoformat() == "2027-03-01" and clock.now().date().isoformat() == "2027-02-28"
+
+        deal = await bus.handle(commands.RecordDeal(by=rep, lead_id=lead_id, amount=Decimal("500"), signed_on=today))
+        await bus.handle(commands.RecordPayment(by=company.finance, deal_id=deal.id, amount=Decimal("100"),
+                                                received_on=today))
+
+        assert deal.signed_on == today
+        assert [p.received_on for p in uow.store.payments] == [today]
+        assert uow.published_types()[-2:] == ["crm.deal.won.v1", "crm.payment.received.v1"]
+
+    async def test_a_deal_and_a_payment_dated_the_companys_tomorrow_are_refused(
+            self, bus: Bus, company: Company, uow: FakeUnitOfWork, clock: FixedClock) -> None:
+        [lead_id] = await pooled(bus, company, 1)
+        rep = company.reps[0]
+        await bus.handle(commands.AssignLeadToRep(by=company.leader, lead_id=lead_id, rep_id=rep.employee_id))
+        tomorrow = clock.today() + timedelta(days=1)
+        assert tomorrow.isoformat() == "2027-03-02"
+
+        with pytest.raises(InvalidInput) as refused_deal:
+            await bus.handle(commands.RecordDeal(by=rep, lead_id=lead_id, amount=Decimal("500"), signed_on=tomorrow))
+        assert refused_deal.value.extra["errors"][0]["field"] == "signed_on"
+        assert uow.store.deals == {}
+
+        deal = await bus.handle(commands.RecordDeal(by=rep, lead_id=lead_id, amount=Decimal("500"),
+                                                    signed_on=clock.today()))
+        with pytest.raises(InvalidInput) as refused_payment:
+            await bus.handle(commands.RecordPayment(by=company.finance, deal_id=deal.id, amount=Decimal("100"),
+                                                    received_on=tomorrow))
+        assert refused_payment.value.extra["errors"][0]["field"] == "received_on"
+        assert uow.store.payments == []

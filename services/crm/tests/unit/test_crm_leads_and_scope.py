@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 
@@ -11,10 +10,13 @@ from crm.config import CrmSettings
 from crm.domain.model import Lead, LeadStatus
 from crm.domain.visibility import sees_contact
 from crm.service_layer.access import scope_of
+from shared import testing
 from shared.auth import Principal, Role
 from shared.errors import InvalidInput, RuleViolation
+from shared.testing import QUIET_INSTANT
 
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+# The steps of a lead do not depend on the date: any instant will do.
+NOW = QUIET_INSTANT
 DEPARTMENT, GROUP, OTHER_GROUP = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 
 
@@ -25,8 +27,7 @@ def lead(**changes) -> Lead:
 
 
 def principal(role: str, group_id=None, department_id=DEPARTMENT) -> Principal:
-    return Principal(employee_id=uuid.uuid4(), roles=frozenset({role}), group_id=group_id,
-                     department_id=department_id)
+    return testing.principal(role, group_id=group_id, department_id=department_id)
 
 
 class TestPolicy:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,12 +10,13 @@ import pytest
 from crm.domain.deals import Deal
 from crm.domain.money import money, positive_money, profit
 from shared.errors import InvalidInput, RuleViolation
+from shared.testing import QUIET_INSTANT
 
 
 def deal(amount: str = "100.00", cost: str | None = None) -> Deal:
     return Deal(id=uuid.uuid4(), customer_id=uuid.uuid4(), lead_id=None, rep_id=uuid.uuid4(), group_id=None,
                 department_id=None, amount=Decimal(amount), cost=Decimal(cost) if cost else None, currency="CNY",
-                signed_on=date(2026, 1, 5), created_by=uuid.uuid4(), created_at=datetime(2026, 1, 5, tzinfo=UTC))
+                signed_on=QUIET_INSTANT.date(), created_by=uuid.uuid4(), created_at=QUIET_INSTANT)
 
 
 def test_profit_is_amount_less_cost_and_unknown_without_a_cost() -> None:

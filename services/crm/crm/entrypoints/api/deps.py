@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from crm.config import CrmSettings
-from crm.service_layer.handlers import Bus
-from shared.auth import CurrentUser
+from crm.service_layer.unit_of_work import CrmBus
+from shared.deps import CurrentUser, current_bus, current_settings
 
-
-def _bus(request: Request) -> Bus:
-    return cast(Bus, request.app.state.bus)
-
-
-def _settings(request: Request) -> CrmSettings:
-    return cast(CrmSettings, request.app.state.runtime.settings)
-
-
-BusDep = Annotated[Bus, Depends(_bus)]
-SettingsDep = Annotated[CrmSettings, Depends(_settings)]
+BusDep = Annotated[CrmBus, Depends(current_bus)]
+SettingsDep = Annotated[CrmSettings, Depends(current_settings)]
 
 __all__ = ["BusDep", "CurrentUser", "SettingsDep"]
