@@ -1,15 +1,16 @@
 """Settings of the telesales service (environment variables prefixed ``TELESALES_``).
 
 Business defaults (T3, T4) are settings, never constants in the rules: the effective-conversation
-rule, the daily dial target per role and the company's time zone. Lists and maps are read as JSON,
-e.g. ``TELESALES_DAILY_DIAL_TARGETS='{"telesales_agent": 40, "sales_rep": 25}'``.
+rule and the daily dial target per role, read by the domain as :class:`TelesalesPolicy`
+(``settings.policy()``). The company's time zone is the shared ``TELESALES_COMPANY_TIMEZONE``,
+read through the clock. Lists and maps are read as JSON, e.g.
+``TELESALES_DAILY_DIAL_TARGETS='{"telesales_agent": 40, "sales_rep": 25}'``.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -17,6 +18,7 @@ from pydantic_settings import SettingsConfigDict
 from shared.config import ServiceSettings
 from telesales.domain.calls import Disposition
 from telesales.domain.effectiveness import EffectiveConversationRule
+from telesales.domain.policy import TelesalesPolicy
 from telesales.domain.targets import DailyTargets
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -32,8 +34,6 @@ class TelesalesSettings(ServiceSettings):
     port: int = 8003
     intake_port: int = 8006
 
-    # Daily figures count calls by the company's calendar day, not the server's.
-    company_timezone: str = "Asia/Shanghai"
     effective_min_seconds: int = Field(60, ge=0)
     effective_dispositions: list[Disposition] = Field(
         default_factory=lambda: [Disposition.INTENT, Disposition.APPOINTMENT, Disposition.ORDER])
@@ -46,15 +46,6 @@ class TelesalesSettings(ServiceSettings):
     # Telephony clocks drift; a call "starting" further ahead than this is a bad record.
     max_future_skew_seconds: int = Field(300, ge=0)
 
-    @field_validator("company_timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
-        return value
-
     @field_validator("daily_dial_targets")
     @classmethod
     def _targets_not_negative(cls, value: dict[str, int]) -> dict[str, int]:
@@ -66,21 +57,13 @@ class TelesalesSettings(ServiceSettings):
     def intake_topic(self) -> str:
         return self.topic(INTAKE_TOPIC)
 
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.company_timezone)
-
-    @property
-    def effective_rule(self) -> EffectiveConversationRule:
-        return EffectiveConversationRule.of(self.effective_min_seconds, self.effective_dispositions)
-
-    @property
-    def targets(self) -> DailyTargets:
-        return DailyTargets(by_role=dict(self.daily_dial_targets), default=self.default_daily_dial_target)
-
-    @property
-    def max_future_skew(self) -> timedelta:
-        return timedelta(seconds=self.max_future_skew_seconds)
+    def policy(self) -> TelesalesPolicy:
+        """The company's rules as the domain reads them; bootstrap puts them on the bus."""
+        return TelesalesPolicy(
+            effective_rule=EffectiveConversationRule.of(self.effective_min_seconds, self.effective_dispositions),
+            targets=DailyTargets(by_role=dict(self.daily_dial_targets), default=self.default_daily_dial_target),
+            max_future_skew=timedelta(seconds=self.max_future_skew_seconds),
+        )
 
 
 def get_settings() -> TelesalesSettings:

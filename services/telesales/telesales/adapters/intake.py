@@ -12,6 +12,7 @@ from datetime import datetime
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from shared.clock import WALL_CLOCK, Clock
 from shared.errors import UpstreamUnavailable
 from shared.events.envelope import CloudEvent, Event
 from telesales.config import INTAKE_TOPIC
@@ -45,14 +46,16 @@ class CallSubmitted(Event):
 
 
 class IntakePublisher:
-    """Sends accepted records and returns only once the broker acknowledged every one (acks=all)."""
+    """Sends accepted records and returns only once the broker acknowledged every one (acks=all).
+    Each envelope's time is the service's clock, as the unit of work stamps the outbox's."""
 
     def __init__(self, producer: AIOKafkaProducer, topic: str, *, source: str = "/telesales",
-                 timeout_seconds: float = 20.0) -> None:
+                 timeout_seconds: float = 20.0, clock: Clock = WALL_CLOCK) -> None:
         self._producer = producer
         self._topic = topic
         self._source = source
         self._timeout = timeout_seconds
+        self._clock = clock
 
     async def publish(self, records: Sequence[CallSubmitted]) -> None:
         try:
@@ -60,7 +63,7 @@ class IntakePublisher:
                 # Hand every record to the producer first, then wait: it batches them per partition.
                 pending = []
                 for record in records:
-                    envelope = CloudEvent.wrap(record, source=self._source)
+                    envelope = CloudEvent.wrap(record, source=self._source, time=self._clock.now())
                     pending.append(await self._producer.send(
                         self._topic, value=envelope.to_bytes(), key=record.key().encode(),
                         headers=envelope.kafka_headers()))

@@ -12,13 +12,11 @@ from sqlalchemy import ColumnElement, Row, Table, false, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.directory import DirectoryEmployee, DirectoryGroup, directory_employees
-from shared.directory import employee as directory_employee
-from shared.directory import group as directory_group
+from shared.directory import DirectoryEmployee, DirectoryReader, directory_employees
+from shared.scope import DataScope
 from telesales.adapters.tables import FIGURE_COLUMNS, calls, daily_figures
 from telesales.domain.calls import Call, CallStage, Disposition, Placement
 from telesales.domain.figures import AgentDay, DailyFigures
-from telesales.domain.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ class _Columns:
     def of(cls, table: Table, person: str = "agent_id") -> _Columns:
         return cls(table.c[person], table.c.group_id, table.c.department_id)
 
-    def in_scope(self, scope: Scope) -> ColumnElement[bool]:
+    def in_scope(self, scope: DataScope) -> ColumnElement[bool]:
         if scope.everything:
             return true()
         clauses = []
@@ -103,7 +101,7 @@ class CallRepository:
         row = (await self._session.execute(select(calls).where(calls.c.call_id == call_id))).first()
         return _call(row) if row else None
 
-    async def page(self, scope: Scope, query: CallQuery, *, limit: int, offset: int) -> tuple[list[Call], int]:
+    async def page(self, scope: DataScope, query: CallQuery, *, limit: int, offset: int) -> tuple[list[Call], int]:
         conditions = [_CALLS.in_scope(scope), *_CALLS.sliced(query)]
         if query.date_from is not None:
             conditions.append(calls.c.call_date >= query.date_from)
@@ -140,7 +138,7 @@ class FigureRepository:
             },
         ))
 
-    async def day(self, call_date: date, scope: Scope, part: Slice) -> list[AgentDay]:
+    async def day(self, call_date: date, scope: DataScope, part: Slice) -> list[AgentDay]:
         rows = await self._session.execute(
             select(daily_figures)
             .where(daily_figures.c.call_date == call_date, _FIGURES.in_scope(scope), *_FIGURES.sliced(part))
@@ -153,19 +151,11 @@ class FigureRepository:
         ]
 
 
-class DirectoryRepository:
-    """Reads of the local org-directory replica (:mod:`shared.directory`)."""
+class DirectoryRepository(DirectoryReader):
+    """Reads of the local org-directory replica (:mod:`shared.directory`), and telesales' own: the
+    people of a slice of the company, within a data scope."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def employee(self, employee_id: uuid.UUID) -> DirectoryEmployee | None:
-        return await directory_employee(self._session, employee_id)
-
-    async def group(self, group_id: uuid.UUID) -> DirectoryGroup | None:
-        return await directory_group(self._session, group_id)
-
-    async def people(self, *, scope: Scope, part: Slice, roles: Collection[str] | None = None,
+    async def people(self, *, scope: DataScope, part: Slice, roles: Collection[str] | None = None,
                      ids: Collection[uuid.UUID] | None = None) -> list[DirectoryEmployee]:
         """Employed people in the slice and scope (optionally of ``roles``, or with ``ids``)."""
         table = directory_employees
@@ -176,13 +166,6 @@ class DirectoryRepository:
             conditions.append(table.c.employee_id.in_(list(ids)))
         rows = await self._session.execute(select(table).where(*conditions).order_by(table.c.employee_id))
         return [_person(row) for row in rows]
-
-    async def named(self, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DirectoryEmployee]:
-        if not ids:
-            return {}
-        rows = await self._session.execute(
-            select(directory_employees).where(directory_employees.c.employee_id.in_(list(ids))))
-        return {row.employee_id: _person(row) for row in rows}
 
 
 def _person(row: Row) -> DirectoryEmployee:

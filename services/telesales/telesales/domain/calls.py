@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 
@@ -57,6 +57,7 @@ class Call:
     agent_id: uuid.UUID
     number_dialled: str
     started_at: datetime
+    # The company's calendar day of started_at: a call at 23:30 UTC is the next day in Shanghai.
     call_date: date
     duration_seconds: int
     connected: bool
@@ -69,13 +70,6 @@ class Call:
     next_step: str | None = None
     submitted_by: uuid.UUID | None = None
     received_at: datetime | None = None
-
-
-def local_call_date(started_at: datetime, company_timezone: tzinfo) -> date:
-    """The company's calendar day of the call: a call at 23:30 UTC is the next day in Shanghai."""
-    if started_at.tzinfo is None:
-        raise ValueError("started_at must carry its time zone")
-    return started_at.astimezone(company_timezone).date()
 
 
 def call_problems(*, connected: bool, disposition: Disposition, started_at: datetime, now: datetime,

@@ -1,4 +1,4 @@
-"""Kafka event type → handler, per consumer group.
+"""Inbound events: thin adapters from an envelope to the service layer, and the consumer table.
 
 ``telesales-calls`` reads the internal intake topic and stores calls; it scales with the
 topic's partitions (T7). ``telesales-directory`` keeps the local org-directory replica that
@@ -7,22 +7,19 @@ stored calls are placed in groups and departments by.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import cast
 
 from shared.consumer import ConsumerSpec
-from shared.db import UnitOfWork
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.envelope import CloudEvent
 from telesales.adapters.intake import CallSubmitted
 from telesales.config import INTAKE_TOPIC
 from telesales.domain.calls import CallStage, Disposition
 from telesales.service_layer import commands, handlers
-from telesales.service_layer.handlers import CallPolicy
-from telesales.service_layer.unit_of_work import TelesalesUnitOfWork
+from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
 
-async def on_call_submitted(envelope: CloudEvent, uow: UnitOfWork, *, policy: CallPolicy) -> None:
+async def on_call_submitted(envelope: CloudEvent, uow: TelesalesUnitOfWork, bus: TelesalesBus) -> None:
     submitted = cast(CallSubmitted, envelope.payload(CallSubmitted))
     command = commands.RecordCall(
         call=commands.SubmitCall(
@@ -36,16 +33,11 @@ async def on_call_submitted(envelope: CloudEvent, uow: UnitOfWork, *, policy: Ca
         submitted_by=submitted.submitted_by, received_at=submitted.received_at,
         claimed_group_id=submitted.claimed_group_id, claimed_department_id=submitted.claimed_department_id,
     )
-    await handlers.record_call(command, cast(TelesalesUnitOfWork, uow), policy)
+    await handlers.record_call(uow, bus, command)
 
 
-def consumers(policy: CallPolicy) -> list[ConsumerSpec]:
-    """The consumer table; the call policy (effective rule, company time zone) comes from settings."""
-    return [
-        ConsumerSpec(
-            name="telesales-calls",
-            topics=[INTAKE_TOPIC],
-            handlers={CallSubmitted.event_type: partial(on_call_submitted, policy=policy)},
-        ),
-        ConsumerSpec(name="telesales-directory", topics=list(DIRECTORY_TOPICS), handlers=dict(DIRECTORY_HANDLERS)),
-    ]
+CONSUMERS = [
+    ConsumerSpec(name="telesales-calls", topics=[INTAKE_TOPIC],
+                 handlers={CallSubmitted.event_type: on_call_submitted}),
+    ConsumerSpec(name="telesales-directory", topics=list(DIRECTORY_TOPICS), handlers=dict(DIRECTORY_HANDLERS)),
+]

@@ -1,29 +1,19 @@
 """Use cases that change state. ``record_call`` runs inside the consumer runner's unit of work,
 which also holds the inbox row and commits once: the call, its figures and its event are stored
-together or not at all."""
+together or not at all. Calls come in only through intake and its topic, so there are no commands
+to dispatch: the table at the bottom is empty."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import tzinfo
-
+from shared.bus import CommandHandler
 from shared.events.telesales import CallLogged
-from telesales.domain.calls import Call, Placement, local_call_date
-from telesales.domain.effectiveness import EffectiveConversationRule
+from telesales.domain.calls import Call, Placement
 from telesales.domain.figures import contribution
 from telesales.service_layer import commands
-from telesales.service_layer.unit_of_work import TelesalesUnitOfWork
+from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
 
-@dataclass(frozen=True)
-class CallPolicy:
-    """The company's rules a stored call is judged by (T3): injected from settings by bootstrap."""
-
-    effective_rule: EffectiveConversationRule
-    company_timezone: tzinfo
-
-
-async def record_call(command: commands.RecordCall, uow: TelesalesUnitOfWork, policy: CallPolicy) -> bool:
+async def record_call(uow: TelesalesUnitOfWork, bus: TelesalesBus, command: commands.RecordCall) -> bool:
     """Store the call and count it, once per call_id; True when it was new. The caller commits."""
     submitted = command.call
     placement = await _placement(uow, command)
@@ -32,13 +22,13 @@ async def record_call(command: commands.RecordCall, uow: TelesalesUnitOfWork, po
         agent_id=submitted.agent_id,
         number_dialled=submitted.number_dialled,
         started_at=submitted.started_at,
-        call_date=local_call_date(submitted.started_at, policy.company_timezone),
+        call_date=bus.clock.date_of(submitted.started_at),
         duration_seconds=submitted.duration_seconds,
         connected=submitted.connected,
         disposition=submitted.disposition,
-        effective=policy.effective_rule.is_effective(connected=submitted.connected,
-                                                     duration_seconds=submitted.duration_seconds,
-                                                     disposition=submitted.disposition),
+        effective=bus.policy.effective_rule.is_effective(connected=submitted.connected,
+                                                         duration_seconds=submitted.duration_seconds,
+                                                         disposition=submitted.disposition),
         placement=placement,
         lead_id=submitted.lead_id,
         stage_reached=submitted.stage_reached,
@@ -68,3 +58,6 @@ async def _placement(uow: TelesalesUnitOfWork, command: commands.RecordCall) -> 
     if agent is not None and (agent.group_id or agent.department_id):
         return Placement(group_id=agent.group_id, department_id=agent.department_id)
     return Placement(group_id=command.claimed_group_id, department_id=command.claimed_department_id)
+
+
+COMMAND_HANDLERS: dict[type, CommandHandler] = {}

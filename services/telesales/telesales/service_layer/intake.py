@@ -1,19 +1,22 @@
 """Call intake (T7): screen each record on its own, hand the sound ones to the workers through the
 intake topic, and report every refused one by its place in the batch. Intake owns no database;
-it answers only after the broker acknowledged what it accepted."""
+it answers only after the broker acknowledged what it accepted. The instant a record is judged
+against and stamped with is the bus's clock; the allowed clock skew is the company's policy."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from shared.auth import Principal
 from telesales.adapters.intake import CallSubmitted
 from telesales.domain.calls import call_problems
+from telesales.domain.policy import TelesalesPolicy
 from telesales.service_layer.access import may_submit_for
 from telesales.service_layer.commands import SubmitCall
+from telesales.service_layer.unit_of_work import TelesalesBus
 
 
 @dataclass(frozen=True)
@@ -39,16 +42,11 @@ class IntakeResult:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class IntakePolicy:
-    max_future_skew: timedelta
-
-
 class Publisher(Protocol):
     async def publish(self, records: Sequence[CallSubmitted]) -> None: ...
 
 
-def screen(records: Sequence[tuple[int, SubmitCall]], *, submitter: Principal, policy: IntakePolicy,
+def screen(records: Sequence[tuple[int, SubmitCall]], *, submitter: Principal, policy: TelesalesPolicy,
            now: datetime) -> tuple[list[CallSubmitted], list[Rejection]]:
     """Split parsed records into messages to publish and refusals; no I/O."""
     accepted: list[CallSubmitted] = []
@@ -74,10 +72,10 @@ def screen(records: Sequence[tuple[int, SubmitCall]], *, submitter: Principal, p
     return accepted, rejected
 
 
-async def submit_calls(records: Sequence[tuple[int, SubmitCall]], *, submitter: Principal, publisher: Publisher,
-                       policy: IntakePolicy, now: datetime, unparsed: Sequence[Rejection] = ()) -> IntakeResult:
+async def submit_calls(bus: TelesalesBus, records: Sequence[tuple[int, SubmitCall]], *, submitter: Principal,
+                       publisher: Publisher, unparsed: Sequence[Rejection] = ()) -> IntakeResult:
     """Screen, then publish the accepted records; raises if the broker did not take them all."""
-    accepted, rejected = screen(records, submitter=submitter, policy=policy, now=now)
+    accepted, rejected = screen(records, submitter=submitter, policy=bus.policy, now=bus.clock.now())
     if accepted:
         await publisher.publish(accepted)
     return IntakeResult(accepted=[message.call_id for message in accepted],

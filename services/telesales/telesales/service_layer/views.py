@@ -8,16 +8,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from shared.auth import Principal
+from shared.auth import Principal, scope_of
 from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.scope import DataScope
 from telesales.adapters.repositories import CallQuery, Slice
 from telesales.domain.calls import Call
 from telesales.domain.figures import AgentDay, DailyFigures, total
 from telesales.domain.privacy import mask_number
-from telesales.domain.scope import Scope
-from telesales.domain.targets import DailyTargets, Progress, progress
-from telesales.service_layer.access import scope_of
-from telesales.service_layer.unit_of_work import TelesalesUnitOfWork
+from telesales.domain.targets import Progress, progress
+from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -68,29 +67,28 @@ def readable(call: Call, reader: Principal) -> ReadableCall:
                         number_masked=not own)
 
 
-async def call(uow: TelesalesUnitOfWork, reader: Principal, call_id: str) -> ReadableCall:
-    async with uow:
+async def call(bus: TelesalesBus, reader: Principal, call_id: str) -> ReadableCall:
+    async with bus.uow() as uow:
         found = await uow.calls.get(call_id)
-    if found is None or not scope_of(reader).sees(agent_id=found.agent_id, group_id=found.placement.group_id,
+    if found is None or not scope_of(reader).sees(employee_id=found.agent_id, group_id=found.placement.group_id,
                                                   department_id=found.placement.department_id):
         raise NotFound(f"call {call_id} not found", call_id=call_id)
     return readable(found, reader)
 
 
-async def calls(uow: TelesalesUnitOfWork, reader: Principal, query: CallQuery, *, limit: int, offset: int
-                ) -> CallPage:
-    async with uow:
+async def calls(bus: TelesalesBus, reader: Principal, query: CallQuery, *, limit: int, offset: int) -> CallPage:
+    async with bus.uow() as uow:
         items, count = await uow.calls.page(scope_of(reader), query, limit=limit, offset=offset)
     return CallPage(items=[readable(item, reader) for item in items], total=count)
 
 
-async def daily_figures(uow: TelesalesUnitOfWork, reader: Principal, day: date, part: Slice,
-                        targets: DailyTargets) -> FiguresReport:
+async def daily_figures(bus: TelesalesBus, reader: Principal, day: date, part: Slice) -> FiguresReport:
     """Per agent, with group and department totals and progress against the dial target (T3, T4).
     Agents expected to dial who have not dialled yet are listed with zeros."""
     if sum(value is not None for value in (part.agent_id, part.group_id, part.department_id)) > 1:
         raise InvalidInput("agent_id", "give at most one of agent_id, group_id, department_id")
-    async with uow:
+    targets = bus.policy.targets
+    async with bus.uow() as uow:
         scope = await _authorised_scope(uow, scope_of(reader), part)
         days = {row.agent_id: row for row in await uow.figures.day(day, scope, part)}
         expected = await uow.directory.people(scope=scope, part=part, roles=list(targets.by_role))
@@ -100,7 +98,7 @@ async def daily_figures(uow: TelesalesUnitOfWork, reader: Principal, day: date, 
             wanted.add(part.agent_id)
         elif scope.is_personal:
             wanted.add(reader.employee_id)
-        people = await uow.directory.named(wanted)
+        people = await uow.directory.employees(wanted)
 
     lines = []
     for agent_id in sorted(wanted):
@@ -122,12 +120,12 @@ async def daily_figures(uow: TelesalesUnitOfWork, reader: Principal, day: date, 
                          total=_subtotal(None, lines))
 
 
-async def _authorised_scope(uow: TelesalesUnitOfWork, scope: Scope, part: Slice) -> Scope:
+async def _authorised_scope(uow: TelesalesUnitOfWork, scope: DataScope, part: Slice) -> DataScope:
     """The scope to read ``part`` in; Forbidden when the caller may not see it. The answer is the
     same for an unknown id as for one outside the scope, so that it tells nothing."""
     if part.agent_id is not None:
         agent = await uow.directory.employee(part.agent_id)
-        visible = scope.sees(agent_id=part.agent_id, group_id=agent.group_id if agent else None,
+        visible = scope.sees(employee_id=part.agent_id, group_id=agent.group_id if agent else None,
                              department_id=agent.department_id if agent else None)
     elif part.group_id is not None:
         group = await uow.directory.group(part.group_id)
@@ -139,7 +137,7 @@ async def _authorised_scope(uow: TelesalesUnitOfWork, scope: Scope, part: Slice)
     if not visible:
         raise Forbidden("these figures are outside your scope")
     # Asked for by name and allowed: rows stamped with the agent's earlier group still count.
-    return Scope(everything=True)
+    return DataScope(everything=True)
 
 
 def _subtotals(lines: list[AgentLine], key) -> list[Subtotal]:

@@ -1,5 +1,6 @@
 """Fixtures for tests against the real PostgreSQL and broker: a freshly migrated database and a
-topic prefix per test, the API and the intake served in-process, tokens minted as the gateway would."""
+topic prefix per test, the API and the intake served in-process, tokens minted as the gateway would.
+The worker, the API and the intake all run on the test's ``clock``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import httpx
 import pytest
 from telesales_world import Tokens
 
-from devstack.pytest_plugin import asgi_client
+from devstack.pytest_plugin import asgi_client, running
+from shared.clock import FixedClock
 from shared.events import CloudEvent
 from shared.runtime import ServiceRuntime
 from telesales.adapters.intake import CallSubmitted
@@ -20,23 +22,14 @@ from telesales.entrypoints.intake.app import create_app as create_intake_app
 
 
 @pytest.fixture
-def telesales_settings(make_database, topic_prefix: str, stack) -> TelesalesSettings:
-    return TelesalesSettings(
-        environment="test",
-        database_url=make_database("telesales", MIGRATIONS_DIR),
-        topic_prefix=topic_prefix,
-        topic_partitions=3,
-        kafka_bootstrap_servers=stack.broker.bootstrap_servers,
-        consumer_session_timeout_ms=6000,  # tansu answers a JoinGroup after half of it
-        consumer_heartbeat_interval_ms=2000,
-    )
+def telesales_settings(service_settings) -> TelesalesSettings:
+    return service_settings(TelesalesSettings, "telesales", MIGRATIONS_DIR, topic_partitions=3)
 
 
 @pytest.fixture
-async def runtime(telesales_settings: TelesalesSettings) -> AsyncIterator[ServiceRuntime]:
-    runtime = bootstrap(telesales_settings)
-    yield runtime
-    await runtime.dispose()
+async def runtime(telesales_settings: TelesalesSettings, clock: FixedClock) -> AsyncIterator[ServiceRuntime]:
+    async with running(bootstrap(telesales_settings, clock=clock)) as runtime:
+        yield runtime
 
 
 @pytest.fixture
@@ -49,15 +42,15 @@ def store(runtime: ServiceRuntime) -> Callable[..., Awaitable[None]]:
         for message in messages:
             envelope = message if isinstance(message, CloudEvent) else CloudEvent.wrap(message, source="/telesales")
             async with runtime.uow_factory() as uow:
-                await handler(envelope, uow)
+                await handler(envelope, uow, runtime.bus)
                 await uow.commit()
 
     return run
 
 
 @pytest.fixture
-async def client(telesales_settings: TelesalesSettings) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(create_app(telesales_settings)) as client:
+async def client(telesales_settings: TelesalesSettings, clock: FixedClock) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(create_app(telesales_settings, clock=clock)) as client:
         yield client
 
 
@@ -67,6 +60,7 @@ def tokens(telesales_settings: TelesalesSettings) -> Tokens:
 
 
 @pytest.fixture
-async def intake_client(telesales_settings: TelesalesSettings) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(create_intake_app(telesales_settings)) as client:
+async def intake_client(telesales_settings: TelesalesSettings, clock: FixedClock
+                        ) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(create_intake_app(telesales_settings, clock=clock)) as client:
         yield client

@@ -1,21 +1,24 @@
 """Building a telesales world for the integration tests: directory entries as org would announce
-them, calls as the intake would hand them to the worker, and tokens as the gateway signs them."""
+them, calls as the intake would hand them to the worker, and tokens as the gateway signs them.
+Dates are the test's: every call and hire is given its instant or day, taken from the clock."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from shared.auth import Principal, TokenCodec
+from shared.auth import Principal
+from shared.clock import Clock
 from shared.directory import DIRECTORY_HANDLERS
 from shared.events import CloudEvent
 from shared.events.org import EmployeeHired, GroupCreated
 from shared.runtime import ServiceRuntime
+from shared.testing import auth_headers, principal
 from telesales.adapters.intake import CallSubmitted
 from telesales.config import TelesalesSettings
 
@@ -23,33 +26,39 @@ _numbers = itertools.count(1)
 
 
 class Tokens:
+    """Tokens signed with the service's settings, as the gateway signs them."""
+
     def __init__(self, settings: TelesalesSettings) -> None:
-        self._codec = TokenCodec(settings.jwt_secret, settings.jwt_issuer)
+        self._secret, self._issuer = settings.jwt_secret, settings.jwt_issuer
 
     def principal(self, *roles: str, employee_id: uuid.UUID | None = None, group_id: uuid.UUID | None = None,
                   department_id: uuid.UUID | None = None) -> Principal:
-        return Principal(employee_id=employee_id or uuid.uuid4(), roles=frozenset(roles), group_id=group_id,
-                         department_id=department_id)
+        return principal(*roles, employee_id=employee_id, group_id=group_id, department_id=department_id)
 
     def headers(self, *roles: str, **placement: Any) -> dict[str, str]:
         return self.of(self.principal(*roles, **placement))
 
-    def of(self, principal: Principal) -> dict[str, str]:
-        token, _ = self._codec.issue(principal)
-        return {"Authorization": f"Bearer {token}"}
+    def of(self, who: Principal) -> dict[str, str]:
+        return auth_headers(who, secret=self._secret, issuer=self._issuer)
 
 
 async def announce(runtime: ServiceRuntime, *events) -> None:
     """Feed org events to the directory replica, as the telesales-directory consumer would."""
     for event in events:
         async with runtime.uow_factory() as uow:
-            await DIRECTORY_HANDLERS[event.event_type](CloudEvent.wrap(event, source="/org"), uow)
+            await DIRECTORY_HANDLERS[event.event_type](CloudEvent.wrap(event, source="/org"), uow, runtime.bus)
             await uow.commit()
 
 
-def hired(name: str, role: str, department_id: uuid.UUID, group_id: uuid.UUID | None = None) -> EmployeeHired:
+def at(clock: Clock, day: date, hour: int, minute: int = 0) -> datetime:
+    """``hour:minute`` on ``day`` on the company's wall clock."""
+    return datetime.combine(day, time(hour, minute), tzinfo=clock.timezone)
+
+
+def hired(name: str, role: str, department_id: uuid.UUID, group_id: uuid.UUID | None = None, *,
+          on: date) -> EmployeeHired:
     return EmployeeHired(employee_id=uuid.uuid4(), name=name, role=role, department_id=department_id,
-                         group_id=group_id, hired_on=date(2026, 1, 5))
+                         group_id=group_id, hired_on=on)
 
 
 def group_created(group_id: uuid.UUID, department_id: uuid.UUID, leader_id: uuid.UUID) -> GroupCreated:
@@ -57,12 +66,13 @@ def group_created(group_id: uuid.UUID, department_id: uuid.UUID, leader_id: uuid
                         leader_id=leader_id)
 
 
-def submitted(agent_id: uuid.UUID, **overrides: Any) -> CallSubmitted:
+def submitted(agent_id: uuid.UUID, *, started_at: datetime, **overrides: Any) -> CallSubmitted:
+    """A call as intake hands it on, received two minutes after it started."""
     values: dict[str, Any] = {
         "call_id": f"call-{next(_numbers)}-{uuid.uuid4().hex[:6]}", "agent_id": agent_id,
-        "number_dialled": "+8613800138000", "started_at": datetime(2026, 5, 4, 2, 0, tzinfo=UTC),
+        "number_dialled": "+8613800138000", "started_at": started_at,
         "duration_seconds": 90, "connected": True, "disposition": "effective_conversation",
-        "submitted_by": agent_id, "received_at": datetime(2026, 5, 4, 2, 2, tzinfo=UTC),
+        "submitted_by": agent_id, "received_at": started_at + timedelta(minutes=2),
     }
     return CallSubmitted(**{**values, **overrides})
 

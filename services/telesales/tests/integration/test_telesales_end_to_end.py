@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import text
 from telesales_world import Tokens
 
 from shared.auth import Role
+from shared.clock import FixedClock
 from shared.runtime import ServiceRuntime, run_consumers
 
 
@@ -22,10 +24,11 @@ async def count(runtime: ServiceRuntime, sql: str) -> int:
 # Joining a consumer group costs this broker about 15 s: one test covers the whole path, the
 # others call the handler directly.
 async def test_calls_posted_to_intake_are_stored_once_by_the_worker(
-        intake_client: httpx.AsyncClient, runtime: ServiceRuntime, tokens: Tokens) -> None:
+        intake_client: httpx.AsyncClient, runtime: ServiceRuntime, tokens: Tokens, clock: FixedClock) -> None:
     agent = tokens.principal(Role.TELESALES_AGENT, group_id=uuid.uuid4(), department_id=uuid.uuid4())
+    started_at = (clock.local_now() - timedelta(minutes=30)).isoformat()
     calls = [{"call_id": f"e2e-{n}", "agent_id": str(agent.employee_id), "number_dialled": "13800138000",
-              "started_at": "2026-05-04T09:30:00+08:00", "duration_seconds": 60 + n, "connected": True,
+              "started_at": started_at, "duration_seconds": 60 + n, "connected": True,
               "disposition": "effective_conversation"} for n in range(5)]
     first = await intake_client.post("/calls/batch", json={"calls": calls}, headers=tokens.of(agent))
     # The desktop did not hear the first answer and sends the lot again.

@@ -1,28 +1,42 @@
 """The intake app against the real broker: accepted records are on the intake topic, keyed by
-agent, before the 202; refused ones are reported one by one and never published."""
+agent, before the 202; refused ones are reported one by one and never published. The records are
+of calls made half an hour before the clock's instant."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
+from datetime import timedelta
 
 import httpx
+import pytest
 from telesales_world import Tokens, read_topic
 
 from devstack.pytest_plugin import asgi_client
 from shared.auth import Role
+from shared.clock import FixedClock
 from telesales.config import TelesalesSettings
 from telesales.entrypoints.intake.app import create_app as create_intake_app
 
+Record = Callable[..., dict]
 
-def record(call_id: str, agent_id: uuid.UUID, **overrides) -> dict:
-    return {"call_id": call_id, "agent_id": str(agent_id), "number_dialled": "13800138000",
-            "started_at": "2026-05-04T09:30:00+08:00", "duration_seconds": 75, "connected": True,
-            "disposition": "intent", **overrides}
+
+@pytest.fixture
+def record(clock: FixedClock) -> Record:
+    started_at = clock.local_now() - timedelta(minutes=30)
+
+    def make(call_id: str, agent_id: uuid.UUID, **overrides) -> dict:
+        return {"call_id": call_id, "agent_id": str(agent_id), "number_dialled": "13800138000",
+                "started_at": started_at.isoformat(), "duration_seconds": 75, "connected": True,
+                "disposition": "intent", **overrides}
+
+    return make
 
 
 async def test_a_batch_publishes_the_good_records_and_names_the_bad(
-        intake_client: httpx.AsyncClient, tokens: Tokens, telesales_settings: TelesalesSettings) -> None:
+        intake_client: httpx.AsyncClient, tokens: Tokens, telesales_settings: TelesalesSettings, record: Record,
+        clock: FixedClock) -> None:
     agent = tokens.principal(Role.TELESALES_AGENT, group_id=uuid.uuid4(), department_id=uuid.uuid4())
     someone_else = uuid.uuid4()
     batch = [
@@ -30,7 +44,7 @@ async def test_a_batch_publishes_the_good_records_and_names_the_bad(
         record("negative", agent.employee_id, duration_seconds=-1),
         record("good-2", agent.employee_id, disposition="busy", connected=False, duration_seconds=0),
         record("theirs", someone_else),
-        record("no-tz", agent.employee_id, started_at="2026-05-04T09:30:00"),
+        record("no-tz", agent.employee_id, started_at=clock.local_now().replace(tzinfo=None).isoformat()),
     ]
     response = await intake_client.post("/calls/batch", json={"calls": batch}, headers=tokens.of(agent))
 
@@ -54,7 +68,8 @@ async def test_a_batch_publishes_the_good_records_and_names_the_bad(
 
 
 async def test_one_call_from_the_agent_is_accepted_and_another_agents_refused(
-        intake_client: httpx.AsyncClient, tokens: Tokens, telesales_settings: TelesalesSettings) -> None:
+        intake_client: httpx.AsyncClient, tokens: Tokens, telesales_settings: TelesalesSettings,
+        record: Record) -> None:
     agent = tokens.principal(Role.TELESALES_AGENT)
     mine = await intake_client.post("/calls", json=record("one", agent.employee_id), headers=tokens.of(agent))
     theirs = await intake_client.post("/calls", json=record("two", uuid.uuid4()), headers=tokens.of(agent))
@@ -71,17 +86,18 @@ async def test_one_call_from_the_agent_is_accepted_and_another_agents_refused(
     assert [json.loads(r.value)["data"]["call_id"] for r in records] == ["one"]
 
 
-async def test_telephony_posts_for_every_agent(intake_client: httpx.AsyncClient, tokens: Tokens) -> None:
+async def test_telephony_posts_for_every_agent(intake_client: httpx.AsyncClient, tokens: Tokens,
+                                               record: Record) -> None:
     batch = [record(f"t-{n}", uuid.uuid4()) for n in range(3)]
     response = await intake_client.post("/calls/batch", json={"calls": batch}, headers=tokens.headers(Role.SYSTEM))
     assert (response.status_code, response.json()["accepted"], response.json()["rejected"]) == (202, 3, [])
 
 
 async def test_a_batch_over_the_limit_is_refused_whole(
-        telesales_settings: TelesalesSettings, tokens: Tokens) -> None:
+        telesales_settings: TelesalesSettings, tokens: Tokens, record: Record, clock: FixedClock) -> None:
     settings = telesales_settings.model_copy(update={"intake_batch_limit": 3})
     headers = tokens.headers(Role.SYSTEM)
-    async with asgi_client(create_intake_app(settings)) as client:
+    async with asgi_client(create_intake_app(settings, clock=clock)) as client:
         response = await client.post("/calls/batch", headers=headers,
                                      json={"calls": [record(f"c{n}", uuid.uuid4()) for n in range(4)]})
         empty = await client.post("/calls/batch", headers=headers, json={"calls": []})
@@ -95,7 +111,8 @@ async def test_a_batch_over_the_limit_is_refused_whole(
     assert await read_topic(settings.kafka_bootstrap_servers, settings.intake_topic, 1, wait_seconds=1) == []
 
 
-async def test_the_default_limit_is_a_thousand(intake_client: httpx.AsyncClient, tokens: Tokens) -> None:
+async def test_the_default_limit_is_a_thousand(intake_client: httpx.AsyncClient, tokens: Tokens,
+                                               record: Record) -> None:
     calls = [record(f"c{n}", uuid.uuid4()) for n in range(1001)]
     response = await intake_client.post("/calls/batch", json={"calls": calls}, headers=tokens.headers(Role.SYSTEM))
     assert response.status_code == 422

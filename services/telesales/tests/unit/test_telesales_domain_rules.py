@@ -4,16 +4,18 @@ targets, masking, record consistency and data scope."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from telesales.domain.calls import Call, Disposition, call_problems, local_call_date
+from shared.clock import FixedClock
+from shared.scope import DataScope
+from shared.testing import QUIET_INSTANT
+from telesales.domain.calls import Call, Disposition, call_problems
 from telesales.domain.effectiveness import EffectiveConversationRule
 from telesales.domain.figures import DailyFigures, contribution, total
 from telesales.domain.privacy import mask_number
-from telesales.domain.scope import Scope
 from telesales.domain.targets import DailyTargets, progress
 
 DEFAULT_RULE = EffectiveConversationRule.of(60, ["intent", "appointment", "order"])
@@ -63,19 +65,24 @@ class TestEffectiveConversationRule:
             EffectiveConversationRule.of(-1, [])
 
 
+def call_date(started: datetime, zone: ZoneInfo) -> date:
+    """The company day a stored call is counted on: the clock's date of its start."""
+    return FixedClock(QUIET_INSTANT, zone).date_of(started)
+
+
 class TestCompanyDay:
     def test_a_late_evening_utc_call_belongs_to_the_next_day_in_shanghai(self) -> None:
         started = datetime(2026, 5, 3, 16, 30, tzinfo=UTC)  # 00:30 on 4 May in Shanghai
-        assert local_call_date(started, SHANGHAI).isoformat() == "2026-05-04"
-        assert local_call_date(started, ZoneInfo("Europe/London")).isoformat() == "2026-05-03"
+        assert call_date(started, SHANGHAI).isoformat() == "2026-05-04"
+        assert call_date(started, ZoneInfo("Europe/London")).isoformat() == "2026-05-03"
 
     def test_an_offset_in_the_record_is_respected(self) -> None:
         started = datetime(2026, 5, 4, 7, 0, tzinfo=timezone(timedelta(hours=-8)))  # 23:00 Shanghai
-        assert local_call_date(started, SHANGHAI).isoformat() == "2026-05-04"
+        assert call_date(started, SHANGHAI).isoformat() == "2026-05-04"
 
     def test_a_naive_time_is_refused(self) -> None:
         with pytest.raises(ValueError):
-            local_call_date(datetime(2026, 5, 4, 7, 0), SHANGHAI)
+            call_date(datetime(2026, 5, 4, 7, 0), SHANGHAI)
 
 
 class TestDailyFigures:
@@ -153,13 +160,13 @@ class TestScope:
 
     def test_a_scope_sees_by_person_group_or_department(self) -> None:
         other = uuid.uuid4()
-        own = Scope(employee_ids=frozenset({self.agent}))
-        leader = Scope(employee_ids=frozenset({other}), group_ids=frozenset({self.group}))
-        manager = Scope(department_ids=frozenset({self.department}))
-        where = {"agent_id": self.agent, "group_id": self.group, "department_id": self.department}
+        own = DataScope(employee_ids=frozenset({self.agent}))
+        leader = DataScope(employee_ids=frozenset({other}), group_ids=frozenset({self.group}))
+        manager = DataScope(department_ids=frozenset({self.department}))
+        where = {"employee_id": self.agent, "group_id": self.group, "department_id": self.department}
         assert own.sees(**where) and leader.sees(**where) and manager.sees(**where)
-        assert not own.sees(**{**where, "agent_id": other})
+        assert not own.sees(**{**where, "employee_id": other})
         assert not leader.sees(**{**where, "group_id": uuid.uuid4()})
         assert manager.sees_group(uuid.uuid4(), self.department)
         assert not leader.sees_department(self.department)
-        assert Scope(everything=True).sees_department(uuid.uuid4())
+        assert DataScope(everything=True).sees_department(uuid.uuid4())

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka.errors import KafkaTimeoutError
 
+from shared.clock import FixedClock
 from shared.errors import UpstreamUnavailable
 from telesales.adapters.intake import CallSubmitted, IntakePublisher
 
@@ -39,13 +40,15 @@ class StubProducer:
         return future  # "silent": never resolves
 
 
-async def test_every_record_is_sent_keyed_by_agent_as_a_cloudevent() -> None:
+async def test_every_record_is_sent_keyed_by_agent_as_a_cloudevent(clock: FixedClock) -> None:
     producer = StubProducer()
-    await IntakePublisher(producer, "p.telesales.intake").publish([message("a"), message("b")])  # type: ignore[arg-type]
+    publisher = IntakePublisher(producer, "p.telesales.intake", clock=clock)  # type: ignore[arg-type]
+    await publisher.publish([message("a"), message("b")])
     assert [(topic, key) for topic, key, _ in producer.sent] == [("p.telesales.intake", str(AGENT).encode())] * 2
     envelope = json.loads(producer.sent[0][2])
     assert (envelope["type"], envelope["data"]["call_id"], envelope["subject"]) == (
         "telesales.call.submitted.v1", "a", str(AGENT))
+    assert datetime.fromisoformat(envelope["time"]) == clock.now(), "stamped by the service's clock"
 
 
 @pytest.mark.parametrize("outcome", ["error", "silent"])

@@ -1,5 +1,6 @@
 """Intake screens every record of a batch on its own: good ones are published, each bad one is
-reported by index and call_id with the field and the reason."""
+reported by index and call_id with the field and the reason. The clock stands at NOW: the records
+are dated relative to it."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import pytest
 from telesales_fakes import FakePublisher
 
 from shared.auth import Principal, Role
+from shared.clock import FixedClock
 from shared.errors import UpstreamUnavailable
+from telesales.bootstrap import bootstrap
+from telesales.config import TelesalesSettings
 from telesales.entrypoints.intake.schemas import parse_batch
-from telesales.service_layer.intake import IntakePolicy, submit_calls
+from telesales.service_layer.intake import submit_calls
+from telesales.service_layer.unit_of_work import TelesalesBus
 
 NOW = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
-POLICY = IntakePolicy(max_future_skew=timedelta(minutes=5))
 AGENT = Principal(employee_id=uuid.uuid4(), roles=frozenset({Role.TELESALES_AGENT}), group_id=uuid.uuid4(),
                   department_id=uuid.uuid4())
 TELEPHONY = Principal(employee_id=uuid.uuid4(), roles=frozenset({Role.SYSTEM}))
@@ -29,15 +33,23 @@ def record(call_id: str, agent_id: uuid.UUID = AGENT.employee_id, **overrides) -
     }
 
 
-async def submit(items: list, submitter: Principal = AGENT, publisher: FakePublisher | None = None):
+@pytest.fixture
+def bus(clock: FixedClock) -> TelesalesBus:
+    """Intake's bus as bootstrap builds it (the default policy allows five minutes of clock skew),
+    its clock at NOW."""
+    clock.set(NOW)
+    return bootstrap(TelesalesSettings(environment="test"), clock=clock).bus
+
+
+async def submit(bus: TelesalesBus, items: list, submitter: Principal = AGENT,
+                 publisher: FakePublisher | None = None):
     publisher = publisher or FakePublisher()
     parsed, unparsed = parse_batch(items)
-    result = await submit_calls(parsed, submitter=submitter, publisher=publisher, policy=POLICY, now=NOW,
-                                unparsed=unparsed)
+    result = await submit_calls(bus, parsed, submitter=submitter, publisher=publisher, unparsed=unparsed)
     return result, publisher
 
 
-async def test_good_records_go_out_and_each_bad_one_is_named() -> None:
+async def test_good_records_go_out_and_each_bad_one_is_named(bus: TelesalesBus) -> None:
     other_agent = uuid.uuid4()
     items = [
         record("ok-1"),
@@ -51,7 +63,7 @@ async def test_good_records_go_out_and_each_bad_one_is_named() -> None:
         {**record("bad-number"), "number_dialled": "call me"},
         {**record("extra"), "colour": "blue"},
     ]
-    result, publisher = await submit(items)
+    result, publisher = await submit(bus, items)
 
     assert result.accepted == ["ok-1", "ok-2"]
     assert [m.call_id for m in publisher.published] == ["ok-1", "ok-2"]
@@ -70,31 +82,45 @@ async def test_good_records_go_out_and_each_bad_one_is_named() -> None:
     assert [r.index for r in result.rejected] == sorted(r.index for r in result.rejected)
 
 
-async def test_an_agents_own_calls_carry_their_group_from_the_token() -> None:
-    _, publisher = await submit([record("mine")])
+async def test_an_agents_own_calls_carry_their_group_from_the_token(bus: TelesalesBus) -> None:
+    _, publisher = await submit(bus, [record("mine")])
     message = publisher.published[0]
     assert (message.submitted_by, message.claimed_group_id, message.claimed_department_id) == (
         AGENT.employee_id, AGENT.group_id, AGENT.department_id)
     assert message.received_at == NOW
 
 
-async def test_telephony_may_submit_any_agents_calls_without_claiming_a_group() -> None:
+async def test_telephony_may_submit_any_agents_calls_without_claiming_a_group(bus: TelesalesBus) -> None:
     agents = [uuid.uuid4(), uuid.uuid4()]
-    result, publisher = await submit([record("a", agent_id=agents[0]), record("b", agent_id=agents[1])],
+    result, publisher = await submit(bus, [record("a", agent_id=agents[0]), record("b", agent_id=agents[1])],
                                      submitter=TELEPHONY)
     assert result.rejected == []
     assert [(m.agent_id, m.claimed_group_id) for m in publisher.published] == [(agents[0], None), (agents[1], None)]
 
 
 @pytest.mark.parametrize("roles", [{Role.GROUP_LEADER}, {Role.DEPARTMENT_MANAGER}, {Role.SALES_DIRECTOR}])
-async def test_leaders_and_managers_may_not_submit_their_agents_calls(roles) -> None:
+async def test_leaders_and_managers_may_not_submit_their_agents_calls(bus: TelesalesBus, roles) -> None:
     boss = Principal(employee_id=uuid.uuid4(), roles=frozenset(roles), group_id=AGENT.group_id,
                      department_id=AGENT.department_id)
-    result, publisher = await submit([record("x")], submitter=boss)
+    result, publisher = await submit(bus, [record("x")], submitter=boss)
     assert [r.status for r in result.rejected] == [403]
     assert publisher.calls == 0, "nothing to publish, nothing sent"
 
 
-async def test_a_broker_failure_fails_the_request_so_the_client_retries() -> None:
+async def test_a_broker_failure_fails_the_request_so_the_client_retries(bus: TelesalesBus) -> None:
     with pytest.raises(UpstreamUnavailable):
-        await submit([record("ok")], publisher=FakePublisher(fail=True))
+        await submit(bus, [record("ok")], publisher=FakePublisher(fail=True))
+
+
+async def test_a_record_is_judged_and_stamped_by_the_clock(bus: TelesalesBus, clock: FixedClock) -> None:
+    soon, too_soon = (NOW + timedelta(minutes=minutes) for minutes in (4, 6))
+    result, publisher = await submit(bus, [record("drifted", started_at=soon.isoformat()),
+                                           record("ahead", started_at=too_soon.isoformat())])
+    assert result.accepted == ["drifted"]
+    assert [(r.call_id, r.status, [e.field for e in r.errors]) for r in result.rejected] == [
+        ("ahead", 422, ["started_at"])]
+    assert publisher.published[0].received_at == NOW
+
+    clock.advance(timedelta(minutes=2))
+    result, _ = await submit(bus, [record("ahead", started_at=too_soon.isoformat())])
+    assert (result.accepted, result.rejected) == (["ahead"], [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from pydantic import ValidationError
 
@@ -12,10 +14,12 @@ from telesales.domain.calls import Disposition
 def test_defaults_follow_the_business_rules() -> None:
     settings = TelesalesSettings()
     assert (settings.port, settings.intake_port, settings.company_timezone) == (8003, 8006, "Asia/Shanghai")
-    assert settings.effective_rule.min_seconds == 60
-    assert settings.effective_rule.qualifying_dispositions == {
+    policy = settings.policy()
+    assert policy.effective_rule.min_seconds == 60
+    assert policy.effective_rule.qualifying_dispositions == {
         Disposition.INTENT, Disposition.APPOINTMENT, Disposition.ORDER}
-    assert settings.targets.for_role("telesales_agent") == 30
+    assert policy.targets.for_role("telesales_agent") == 30
+    assert policy.max_future_skew == timedelta(minutes=5)
     assert settings.intake_batch_limit == 1000
     assert settings.intake_topic == "telesales.intake"
 
@@ -27,11 +31,13 @@ def test_a_company_changes_them_through_the_environment(monkeypatch: pytest.Monk
     monkeypatch.setenv("TELESALES_COMPANY_TIMEZONE", "Europe/Berlin")
     monkeypatch.setenv("TELESALES_TOPIC_PREFIX", "acme.")
     settings = TelesalesSettings()
-    rule = settings.effective_rule
+    policy = settings.policy()
+    rule = policy.effective_rule
     assert not rule.is_effective(connected=True, duration_seconds=100, disposition=Disposition.INTENT)
     assert rule.is_effective(connected=True, duration_seconds=1, disposition=Disposition.ORDER)
-    assert settings.targets.for_role("telesales_agent") == 50
+    assert policy.targets.for_role("telesales_agent") == 50
     assert str(settings.tz) == "Europe/Berlin"
+    assert str(settings.clock().timezone) == "Europe/Berlin", "business days are the company's"
     assert settings.intake_topic == "acme.telesales.intake"
 
 

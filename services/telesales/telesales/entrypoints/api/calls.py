@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 
 from telesales.adapters.repositories import CallQuery
 from telesales.domain.calls import Disposition
-from telesales.entrypoints.api.deps import CurrentUser, UowDep
+from telesales.entrypoints.api.deps import BusDep, CurrentUser
 from telesales.entrypoints.api.schemas import CallPageRead, CallRead
 from telesales.service_layer import views
 
@@ -19,7 +19,7 @@ router = APIRouter(tags=["calls"])
 
 @router.get("/calls")
 async def list_calls(
-    uow: UowDep,
+    bus: BusDep,
     user: CurrentUser,
     agent_id: uuid.UUID | None = None,
     group_id: uuid.UUID | None = None,
@@ -33,12 +33,12 @@ async def list_calls(
     """List the calls the caller may see, newest first, filtered and paginated."""
     query = CallQuery(agent_id=agent_id, group_id=group_id, department_id=department_id, date_from=date_from,
                       date_to=date_to, disposition=disposition)
-    page = await views.calls(uow, user, query, limit=limit, offset=offset)
+    page = await views.calls(bus, user, query, limit=limit, offset=offset)
     return CallPageRead(items=[CallRead.from_view(item) for item in page.items], total=page.total, limit=limit,
                         offset=offset)
 
 
 @router.get("/calls/{call_id}")
-async def get_call(call_id: Annotated[str, Path(max_length=100)], uow: UowDep, user: CurrentUser) -> CallRead:
+async def get_call(call_id: Annotated[str, Path(max_length=100)], bus: BusDep, user: CurrentUser) -> CallRead:
     """Read one call within the caller's scope."""
-    return CallRead.from_view(await views.call(uow, user, call_id))
+    return CallRead.from_view(await views.call(bus, user, call_id))

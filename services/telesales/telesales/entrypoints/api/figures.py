@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from telesales.adapters.repositories import Slice
-from telesales.entrypoints.api.deps import CurrentUser, SettingsDep, UowDep
+from telesales.entrypoints.api.deps import BusDep, CurrentUser
 from telesales.entrypoints.api.schemas import DailyFiguresRead
 from telesales.service_layer import views
 
@@ -18,16 +18,14 @@ router = APIRouter(tags=["figures"])
 
 @router.get("/figures/daily")
 async def daily_figures(
-    uow: UowDep,
+    bus: BusDep,
     user: CurrentUser,
-    settings: SettingsDep,
     day: Annotated[date | None, Query(alias="date", description="default: today, company time")] = None,
     agent_id: uuid.UUID | None = None,
     group_id: uuid.UUID | None = None,
     department_id: uuid.UUID | None = None,
 ) -> DailyFiguresRead:
     """One day's figures (default today, company time) for one agent, group or department, or the caller's scope."""
-    day = day or datetime.now(UTC).astimezone(settings.tz).date()
     part = Slice(agent_id=agent_id, group_id=group_id, department_id=department_id)
-    report = await views.daily_figures(uow, user, day, part, settings.targets)
-    return DailyFiguresRead.of(report, settings.company_timezone)
+    report = await views.daily_figures(bus, user, day or bus.clock.today(), part)
+    return DailyFiguresRead.of(report, str(bus.clock.timezone))

@@ -6,20 +6,17 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
-from shared.auth import CurrentUser
+from shared.deps import current_settings
 from telesales.adapters.intake import IntakePublisher
 from telesales.config import TelesalesSettings
+from telesales.entrypoints.api.deps import BusDep, CurrentUser
 
 
 def _publisher(request: Request) -> IntakePublisher:
     return cast(IntakePublisher, request.app.state.publisher)
 
 
-def _settings(request: Request) -> TelesalesSettings:
-    return cast(TelesalesSettings, request.app.state.settings)
-
-
 PublisherDep = Annotated[IntakePublisher, Depends(_publisher)]
-SettingsDep = Annotated[TelesalesSettings, Depends(_settings)]
+SettingsDep = Annotated[TelesalesSettings, Depends(current_settings)]
 
-__all__ = ["CurrentUser", "PublisherDep", "SettingsDep"]
+__all__ = ["BusDep", "CurrentUser", "PublisherDep", "SettingsDep"]
