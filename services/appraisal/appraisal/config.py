@@ -1,16 +1,17 @@
 """Settings of the appraisal service (environment variables prefixed ``APPRAISAL_``).
 
 Every business number of the appraisal rules is here (or in the templates table), so that a
-company changes its policy by configuration, never by code.
+company changes its policy by configuration, never by code. The calendar that decides an input's
+month and whether a month has ended is the company's (``APPRAISAL_COMPANY_TIMEZONE``, a shared
+setting), read through the service's clock.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from appraisal.domain.policy import AppraisalPolicy, CoefficientBand
@@ -27,10 +28,6 @@ class AppraisalSettings(ServiceSettings):
 
     service_name: str = "appraisal"
     port: int = 8004
-
-    # The calendar that decides an input's month (an assignment at 01:00 Beijing time on the
-    # 1st belongs to the new month although it is still the previous day in UTC).
-    company_timezone: str = "Asia/Shanghai"
 
     # A3 composite weights of the review stages; HR's composite replaces them once given.
     review_weight_self: Decimal = Field(Decimal(20), ge=0)
@@ -60,15 +57,6 @@ class AppraisalSettings(ServiceSettings):
     low_score: Points = Field(Decimal(70), ge=0, le=100)
     low_score_months: int = Field(3, ge=1, le=24)
 
-    @field_validator("company_timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
-        return value
-
     @model_validator(mode="after")
     def _coherent_policy(self) -> AppraisalSettings:
         validate_bands(self._bands())
@@ -82,7 +70,6 @@ class AppraisalSettings(ServiceSettings):
 
     def policy(self) -> AppraisalPolicy:
         return AppraisalPolicy(
-            timezone=self.company_timezone,
             stage_weights={"self": self.review_weight_self, "leader": self.review_weight_leader,
                            "superior": self.review_weight_superior},
             hr_composite_overrides=self.review_hr_composite_overrides,

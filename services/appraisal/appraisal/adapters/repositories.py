@@ -20,8 +20,7 @@ from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
 from appraisal.domain.scoring import IndicatorScore, ScoreCard, Tally
 from appraisal.domain.templates import Indicator, Template
-from shared import directory
-from shared.directory import DirectoryEmployee, DirectoryGroup, directory_employees
+from shared.directory import DirectoryEmployee, DirectoryReader, directory_employees
 
 
 class PeriodRepository:
@@ -264,25 +263,8 @@ class ResultRepository:
         return {(row.employee_id, row.period): row.score for row in rows}
 
 
-class DirectoryRepository:
-    """The org directory replica, read through :mod:`shared.directory`."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def employee(self, employee_id: uuid.UUID) -> DirectoryEmployee | None:
-        return await directory.employee(self._session, employee_id)
-
-    async def group(self, group_id: uuid.UUID) -> DirectoryGroup | None:
-        return await directory.group(self._session, group_id)
-
-    async def employees(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, DirectoryEmployee]:
-        if not employee_ids:
-            return {}
-        rows = await self._session.execute(
-            select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids)))
-        )
-        return {row.employee_id: _directory_employee(row) for row in rows}
+class DirectoryRepository(DirectoryReader):
+    """The org directory replica (:mod:`shared.directory`), plus who was on the books in a month."""
 
     async def employed_during(self, first_day: date, last_day: date, roles: Collection[str]
                               ) -> list[DirectoryEmployee]:

@@ -1,4 +1,7 @@
-"""Monthly appraisal periods ("YYYY-MM", A1): which period an input belongs to, and its neighbours."""
+"""Monthly appraisal periods ("YYYY-MM", A1): which period an input belongs to, and its neighbours.
+
+Which month an instant falls in, and whether a month has ended, is the company clock's to say
+(:class:`shared.clock.Clock`), on the company's calendar, never UTC's."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from shared.errors import InvalidInput
 
@@ -34,11 +36,6 @@ class Period:
     def of_day(cls, day: date) -> Period:
         return cls(day.year, day.month)
 
-    @classmethod
-    def of_instant(cls, instant: datetime, timezone: str) -> Period:
-        """The period of a moment is the month on the company's calendar, not UTC's."""
-        return cls.of_day(local_day(instant, timezone))
-
     @property
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
@@ -55,13 +52,6 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
-
-
-def local_day(instant: datetime, timezone: str) -> date:
-    """The day on the company's calendar at ``instant``."""
-    if instant.tzinfo is None:
-        raise ValueError("an instant must carry its time zone")
-    return instant.astimezone(ZoneInfo(timezone)).date()
 
 
 @dataclass(frozen=True)

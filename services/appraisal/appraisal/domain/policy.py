@@ -18,8 +18,6 @@ class CoefficientBand:
 
 @dataclass(frozen=True)
 class AppraisalPolicy:
-    # Inputs carrying an instant (a lead assignment) fall into the month on this calendar.
-    timezone: str
     # Composite weights of the review stages (A3: self 20, leader 40, superior 40).
     stage_weights: Mapping[str, Decimal]
     # HR's composite (A3), when submitted, is the final word on the rated indicators.

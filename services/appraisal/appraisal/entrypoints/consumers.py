@@ -1,15 +1,15 @@
-"""Kafka event type → handler. Every handler runs inside the runner's unit of work, beside the
-inbox row that makes a redelivery a no-op; the runner commits."""
+"""Kafka event type → handler: the appraisal service's inbound event adapters. Each handler is
+``async def on_x(envelope, uow, bus)``: it runs inside the runner's unit of work, beside the inbox
+row that makes a redelivery a no-op, reads the clock and the policy from the bus, and leaves the
+commit to the runner."""
 
 from __future__ import annotations
 
 import uuid
-from typing import cast
 
 from appraisal.service_layer import handlers, inputs
-from appraisal.service_layer.unit_of_work import AppraisalUnitOfWork
+from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.consumer import ConsumerSpec
-from shared.db import UnitOfWork
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.crm import DealWon, LeadAssigned, PaymentReceived
 from shared.events.envelope import CloudEvent
@@ -17,34 +17,29 @@ from shared.events.org import EmployeeHired, EmployeeLeft, EmployeeTransferred
 from shared.events.telesales import CallLogged
 
 
-def _appraisal(uow: UnitOfWork) -> AppraisalUnitOfWork:
-    return cast(AppraisalUnitOfWork, uow)
+async def on_lead_assigned(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = inputs.from_lead_assigned(envelope.payload(LeadAssigned), envelope.id, bus.clock)
+    await handlers.record_inputs(uow, bus, facts)
 
 
-async def on_lead_assigned(envelope: CloudEvent, uow: UnitOfWork) -> None:
-    appraisal = _appraisal(uow)
-    facts = inputs.from_lead_assigned(envelope.payload(LeadAssigned), envelope.id, appraisal.policy.timezone)
-    await handlers.record_inputs(appraisal, facts)
+async def on_deal_won(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    await handlers.record_inputs(uow, bus, inputs.from_deal_won(envelope.payload(DealWon), envelope.id))
 
 
-async def on_deal_won(envelope: CloudEvent, uow: UnitOfWork) -> None:
-    await handlers.record_inputs(_appraisal(uow), inputs.from_deal_won(envelope.payload(DealWon), envelope.id))
-
-
-async def on_payment_received(envelope: CloudEvent, uow: UnitOfWork) -> None:
+async def on_payment_received(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
     facts = inputs.from_payment_received(envelope.payload(PaymentReceived), envelope.id)
-    await handlers.record_inputs(_appraisal(uow), facts)
+    await handlers.record_inputs(uow, bus, facts)
 
 
-async def on_call_logged(envelope: CloudEvent, uow: UnitOfWork) -> None:
-    await handlers.record_inputs(_appraisal(uow), inputs.from_call_logged(envelope.payload(CallLogged), envelope.id))
+async def on_call_logged(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    await handlers.record_inputs(uow, bus, inputs.from_call_logged(envelope.payload(CallLogged), envelope.id))
 
 
-async def on_employee_changed(envelope: CloudEvent, uow: UnitOfWork) -> None:
+async def on_employee_changed(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
     """Update the directory replica, then rescore: a new role may mean a new template, and a hire
     may arrive after the employee's first inputs."""
-    await DIRECTORY_HANDLERS[envelope.type](envelope, uow)
-    await handlers.rescore_employee(_appraisal(uow), uuid.UUID(str(envelope.data["employee_id"])))
+    await DIRECTORY_HANDLERS[envelope.type](envelope, uow, bus)
+    await handlers.rescore_employee(uow, bus, uuid.UUID(str(envelope.data["employee_id"])))
 
 
 EMPLOYEE_EVENTS = (EmployeeHired.event_type, EmployeeTransferred.event_type, EmployeeLeft.event_type)

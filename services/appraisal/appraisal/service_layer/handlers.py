@@ -1,8 +1,10 @@
 """Use cases of the appraisal service.
 
-API use cases open the unit of work, check the rules, change state, record their events and
-commit once. Event use cases (:func:`record_inputs`, :func:`rescore_employee`) run inside the
-unit of work the consumer runner opened, beside its inbox row, and leave the commit to it.
+Command handlers (``async def handler(command, bus)``) open a unit of work from the bus, check
+the rules, change state, record their events and commit once. Event use cases
+(:func:`record_inputs`, :func:`rescore_employee`) run inside the unit of work the consumer runner
+opened, beside its inbox row, and leave the commit to it. Time is the bus's clock (the company's
+calendar), the rules' numbers the bus's policy.
 
 Scores are never adjusted by a delta: every recomputation reads all stored facts and reviews of
 the employee and period, so redelivered, reordered or late inputs cannot skew them.
@@ -10,14 +12,9 @@ the employee and period, so redelivered, reordered or late inputs cannot skew th
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TypeVar
-
-from sqlalchemy.exc import IntegrityError
 
 from appraisal.domain.facts import Fact
 from appraisal.domain.periods import Period, PeriodRecord
@@ -35,44 +32,19 @@ from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
 from appraisal.domain.templates import Template, validate_template
 from appraisal.service_layer import commands
 from appraisal.service_layer.access import may_see
-from appraisal.service_layer.unit_of_work import AppraisalUnitOfWork
+from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.auth import Role
+from shared.bus import CommandHandler, refuses_duplicates
+from shared.clock import Clock
 from shared.db import new_id
 from shared.directory import DirectoryEmployee
 from shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed, ReviewSubmitted, ScoreUpdated
 
-CommandT = TypeVar("CommandT")
-ResultT = TypeVar("ResultT")
-Handler = Callable[[CommandT, AppraisalUnitOfWork], Awaitable[ResultT]]
-
-_UNIQUE_VIOLATION = "23505"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def refuses_duplicates(handler: Handler[CommandT, ResultT]) -> Handler[CommandT, ResultT]:
-    """A unique key hit by a concurrent request (two reviews of one stage, two edits giving a role
-    to two templates) is the client's conflict, not a server error."""
-
-    @functools.wraps(handler)
-    async def guarded(command: CommandT, uow: AppraisalUnitOfWork) -> ResultT:
-        try:
-            return await handler(command, uow)
-        except IntegrityError as error:
-            if getattr(error.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
-                raise
-            raise Conflict("the change collided with a concurrent change; read again and retry") from error
-
-    return guarded
-
-
 # --- inputs from events --------------------------------------------------------------------------
 
 
-async def record_inputs(uow: AppraisalUnitOfWork, facts: Iterable[Fact]) -> None:
+async def record_inputs(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> None:
     """Store the facts of one event and have whom they concern rescored before the transaction
     commits (once per employee and period, however many events the transaction holds); facts for
     a closed period are kept as late inputs and leave the frozen score alone."""
@@ -83,23 +55,24 @@ async def record_inputs(uow: AppraisalUnitOfWork, facts: Iterable[Fact]) -> None
         record = await uow.periods.lock(period)
         added = [await uow.facts.add(fact, late=record.is_closed) for fact in group]
         if any(added) and not record.is_closed:
-            rescore_before_commit(uow, employee_id, period)
+            rescore_before_commit(uow, bus, employee_id, period)
 
 
-def rescore_before_commit(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: str) -> None:
+def rescore_before_commit(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uuid.UUID, period: str) -> None:
     # The period lock taken above is held until the commit, so the period cannot close in between.
-    uow.before_commit(f"score:{period}:{employee_id}", lambda: recompute(uow, employee_id, period))
+    uow.before_commit(f"score:{period}:{employee_id}", lambda: recompute(uow, bus, employee_id, period))
 
 
-async def rescore_employee(uow: AppraisalUnitOfWork, employee_id: uuid.UUID) -> None:
+async def rescore_employee(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uuid.UUID) -> None:
     """After a directory change (a new role, a hire that arrived after the employee's first
     inputs), rescore the employee's open periods under the template that now applies."""
     for period in await uow.scores.open_periods_of(employee_id):
         if not (await uow.periods.lock(period)).is_closed:
-            rescore_before_commit(uow, employee_id, period)
+            rescore_before_commit(uow, bus, employee_id, period)
 
 
-async def recompute(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: str) -> ScoreCard | None:
+async def recompute(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uuid.UUID, period: str
+                    ) -> ScoreCard | None:
     """Score the employee for an open period from everything stored; announce a change.
 
     The caller holds the period lock (shared). The score row is locked first so that two
@@ -108,32 +81,32 @@ async def recompute(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: st
     stored = await uow.scores.lock(employee_id, period)
     employee = await uow.directory.employee(employee_id)
     role = employee.role if employee is not None else None
-    card = await _live_card(uow, employee_id, period, role)
-    now = _now()
+    card = await _live_card(uow, bus, employee_id, period, role)
+    now = bus.clock.now()
     await uow.scores.save(employee_id, period, role, card, now)
     if card is not None and card.total != stored.total:
         uow.emit(ScoreUpdated(employee_id=employee_id, period=period, score=card.total, computed_at=now))
     return card
 
 
-async def _live_card(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: str, role: str | None
-                     ) -> ScoreCard | None:
+async def _live_card(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uuid.UUID, period: str,
+                     role: str | None) -> ScoreCard | None:
     template = await uow.templates.for_role(role) if role is not None else None
     if template is None:
         return None  # not appraised in this role (or not in the directory yet); facts wait
     tallies = await uow.facts.tallies(employee_id, period)
     reviews = await uow.reviews.of(employee_id, period)
-    return score(template, tallies, [SubmittedReview(r.stage, r.ratings) for r in reviews], uow.policy)
+    return score(template, tallies, [SubmittedReview(r.stage, r.ratings) for r in reviews], bus.policy)
 
 
 # --- reviews -------------------------------------------------------------------------------------
 
 
-@refuses_duplicates
-async def submit_review(command: commands.SubmitReview, uow: AppraisalUnitOfWork) -> Review:
-    period = _past_or_current(command.period, uow)
+@refuses_duplicates()
+async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Review:
+    period = _past_or_current(command.period, bus.clock)
     reviewer = command.by
-    async with uow:
+    async with bus.uow() as uow:
         employee = await uow.directory.employee(command.employee_id)
         reviewee = await _reviewee(uow, employee) if employee is not None else None
         named_reviewer = reviewee is not None and reviewer.employee_id in (reviewee.leader_id, reviewee.superior_id)
@@ -155,12 +128,12 @@ async def submit_review(command: commands.SubmitReview, uow: AppraisalUnitOfWork
         validate_ratings(command.ratings, template)
         review = Review(id=new_id(), employee_id=employee.employee_id, period=str(period), stage=command.stage,
                         reviewer_id=reviewer.employee_id, ratings=dict(command.ratings),
-                        total=review_total(command.ratings, template), submitted_at=_now())
+                        total=review_total(command.ratings, template), submitted_at=bus.clock.now())
         await uow.reviews.add(review)
         uow.emit(ReviewSubmitted(review_id=review.id, employee_id=review.employee_id, period=review.period,
                                  stage=review.stage, reviewer_id=review.reviewer_id, ratings=dict(review.ratings),
                                  total=review.total, submitted_at=review.submitted_at))
-        await recompute(uow, employee.employee_id, str(period))
+        await recompute(uow, bus, employee.employee_id, str(period))
         await uow.commit()
     return review
 
@@ -201,14 +174,16 @@ class ClosedPeriod:
     unappraised: list[Unappraised]
 
 
-async def close_period(command: commands.ClosePeriod, uow: AppraisalUnitOfWork) -> ClosedPeriod:
+async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> ClosedPeriod:
     period = Period.parse(command.period)
-    now = _now()
-    if period >= Period.of_instant(now, uow.policy.timezone):
-        raise RuleViolation(f"period {period} has not ended yet; it can be closed from "
-                            f"{period.next().first_day.isoformat()}", period=str(period))
     name = str(period)
-    async with uow:
+    # Ended on the company's calendar: at 00:30 Beijing time on the 1st the previous month has.
+    if not bus.clock.has_ended(name):
+        raise RuleViolation(f"period {period} has not ended yet; it can be closed from "
+                            f"{period.next().first_day.isoformat()}", period=name)
+    now = bus.clock.now()
+    policy = bus.policy
+    async with bus.uow() as uow:
         # Exclusive: waits for inputs and reviews in flight; those after it find the period closed.
         record = await uow.periods.lock(name, exclusive=True)
         if record.is_closed:
@@ -234,9 +209,8 @@ async def close_period(command: commands.ClosePeriod, uow: AppraisalUnitOfWork) 
                 unappraised.append(Unappraised(employee_id, role, reason))
                 continue
             submitted = [SubmittedReview(r.stage, r.ratings) for r in reviews.get(employee_id, [])]
-            cards[employee_id] = (role, score(template, tallies.get(employee_id, {}), submitted, uow.policy))
+            cards[employee_id] = (role, score(template, tallies.get(employee_id, {}), submitted, policy))
 
-        policy = uow.policy
         earlier = [period]
         for _ in range(policy.low_score_months - 1):
             earlier.append(earlier[-1].previous())
@@ -270,11 +244,11 @@ async def close_period(command: commands.ClosePeriod, uow: AppraisalUnitOfWork) 
 # --- templates -----------------------------------------------------------------------------------
 
 
-@refuses_duplicates
-async def save_template(command: commands.SaveTemplate, uow: AppraisalUnitOfWork) -> Template:
+@refuses_duplicates()
+async def save_template(command: commands.SaveTemplate, bus: AppraisalBus) -> Template:
     template = Template(key=command.key, name=command.name, roles=command.roles, indicators=command.indicators)
     validate_template(template, Role.ALL)
-    async with uow:
+    async with bus.uow() as uow:
         await uow.templates.lock_all()
         owners = await uow.templates.role_owners()
         taken = {role: owners[role] for role in template.roles if owners.get(role, template.key) != template.key}
@@ -282,12 +256,12 @@ async def save_template(command: commands.SaveTemplate, uow: AppraisalUnitOfWork
             raise Conflict("these roles are scored by another template; remove them there first",
                            field="roles", conflicting_templates=taken)
         previous = await uow.templates.get(template.key)
-        await uow.templates.save(template, command.by.employee_id, _now())
+        await uow.templates.save(template, command.by.employee_id, bus.clock.now())
         # Open periods follow the new weights at once; closed ones stay as they were frozen.
         affected = set(template.roles) | set(previous.roles if previous is not None else ())
         for employee_id, period in await uow.scores.open_scores_of_roles(affected):
             if not (await uow.periods.lock(period)).is_closed:
-                await recompute(uow, employee_id, period)
+                await recompute(uow, bus, employee_id, period)
         await uow.commit()
     return template
 
@@ -295,18 +269,14 @@ async def save_template(command: commands.SaveTemplate, uow: AppraisalUnitOfWork
 # --- shared steps --------------------------------------------------------------------------------
 
 
-def _past_or_current(text: str, uow: AppraisalUnitOfWork) -> Period:
+def _past_or_current(text: str, clock: Clock) -> Period:
     period = Period.parse(text)
-    if period > Period.of_instant(_now(), uow.policy.timezone):
+    if period > Period.parse(clock.month()):
         raise InvalidInput("period", f"{period} has not begun yet")
     return period
 
 
-async def handle(command: commands.Command, uow: AppraisalUnitOfWork) -> Any:
-    return await COMMAND_HANDLERS[type(command)](command, uow)
-
-
-COMMAND_HANDLERS: dict[type, Handler[Any, Any]] = {
+COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.SubmitReview: submit_review,
     commands.ClosePeriod: close_period,
     commands.SaveTemplate: save_template,

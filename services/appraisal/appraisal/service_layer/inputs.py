@@ -10,8 +10,9 @@ import uuid
 from decimal import Decimal
 
 from appraisal.domain.facts import Fact
-from appraisal.domain.periods import Period, local_day
+from appraisal.domain.periods import Period
 from appraisal.domain.templates import Source
+from shared.clock import Clock
 from shared.events.crm import DealWon, LeadAssigned, PaymentReceived
 from shared.events.telesales import CallLogged
 
@@ -42,11 +43,13 @@ def from_call_logged(call: CallLogged, event_id: uuid.UUID) -> list[Fact]:
     return facts
 
 
-def from_lead_assigned(assignment: LeadAssigned, event_id: uuid.UUID, timezone: str) -> list[Fact]:
-    """A lead counts once per rep and month, however often it is handed back and forth."""
+def from_lead_assigned(assignment: LeadAssigned, event_id: uuid.UUID, clock: Clock) -> list[Fact]:
+    """A lead counts once per rep and month, however often it is handed back and forth. The month
+    is the company's: an assignment at 00:30 Beijing time on the 1st belongs to the new month
+    although UTC still says the previous day."""
     if assignment.level != "rep" or assignment.rep_id is None:
         return []  # a group-level distribution is the manager's act, not a rep's work
-    day = local_day(assignment.assigned_at, timezone)
+    day = clock.date_of(assignment.assigned_at)
     period = Period.of_day(day)
     return [Fact(assignment.rep_id, str(period), Source.LEADS_ASSIGNED, ONE,
                  f"lead:{assignment.lead_id}:rep:{assignment.rep_id}:{period}", event_id, day)]

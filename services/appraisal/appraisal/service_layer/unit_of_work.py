@@ -1,12 +1,8 @@
-"""The appraisal unit of work: one transaction over every appraisal repository plus the outbox.
-
-It also carries the company's appraisal policy, so that event handlers, which receive only the
-envelope and the unit of work, score by the configured rules.
-"""
+"""The appraisal unit of work: one transaction over every appraisal repository plus the outbox;
+and the appraisal bus, which hands use cases and consumers fresh units of work, the company's
+clock and its appraisal policy."""
 
 from __future__ import annotations
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from appraisal.adapters.repositories import (
     DirectoryRepository,
@@ -18,6 +14,7 @@ from appraisal.adapters.repositories import (
     TemplateRepository,
 )
 from appraisal.domain.policy import AppraisalPolicy
+from shared.bus import Bus
 from shared.db import UnitOfWork
 
 
@@ -30,11 +27,6 @@ class AppraisalUnitOfWork(UnitOfWork):
     results: ResultRepository
     directory: DirectoryRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, source: str, topic_prefix: str = "",
-                 policy: AppraisalPolicy) -> None:
-        super().__init__(sessions, source=source, topic_prefix=topic_prefix)
-        self.policy = policy
-
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
         self.templates = TemplateRepository(self.session)
@@ -43,3 +35,6 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.scores = ScoreRepository(self.session)
         self.results = ResultRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+
+
+AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

@@ -1,5 +1,5 @@
 """Reads, each limited to the caller's data scope. An employee outside it answers exactly as if
-they did not exist, so that ids cannot be probed."""
+they did not exist, so that ids cannot be probed. Each opens its own unit of work from the bus."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from appraisal.domain.reviews import Review
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
 from appraisal.domain.templates import Template
 from appraisal.service_layer.access import may_see
-from appraisal.service_layer.unit_of_work import AppraisalUnitOfWork
+from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.auth import Principal
 from shared.directory import DirectoryEmployee
 from shared.errors import Conflict, NotFound
@@ -34,31 +34,31 @@ class EmployeeScore:
     flags: tuple[str, ...] = ()
 
 
-async def templates(uow: AppraisalUnitOfWork) -> list[Template]:
-    async with uow:
+async def templates(bus: AppraisalBus) -> list[Template]:
+    async with bus.uow() as uow:
         return await uow.templates.all()
 
 
-async def template(uow: AppraisalUnitOfWork, key: str) -> Template:
-    async with uow:
+async def template(bus: AppraisalBus, key: str) -> Template:
+    async with bus.uow() as uow:
         found = await uow.templates.get(key)
     if found is None:
         raise NotFound(f"template {key} does not exist")
     return found
 
 
-async def period(uow: AppraisalUnitOfWork, name: str) -> PeriodRecord:
+async def period(bus: AppraisalBus, name: str) -> PeriodRecord:
     Period.parse(name)
-    async with uow:
+    async with bus.uow() as uow:
         found = await uow.periods.get(name)
     # A month nothing has happened in yet is open all the same.
     return found or PeriodRecord(period=name, status=PeriodStatus.OPEN)
 
 
-async def employee_score(uow: AppraisalUnitOfWork, principal: Principal, name: str, employee_id: uuid.UUID
+async def employee_score(bus: AppraisalBus, principal: Principal, name: str, employee_id: uuid.UUID
                          ) -> EmployeeScore:
     Period.parse(name)
-    async with uow:
+    async with bus.uow() as uow:
         employee = await _visible_employee(uow, principal, employee_id)
         record = await uow.periods.get(name)
         if record is not None and record.is_closed:
@@ -77,22 +77,22 @@ async def employee_score(uow: AppraisalUnitOfWork, principal: Principal, name: s
             raise NotFound(f"employee {employee_id} has no appraisal: no template applies to the role {role}")
         tallies = await uow.facts.tallies(employee_id, name)
         reviews = [SubmittedReview(r.stage, r.ratings) for r in await uow.reviews.of(employee_id, name)]
-        card = score(found, tallies, reviews, uow.policy)
+        card = score(found, tallies, reviews, bus.policy)
     return EmployeeScore(period=name, employee_id=employee_id, role=role, status=PeriodStatus.OPEN, card=card,
                          computed_at=None)
 
 
-async def reviews(uow: AppraisalUnitOfWork, principal: Principal, name: str, employee_id: uuid.UUID
+async def reviews(bus: AppraisalBus, principal: Principal, name: str, employee_id: uuid.UUID
                   ) -> list[Review]:
     Period.parse(name)
-    async with uow:
+    async with bus.uow() as uow:
         await _visible_employee(uow, principal, employee_id)
         return await uow.reviews.of(employee_id, name)
 
 
-async def results(uow: AppraisalUnitOfWork, principal: Principal, name: str) -> list[AppraisalResult]:
+async def results(bus: AppraisalBus, principal: Principal, name: str) -> list[AppraisalResult]:
     Period.parse(name)
-    async with uow:
+    async with bus.uow() as uow:
         record = await uow.periods.get(name)
         if record is None or not record.is_closed:
             raise Conflict(f"period {name} is open: results exist once it is closed", period=name)
@@ -101,9 +101,9 @@ async def results(uow: AppraisalUnitOfWork, principal: Principal, name: str) -> 
     return [result for result in found if may_see(principal, people.get(result.employee_id), result.employee_id)]
 
 
-async def late_inputs(uow: AppraisalUnitOfWork, name: str) -> list[RecordedFact]:
+async def late_inputs(bus: AppraisalBus, name: str) -> list[RecordedFact]:
     Period.parse(name)
-    async with uow:
+    async with bus.uow() as uow:
         return await uow.facts.late(name)
 
 

@@ -1,29 +1,28 @@
 """An in-memory unit of work for the appraisal handler tests: the repositories' methods, no I/O.
 
 State lives in one store, copied when a unit of work opens and put back when it closes without
-a commit, so a test can check that a refused command left nothing behind. Locks are no-ops:
-concurrency is the integration tests' business.
+a commit (:class:`shared.testing.FakeUnitOfWork`), so a test can check that a refused command
+left nothing behind. Locks are no-ops: concurrency is the integration tests' business.
 """
 
 from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Awaitable, Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.periods import PeriodRecord, PeriodStatus
-from appraisal.domain.policy import AppraisalPolicy
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
 from appraisal.domain.scoring import ScoreCard, Tally
 from appraisal.domain.templates import Template
+from shared.clock import Clock
 from shared.directory import DirectoryEmployee, DirectoryGroup
-from shared.events import CloudEvent
-from shared.events.envelope import Event
+from shared.testing import FakeUnitOfWork
 
 
 @dataclass
@@ -49,7 +48,7 @@ class FakeStore:
 
 
 class _Repo:
-    def __init__(self, uow: FakeUnitOfWork) -> None:
+    def __init__(self, uow: FakeUnitOfWork[FakeStore]) -> None:
         self._uow = uow
 
     @property
@@ -174,41 +173,15 @@ class FakeDirectory(_Repo):
         return [e for e in self._store.employees.values() if e.role in roles and e.is_employed]
 
 
-class FakeUnitOfWork:
-    def __init__(self, policy: AppraisalPolicy, store: FakeStore | None = None) -> None:
-        self.policy = policy
-        self.store = store or FakeStore()
-        self.published: list[CloudEvent] = []
-        self._pending: list[CloudEvent] = []
-        self._before_commit: dict[str, Callable[[], Awaitable[object]]] = {}
-        self._snapshot: FakeStore | None = None
+class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
+    """The appraisal unit of work over a :class:`FakeStore`; the rest is :mod:`shared.testing`'s."""
+
+    source = "/appraisal"
+
+    def __init__(self, store: FakeStore | None = None, *, clock: Clock | None = None) -> None:
+        super().__init__(store or FakeStore(), clock=clock)
+
+    def _open(self) -> None:
         self.periods, self.templates, self.facts = FakePeriods(self), FakeTemplates(self), FakeFacts(self)
         self.reviews, self.scores, self.results = FakeReviews(self), FakeScores(self), FakeResults(self)
         self.directory = FakeDirectory(self)
-
-    async def __aenter__(self) -> FakeUnitOfWork:
-        self._snapshot = copy.deepcopy(self.store)
-        self._pending, self._before_commit = [], {}
-        return self
-
-    async def __aexit__(self, *exc_info) -> None:
-        if self._snapshot is not None:  # left without commit: roll back
-            self.store = self._snapshot
-        self._snapshot, self._pending = None, []
-
-    def emit(self, event: Event) -> CloudEvent:
-        envelope = CloudEvent.wrap(event, source="/appraisal")
-        self._pending.append(envelope)
-        return envelope
-
-    def before_commit(self, key: str, action: Callable[[], Awaitable[object]]) -> None:
-        self._before_commit.setdefault(key, action)
-
-    async def commit(self) -> None:
-        while self._before_commit:  # as shared.db.UnitOfWork: once per key, in key order
-            await self._before_commit.pop(min(self._before_commit))()
-        self.published.extend(self._pending)
-        self._pending, self._snapshot = [], None
-
-    def published_types(self) -> list[str]:
-        return [envelope.type for envelope in self.published]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
@@ -13,7 +14,8 @@ from appraisal.config import AppraisalSettings
 def test_defaults_are_the_documented_policy():
     settings = AppraisalSettings(_env_file=None)
     policy = settings.policy()
-    assert (settings.port, settings.service_name, policy.timezone) == (8004, "appraisal", "Asia/Shanghai")
+    assert (settings.port, settings.service_name, settings.clock().timezone) == (
+        8004, "appraisal", ZoneInfo("Asia/Shanghai"))
     assert policy.stage_weights == {"self": 20, "leader": 40, "superior": 40}
     assert [(b.minimum, b.coefficient) for b in policy.bands] == [
         (90, Decimal("1.5")), (80, Decimal("1.2")), (70, Decimal("1.0")), (60, Decimal("0.8")), (0, Decimal("0.5"))]
@@ -24,9 +26,11 @@ def test_policy_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("APPRAISAL_COEFFICIENT_BANDS", '[[85, "2.0"], [0, "1.0"]]')
     monkeypatch.setenv("APPRAISAL_REVIEW_WEIGHT_SELF", "10")
     monkeypatch.setenv("APPRAISAL_COMPANY_TIMEZONE", "Europe/Berlin")
-    policy = AppraisalSettings().policy()
+    settings = AppraisalSettings()
+    policy = settings.policy()
     assert [(b.minimum, b.coefficient) for b in policy.bands] == [(85, Decimal("2.0")), (0, Decimal("1.0"))]
-    assert (policy.stage_weights["self"], policy.timezone) == (10, "Europe/Berlin")
+    # The company's calendar is the clock's, no longer a field of the policy.
+    assert (policy.stage_weights["self"], settings.clock().timezone) == (10, ZoneInfo("Europe/Berlin"))
 
 
 @pytest.mark.parametrize("changes", [

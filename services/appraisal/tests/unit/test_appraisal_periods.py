@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,9 +11,11 @@ import pytest
 from appraisal.domain.periods import Period
 from appraisal.domain.templates import Source
 from appraisal.service_layer import inputs
+from shared.clock import FixedClock, first_day
 from shared.errors import InvalidInput
 from shared.events.crm import DealWon, LeadAssigned
 from shared.events.telesales import CallLogged
+from shared.testing import QUIET_INSTANT
 
 REP = uuid.uuid4()
 
@@ -33,19 +35,34 @@ def test_neighbours_and_bounds_cross_the_year():
 
 def test_an_instant_falls_in_the_month_of_the_company_calendar():
     evening_utc = datetime(2026, 9, 30, 17, 0, tzinfo=UTC)  # 01:00 on 1 October in Shanghai
-    assert str(Period.of_instant(evening_utc, "Asia/Shanghai")) == "2026-10"
-    assert str(Period.of_instant(evening_utc, "UTC")) == "2026-09"
+    assignment = LeadAssigned(lead_id=uuid.uuid4(), level="rep", group_id=uuid.uuid4(), rep_id=REP,
+                              assigned_by=uuid.uuid4(), strategy="round_robin", assigned_at=evening_utc)
+    [in_shanghai] = inputs.from_lead_assigned(assignment, uuid.uuid4(), FixedClock(evening_utc, "Asia/Shanghai"))
+    [in_utc] = inputs.from_lead_assigned(assignment, uuid.uuid4(), FixedClock(evening_utc, "UTC"))
+    assert in_shanghai.period == "2026-10"
+    assert in_utc.period == "2026-09"
+
+
+def test_an_assignment_at_half_past_midnight_on_the_1st_counts_in_the_new_month(clock):
+    """00:30 on the 1st in Beijing is 16:30 the previous day in UTC: the company's new month."""
+    new_month = clock.month()
+    clock.set(datetime.combine(first_day(new_month), time(0, 30), tzinfo=clock.timezone))
+    assignment = LeadAssigned(lead_id=uuid.uuid4(), level="rep", group_id=uuid.uuid4(), rep_id=REP,
+                              assigned_by=uuid.uuid4(), strategy="round_robin", assigned_at=clock.now())
+    assert clock.now().date() == first_day(new_month) - timedelta(days=1)  # UTC is still in the old day
+    [fact] = inputs.from_lead_assigned(assignment, uuid.uuid4(), clock)
+    assert (fact.period, fact.occurred_on) == (new_month, first_day(new_month))
 
 
 def test_a_rep_level_assignment_counts_once_per_lead_rep_and_month():
     lead = uuid.uuid4()
     assignment = LeadAssigned(lead_id=lead, level="rep", group_id=uuid.uuid4(), rep_id=REP, assigned_by=uuid.uuid4(),
                               strategy="round_robin", assigned_at=datetime(2026, 9, 30, 17, 0, tzinfo=UTC))
-    [fact] = inputs.from_lead_assigned(assignment, uuid.uuid4(), "Asia/Shanghai")
+    [fact] = inputs.from_lead_assigned(assignment, uuid.uuid4(), FixedClock(QUIET_INSTANT, "Asia/Shanghai"))
     assert (fact.period, fact.kind) == ("2026-10", Source.LEADS_ASSIGNED)
     assert fact.source_id == f"lead:{lead}:rep:{REP}:2026-10"
     group_level = assignment.model_copy(update={"level": "group", "rep_id": None})
-    assert inputs.from_lead_assigned(group_level, uuid.uuid4(), "Asia/Shanghai") == []
+    assert inputs.from_lead_assigned(group_level, uuid.uuid4(), FixedClock(QUIET_INSTANT, "Asia/Shanghai")) == []
 
 
 def test_a_deal_gives_its_amount_and_one_contract():

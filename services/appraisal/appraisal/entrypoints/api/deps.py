@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 
 from appraisal.domain.periods import PERIOD_PATTERN
-from appraisal.service_layer.unit_of_work import AppraisalUnitOfWork
+from appraisal.service_layer.unit_of_work import AppraisalBus
 from shared.auth import CurrentUser, Principal, Role, require_roles
-from shared.runtime import ServiceRuntime
+from shared.deps import current_bus
 
-
-def _runtime(request: Request) -> ServiceRuntime:
-    return cast(ServiceRuntime, request.app.state.runtime)
-
-
-RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]
-
-
-def _unit_of_work(runtime: RuntimeDep) -> AppraisalUnitOfWork:
-    return cast(AppraisalUnitOfWork, runtime.uow_factory())
-
-
-UowDep = Annotated[AppraisalUnitOfWork, Depends(_unit_of_work)]
+BusDep = Annotated[AppraisalBus, Depends(current_bus)]
 
 # Templates, closing periods and the late-input report are HR's and the administrators' work.
 AppraisalAdmin = Annotated[Principal, require_roles(Role.HR, Role.ADMIN)]
 
 PeriodPath = Annotated[str, Path(pattern=PERIOD_PATTERN, description="The month, YYYY-MM", examples=["2026-10"])]
 
-__all__ = ["AppraisalAdmin", "CurrentUser", "PeriodPath", "RuntimeDep", "UowDep"]
+__all__ = ["AppraisalAdmin", "BusDep", "CurrentUser", "PeriodPath"]

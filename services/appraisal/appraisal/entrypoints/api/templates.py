@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from appraisal.entrypoints.api.deps import AppraisalAdmin, CurrentUser, UowDep
+from appraisal.entrypoints.api.deps import AppraisalAdmin, BusDep, CurrentUser
 from appraisal.entrypoints.api.schemas import TemplateRead, TemplateWrite
-from appraisal.service_layer import handlers, views
+from appraisal.service_layer import views
 
 router = APIRouter(tags=["templates"])
 
@@ -16,18 +16,18 @@ TemplateKey = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 
 
 @router.get("/templates")
-async def list_templates(uow: UowDep, user: CurrentUser) -> list[TemplateRead]:
+async def list_templates(bus: BusDep, user: CurrentUser) -> list[TemplateRead]:
     """Every appraisal template with its roles and weighted indicators."""
-    return [TemplateRead.from_domain(item) for item in await views.templates(uow)]
+    return [TemplateRead.from_domain(item) for item in await views.templates(bus)]
 
 
 @router.get("/templates/{key}")
-async def get_template(key: TemplateKey, uow: UowDep, user: CurrentUser) -> TemplateRead:
+async def get_template(key: TemplateKey, bus: BusDep, user: CurrentUser) -> TemplateRead:
     """One appraisal template."""
-    return TemplateRead.from_domain(await views.template(uow, key))
+    return TemplateRead.from_domain(await views.template(bus, key))
 
 
 @router.put("/templates/{key}")
-async def put_template(key: TemplateKey, body: TemplateWrite, uow: UowDep, user: AppraisalAdmin) -> TemplateRead:
+async def put_template(key: TemplateKey, body: TemplateWrite, bus: BusDep, user: AppraisalAdmin) -> TemplateRead:
     """Create or replace a template; open periods are rescored under it at once, closed ones stay frozen."""
-    return TemplateRead.from_domain(await handlers.handle(body.to_command(key, user), uow))
+    return TemplateRead.from_domain(await bus.handle(body.to_command(key, user)))
