@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from payroll.domain.payslip import PayPolicy
@@ -24,24 +23,9 @@ class PayrollSettings(ServiceSettings):
 
     # P2: the score that earns the full performance-pay standard.
     performance_full_score: Decimal = Field(Decimal(80), gt=0)
-    # The company's clock: places payment instants in a period (a calendar date is taken as is).
-    company_timezone: str = "Asia/Shanghai"
 
-    @field_validator("company_timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown timezone {value!r}") from error
-        return value
-
-    def pay_policy(self) -> PayPolicy:
+    def policy(self) -> PayPolicy:
         return PayPolicy(full_score_at=self.performance_full_score)
-
-    @property
-    def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.company_timezone)
 
 
 def get_settings() -> PayrollSettings:

@@ -21,7 +21,8 @@ from payroll.domain.money import text as money_text
 from payroll.domain.payslip import FinalResult, Payslip
 from payroll.domain.plans import CompensationPlan
 from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunStatus
-from shared.directory import directory_employees
+from shared.directory import DirectoryReader
+from shared.scope import DataScope
 
 # Every use case that may compute a run takes this transaction-scoped lock first. The facts a
 # run needs (the close, the results, the directory, the plans) arrive in separate transactions;
@@ -40,13 +41,10 @@ class Placement:
 
 
 @dataclass(frozen=True)
-class PayslipScope:
-    """Which payslips a query may return: all, or those of some employees or departments,
-    optionally only from locked runs."""
+class PayslipScope(DataScope):
+    """Which payslips a query may return: a data scope (all, or those of some employees, groups or
+    departments), optionally only from locked runs."""
 
-    everything: bool = False
-    employee_ids: frozenset[uuid.UUID] = frozenset()
-    department_ids: frozenset[uuid.UUID] = frozenset()
     locked_only: bool = True
 
 
@@ -262,25 +260,20 @@ class PayRunRepository:
             query = query.where(payslips.c.employee_id == employee_id)
         if not scope.everything:
             query = query.where(payslips.c.employee_id.in_(list(scope.employee_ids))
+                                | payslips.c.group_id.in_(list(scope.group_ids))
                                 | payslips.c.department_id.in_(list(scope.department_ids)))
         if scope.locked_only:
             query = query.where(pay_runs.c.status == RunStatus.LOCKED.value)
         return [_payslip(row) for row in await self._session.execute(query)]
 
 
-class DirectoryReader:
-    """Reads the local org directory replica (:mod:`shared.directory`), several employees at once."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class DirectoryRepository(DirectoryReader):
+    """The local org directory replica (:mod:`shared.directory`), with where payroll places each employee."""
 
     async def placements(self, employee_ids: Many[uuid.UUID]) -> dict[uuid.UUID, Placement]:
-        if not employee_ids:
-            return {}
-        rows = await self._session.execute(
-            select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids))))
-        return {row.employee_id: Placement(name=row.name, role=row.role, department_id=row.department_id,
-                                           group_id=row.group_id) for row in rows}
+        found = await self.employees(employee_ids)
+        return {employee_id: Placement(name=employee.name, role=employee.role, department_id=employee.department_id,
+                                       group_id=employee.group_id) for employee_id, employee in found.items()}
 
 
 def _payslip_query():

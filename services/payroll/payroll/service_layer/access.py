@@ -19,6 +19,8 @@ PLAN_READERS = (*PLAN_EDITORS, Role.SALES_DIRECTOR, Role.REGIONAL_MANAGER, Role.
 
 
 def payslip_scope(principal: Principal) -> PayslipScope:
+    """Narrower than the usual data scope (:func:`shared.auth.scope_of`) on purpose: no company-wide
+    reader but HR and finance, no group leader, and no department-wide role but the manager."""
     if principal.has_any(*PAYROLL_OFFICERS):
         return PayslipScope(everything=True, locked_only=False)
     departments = (
@@ -32,5 +34,4 @@ def payslip_scope(principal: Principal) -> PayslipScope:
 def may_read(scope: PayslipScope, payslip: PayslipRecord) -> bool:
     if scope.locked_only and payslip.run_status != RunStatus.LOCKED:
         return False
-    return (scope.everything or payslip.employee_id in scope.employee_ids
-            or (payslip.department_id is not None and payslip.department_id in scope.department_ids))
+    return scope.sees(employee_id=payslip.employee_id, group_id=payslip.group_id, department_id=payslip.department_id)

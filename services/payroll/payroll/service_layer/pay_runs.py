@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from payroll.adapters.repositories import Placement
@@ -19,7 +18,7 @@ from payroll.domain.completeness import Readiness, assess
 from payroll.domain.payslip import FinalResult, LateCollections, Payslip, compute_payslip
 from payroll.domain.plans import CompensationPlan, plan_in_force
 from payroll.domain.runs import PayRun, RunStatus
-from payroll.service_layer.unit_of_work import PayrollUnitOfWork
+from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.db import new_id
 from shared.events.payroll import PayRunComputed
 
@@ -41,17 +40,17 @@ async def gather_inputs(uow: PayrollUnitOfWork, period: str) -> RunInputs:
     return RunInputs(readiness=ready, results=results, placements=placements, plans=plans)
 
 
-async def compute_waiting_runs(uow: PayrollUnitOfWork) -> list[PayRun]:
+async def compute_waiting_runs(uow: PayrollUnitOfWork, bus: PayrollBus) -> list[PayRun]:
     """Compute every closed period that is now ready; the caller holds the pay-run lock."""
     computed = []
     for period in await uow.appraisal.periods_awaiting_run():
-        run = await compute_if_ready(uow, period)
+        run = await compute_if_ready(uow, bus, period)
         if run is not None:
             computed.append(run)
     return computed
 
 
-async def compute_if_ready(uow: PayrollUnitOfWork, period: str) -> PayRun | None:
+async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str) -> PayRun | None:
     if await uow.runs.for_period(period) is not None:
         return None
     inputs = await gather_inputs(uow, period)
@@ -60,7 +59,7 @@ async def compute_if_ready(uow: PayrollUnitOfWork, period: str) -> PayRun | None
         return None
 
     run = PayRun(id=new_id(), period=period, status=RunStatus.COMPUTED, payslip_count=0,
-                 total_gross=Decimal("0.00"), computed_at=datetime.now(UTC), full_score_at=uow.policy.full_score_at)
+                 total_gross=Decimal("0.00"), computed_at=bus.clock.now(), full_score_at=bus.policy.full_score_at)
     # The run row first: the payments it settles point at it.
     await uow.runs.add(run)
     employees = sorted(ready.roles, key=str)
@@ -86,7 +85,7 @@ async def compute_if_ready(uow: PayrollUnitOfWork, period: str) -> PayRun | None
             )
             for (rep_id, from_period), collections in late.items() if rep_id == employee_id
         ]
-        slips.append(compute_payslip(inputs.results[employee_id], role, plan, uow.policy,
+        slips.append(compute_payslip(inputs.results[employee_id], role, plan, bus.policy,
                                      collections=in_period.get(employee_id, []), late=late_groups))
     run.payslip_count = len(slips)
     run.total_gross = sum((slip.gross for slip in slips), Decimal("0.00"))

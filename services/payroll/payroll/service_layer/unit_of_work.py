@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from payroll.adapters.repositories import (
     AppraisalInputRepository,
-    DirectoryReader,
+    DirectoryRepository,
     PaymentRepository,
     PayRunRepository,
     PlanRepository,
     lock_pay_runs,
 )
 from payroll.domain.payslip import PayPolicy
+from shared.bus import Bus
 from shared.db import UnitOfWork
 
 
@@ -23,22 +20,19 @@ class PayrollUnitOfWork(UnitOfWork):
     appraisal: AppraisalInputRepository
     payments: PaymentRepository
     runs: PayRunRepository
-    directory: DirectoryReader
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, source: str, topic_prefix: str = "",
-                 policy: PayPolicy, company_timezone: ZoneInfo) -> None:
-        super().__init__(sessions, source=source, topic_prefix=topic_prefix)
-        # Consumer handlers receive only the envelope and the unit of work: the company's pay
-        # settings travel with the unit of work (bootstrap binds them from PayrollSettings).
-        self.policy = policy
-        self.company_timezone = company_timezone
+    directory: DirectoryRepository
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
         self.appraisal = AppraisalInputRepository(self.session)
         self.payments = PaymentRepository(self.session)
         self.runs = PayRunRepository(self.session)
-        self.directory = DirectoryReader(self.session)
+        self.directory = DirectoryRepository(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)
+
+
+# What every payroll use case, consumer handler and route is given: fresh units of work, the
+# company's clock and its pay policy.
+PayrollBus = Bus[PayrollUnitOfWork, PayPolicy]

@@ -12,7 +12,7 @@ from payroll.domain.plans import CompensationPlan, plan_in_force
 from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunStatus
 from payroll.service_layer.access import may_read
 from payroll.service_layer.pay_runs import gather_inputs
-from payroll.service_layer.unit_of_work import PayrollUnitOfWork
+from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.errors import NotFound
 
 
@@ -22,10 +22,10 @@ class PeriodStatus:
     run: PayRun | None
 
 
-async def plans(uow: PayrollUnitOfWork, role: str | None = None, period: str | None = None
+async def plans(bus: PayrollBus, role: str | None = None, period: str | None = None
                 ) -> list[CompensationPlan]:
     """Every version, or with ``period`` the version in force for each role then."""
-    async with uow:
+    async with bus.uow() as uow:
         versions = await uow.plans.all(role)
     if period is None:
         return versions
@@ -33,39 +33,39 @@ async def plans(uow: PayrollUnitOfWork, role: str | None = None, period: str | N
     return [plan for plan in in_force if plan is not None]
 
 
-async def runs(uow: PayrollUnitOfWork, status: RunStatus | None = None) -> list[PayRun]:
-    async with uow:
+async def runs(bus: PayrollBus, status: RunStatus | None = None) -> list[PayRun]:
+    async with bus.uow() as uow:
         return await uow.runs.list(status)
 
 
-async def run(uow: PayrollUnitOfWork, run_id: uuid.UUID) -> PayRun:
-    async with uow:
+async def run(bus: PayrollBus, run_id: uuid.UUID) -> PayRun:
+    async with bus.uow() as uow:
         return await _run(uow, run_id)
 
 
-async def run_payslips(uow: PayrollUnitOfWork, run_id: uuid.UUID) -> list[PayslipRecord]:
-    async with uow:
+async def run_payslips(bus: PayrollBus, run_id: uuid.UUID) -> list[PayslipRecord]:
+    async with bus.uow() as uow:
         await _run(uow, run_id)
         return await uow.runs.payslips(PayslipScope(everything=True, locked_only=False), run_id=run_id)
 
 
-async def payslip(uow: PayrollUnitOfWork, scope: PayslipScope, payslip_id: uuid.UUID) -> PayslipRecord:
-    async with uow:
+async def payslip(bus: PayrollBus, scope: PayslipScope, payslip_id: uuid.UUID) -> PayslipRecord:
+    async with bus.uow() as uow:
         found = await uow.runs.payslip(payslip_id)
     if found is None or not may_read(scope, found):
         raise NotFound(f"payslip {payslip_id} does not exist")
     return found
 
 
-async def payslips(uow: PayrollUnitOfWork, scope: PayslipScope, *, period: str | None = None,
+async def payslips(bus: PayrollBus, scope: PayslipScope, *, period: str | None = None,
                    employee_id: uuid.UUID | None = None) -> list[PayslipRecord]:
-    async with uow:
+    async with bus.uow() as uow:
         return await uow.runs.payslips(scope, period=period, employee_id=employee_id)
 
 
-async def period_status(uow: PayrollUnitOfWork, period: str) -> PeriodStatus:
+async def period_status(bus: PayrollBus, period: str) -> PeriodStatus:
     """What a period's run waits for, or the run it has."""
-    async with uow:
+    async with bus.uow() as uow:
         existing = await uow.runs.for_period(period)
         inputs = await gather_inputs(uow, period)
     if existing is None and not inputs.readiness.closed and inputs.readiness.received == 0:
@@ -73,8 +73,8 @@ async def period_status(uow: PayrollUnitOfWork, period: str) -> PeriodStatus:
     return PeriodStatus(readiness=inputs.readiness, run=existing)
 
 
-async def pending_adjustments(uow: PayrollUnitOfWork) -> list[PendingAdjustment]:
-    async with uow:
+async def pending_adjustments(bus: PayrollBus) -> list[PendingAdjustment]:
+    async with bus.uow() as uow:
         return await uow.payments.pending_adjustments()
 
 

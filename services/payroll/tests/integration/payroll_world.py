@@ -4,7 +4,7 @@ work with the inbox row), set plans, read back what payroll stored, and mint tok
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -12,27 +12,33 @@ from sqlalchemy import text
 
 from payroll.config import PayrollSettings
 from payroll.entrypoints.consumers import CONSUMERS
-from payroll.service_layer import commands, handlers
+from payroll.service_layer import commands
 from payroll.service_layer.unit_of_work import PayrollUnitOfWork
-from shared.auth import Principal, TokenCodec
+from shared.clock import first_day, last_day, shift_month
 from shared.events import CloudEvent
 from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed
 from shared.events.crm import PaymentReceived
 from shared.events.envelope import Event
 from shared.events.org import EmployeeHired
 from shared.runtime import ServiceRuntime
+from shared.testing import auth_headers, principal
 
-PERIOD = "2026-10"
 SALES = uuid.UUID("00000000-0000-0000-0000-00000000d001")
 TELESALES = uuid.UUID("00000000-0000-0000-0000-00000000d002")
 
 
-def closed(period: str = PERIOD, count: int = 2) -> PeriodClosed:
-    return PeriodClosed(period=period, closed_at=datetime(2026, 11, 5, 9, tzinfo=UTC), closed_by=uuid.uuid4(),
-                        employee_count=count)
+def day(period: str, n: int) -> date:
+    """The ``n``-th day of the period's month; a negative ``n`` counts from its end (-1 is the last day)."""
+    return first_day(period) + timedelta(days=n - 1) if n > 0 else last_day(period) + timedelta(days=n + 1)
 
 
-def finalized(employee_id: uuid.UUID, *, period: str = PERIOD, score: str = "88", coefficient: str = "1.2",
+def closed(period: str, count: int = 2) -> PeriodClosed:
+    """appraisal closes the period on the 5th of the month after it."""
+    closed_at = datetime.combine(day(shift_month(period, 1), 5), time(9), tzinfo=UTC)
+    return PeriodClosed(period=period, closed_at=closed_at, closed_by=uuid.uuid4(), employee_count=count)
+
+
+def finalized(employee_id: uuid.UUID, period: str, *, score: str = "88", coefficient: str = "1.2",
               role: str | None = "sales_rep") -> AppraisalResultFinalized:
     return AppraisalResultFinalized(period=period, employee_id=employee_id, role=role, score=Decimal(score),
                                     coefficient=Decimal(coefficient))
@@ -43,15 +49,18 @@ def paid(rep_id: uuid.UUID, amount: str, received_on: date, payment_id: uuid.UUI
                            amount=Decimal(amount), received_on=received_on)
 
 
-def hired(employee_id: uuid.UUID, role: str = "sales_rep", department_id: uuid.UUID = SALES,
+def hired(employee_id: uuid.UUID, period: str, role: str = "sales_rep", department_id: uuid.UUID = SALES,
           name: str = "Li Na") -> EmployeeHired:
+    """Hired well before the period."""
     return EmployeeHired(employee_id=employee_id, name=name, role=role, department_id=department_id,
-                         hired_on=date(2025, 1, 6))
+                         hired_on=day(shift_month(period, -21), 6))
 
 
 class PayrollWorld:
-    def __init__(self, runtime: ServiceRuntime) -> None:
+    def __init__(self, runtime: ServiceRuntime, period: str) -> None:
         self.runtime = runtime
+        # The period the tests pay; plans start well before it unless a test says otherwise.
+        self.period = period
         self.handled = 0
         self.duplicates = 0
 
@@ -60,24 +69,25 @@ class PayrollWorld:
 
     async def deliver(self, item: Event | CloudEvent) -> CloudEvent:
         """Hand one event to the consumer that handles its type, as ConsumerRunner does."""
-        envelope = item if isinstance(item, CloudEvent) else CloudEvent.wrap(item, source="/test")
+        envelope = (item if isinstance(item, CloudEvent)
+                    else CloudEvent.wrap(item, source="/test", time=self.runtime.clock.now()))
         (spec,) = [spec for spec in CONSUMERS if envelope.type in spec.handlers]
         async with self.uow() as uow:
             if not await uow.claim_inbox(spec.name, envelope):
                 self.duplicates += 1
                 return envelope
-            await spec.handlers[envelope.type](envelope, uow)
+            await spec.handlers[envelope.type](envelope, uow, self.runtime.bus)
             await uow.commit()
         self.handled += 1
         return envelope
 
-    async def set_plan(self, role: str = "sales_rep", effective_from: str = "2026-01", *, monthly_base: str = "3000.00",
-                       performance_standard: str = "2000.00", bonus_base: str = "1000.00",
-                       commission_rate: str = "0.02") -> Any:
-        return await handlers.handle(commands.SetPlan(
-            role=role, effective_from=effective_from, monthly_base=Decimal(monthly_base),
-            performance_standard=Decimal(performance_standard), bonus_base=Decimal(bonus_base),
-            commission_rate=Decimal(commission_rate), set_by=uuid.uuid4()), self.uow())
+    async def set_plan(self, role: str = "sales_rep", effective_from: str | None = None, *,
+                       monthly_base: str = "3000.00", performance_standard: str = "2000.00",
+                       bonus_base: str = "1000.00", commission_rate: str = "0.02") -> Any:
+        return await self.runtime.bus.handle(commands.SetPlan(
+            role=role, effective_from=effective_from or shift_month(self.period, -9),
+            monthly_base=Decimal(monthly_base), performance_standard=Decimal(performance_standard),
+            bonus_base=Decimal(bonus_base), commission_rate=Decimal(commission_rate), set_by=uuid.uuid4()))
 
     async def query(self, sql: str, **params: Any) -> list[Any]:
         async with self.runtime.sessions() as session:
@@ -86,7 +96,8 @@ class PayrollWorld:
     async def runs(self) -> list[Any]:
         return await self.query("SELECT * FROM pay_runs ORDER BY period")
 
-    async def payslips(self, period: str = PERIOD) -> dict[uuid.UUID, Any]:
+    async def payslips(self, period: str | None = None) -> dict[uuid.UUID, Any]:
+        period = period or self.period
         rows = await self.query("SELECT * FROM payslips WHERE period = :period", period=period)
         return {row.employee_id: row for row in rows}
 
@@ -103,11 +114,9 @@ class Tokens:
     """Bearer headers for any principal, signed with the service's secret as the gateway signs them."""
 
     def __init__(self, settings: PayrollSettings) -> None:
-        self._codec = TokenCodec(settings.jwt_secret, settings.jwt_issuer)
+        self._settings = settings
 
     def headers(self, *roles: str, employee_id: uuid.UUID | None = None,
                 department_id: uuid.UUID | None = None) -> dict[str, str]:
-        principal = Principal(employee_id=employee_id or uuid.uuid4(), roles=frozenset(roles),
-                              department_id=department_id)
-        token, _ = self._codec.issue(principal)
-        return {"Authorization": f"Bearer {token}"}
+        who = principal(*roles, employee_id=employee_id, department_id=department_id)
+        return auth_headers(who, secret=self._settings.jwt_secret, issuer=self._settings.jwt_issuer)

@@ -3,28 +3,38 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 import httpx
-from payroll_world import PERIOD, SALES, TELESALES, PayrollWorld, Tokens, closed, finalized, hired, paid
+from payroll_world import SALES, TELESALES, PayrollWorld, Tokens, closed, day, finalized, hired, paid
 
 from shared.auth import Role
+from shared.clock import shift_month
 
 ANN, BAO = uuid.uuid4(), uuid.uuid4()
-PLAN = {"effective_from": "2026-01", "monthly_base": "3000.00", "performance_standard": "2000.00",
-        "bonus_base": "1000.00", "commission_rate": "0.02"}
+
+
+def plan_body(effective_from: str) -> dict:
+    return {"effective_from": effective_from, "monthly_base": "3000.00", "performance_standard": "2000.00",
+            "bonus_base": "1000.00", "commission_rate": "0.02"}
+
+
+def early_plan(period: str) -> dict:
+    """A plan in force since well before the period."""
+    return plan_body(shift_month(period, -9))
 
 
 async def computed_run(world: PayrollWorld, client: httpx.AsyncClient, tokens: Tokens) -> dict:
-    """October computed for Ann (field sales) and Bao (telesales)."""
-    response = await client.put("/plans/sales_rep", json=PLAN, headers=tokens.headers(Role.HR))
+    """Last month's run computed for Ann (field sales) and Bao (telesales)."""
+    period = world.period
+    response = await client.put("/plans/sales_rep", json=early_plan(period), headers=tokens.headers(Role.HR))
     assert response.status_code == 200, response.text
-    await world.deliver(hired(ANN, department_id=SALES, name="Ann"))
-    await world.deliver(hired(BAO, department_id=TELESALES, name="Bao"))
-    for event in (closed(count=2), finalized(ANN), finalized(BAO, score="70", coefficient="1.0")):
+    await world.deliver(hired(ANN, period, department_id=SALES, name="Ann"))
+    await world.deliver(hired(BAO, period, department_id=TELESALES, name="Bao"))
+    for event in (closed(period, count=2), finalized(ANN, period),
+                  finalized(BAO, period, score="70", coefficient="1.0")):
         await world.deliver(event)
     runs = (await client.get("/runs", headers=tokens.headers(Role.FINANCE))).json()
-    assert [run["period"] for run in runs] == [PERIOD]
+    assert [run["period"] for run in runs] == [period]
     return runs[0]
 
 
@@ -35,10 +45,10 @@ async def payslip_ids(client: httpx.AsyncClient, tokens: Tokens, run: dict) -> d
 
 # --- plans ------------------------------------------------------------------------------------------
 
-async def test_hr_sets_plan_versions_and_managers_read_the_one_in_force(client, tokens) -> None:
+async def test_hr_sets_plan_versions_and_managers_read_the_one_in_force(client, tokens, period) -> None:
     hr = tokens.headers(Role.HR)
-    first = await client.put("/plans/sales_rep", json=PLAN, headers=hr)
-    second = await client.put("/plans/sales_rep", json={**PLAN, "effective_from": "2026-11",
+    first = await client.put("/plans/sales_rep", json=early_plan(period), headers=hr)
+    second = await client.put("/plans/sales_rep", json={**early_plan(period), "effective_from": shift_month(period, 1),
                                                          "monthly_base": "3300.00"}, headers=tokens.headers(Role.ADMIN))
     assert (first.status_code, second.status_code) == (200, 200)
     assert (first.json()["version"], second.json()["version"]) == (1, 2)
@@ -46,42 +56,42 @@ async def test_hr_sets_plan_versions_and_managers_read_the_one_in_force(client, 
 
     manager = tokens.headers(Role.DEPARTMENT_MANAGER, department_id=SALES)
     everything = (await client.get("/plans", headers=manager)).json()
-    october = (await client.get("/plans", params={"period": "2026-10"}, headers=manager)).json()
+    in_period = (await client.get("/plans", params={"period": period}, headers=manager)).json()
     assert [plan["version"] for plan in everything] == [1, 2]
-    assert [(plan["version"], plan["monthly_base"]) for plan in october] == [(1, "3000.00")]
+    assert [(plan["version"], plan["monthly_base"]) for plan in in_period] == [(1, "3000.00")]
 
 
-async def test_a_rep_neither_reads_nor_writes_plans(client, tokens) -> None:
+async def test_a_rep_neither_reads_nor_writes_plans(client, tokens, period) -> None:
     rep = tokens.headers(Role.SALES_REP)
     assert (await client.get("/plans", headers=rep)).status_code == 403
-    refused = await client.put("/plans/sales_rep", json=PLAN, headers=rep)
+    refused = await client.put("/plans/sales_rep", json=early_plan(period), headers=rep)
     assert refused.status_code == 403
     assert "hr" in refused.json()["required_roles"]
-    assert (await client.put("/plans/sales_rep", json=PLAN)).status_code == 401
+    assert (await client.put("/plans/sales_rep", json=early_plan(period))).status_code == 401
 
 
-async def test_a_bad_plan_names_the_field(client, tokens) -> None:
+async def test_a_bad_plan_names_the_field(client, tokens, period) -> None:
     hr = tokens.headers(Role.HR)
-    cases = [({**PLAN, "commission_rate": "1.5"}, "commission_rate"),
-             ({**PLAN, "monthly_base": "-1"}, "monthly_base"),
-             ({**PLAN, "monthly_base": "10.005"}, "monthly_base"),
-             ({**PLAN, "effective_from": "2026-13"}, "effective_from"),
-             ({**PLAN, "surprise": 1}, "surprise")]
+    plan = early_plan(period)
+    cases = [({**plan, "commission_rate": "1.5"}, "commission_rate"),
+             ({**plan, "monthly_base": "-1"}, "monthly_base"),
+             ({**plan, "monthly_base": "10.005"}, "monthly_base"),
+             ({**plan, "effective_from": "2026-13"}, "effective_from"),
+             ({**plan, "surprise": 1}, "surprise")]
     for body, field in cases:
         response = await client.put("/plans/sales_rep", json=body, headers=hr)
         assert response.status_code == 422, body
         assert field in [error["field"] for error in response.json()["errors"]]
-    unknown_role = await client.put("/plans/astronaut", json=PLAN, headers=hr)
+    unknown_role = await client.put("/plans/astronaut", json=plan, headers=hr)
     assert unknown_role.status_code == 422
 
 
-async def test_a_plan_change_into_a_computed_period_is_a_conflict(world, client, tokens) -> None:
+async def test_a_plan_change_into_a_computed_period_is_a_conflict(world, client, tokens, period) -> None:
     await computed_run(world, client, tokens)
-    refused = await client.put("/plans/sales_rep", json={**PLAN, "effective_from": PERIOD},
-                               headers=tokens.headers(Role.HR))
+    refused = await client.put("/plans/sales_rep", json=plan_body(period), headers=tokens.headers(Role.HR))
     assert refused.status_code == 409
-    assert refused.json()["latest_run_period"] == PERIOD
-    later = await client.put("/plans/sales_rep", json={**PLAN, "effective_from": "2026-11"},
+    assert refused.json()["latest_run_period"] == period
+    later = await client.put("/plans/sales_rep", json=plan_body(shift_month(period, 1)),
                              headers=tokens.headers(Role.HR))
     assert later.status_code == 200
 
@@ -132,22 +142,22 @@ async def test_an_unknown_run_is_404(client, tokens) -> None:
         assert response.status_code == 404
 
 
-async def test_the_period_status_says_what_the_run_waits_for(world, client, tokens) -> None:
+async def test_the_period_status_says_what_the_run_waits_for(world, client, tokens, period) -> None:
     hr = tokens.headers(Role.HR)
-    await world.deliver(closed(count=2))
-    await world.deliver(finalized(ANN, role=None))
-    status = (await client.get(f"/periods/{PERIOD}", headers=hr)).json()
+    await world.deliver(closed(period, count=2))
+    await world.deliver(finalized(ANN, period, role=None))
+    status = (await client.get(f"/periods/{period}", headers=hr)).json()
     assert (status["ready"], status["expected_results"], status["received_results"]) == (False, 2, 1)
     assert status["waiting_for"][0] == "appraisal results: 1 of 2 received"
     assert status["employees_without_role"] == [str(ANN)]
-    assert (await client.get("/periods/2026-01", headers=hr)).status_code == 404
+    assert (await client.get(f"/periods/{shift_month(period, -9)}", headers=hr)).status_code == 404
     assert (await client.get("/periods/2026-1", headers=hr)).status_code == 422
 
 
-async def test_late_payments_are_listed_until_the_next_run_pays_them(world, client, tokens) -> None:
+async def test_late_payments_are_listed_until_the_next_run_pays_them(world, client, tokens, period) -> None:
     run = await computed_run(world, client, tokens)
     await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.FINANCE))
-    late = paid(ANN, "100.00", date(2026, 10, 31))
+    late = paid(ANN, "100.00", day(period, -1))
     await world.deliver(late)
     pending = (await client.get("/adjustments/pending", headers=tokens.headers(Role.FINANCE))).json()
     assert [(p["payment_id"], p["missed_run_id"]) for p in pending] == [(str(late.payment_id), run["id"])]
@@ -156,7 +166,7 @@ async def test_late_payments_are_listed_until_the_next_run_pays_them(world, clie
 
 # --- payslips ---------------------------------------------------------------------------------------
 
-async def test_an_employee_reads_only_their_own_payslip_and_only_once_locked(world, client, tokens) -> None:
+async def test_an_employee_reads_only_their_own_payslip_and_only_once_locked(world, client, tokens, period) -> None:
     run = await computed_run(world, client, tokens)
     ids = await payslip_ids(client, tokens, run)
     ann = tokens.headers(Role.SALES_REP, employee_id=ANN, department_id=SALES)
@@ -170,14 +180,15 @@ async def test_an_employee_reads_only_their_own_payslip_and_only_once_locked(wor
     assert own.json()["gross"] == "6400.00"  # 3000 + 2200 + 1200 + 0
     assert {line["rule"] for line in own.json()["lines"]} >= {"P1.base_salary", "P2.performance_pay"}
     assert (await client.get(f"/payslips/{ids[str(BAO)]}", headers=ann)).status_code == 404
-    mine = (await client.get("/payslips/me", params={"period": PERIOD}, headers=ann)).json()
+    mine = (await client.get("/payslips/me", params={"period": period}, headers=ann)).json()
     assert [slip["employee_id"] for slip in mine] == [str(ANN)]
-    assert (await client.get("/payslips/me", params={"period": "2026-09"}, headers=ann)).json() == []
+    earlier = shift_month(period, -1)
+    assert (await client.get("/payslips/me", params={"period": earlier}, headers=ann)).json() == []
     listed = (await client.get("/payslips", headers=ann)).json()
     assert [slip["employee_id"] for slip in listed] == [str(ANN)]
 
 
-async def test_a_department_manager_reads_their_department_s_payslips(world, client, tokens) -> None:
+async def test_a_department_manager_reads_their_department_s_payslips(world, client, tokens, period) -> None:
     run = await computed_run(world, client, tokens)
     ids = await payslip_ids(client, tokens, run)
     await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.HR))
@@ -185,7 +196,7 @@ async def test_a_department_manager_reads_their_department_s_payslips(world, cli
 
     assert (await client.get(f"/payslips/{ids[str(ANN)]}", headers=manager)).status_code == 200
     assert (await client.get(f"/payslips/{ids[str(BAO)]}", headers=manager)).status_code == 404
-    listed = (await client.get("/payslips", params={"period": PERIOD}, headers=manager)).json()
+    listed = (await client.get("/payslips", params={"period": period}, headers=manager)).json()
     assert [slip["employee_id"] for slip in listed] == [str(ANN)]
 
 

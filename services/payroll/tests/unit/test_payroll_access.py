@@ -8,6 +8,7 @@ from decimal import Decimal
 from payroll.domain.runs import PayslipRecord, RunStatus
 from payroll.service_layer.access import may_read, payslip_scope
 from shared.auth import Principal, Role
+from shared.testing import principal
 
 SALES, TELESALES = uuid.uuid4(), uuid.uuid4()
 
@@ -21,7 +22,7 @@ def slip(employee_id: uuid.UUID, department_id: uuid.UUID = SALES, status: RunSt
 
 
 def who(role: str, department_id: uuid.UUID | None = SALES) -> Principal:
-    return Principal(employee_id=uuid.uuid4(), roles=frozenset({role}), department_id=department_id)
+    return principal(role, department_id=department_id)
 
 
 def test_an_employee_reads_their_own_payslip_once_the_run_is_locked():

@@ -14,15 +14,20 @@ from payroll.domain.completeness import ClosedPeriod, assess
 from payroll.domain.periods import ensure_period, period_of
 from payroll.domain.plans import ensure_change_applies_to_open_periods, plan_in_force
 from payroll.domain.runs import PayRun, RunStatus
+from shared.clock import Clock, shift_month
 from shared.errors import Conflict, InvalidInput
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PERIOD = "2026-10"
 
 
-def closed(count: int) -> ClosedPeriod:
-    return ClosedPeriod(period=PERIOD, employee_count=count, closed_at=datetime(2026, 11, 5, tzinfo=UTC),
-                        closed_by=uuid.uuid4())
+@pytest.fixture
+def period(clock: Clock) -> str:
+    """The period appraisal has just closed: last month."""
+    return shift_month(clock.month(), -1)
+
+
+def closed(period: str, count: int, clock: Clock) -> ClosedPeriod:
+    return ClosedPeriod(period=period, employee_count=count, closed_at=clock.now(), closed_by=uuid.uuid4())
 
 
 # --- plans ------------------------------------------------------------------------------------------
@@ -78,106 +83,106 @@ def test_a_period_is_a_month_written_yyyy_mm(bad):
 
 # --- completeness -----------------------------------------------------------------------------------
 
-def test_results_before_the_close_wait_for_the_close():
-    results = [result(period=PERIOD) for _ in range(3)]
-    readiness = assess(PERIOD, None, results, {}, [plan()])
+def test_results_before_the_close_wait_for_the_close(period):
+    results = [result(period=period) for _ in range(3)]
+    readiness = assess(period, None, results, {}, [plan()])
     assert not readiness.ready
     assert readiness.received == 3
     assert readiness.waiting_for == ["the period has not been closed by appraisal"]
 
 
-def test_a_close_before_its_results_waits_for_all_of_them():
-    results = [result(period=PERIOD) for _ in range(2)]
-    readiness = assess(PERIOD, closed(3), results, {}, [plan()])
+def test_a_close_before_its_results_waits_for_all_of_them(period, clock):
+    results = [result(period=period) for _ in range(2)]
+    readiness = assess(period, closed(period, 3, clock), results, {}, [plan()])
     assert not readiness.ready
     assert readiness.waiting_for == ["appraisal results: 2 of 3 received"]
 
 
-def test_the_close_and_all_results_in_any_order_are_ready():
-    results = [result(period=PERIOD) for _ in range(3)]
-    assert assess(PERIOD, closed(3), results, {}, [plan()]).ready
-    assert assess(PERIOD, closed(3), list(reversed(results)), {}, [plan()]).ready
+def test_the_close_and_all_results_in_any_order_are_ready(period, clock):
+    results = [result(period=period) for _ in range(3)]
+    assert assess(period, closed(period, 3, clock), results, {}, [plan()]).ready
+    assert assess(period, closed(period, 3, clock), list(reversed(results)), {}, [plan()]).ready
 
 
-def test_a_result_delivered_twice_counts_once():
-    one, two = result(period=PERIOD), result(period=PERIOD)
-    readiness = assess(PERIOD, closed(3), [one, two, one], {}, [plan()])
+def test_a_result_delivered_twice_counts_once(period, clock):
+    one, two = result(period=period), result(period=period)
+    readiness = assess(period, closed(period, 3, clock), [one, two, one], {}, [plan()])
     assert (readiness.received, readiness.ready) == (2, False)
 
 
-def test_results_of_another_period_do_not_count():
-    results = [result(period=PERIOD), result(period=PERIOD), result(period="2026-09")]
-    assert not assess(PERIOD, closed(3), results, {}, [plan()]).ready
+def test_results_of_another_period_do_not_count(period, clock):
+    results = [result(period=period), result(period=period), result(period=shift_month(period, -1))]
+    assert not assess(period, closed(period, 3, clock), results, {}, [plan()]).ready
 
 
-def test_a_period_with_no_employees_is_ready_at_once():
-    readiness = assess(PERIOD, closed(0), [], {}, [])
+def test_a_period_with_no_employees_is_ready_at_once(period, clock):
+    readiness = assess(period, closed(period, 0, clock), [], {}, [])
     assert readiness.ready and readiness.roles == {}
 
 
-def test_the_role_comes_from_the_result_else_from_the_directory():
-    with_role = result(period=PERIOD, role="telesales_agent")
-    without_role = result(period=PERIOD, role=None)
+def test_the_role_comes_from_the_result_else_from_the_directory(period, clock):
+    with_role = result(period=period, role="telesales_agent")
+    without_role = result(period=period, role=None)
     directory = {with_role.employee_id: "sales_rep", without_role.employee_id: "sales_rep"}
-    readiness = assess(PERIOD, closed(2), [with_role, without_role], directory,
+    readiness = assess(period, closed(period, 2, clock), [with_role, without_role], directory,
                        [plan("sales_rep"), plan("telesales_agent")])
     assert readiness.ready
     assert readiness.roles == {with_role.employee_id: "telesales_agent", without_role.employee_id: "sales_rep"}
 
 
-def test_an_employee_with_no_known_role_holds_the_run():
-    unknown = result(period=PERIOD, role=None)
-    readiness = assess(PERIOD, closed(1), [unknown], {unknown.employee_id: "unknown"}, [plan()])
+def test_an_employee_with_no_known_role_holds_the_run(period, clock):
+    unknown = result(period=period, role=None)
+    readiness = assess(period, closed(period, 1, clock), [unknown], {unknown.employee_id: "unknown"}, [plan()])
     assert not readiness.ready
     assert readiness.without_role == (unknown.employee_id,)
 
 
-def test_a_role_without_a_plan_in_force_holds_the_run():
-    rep = result(period=PERIOD, role="sales_rep")
-    readiness = assess(PERIOD, closed(1), [rep], {}, [plan(effective_from="2026-11")])
+def test_a_role_without_a_plan_in_force_holds_the_run(period, clock):
+    rep = result(period=period, role="sales_rep")
+    readiness = assess(period, closed(period, 1, clock), [rep], {}, [plan(effective_from=shift_month(period, 1))])
     assert not readiness.ready
     assert readiness.roles_without_plan == ("sales_rep",)
-    assert "no compensation plan for role 'sales_rep' in force for 2026-10" in readiness.waiting_for
+    assert f"no compensation plan for role 'sales_rep' in force for {period}" in readiness.waiting_for
 
 
 # --- run states -------------------------------------------------------------------------------------
 
-def run() -> PayRun:
-    return PayRun(id=uuid.uuid4(), period=PERIOD, status=RunStatus.COMPUTED, payslip_count=0,
-                  total_gross=Decimal("0.00"), computed_at=datetime.now(UTC), full_score_at=Decimal(80))
+def run(period: str, clock: Clock) -> PayRun:
+    return PayRun(id=uuid.uuid4(), period=period, status=RunStatus.COMPUTED, payslip_count=0,
+                  total_gross=Decimal("0.00"), computed_at=clock.now(), full_score_at=Decimal(80))
 
 
-def test_a_run_is_approved_then_locked():
-    approver, locker, at = uuid.uuid4(), uuid.uuid4(), datetime.now(UTC)
-    pay_run = run()
+def test_a_run_is_approved_then_locked(period, clock):
+    approver, locker, at = uuid.uuid4(), uuid.uuid4(), clock.now()
+    pay_run = run(period, clock)
     pay_run.approve(approver, at)
     pay_run.lock(locker, at)
     assert (pay_run.status, pay_run.approved_by, pay_run.locked_by) == (RunStatus.LOCKED, approver, locker)
 
 
-def test_locking_a_computed_run_approves_it_too():
-    pay_run, by = run(), uuid.uuid4()
-    pay_run.lock(by, datetime.now(UTC))
+def test_locking_a_computed_run_approves_it_too(period, clock):
+    pay_run, by = run(period, clock), uuid.uuid4()
+    pay_run.lock(by, clock.now())
     assert (pay_run.status, pay_run.approved_by) == (RunStatus.LOCKED, by)
 
 
-def test_a_locked_run_refuses_every_change():
-    pay_run = run()
-    pay_run.lock(uuid.uuid4(), datetime.now(UTC))
+def test_a_locked_run_refuses_every_change(period, clock):
+    pay_run = run(period, clock)
+    pay_run.lock(uuid.uuid4(), clock.now())
     for attempt in (pay_run.approve, pay_run.lock):
         with pytest.raises(Conflict) as refused:
-            attempt(uuid.uuid4(), datetime.now(UTC))
+            attempt(uuid.uuid4(), clock.now())
         assert refused.value.extra["run_status"] == "locked"
 
 
-def test_approving_twice_is_a_conflict():
-    pay_run = run()
-    pay_run.approve(uuid.uuid4(), datetime.now(UTC))
+def test_approving_twice_is_a_conflict(period, clock):
+    pay_run = run(period, clock)
+    pay_run.approve(uuid.uuid4(), clock.now())
     with pytest.raises(Conflict):
-        pay_run.approve(uuid.uuid4(), datetime.now(UTC))
+        pay_run.approve(uuid.uuid4(), clock.now())
 
 
-def test_more_results_than_announced_do_not_hold_the_run_for_ever():
-    results = [result(period=PERIOD) for _ in range(3)]
-    readiness = assess(PERIOD, closed(2), results, {}, [plan()])
+def test_more_results_than_announced_do_not_hold_the_run_for_ever(period, clock):
+    results = [result(period=period) for _ in range(3)]
+    readiness = assess(period, closed(period, 2, clock), results, {}, [plan()])
     assert readiness.ready and len(readiness.roles) == 3

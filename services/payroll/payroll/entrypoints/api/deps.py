@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from payroll.adapters.repositories import PayslipScope
 from payroll.service_layer.access import PAYROLL_OFFICERS, PLAN_EDITORS, PLAN_READERS, payslip_scope
-from payroll.service_layer.unit_of_work import PayrollUnitOfWork
+from payroll.service_layer.unit_of_work import PayrollBus
 from shared.auth import CurrentUser, Principal, require_roles
-from shared.runtime import ServiceRuntime
+from shared.deps import current_bus
 
-
-def _runtime(request: Request) -> ServiceRuntime:
-    return cast(ServiceRuntime, request.app.state.runtime)
-
-
-RuntimeDep = Annotated[ServiceRuntime, Depends(_runtime)]
-
-
-def _unit_of_work(runtime: RuntimeDep) -> PayrollUnitOfWork:
-    return cast(PayrollUnitOfWork, runtime.uow_factory())
-
-
-UowDep = Annotated[PayrollUnitOfWork, Depends(_unit_of_work)]
+BusDep = Annotated[PayrollBus, Depends(current_bus)]
 
 
 def _scope(user: CurrentUser) -> PayslipScope:
@@ -39,4 +27,4 @@ PayrollOfficer = Annotated[Principal, require_roles(*PAYROLL_OFFICERS)]
 PlanEditor = Annotated[Principal, require_roles(*PLAN_EDITORS)]
 PlanReader = Annotated[Principal, require_roles(*PLAN_READERS)]
 
-__all__ = ["CurrentUser", "PayrollOfficer", "PayslipScopeDep", "PlanEditor", "PlanReader", "RuntimeDep", "UowDep"]
+__all__ = ["BusDep", "CurrentUser", "PayrollOfficer", "PayslipScopeDep", "PlanEditor", "PlanReader"]

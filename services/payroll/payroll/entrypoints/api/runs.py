@@ -7,50 +7,50 @@ import uuid
 from fastapi import APIRouter
 
 from payroll.domain.runs import RunStatus
-from payroll.entrypoints.api.deps import PayrollOfficer, UowDep
+from payroll.entrypoints.api.deps import BusDep, PayrollOfficer
 from payroll.entrypoints.api.schemas import PayslipRead, PendingAdjustmentRead, Period, PeriodStatusRead, RunRead
-from payroll.service_layer import commands, handlers, views
+from payroll.service_layer import commands, views
 
 router = APIRouter(tags=["runs"])
 
 
 @router.get("/runs")
-async def list_runs(uow: UowDep, user: PayrollOfficer, status: RunStatus | None = None) -> list[RunRead]:
+async def list_runs(bus: BusDep, user: PayrollOfficer, status: RunStatus | None = None) -> list[RunRead]:
     """List pay runs, newest period first."""
-    return [RunRead.model_validate(run) for run in await views.runs(uow, status)]
+    return [RunRead.model_validate(run) for run in await views.runs(bus, status)]
 
 
 @router.get("/runs/{run_id}")
-async def get_run(run_id: uuid.UUID, uow: UowDep, user: PayrollOfficer) -> RunRead:
+async def get_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> RunRead:
     """Read one pay run with its totals and approval state."""
-    return RunRead.model_validate(await views.run(uow, run_id))
+    return RunRead.model_validate(await views.run(bus, run_id))
 
 
 @router.get("/runs/{run_id}/payslips")
-async def run_payslips(run_id: uuid.UUID, uow: UowDep, user: PayrollOfficer) -> list[PayslipRead]:
+async def run_payslips(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> list[PayslipRead]:
     """Every payslip of a run, each line with its rule, formula and inputs."""
-    return [PayslipRead.from_record(slip) for slip in await views.run_payslips(uow, run_id)]
+    return [PayslipRead.from_record(slip) for slip in await views.run_payslips(bus, run_id)]
 
 
 @router.post("/runs/{run_id}/approve")
-async def approve_run(run_id: uuid.UUID, uow: UowDep, user: PayrollOfficer) -> RunRead:
+async def approve_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> RunRead:
     """Approve a computed run after review; a locked run answers 409."""
-    return RunRead.model_validate(await handlers.handle(commands.ApproveRun(run_id=run_id, by=user.employee_id), uow))
+    return RunRead.model_validate(await bus.handle(commands.ApproveRun(run_id=run_id, by=user.employee_id)))
 
 
 @router.post("/runs/{run_id}/lock")
-async def lock_run(run_id: uuid.UUID, uow: UowDep, user: PayrollOfficer) -> RunRead:
+async def lock_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> RunRead:
     """Lock a run (approving it if not yet approved); it never changes again, and a second lock is 409."""
-    return RunRead.model_validate(await handlers.handle(commands.LockRun(run_id=run_id, by=user.employee_id), uow))
+    return RunRead.model_validate(await bus.handle(commands.LockRun(run_id=run_id, by=user.employee_id)))
 
 
 @router.get("/periods/{period}")
-async def period_status(period: Period, uow: UowDep, user: PayrollOfficer) -> PeriodStatusRead:
+async def period_status(period: Period, bus: BusDep, user: PayrollOfficer) -> PeriodStatusRead:
     """What a period's run is waiting for (results, roles, plans), or the run it has."""
-    return PeriodStatusRead.from_view(await views.period_status(uow, period))
+    return PeriodStatusRead.from_view(await views.period_status(bus, period))
 
 
 @router.get("/adjustments/pending")
-async def pending_adjustments(uow: UowDep, user: PayrollOfficer) -> list[PendingAdjustmentRead]:
+async def pending_adjustments(bus: BusDep, user: PayrollOfficer) -> list[PendingAdjustmentRead]:
     """Payments that arrived after their period's run, waiting to be paid in the next run (P8)."""
-    return [PendingAdjustmentRead.model_validate(item) for item in await views.pending_adjustments(uow)]
+    return [PendingAdjustmentRead.model_validate(item) for item in await views.pending_adjustments(bus)]
