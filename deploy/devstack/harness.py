@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -22,7 +23,8 @@ _BLOCK = max([*SERVICES.values(), *(port for _, port in EXTRA_HTTP_PROCESSES.val
 
 
 class RunningStack:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, clock_at: datetime | None = None) -> None:
+        """``clock_at``: the instant the services' company clock starts at (``DEV_CLOCK_AT``)."""
         # One block: the gateway at base, the services above it, then PostgreSQL and the broker.
         base = free_port_block(_BLOCK + 3)
         self.env = {
@@ -32,6 +34,7 @@ class RunningStack:
             "DEV_BROKER_PORT": str(base + _BLOCK + 2),
             "DEV_GATEWAY_PORT": str(base),
             "DEV_SERVICE_PORT_OFFSET": str(base - GATEWAY_PORT),
+            **({"DEV_CLOCK_AT": clock_at.isoformat()} if clock_at is not None else {}),
         }
         self.gateway = f"http://127.0.0.1:{base}"
         self.broker = f"127.0.0.1:{self.env['DEV_BROKER_PORT']}"

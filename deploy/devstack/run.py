@@ -19,12 +19,14 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import click
 import httpx
 
 from devstack.embedded import EmbeddedPostgres, PortInUse, TansuBroker, port_is_free, stop_process
+from shared.clock import WALL_CLOCK, as_utc
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +47,9 @@ class DevConfig:
     replay_window_seconds: int
     admin_login: str
     extra_ports: dict[tuple[str, str], int]
+    # A test clock (DEV_CLOCK_AT, an ISO instant with its offset): every service's company clock
+    # starts there when the stack starts and runs on. Unset: the wall clock.
+    clock_offset_seconds: float = 0.0
 
     @classmethod
     def from_environment(cls) -> DevConfig:
@@ -60,6 +65,7 @@ class DevConfig:
             admin_login=env.get("DEV_ADMIN_LOGIN", "admin"),
             extra_ports={key: port + offset for key, (_, port) in EXTRA_HTTP_PROCESSES.items()
                          if _built(key[0]) and key[1] in _commands(key[0])},
+            clock_offset_seconds=_clock_offset(env.get("DEV_CLOCK_AT", "")),
         )
 
     def routes(self) -> dict[str, int]:
@@ -67,6 +73,17 @@ class DevConfig:
         routes = dict(self.service_ports)
         routes.update({EXTRA_HTTP_PROCESSES[key][0]: port for key, port in self.extra_ports.items()})
         return routes
+
+
+def _clock_offset(clock_at: str) -> float:
+    """Seconds from the wall clock to ``clock_at``, taken once, so that every process agrees."""
+    if not clock_at.strip():
+        return 0.0
+    try:
+        instant = as_utc(datetime.fromisoformat(clock_at.strip()))
+    except ValueError as error:
+        raise click.UsageError(f"DEV_CLOCK_AT must be an ISO 8601 instant with its offset: {error}") from error
+    return (instant - WALL_CLOCK.now()).total_seconds()
 
 
 def _built(service: str) -> bool:
@@ -108,6 +125,7 @@ class Stack:
             # every worker idle for 15 s after each start.
             f"{prefix}CONSUMER_SESSION_TIMEOUT_MS": "6000",
             f"{prefix}CONSUMER_HEARTBEAT_INTERVAL_MS": "2000",
+            f"{prefix}CLOCK_OFFSET_SECONDS": repr(self.config.clock_offset_seconds),
             **{f"{prefix}{command.upper()}_PORT": str(port)
                for (owner, command), port in self.config.extra_ports.items() if owner == service},
             "PYTHONUNBUFFERED": "1",
@@ -232,7 +250,11 @@ def step(what: str, detail: str) -> None:
 
 
 def main() -> int:
-    config = DevConfig.from_environment()
+    try:
+        config = DevConfig.from_environment()
+    except click.ClickException as error:
+        click.echo(click.style("Cannot start: ", fg="red", bold=True) + error.format_message(), err=True)
+        return 1
     stack = Stack(config)
     stopping = False
 
@@ -261,6 +283,9 @@ def main() -> int:
                    f"(watch a topic: {sys.executable} -m devstack.tail org.department)")
         click.echo(f"  PostgreSQL:     {stack.postgres.url('<service>', driver='postgresql')}")
         click.echo(f"  Logs:           {stack.logs}")
+        if config.clock_offset_seconds:
+            click.echo(f"  Test clock:     the services' clock runs {config.clock_offset_seconds:+.0f} s from the wall "
+                       "clock (DEV_CLOCK_AT)")
         click.echo("Press Ctrl-C to stop everything.")
         sys.stdout.flush()
         while True:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -42,14 +43,15 @@ async def read_events(bootstrap: str, topic: str, want: int, wait_seconds: float
 
 
 @pytest.fixture
-def dev_stack(tmp_path):
-    stack = RunningStack(tmp_path / "dev")
+def dev_stack(tmp_path, clock):
+    stack = RunningStack(tmp_path / "dev", clock_at=clock.now())
     yield stack
     stack.stop()
 
 
-async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_stack):
+async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_stack, clock):
     dev_stack.start()
+    hired_on = clock.today() - timedelta(days=30)
     token = dev_stack.admin_token()
     api = httpx.AsyncClient(base_url=f"{dev_stack.gateway}/api/org", headers={"Authorization": f"Bearer {token}"},
                        timeout=10)
@@ -60,13 +62,14 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
     assert plan.status_code == 200, plan.text
     assert (await api.put(f"/departments/{department_id}/headcount/sales_rep", json={"planned": 1})).status_code == 200
     leader = await api.post("/employees", json={"name": "Wang Li", "role": "group_leader",
-                                                "department_id": department_id, "hired_on": "2026-11-02",
+                                                "department_id": department_id, "hired_on": hired_on.isoformat(),
                                                 "login": "wangli", "password": "leader-pass-1"})
     assert leader.status_code == 201, leader.text
     group = await api.post("/groups", json={"name": "Group 1", "department_id": department_id,
                                       "leader_id": leader.json()["id"]})
     assert group.status_code == 201, group.text
-    rep = {"name": "Zhao Min", "role": "sales_rep", "department_id": department_id, "hired_on": "2026-11-03",
+    rep = {"name": "Zhao Min", "role": "sales_rep", "department_id": department_id,
+           "hired_on": (hired_on + timedelta(days=1)).isoformat(),
            "group_id": group.json()["id"], "manager_id": leader.json()["id"]}
     assert (await api.post("/employees", json=rep)).status_code == 201
     beyond_plan = await api.post("/employees", json={**rep, "name": "One Too Many"})

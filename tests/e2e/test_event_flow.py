@@ -1,14 +1,16 @@
 """The issue's proof: a month of one sales group's work, from an empty organisation to payslips
 checked to the cent, through the gateway on the real dev stack (``python -m devstack``).
 
-The period is 2026-10: it has ended, so appraisal may close it, and every date org is given lies
-in the past. Leads are assigned on the day the test runs, so they count in that month (the test
-works it out rather than assume November). The story:
+Time is the suite's clock (``SALESTEAM_TEST_CLOCK``, or now), and the dev stack runs from the
+same instant. The period under test is the month before the clock's month: it has ended, so
+appraisal may close it, and every date org is given lies in the past. Below, "October" stands for
+that month, "November" for the clock's own month and "September" for the month before October.
+Leads are assigned on the day the test runs, so they count in the clock's month. The story:
 
 1. The admin builds the organisation: a field-sales department with its headcount plan, a
    department manager, a group leader and a group, two reps (Zhao Min and Qian Hui), and a
-   finance clerk in a finance department, everyone hired on 2026-09-01 with a login. The admin
-   sets the appraisal template of the sales roles and the compensation plans from 2026-10.
+   finance clerk in a finance department, everyone hired on 1 September with a login. The admin
+   sets the appraisal template of the sales roles and the compensation plans from October.
 2. The admin imports two leads by CSV and puts them in the group's pool (level 1); the leader
    gives one to each rep (level 2), retrying until crm's directory replica knows them.
 3. Zhao signs a deal on their lead in October; finance books a payment received in October.
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -41,11 +43,15 @@ import pytest
 from flow_helpers import Person, eventually
 
 from devstack.harness import RunningStack
+from devstack.pytest_plugin import suite_instant
+from shared.clock import FixedClock, first_day, shift_month
 
-PERIOD = "2026-10"
-MIDNIGHT_PERIOD = "2026-11"  # of Qian's call at 00:30 on 1 November, Shanghai time
-HIRED_ON = "2026-09-01"
-SHANGHAI = ZoneInfo("Asia/Shanghai")  # the company's calendar in telesales, appraisal and payroll
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the company's calendar, the services' default
+CLOCK = FixedClock(suite_instant(), SHANGHAI)  # the instant the dev stack's clock starts at
+THIS_MONTH = CLOCK.month()  # "November": the leads are assigned in it
+PERIOD = shift_month(THIS_MONTH, -1)  # "October": ended, so it can be closed
+MIDNIGHT_PERIOD = THIS_MONTH  # of Qian's call at 00:30 on the 1st of November, Shanghai time
+HIRED_ON = first_day(shift_month(PERIOD, -1)).isoformat()
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -100,7 +106,7 @@ EFFECTIVE_OUTCOMES = {"intent", "appointment", "order"}  # T3
 # --- what happens in October ---------------------------------------------------------------------
 
 def october(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 10, day, hour, minute, tzinfo=SHANGHAI)
+    return datetime.combine(first_day(PERIOD).replace(day=day), time(hour, minute), tzinfo=SHANGHAI)
 
 
 # (start, seconds, connected, disposition)
@@ -127,20 +133,18 @@ QIAN_CALLS = [
     (october(16, 14), 0, False, "invalid_number"),
     (october(16, 15), 15, True, "refused"),
 ]
-# 31 October 16:30 UTC is 1 November 00:30 in Shanghai: a November call, whatever UTC says.
-QIAN_MIDNIGHT_CALL = (datetime(2026, 10, 31, 16, 30, tzinfo=UTC), 0, False, "no_answer")
-FIGURES_DAY = date(2026, 10, 14)
-
-
-def this_period() -> str:
-    """The company month today, when the leads are assigned."""
-    return datetime.now(SHANGHAI).strftime("%Y-%m")
+# 00:30 on 1 November in Shanghai is 16:30 UTC on the last day of October: a November call,
+# whatever UTC says.
+MIDNIGHT = datetime.combine(first_day(MIDNIGHT_PERIOD), time(0, 30), tzinfo=SHANGHAI)
+QIAN_MIDNIGHT_CALL = (MIDNIGHT.astimezone(UTC), 0, False, "no_answer")
+assert QIAN_MIDNIGHT_CALL[0].strftime("%H:%M") == "16:30" and QIAN_MIDNIGHT_CALL[0].month != MIDNIGHT.month
+FIGURES_DAY = october(14, 0).date()
 
 DEAL_AMOUNT = Decimal("80000.00")
 DEAL_COST = Decimal("50000.00")
-DEAL_SIGNED_ON = "2026-10-20"
+DEAL_SIGNED_ON = october(20, 0).date().isoformat()
 PAYMENT_AMOUNT = Decimal("50000.50")
-PAYMENT_RECEIVED_ON = "2026-10-28"
+PAYMENT_RECEIVED_ON = october(28, 0).date().isoformat()
 
 # (teamwork, ability) per stage
 ZHAO_REVIEWS = {"self": (95, 90), "leader": (90, 85), "superior": (85, 80)}
@@ -225,7 +229,7 @@ def october_measures(calls: list, sales: Decimal = ZERO, collected: Decimal = ZE
 
 @pytest.fixture
 def running_stack(tmp_path) -> Iterator[RunningStack]:
-    stack = RunningStack(tmp_path / "dev")
+    stack = RunningStack(tmp_path / "dev", clock_at=CLOCK.now())
     stack.start()
     yield stack
     stack.stop()
@@ -410,7 +414,7 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
 
     # Leads were assigned today: they count in this month, not October; Qian's call at 00:30 on
     # 1 November counts in November.
-    assigned_in = this_period()
+    assigned_in = THIS_MONTH
     for employee_id in (zhao_id, qian_id):
         eventually(lambda employee_id=employee_id: score(admin, assigned_in, employee_id),
                    until=lambda card: raw(card, "leads") == 1, what=f"the lead to count in {assigned_in}")
@@ -418,10 +422,9 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
                                until=lambda card: raw(card, "calls") == 1,
                                what="Qian's midnight call to count in November")
     assert raw(score(admin, MIDNIGHT_PERIOD, zhao_id), "calls") == 0
-    # Qian in November: calls 1/10 → 10 × 20 % = 2.00; attendance 15.00; and, when the leads were
-    # assigned in November too, leads 1/2 → 50 × 5 % = 2.50.
-    november_leads = Decimal("2.50") if assigned_in == MIDNIGHT_PERIOD else ZERO
-    assert Decimal(qian_november["total"]) == Decimal("2.00") + Decimal("15.00") + november_leads
+    # Qian in November: calls 1/10 → 10 × 20 % = 2.00; attendance 15.00; leads 1/2 → 50 × 5 % = 2.50
+    # (the leads were assigned today, in November too).
+    assert Decimal(qian_november["total"]) == Decimal("2.00") + Decimal("15.00") + Decimal("2.50")
 
     # 6. The three reviews, in order, each by the person it belongs to ----------------------------------
     review(zhao, zhao_id, "self", ZHAO_REVIEWS["self"])
