@@ -21,7 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_COMPANY_TIMEZONE = "Asia/Shanghai"
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# A month the company can have business in: 1900-01 to 2999-12. Wider years are not business
+# months, and the calendar arithmetic around them (year 0, the month after 9999-12) fails.
+MONTH_PATTERN = r"^(19\d{2}|2\d{3})-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 def company_timezone(name: str) -> ZoneInfo:
@@ -40,7 +43,7 @@ def shift_month(month: str, months: int) -> str:
     """``shift_month("2027-01", -1) == "2026-12"``."""
     match = _MONTH.match(month)
     if match is None:
-        raise ValueError(f"{month!r} is not a month (YYYY-MM)")
+        raise ValueError(f"{month!r} is not a month (YYYY-MM, 1900-01 to 2999-12)")
     index = int(match.group(1)) * 12 + int(match.group(2)) - 1 + months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import AppError
@@ -72,12 +73,37 @@ def install_problem_handlers(app: FastAPI, type_base: str = DEFAULT_PROBLEM_TYPE
         return problem(error.status_code, _reason(error.status_code), str(error.detail),
                        instance=request.url.path, headers=getattr(error, "headers", None))
 
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, error: DBAPIError) -> JSONResponse:
+        if getattr(error.orig, "sqlstate", None) in UNSTORABLE_TEXT:
+            # Text the database cannot hold (a NUL byte) that no schema refused: the client's input.
+            return problem(422, "Invalid input", "a text value holds a character that cannot be stored (NUL)",
+                           type_=f"{type_base}invalid-input", instance=request.url.path,
+                           errors=[{"field": "body", "reason": "contains a NUL character"}])
+        return await unexpected(request, error)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         # A bug, not a client mistake: log it whole and say no more than that.
         log.exception("unhandled error")
         return problem(500, "Internal error", "an unexpected error occurred; it has been logged",
                        instance=request.url.path, request_id=request_id_var.get())
+
+
+# PostgreSQL's character_not_in_repertoire and untranslatable_character: a NUL byte in text.
+UNSTORABLE_TEXT = {"22021", "22P05"}
+
+
+def nul_in_address(request: Request, type_base: str) -> JSONResponse | None:
+    """422 for a NUL byte in the path or the query: no identifier or filter holds one, and the
+    database would refuse it with an error that is not the client's to read."""
+    location = ("path" if "\x00" in request.url.path
+                else "query" if b"%00" in request.scope.get("query_string", b"") else None)
+    if location is None:
+        return None
+    return problem(422, "Invalid input", f"the {location} holds a NUL character", type_=f"{type_base}invalid-input",
+                   instance=request.url.path.replace("\x00", "%00"),
+                   errors=[{"field": location, "reason": "contains a NUL character", "location": location}])
 
 
 def _reason(status: int) -> str:
@@ -133,7 +159,8 @@ def create_app(
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:
-            response = await call_next(request)
+            refused = nul_in_address(request, problem_type_base)
+            response = refused or await call_next(request)
         finally:
             request_id_var.reset(token)
         route = request.scope.get("route")

@@ -26,7 +26,8 @@ WRONG_CREDENTIALS = "the login or the password is wrong"
 
 
 class LoginRequest(BaseModel):
-    login: str = Field(min_length=1, max_length=200)
+    # No login holds a control character; refused here rather than sent on to org's database.
+    login: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
     password: SecretStr = Field(min_length=1, max_length=1024)
 
 

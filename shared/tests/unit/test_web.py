@@ -1,7 +1,9 @@
 import uuid
 
+import pytest
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 
 from devstack.pytest_plugin import asgi_client
 from shared.auth import CurrentUser, Principal, Role, TokenCodec, require_roles
@@ -102,3 +104,41 @@ async def test_metrics_count_requests_by_route():
         await client.post("/things", json={"name": "a", "size": 1})
         metrics = await client.get("/metrics")
     assert 'http_requests_total{method="POST",route="/things",service="t",status="200"} 1.0' in metrics.text
+
+
+@pytest.mark.parametrize("url", ["/items/ab%00cd", "/items/ab?q=x%00y"])
+async def test_a_nul_byte_in_the_path_or_query_is_a_422_naming_where(url):
+    reached = []
+    router = APIRouter()
+
+    @router.get("/items/{item_id}")
+    async def item(item_id: str, q: str = "") -> dict:
+        reached.append(item_id)
+        return {"id": item_id}
+
+    application = create_app(title="t", service="t", routers=[router])
+    async with asgi_client(application) as client:
+        refused = await client.get(url)
+        assert (await client.get("/items/abcd")).status_code == 200
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["errors"][0]["field"] == ("path" if "?" not in url else "query")
+    assert refused.json()["type"].startswith("https://errors.salesteam.internal/")
+    assert reached == ["abcd"]
+
+
+async def test_text_the_database_cannot_store_is_a_422_not_a_500():
+    class NulRefused(Exception):
+        sqlstate = "22021"
+
+    router = APIRouter()
+
+    @router.post("/notes")
+    async def note() -> dict:
+        raise DBAPIError("INSERT INTO notes", {}, NulRefused("invalid byte sequence for encoding UTF8: 0x00"))
+
+    application = create_app(title="t", service="t", routers=[router])
+    async with asgi_client(application) as client:
+        refused = await client.post("/notes")
+    assert refused.status_code == 422 and refused.json()["errors"] == [
+        {"field": "body", "reason": "contains a NUL character"}]

@@ -10,9 +10,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from shared.clock import MONTH_PATTERN
 from shared.errors import InvalidInput
 
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = MONTH_PATTERN
 _PERIOD = re.compile(PERIOD_PATTERN)
 
 
@@ -29,7 +30,7 @@ class Period:
     @classmethod
     def parse(cls, text: str, *, field: str = "period") -> Period:
         if not _PERIOD.match(text):
-            raise InvalidInput(field, "must be a month written YYYY-MM")
+            raise InvalidInput(field, "must be a month written YYYY-MM, from 1900-01 to 2999-12")
         return cls(int(text[:4]), int(text[5:]))
 
     @classmethod

@@ -170,6 +170,12 @@ class TestClosing:
         assert (frozen["status"], frozen["total"], frozen["coefficient"], frozen["rank"]) == (
             "closed", "52.50", "0.50", 1)
 
+    @pytest.mark.parametrize("month", ["0000-01", "9999-12", "1899-12", "3000-01"])
+    async def test_a_month_outside_the_calendar_is_422_not_a_server_error(self, client, tokens: Tokens, month: str):
+        refused = await client.post(f"/periods/{month}/close", headers=tokens.hr())
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["field"] == "period"
+
     async def test_closing_is_hrs_once_and_only_after_the_month(self, world: World, client, tokens: Tokens,
                                                                 clock: FixedClock, period: str):
         # The clock's own month has not ended (whatever the date); the one before it has.

@@ -109,3 +109,12 @@ async def test_me_describes_the_bearer_of_the_token(gateway, network, codec):
     assert me.status_code == 200
     assert me.json() == login.json()["employee"]
     assert anonymous.status_code == 401
+
+
+async def test_a_login_with_a_nul_byte_is_a_422_and_never_reaches_org(gateway, network):
+    async with gateway() as client:
+        response = await client.post("/auth/login", json={"login": "li\u0000lei", "password": "right-password"})
+
+    assert response.status_code == 422, response.text
+    assert [error["field"] for error in response.json()["errors"]] == ["login"]
+    assert network.requests == []

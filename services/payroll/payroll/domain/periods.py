@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, tzinfo
 
+from shared.clock import MONTH_PATTERN
 from shared.errors import InvalidInput
 
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = MONTH_PATTERN
 _PERIOD = re.compile(PERIOD_PATTERN)
 
 
 def ensure_period(value: str, *, field: str = "period") -> str:
     if not _PERIOD.match(value):
-        raise InvalidInput(field, "must be a month written YYYY-MM")
+        raise InvalidInput(field, "must be a month written YYYY-MM, from 1900-01 to 2999-12")
     return value
 
 

@@ -152,6 +152,8 @@ async def test_the_period_status_says_what_the_run_waits_for(world, client, toke
     assert status["employees_without_role"] == [str(ANN)]
     assert (await client.get(f"/periods/{shift_month(period, -9)}", headers=hr)).status_code == 404
     assert (await client.get("/periods/2026-1", headers=hr)).status_code == 422
+    for outside_the_calendar in ("0000-01", "9999-12"):
+        assert (await client.get(f"/periods/{outside_the_calendar}", headers=hr)).status_code == 422
 
 
 async def test_late_payments_are_listed_until_the_next_run_pays_them(world, client, tokens, period) -> None:

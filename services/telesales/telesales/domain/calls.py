@@ -72,6 +72,10 @@ class Call:
     received_at: datetime | None = None
 
 
+# What intake accepts, the worker must be able to store: a year-1 instant at +14:00 overflows.
+EARLIEST_CALL_YEAR = 2000
+
+
 def call_problems(*, connected: bool, disposition: Disposition, started_at: datetime, now: datetime,
                   max_future_skew: timedelta) -> list[tuple[str, str]]:
     """Contextual faults of one record, as (field, reason); empty when the record is sound."""
@@ -80,6 +84,9 @@ def call_problems(*, connected: bool, disposition: Disposition, started_at: date
         problems.append(("disposition", f"'{disposition}' means the call did not connect, but connected is true"))
     if not connected and disposition in CONVERSATION_DISPOSITIONS:
         problems.append(("disposition", f"'{disposition}' needs a conversation, but connected is false"))
-    if started_at - now > max_future_skew:
+    if started_at.year < EARLIEST_CALL_YEAR:
+        # Not a telephony record, and one the worker could not even turn into UTC to store.
+        problems.append(("started_at", f"lies before {EARLIEST_CALL_YEAR}"))
+    elif started_at - now > max_future_skew:
         problems.append(("started_at", "lies in the future"))
     return problems

@@ -124,3 +124,13 @@ async def test_a_record_is_judged_and_stamped_by_the_clock(bus: TelesalesBus, cl
     clock.advance(timedelta(minutes=2))
     result, _ = await submit(bus, [record("ahead", started_at=too_soon.isoformat())])
     assert (result.accepted, result.rejected) == (["ahead"], [])
+
+
+async def test_an_instant_the_worker_could_not_store_is_refused_at_the_door(bus: TelesalesBus) -> None:
+    result, publisher = await submit(bus, [record("year-one", started_at="0001-01-01T00:00:00+14:00"),
+                                           record("last-century", started_at="1999-12-31T23:59:59+08:00"),
+                                           record("fine")])
+
+    assert result.accepted == ["fine"] and [m.call_id for m in publisher.published] == ["fine"]
+    assert {(r.call_id, r.status, tuple(e.field for e in r.errors)) for r in result.rejected} == {
+        ("year-one", 422, ("started_at",)), ("last-century", 422, ("started_at",))}
