@@ -92,8 +92,8 @@ def build_runtime(
 def service_app(runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter],
                 service: str | None = None, readiness_checks: dict[str, ReadinessCheck] | None = None,
                 lifespan: Callable[[FastAPI], Any] | None = None) -> FastAPI:
-    """The HTTP app of a service around its runtime: routes find the bus, the clock and the token
-    codec on ``app.state`` (through :mod:`shared.deps`); the engine is disposed at shutdown.
+    """The HTTP app of a service around its runtime: routes find the bus and the token codec on
+    ``app.state`` (through :mod:`shared.deps`); the engine is disposed at shutdown.
     ``lifespan`` adds a service's own start and stop (the intake's producer)."""
 
     @asynccontextmanager
@@ -112,10 +112,7 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
         readiness_checks=runtime.readiness_checks() if readiness_checks is None else readiness_checks,
         lifespan=disposing, problem_type_base=runtime.settings.problem_type_base,
     )
-    app.state.runtime = runtime
     app.state.bus = runtime.bus
-    app.state.clock = runtime.clock
-    app.state.settings = runtime.settings
     app.state.token_codec = runtime.token_codec
     return app
 

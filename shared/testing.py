@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Generic, Self, TypeVar
 
@@ -111,7 +111,3 @@ def token_for(who: Principal, *, secret: str = DEVELOPMENT_JWT_SECRET, issuer: s
 def auth_headers(who: Principal, *, secret: str = DEVELOPMENT_JWT_SECRET,
                  issuer: str = "salesteam-gateway") -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(who, secret=secret, issuer=issuer)}"}
-
-
-def types_of(envelopes: Iterable[CloudEvent]) -> list[str]:
-    return [envelope.type for envelope in envelopes]

@@ -9,8 +9,8 @@ from fastapi import Depends
 from org.domain.visibility import Visibility
 from org.service_layer.access import visibility_of
 from org.service_layer.unit_of_work import OrgBus
-from shared.auth import Role
-from shared.deps import CurrentUser, Principal, current_bus, require_roles
+from shared.auth import CurrentUser, Principal, Role, require_roles
+from shared.deps import current_bus
 
 BusDep = Annotated[OrgBus, Depends(current_bus)]
 
