@@ -1,10 +1,11 @@
 """Events published by the org service (topics ``org.department``, ``org.group``,
-``org.employee``, ``org.headcount``)."""
+``org.employee``, ``org.headcount``, ``org.calendar``, ``org.attendance``, ``org.training``)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from shared.events.envelope import Event, register
 
@@ -127,3 +128,97 @@ class HeadcountPlanChanged(Event):
     role: str
     planned: int
     previous: int | None = None
+
+
+@register
+class WorkingCalendarSet(Event):
+    event_type = "org.calendar.year_set.v1"
+    topic = "org.calendar"
+    key_field = "year"
+    summary = ("HR set one year's working calendar (O6): weekend days, public holidays, make-up working "
+               "days and working hours. The whole year each time; the highest revision wins. A year never "
+               "set is Monday to Friday without holidays (shared.calendar).")
+
+    year: int
+    revision: int
+    weekend: list[int]  # ISO weekdays, Monday 1 … Sunday 7
+    holidays: list[date]
+    makeup_working_days: list[date]
+    work_starts_at: time
+    work_ends_at: time
+
+
+@register
+class AttendanceDayClassified(Event):
+    event_type = "org.attendance.day_classified.v1"
+    topic = "org.attendance"
+    key_field = "employee_id"
+    summary = ("One employee's working day was classified (O6), or classified again after a correction, "
+               "an approved leave or a calendar change. Each (employee, date) has increasing revisions: "
+               "a subscriber keeps the highest and ignores an older one arriving late.")
+
+    employee_id: uuid.UUID
+    work_date: date
+    period: str  # YYYY-MM of work_date
+    revision: int
+    # on_time, minor_lateness, half_day_absence, full_day_absence, leave, or void: the date is no
+    # longer a working day of this employee (calendar changed, hire or leave date moved), and
+    # what an earlier revision said about it no longer counts.
+    classification: str
+    # Days of absence (旷工) this day counts for pay: 0, 0.5 or 1. Whether a half day scores as a
+    # whole one (A4) is the subscriber's rule.
+    absence_days: Decimal = Decimal(0)
+    # Late arrivals or early departures within the tolerance (P6: a fixed deduction each): 0–2.
+    minor_latenesses: int = 0
+    late_minutes: int = 0
+    early_minutes: int = 0
+    leave_type: str | None = None
+    leave_paid: bool | None = None
+    # Days of approved leave this day counts: 0 or 1 (leave is taken in whole days).
+    leave_days: Decimal = Decimal(0)
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+
+
+@register
+class DismissalCaseRaised(Event):
+    event_type = "org.attendance.dismissal_case_raised.v1"
+    topic = "org.attendance"
+    key_field = "employee_id"
+    summary = ("Confirmed attendance reached a dismissal threshold (O6): absence on consecutive working "
+               "days, or cumulative absence days in a calendar year. HR reviews and closes the case.")
+
+    case_id: uuid.UUID
+    employee_id: uuid.UUID
+    rule: str  # consecutive or cumulative
+    absence_dates: list[date]
+    raised_on: date
+
+
+@register
+class AttendanceMonthSubmitted(Event):
+    event_type = "org.attendance.month_submitted.v1"
+    topic = "org.attendance"
+    key_field = "group_id"
+    summary = "A group leader submitted the group's month of attendance to HR (A1, O6); later changes need HR."
+
+    group_id: uuid.UUID
+    period: str
+    submitted_by: uuid.UUID
+    submitted_at: datetime
+
+
+@register
+class TrainingSessionHeld(Event):
+    event_type = "org.training.session_held.v1"
+    topic = "org.training"
+    key_field = "session_id"
+    summary = "A training session (O7) was recorded: topic, trainer, date, duration and who attended."
+
+    session_id: uuid.UUID
+    topic_name: str
+    trainer_id: uuid.UUID
+    department_id: uuid.UUID | None = None
+    held_on: date
+    duration_minutes: int
+    attendee_ids: list[uuid.UUID]
