@@ -177,7 +177,8 @@ def create_app(
 
     if not own_readiness:
 
-        @app.get("/readyz", tags=["operations"])
+        @app.get("/readyz", tags=["operations"],
+                 responses={503: {"description": "A dependency (database, broker) does not answer"}})
         async def readyz(request: Request) -> Response:
             """Readiness: every dependency (database, broker) is reachable."""
             results = await run_checks(request.app.state.readiness_checks)
@@ -191,6 +192,9 @@ def create_app(
 
     for router in routers:
         app.include_router(router)
+    from shared.openapi import install_problem_documentation  # it builds on this module
+
+    install_problem_documentation(app)
     return app
 
 
