@@ -1,7 +1,8 @@
 """Start the whole system on one machine: PostgreSQL (a database per service), the tansu
 broker, migrations, topics, every service's API and worker, and the gateway.
 
-Everything runs as a child of this process and stops with it (Ctrl-C). The database lives
+Everything runs as a child of this process and stops with it (Ctrl-C); a child that exits is
+restarted after a back-off, and the stack gives up only on one that keeps crashing. The database lives
 under ``.dev/`` and is kept between runs; the broker keeps nothing, so each relay replays
 its recent outbox on start and consumers drop what their inbox has seen.
 """
@@ -18,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -109,6 +110,8 @@ class Stack:
         self.postgres = EmbeddedPostgres(config.data_dir / "pgdata", config.postgres_port)
         self.broker = TansuBroker(config.broker_port, log_path=self.logs / "broker.log")
         self.processes: dict[str, subprocess.Popen] = {}
+        self.commands: dict[str, tuple[str, ...]] = {}
+        self.supervisor = Supervisor()
 
     # -- environment of each service ------------------------------------------------------
     def service_env(self, service: str) -> dict[str, str]:
@@ -144,6 +147,7 @@ class Stack:
         return result.stdout.strip()
 
     def spawn(self, name: str, service: str, *args: str) -> None:
+        self.commands[name] = (service, *args)
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", service, *args], env=self.service_env(service), cwd=REPO_ROOT,
@@ -219,11 +223,25 @@ class Stack:
                                    f"see the logs in {self.logs}")
 
     def check_children(self) -> None:
-        for name, process in self.processes.items():
-            if process.poll() is not None:
-                log_file = self.logs / (name + ".log")
-                raise click.ClickException(f"{name} exited with code {process.returncode}; see {log_file}; "
-                                           f"it ended with:\n{tail_of(log_file)}")
+        """Restart a child that exited, after a back-off; give up (and stop everything) only when
+        one keeps crashing, so that one killed worker never takes the whole stack down."""
+        now = time.monotonic()
+        for name, process in list(self.processes.items()):
+            if process.poll() is None:
+                continue
+            log_file = self.logs / (name + ".log")
+            due = self.supervisor.restart_due(name, now)
+            if due is None:
+                raise click.ClickException(
+                    f"{name} exited with code {process.returncode} {self.supervisor.max_crashes} times within "
+                    f"{self.supervisor.window_seconds:.0f} s; see {log_file}; it ended with:\n{tail_of(log_file)}")
+            if due > now:
+                continue
+            click.echo(click.style("Restarted: ", fg="yellow", bold=True) +
+                       f"{name} had exited with code {process.returncode} (see {log_file})")
+            sys.stdout.flush()
+            self.spawn(name, *self.commands[name])
+            self.supervisor.restarted(name)
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -234,6 +252,34 @@ class Stack:
         self.processes.clear()
         self.broker.stop()
         self.postgres.stop()
+
+
+@dataclass
+class Supervisor:
+    """When to restart a child that exited: after a back-off that doubles with each crash in the
+    window (1 s, 2 s, 4 s … up to ``max_backoff_seconds``), never when it crashed ``max_crashes``
+    times within ``window_seconds``."""
+
+    max_crashes: int = 5
+    window_seconds: float = 120.0
+    first_backoff_seconds: float = 1.0
+    max_backoff_seconds: float = 30.0
+    crashes: dict[str, list[float]] = field(default_factory=dict)
+    pending: dict[str, float] = field(default_factory=dict)
+
+    def restart_due(self, name: str, now: float) -> float | None:
+        """The monotonic time to restart ``name`` at, noting the crash once; None: give up."""
+        if name not in self.pending:
+            recent = [at for at in self.crashes.get(name, []) if now - at < self.window_seconds] + [now]
+            self.crashes[name] = recent
+            if len(recent) >= self.max_crashes:
+                return None
+            backoff = min(self.first_backoff_seconds * 2 ** (len(recent) - 1), self.max_backoff_seconds)
+            self.pending[name] = now + backoff
+        return self.pending[name]
+
+    def restarted(self, name: str) -> None:
+        self.pending.pop(name, None)
 
 
 def tail_of(log_file: Path, lines: int = 25) -> str:

@@ -1,11 +1,14 @@
 """`make dev` end to end: the real orchestrator, PostgreSQL, broker, org, workers and gateway.
 
 Proves the administrator flow through the gateway, that org changes reach the broker as
-CloudEvents, that stopping leaves no process behind, and that a restart loses neither the
-data nor the events (the memory-only broker is refilled by the relay's replay)."""
+CloudEvents, that a worker killed with SIGKILL is restarted while the rest keeps running, that
+stopping leaves no process behind, and that a restart loses neither the data nor the events
+(the memory-only broker is refilled by the relay's replay)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 import subprocess
 import sys
@@ -87,6 +90,19 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
     hires = [e.subject for e in envelopes if e.type == EmployeeHired.event_type]
     assert hires.count(leader.json()["id"]) == 1, "no event is doubled"
 
+    # A worker killed with SIGKILL is restarted; the stack keeps serving and the new relay publishes.
+    worker = org_worker(dev_stack)
+    worker.kill()
+    deadline = time.monotonic() + 30
+    while (replacement := org_worker(dev_stack)) is None or replacement.pid == worker.pid:
+        assert time.monotonic() < deadline, "the killed org worker was not restarted"
+        await asyncio.sleep(0.2)
+    after_crash = await api.post("/departments", json={"name": "市场部 Marketing", "kind": "marketing"})
+    assert after_crash.status_code == 201, after_crash.text
+    # The seeded Administration department, the field sales one, and this one.
+    created = await read_events(dev_stack.broker, DepartmentCreated.topic, want=3)
+    assert after_crash.json()["id"] in {CloudEvent.model_validate_json(r.value).subject for r in created}
+
     pids = dev_stack.stop()
     assert len(pids) >= 5
     assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
@@ -98,11 +114,19 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
                                   headers={"Authorization": f"Bearer {token}"})
     assert department_id in {d["id"] for d in listed.json()}
     # The broker started empty; the relay's replay put the events back, once each.
-    created = await read_events(dev_stack.broker, DepartmentCreated.topic, want=2)
+    created = await read_events(dev_stack.broker, DepartmentCreated.topic, want=3)
     subjects = [CloudEvent.model_validate_json(r.value).subject for r in created]
     assert subjects.count(department_id) == 1
     groups = await read_events(dev_stack.broker, GroupCreated.topic, want=1)
     assert [CloudEvent.model_validate_json(r.value).subject for r in groups] == [group.json()["id"]]
+
+
+def org_worker(stack: RunningStack) -> psutil.Process | None:
+    for process in stack.descendants():
+        with contextlib.suppress(psutil.Error):
+            if process.cmdline()[-2:] == ["org", "worker"] and process.status() != psutil.STATUS_ZOMBIE:
+                return process
+    return None
 
 
 def test_a_port_in_use_gives_a_clear_message_not_a_traceback(dev_stack):
