@@ -36,6 +36,8 @@ SERVICES: dict[str, int] = {"org": 8001, "crm": 8002, "telesales": 8003, "apprai
 # Processes that scale apart from a service's API and worker: (service, command) -> (gateway route, port).
 EXTRA_HTTP_PROCESSES: dict[tuple[str, str], tuple[str, int]] = {("telesales", "intake"): ("telesales-intake", 8006)}
 GATEWAY_PORT = 8000
+# org's seed-admin exit status for a login that is no longer a current admin's (org/__main__.py).
+LOGIN_UNUSABLE = 3
 
 
 @dataclass
@@ -139,12 +141,12 @@ class Stack:
             )
         return env
 
-    def run_once(self, service: str, *args: str) -> str:
+    def run_once(self, service: str, *args: str, tolerate: tuple[int, ...] = ()) -> subprocess.CompletedProcess:
         result = subprocess.run([sys.executable, "-m", service, *args], env=self.service_env(service),
                                 capture_output=True, text=True, cwd=REPO_ROOT)
-        if result.returncode != 0:
+        if result.returncode != 0 and result.returncode not in tolerate:
             raise click.ClickException(f"`python -m {service} {' '.join(args)}` failed:\n{result.stderr[-3000:]}")
-        return result.stdout.strip()
+        return result
 
     def spawn(self, name: str, service: str, *args: str) -> None:
         self.commands[name] = (service, *args)
@@ -201,11 +203,25 @@ class Stack:
             admin = json.loads(credentials_file.read_text())
         else:
             admin = {"login": self.config.admin_login, "password": secrets.token_urlsafe(12)}
-        outcome = self.run_once("org", "seed-admin", "--login", admin["login"], "--password", admin["password"])
+        outcome = self.seed("org", admin)
+        if outcome.returncode == LOGIN_UNUSABLE:
+            # The saved admin left or lost the role (another admin remains, or org would have
+            # refused): a fresh development admin, rather than a stack nobody can log in to.
+            previous = admin["login"]
+            admin = {"login": f"{self.config.admin_login}-{secrets.token_hex(3)}",
+                     "password": secrets.token_urlsafe(12)}
+            step("Administrator", f"{previous!r} is no longer a current admin; seeding {admin['login']!r}")
+            outcome = self.seed("org", admin)
+            if outcome.returncode != 0:
+                raise click.ClickException(f"seeding {admin['login']!r} failed:\n{outcome.stderr[-3000:]}")
         credentials_file.write_text(json.dumps(admin))
         credentials_file.chmod(0o600)
-        step("Administrator", outcome)
+        step("Administrator", outcome.stdout.strip())
         return admin
+
+    def seed(self, service: str, admin: dict) -> subprocess.CompletedProcess:
+        return self.run_once(service, "seed-admin", "--login", admin["login"], "--password", admin["password"],
+                             tolerate=(LOGIN_UNUSABLE,))
 
     def wait_ready(self, timeout: float = 60) -> dict:
         url = f"http://127.0.0.1:{self.config.gateway_port}/readyz"

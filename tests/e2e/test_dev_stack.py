@@ -103,11 +103,25 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
     created = await read_events(dev_stack.broker, DepartmentCreated.topic, want=3)
     assert after_crash.json()["id"] in {CloudEvent.model_validate_json(r.value).subject for r in created}
 
+    # The development admin hands over to a second admin and leaves; the next start seeds a fresh
+    # development admin rather than refusing to start.
+    me = (await api.get("/me")).json()
+    room = await api.put(f"/departments/{me['department_id']}/headcount/admin", json={"planned": 2})
+    assert room.status_code == 200, room.text
+    successor = await api.post("/employees", json={"name": "Second Admin", "role": "admin", "login": "admin2",
+                                                   "password": "admin2-pass-1", "department_id": me["department_id"],
+                                                   "hired_on": clock.today().isoformat()})
+    assert successor.status_code == 201, successor.text
+    left = await api.post(f"/employees/{me['id']}/leave", json={"left_on": clock.today().isoformat()})
+    assert left.status_code == 200, left.text
+    first_admin = dev_stack.admin_credentials()["login"]
+
     pids = dev_stack.stop()
     assert len(pids) >= 5
     assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
 
     dev_stack.start()
+    assert dev_stack.admin_credentials()["login"] != first_admin
     token = dev_stack.admin_token()
     async with httpx.AsyncClient() as client:
         listed = await client.get(f"{dev_stack.gateway}/api/org/departments",

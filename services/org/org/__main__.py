@@ -10,7 +10,11 @@ from org.bootstrap import bootstrap
 from org.config import MIGRATIONS_DIR, get_settings
 from org.service_layer import commands, handlers
 from shared.cli import service_cli
-from shared.errors import AppError
+from shared.errors import AppError, Conflict
+
+# seed-admin's exit status when the login belongs to someone who is no longer a current admin:
+# the dev stack then seeds a fresh login instead of refusing to start.
+LOGIN_UNUSABLE = 3
 
 cli = service_cli("org", get_settings, bootstrap, "org.entrypoints.api.app:create_app", MIGRATIONS_DIR)
 
@@ -25,6 +29,9 @@ def seed_admin(login: str, password: str, name: str) -> None:
     try:
         seeded = asyncio.run(_seed(command))
     except AppError as error:
+        if isinstance(error, Conflict) and error.extra.get("field") == "login":
+            click.echo(f"Error: {error.detail}", err=True)
+            raise SystemExit(LOGIN_UNUSABLE) from error
         raise click.ClickException(error.detail) from error
     verb = "created" if seeded.created else "found"
     click.echo(f"{verb} administrator {seeded.employee.login or login!r} (employee {seeded.employee.id}) in "

@@ -219,6 +219,14 @@ class EmployeeRepository:
         )
         return int(count or 0)
 
+    async def employed_with_role(self, role: str, *, for_update: bool = False) -> list[uuid.UUID]:
+        """Everyone employed in ``role`` in any department; ``for_update`` holds them until the
+        commit, so that two of them cannot both step down believing the other stays."""
+        query = select(employees.c.id).where(employees.c.role == role, employees.c.status.in_(_EMPLOYED_VALUES))
+        if for_update:
+            query = query.order_by(employees.c.id).with_for_update(key_share=True, of=employees)
+        return list((await self._session.scalars(query)).all())
+
     async def employed_by_role(self, department_id: uuid.UUID) -> dict[str, int]:
         rows = await self._session.execute(
             select(employees.c.role, func.count()).where(

@@ -187,6 +187,8 @@ async def transfer_employee(command: commands.TransferEmployee, bus: OrgBus) -> 
             raise InvalidInput("transfer", "changes nothing: give a new department, region, group, role, "
                                            "manager or status")
         ensure_leader_stays(await uow.groups.led_by(employee.id), target)
+        if employee.role == Role.ADMIN and target.role != Role.ADMIN:
+            await _ensure_another_admin(uow, employee, "lose the admin role")
         if target.manager_id is not None and target.manager_id != employee.manager_id:
             await uow.employees.lock_reporting_lines()
             chain = await uow.employees.manager_chain(target.manager_id)
@@ -206,6 +208,8 @@ async def record_leaving(command: commands.RecordLeaving, bus: OrgBus) -> Employ
             raise Conflict("this employee has already left", left_on=_iso(employee.left_on))
         ensure_not_in_future("left_on", command.left_on, bus.clock.today())
         ensure_leader_may_leave(await uow.groups.led_by(employee.id))
+        if employee.role == Role.ADMIN:
+            await _ensure_another_admin(uow, employee, "leave")
         current = await _open_assignment(uow, employee)
         close(current, command.left_on, field="left_on")
         await uow.assignments.close(current)
@@ -274,8 +278,12 @@ async def seed_administrator(command: commands.SeedAdministrator, bus: OrgBus) -
         elif department.kind != DepartmentKind.ADMIN:
             raise Conflict(f"the department {department.name!r} exists but is not an admin department",
                            conflicting_department_id=str(department.id))
-        if await uow.headcount.get(department.id, Role.ADMIN) is None:
-            await _set_plan(uow, department.id, Role.ADMIN, 1)
+        # Seeding is the way back in when the known logins no longer work: it makes room for
+        # one more admin rather than be refused by the plan.
+        plan = await uow.headcount.get(department.id, Role.ADMIN)
+        employed = await uow.employees.count_employed(department.id, Role.ADMIN)
+        if plan is None or plan.planned <= employed:
+            await _set_plan(uow, department.id, Role.ADMIN, employed + 1)
         hire = commands.HireEmployee(name=command.name, role=Role.ADMIN, department_id=department.id,
                                      hired_on=bus.clock.today(), login=command.login, password=command.password)
         employee = await _hire(uow, hire, password_hash)
@@ -284,6 +292,15 @@ async def seed_administrator(command: commands.SeedAdministrator, bus: OrgBus) -
 
 
 # --- steps shared by the use cases; they run inside an open unit of work ----------------------------
+
+
+async def _ensure_another_admin(uow: OrgUnitOfWork, employee: Employee, change: str) -> None:
+    """Nobody could log in to administer the company after the last admin steps down."""
+    others = [admin for admin in await uow.employees.employed_with_role(Role.ADMIN, for_update=True)
+              if admin != employee.id]
+    if not others:
+        raise RuleViolation(f"the last current administrator cannot {change}: appoint another admin first",
+                            field="employee_id")
 
 
 async def _create_department(uow: OrgUnitOfWork, name: str, kind: DepartmentKind) -> Department:

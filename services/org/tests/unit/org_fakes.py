@@ -136,6 +136,9 @@ class FakeEmployees(_FakeRepository):
     async def count_employed(self, department_id: uuid.UUID, role: str) -> int:
         return sum(1 for e in self._employed() if e.department_id == department_id and e.role == role)
 
+    async def employed_with_role(self, role: str, *, for_update: bool = False) -> list[uuid.UUID]:
+        return sorted((e.id for e in self._employed() if e.role == role), key=str)
+
     async def employed_by_role(self, department_id: uuid.UUID) -> dict[str, int]:
         counts: dict[str, int] = {}
         for e in self._employed():

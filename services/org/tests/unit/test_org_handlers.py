@@ -309,6 +309,23 @@ class TestCredentials:
             "org.department.created.v1", "org.employee.hired.v1", "org.headcount.plan_changed.v1"]
 
 
+    async def test_the_last_administrator_can_neither_leave_nor_lose_the_role(self, bus: OrgBus, org: Org) -> None:
+        root = (await bus.handle(commands.SeedAdministrator(login="admin", password="first start"))).employee
+        for change in (commands.RecordLeaving(employee_id=root.id, left_on=org.today),
+                       commands.TransferEmployee(employee_id=root.id, effective_date=org.today, to_role="hr")):
+            with pytest.raises(RuleViolation) as refused:
+                await bus.handle(change)
+            assert "last current administrator" in refused.value.detail
+        assert org.employee(root.id).is_employed and org.employee(root.id).role == "admin"
+
+        # With a second admin (seeding makes room in the plan), the first may go.
+        second = await bus.handle(commands.SeedAdministrator(login="admin2", password="second start"))
+        assert second.created and second.department.id == root.department_id
+        await bus.handle(commands.RecordLeaving(employee_id=root.id, left_on=org.today))
+        with pytest.raises(RuleViolation):
+            await bus.handle(commands.RecordLeaving(employee_id=second.employee.id, left_on=org.today))
+
+
 class TestTheCompanysDate:
     """Business dates are the company's (Asia/Shanghai), not UTC's nor the server's."""
 
