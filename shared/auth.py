@@ -1,18 +1,20 @@
 """Signed tokens and the caller's identity.
 
 The gateway signs a token at login; every service verifies it and checks, per object, that
-the caller may see or change it. The claims carry the scope (group, department) so that a
-service can decide without calling org on every request; a token lives ``jwt_ttl_seconds``,
-so a transfer takes effect in others' services at the next login at the latest.
+the caller may see or change it. The token says who the caller is; what they may do follows the
+organisation as it is now: each service's :class:`PrincipalSource` (its directory replica, or
+org's own tables) re-reads the caller's role, group and department, and refuses a token of
+someone who has left, within seconds of the event rather than at the token's expiry.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Protocol
 
 import jwt
 from fastapi import Depends, Request
@@ -137,16 +139,80 @@ class TokenCodec:
             raise Unauthorized("the token is not valid") from error
 
 
+class PrincipalSource(Protocol):
+    """The organisation as a service knows it now, applied to a verified token."""
+
+    async def refresh(self, principal: Principal) -> Principal:
+        """The caller with their current roles and scope; Unauthorized when they have left."""
+        ...
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the organisation says of an employee now: enough to rebuild their roles and scope."""
+
+    employed: bool
+    role: str
+    group_id: uuid.UUID | None
+    department_id: uuid.UUID | None
+    leads_a_group: bool
+
+
+def principal_as_of(principal: Principal, standing: Standing | None) -> Principal:
+    """The token's caller, as the organisation stands. ``None``: the organisation does not know
+    them yet (a hire whose event has not arrived), and the signed claims stand."""
+    if standing is None or principal.has_any(Role.SYSTEM):
+        return principal
+    if not standing.employed:
+        raise Unauthorized("this employee has left the company; the token no longer counts")
+    # Leading a group gives its scope whatever the primary role (as at login, in org).
+    roles = frozenset({standing.role, *([Role.GROUP_LEADER] if standing.leads_a_group else [])})
+    return replace(principal, roles=roles, group_id=standing.group_id, department_id=standing.department_id)
+
+
+class CachedPrincipalSource:
+    """A :class:`PrincipalSource` that looks each caller up at most once per ``refresh_seconds``:
+    a leaving or a transfer counts within that many seconds of reaching the service, and a busy
+    caller costs one indexed read per interval, not one per request."""
+
+    max_entries = 10_000
+
+    def __init__(self, refresh_seconds: float) -> None:
+        self._refresh_seconds = refresh_seconds
+        self._cache: dict[uuid.UUID, tuple[float, Standing | None]] = {}
+
+    async def look_up(self, employee_id: uuid.UUID) -> Standing | None:
+        raise NotImplementedError
+
+    async def refresh(self, principal: Principal) -> Principal:
+        if principal.has_any(Role.SYSTEM):
+            return principal
+        return principal_as_of(principal, await self._standing(principal.employee_id))
+
+    async def _standing(self, employee_id: uuid.UUID) -> Standing | None:
+        now = time.monotonic()
+        cached = self._cache.get(employee_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        standing = await self.look_up(employee_id)
+        if len(self._cache) >= self.max_entries:
+            self._cache.clear()
+        self._cache[employee_id] = (now + self._refresh_seconds, standing)
+        return standing
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("a bearer token is required")
     codec: TokenCodec = request.app.state.token_codec
-    return codec.verify(credentials.credentials)
+    principal = codec.verify(credentials.credentials)
+    source: PrincipalSource | None = getattr(request.app.state, "principal_source", None)
+    return principal if source is None else await source.refresh(principal)
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

@@ -34,6 +34,9 @@ class ServiceSettings(BaseSettings):
     jwt_secret: str = DEVELOPMENT_JWT_SECRET
     jwt_issuer: str = "salesteam-gateway"
     jwt_ttl_seconds: int = 3600
+    # How long a caller's role, scope and employment, re-read from the organisation, are trusted
+    # before being read again: a leaving or transfer takes effect within this many seconds.
+    principal_refresh_seconds: float = Field(2.0, ge=0)
 
     host: str = "127.0.0.1"
     port: int = 8001

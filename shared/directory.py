@@ -21,8 +21,9 @@ from datetime import date
 from sqlalchemy import Column, Date, Index, String, Table, select
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.auth import CachedPrincipalSource, Standing
 from shared.bus import Bus
 from shared.db import UnitOfWork, new_metadata
 from shared.events.envelope import CloudEvent
@@ -229,3 +230,21 @@ class DirectoryReader:
 
     async def groups_led_by(self, employee_id: uuid.UUID) -> list[uuid.UUID]:
         return await groups_led_by(self._session, employee_id)
+
+
+class DirectoryPrincipalSource(CachedPrincipalSource):
+    """Callers as this service's directory replica knows them: a token of someone who has left
+    stops working here as soon as their EmployeeLeft event lands, a transfer counts at once."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], refresh_seconds: float) -> None:
+        super().__init__(refresh_seconds)
+        self._sessions = sessions
+
+    async def look_up(self, employee_id: uuid.UUID) -> Standing | None:
+        async with self._sessions() as session:
+            entry = await employee(session, employee_id)
+            if entry is None or entry.role == "unknown":  # not hired here yet: only a change overtook it
+                return None
+            led = await groups_led_by(session, employee_id)
+        return Standing(employed=entry.is_employed, role=entry.role, group_id=entry.group_id,
+                        department_id=entry.department_id, leads_a_group=bool(led))

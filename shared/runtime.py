@@ -16,12 +16,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shared.auth import TokenCodec
+from shared.auth import PrincipalSource, TokenCodec
 from shared.bus import Bus, CommandHandler
 from shared.clock import Clock
 from shared.config import ServiceSettings
 from shared.consumer import ConsumerRunner, ConsumerSpec, dead_letter_topic
 from shared.db import UnitOfWork, create_engine, session_factory
+from shared.directory import DirectoryPrincipalSource
 from shared.events import REGISTRY
 from shared.kafka import ensure_topics, new_consumer, new_producer
 from shared.relay import OutboxRelay
@@ -91,10 +92,12 @@ def build_runtime(
 
 def service_app(runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter],
                 service: str | None = None, readiness_checks: dict[str, ReadinessCheck] | None = None,
-                lifespan: Callable[[FastAPI], Any] | None = None) -> FastAPI:
+                lifespan: Callable[[FastAPI], Any] | None = None,
+                principal_source: PrincipalSource | None = None) -> FastAPI:
     """The HTTP app of a service around its runtime: routes find the bus and the token codec on
     ``app.state`` (through :mod:`shared.deps`); the engine is disposed at shutdown.
-    ``lifespan`` adds a service's own start and stop (the intake's producer)."""
+    ``lifespan`` adds a service's own start and stop (the intake's producer). Callers are re-read
+    from ``principal_source``, by default the service's directory replica (org passes its own)."""
 
     @asynccontextmanager
     async def disposing(app: FastAPI) -> AsyncIterator[None]:
@@ -114,6 +117,8 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
     )
     app.state.bus = runtime.bus
     app.state.token_codec = runtime.token_codec
+    app.state.principal_source = principal_source or DirectoryPrincipalSource(
+        runtime.sessions, runtime.settings.principal_refresh_seconds)
     return app
 
 

@@ -74,7 +74,8 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
     rep = {"name": "Zhao Min", "role": "sales_rep", "department_id": department_id,
            "hired_on": (hired_on + timedelta(days=1)).isoformat(),
            "group_id": group.json()["id"], "manager_id": leader.json()["id"]}
-    assert (await api.post("/employees", json=rep)).status_code == 201
+    zhao = await api.post("/employees", json={**rep, "login": "zhaomin", "password": "rep-pass-1"})
+    assert zhao.status_code == 201, zhao.text
     beyond_plan = await api.post("/employees", json={**rep, "name": "One Too Many"})
     assert beyond_plan.status_code == 409, beyond_plan.text
     assert beyond_plan.headers["content-type"].startswith("application/problem+json")
@@ -89,6 +90,17 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
     assert dict(record.headers)["ce_type"] == EmployeeHired.event_type.encode()
     hires = [e.subject for e in envelopes if e.type == EmployeeHired.event_type]
     assert hires.count(leader.json()["id"]) == 1, "no event is doubled"
+
+    # Zhao leaves: the token Zhao holds stops working in org at once and in crm once the event lands.
+    zhao_headers = {"Authorization": f"Bearer {dev_stack.login('zhaomin', 'rep-pass-1')}"}
+    async with httpx.AsyncClient(base_url=f"{dev_stack.gateway}/api", headers=zhao_headers, timeout=10) as as_zhao:
+        assert (await as_zhao.get("/org/me")).status_code == 200
+        await wait_for_status(as_zhao, "/crm/leads", 200)
+        left = await api.post(f"/employees/{zhao.json()['id']}/leave", json={"left_on": clock.today().isoformat()})
+        assert left.status_code == 200, left.text
+        for path in ("/org/me", "/crm/leads", "/appraisal/templates", "/payroll/payslips/me",
+                     f"/telesales/figures/daily?date={clock.today().isoformat()}"):
+            await wait_for_status(as_zhao, path, 401)
 
     # A worker killed with SIGKILL is restarted; the stack keeps serving and the new relay publishes.
     worker = org_worker(dev_stack)
@@ -133,6 +145,14 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
     assert subjects.count(department_id) == 1
     groups = await read_events(dev_stack.broker, GroupCreated.topic, want=1)
     assert [CloudEvent.model_validate_json(r.value).subject for r in groups] == [group.json()["id"]]
+
+
+async def wait_for_status(client: httpx.AsyncClient, path: str, status: int, within_seconds: float = 20) -> None:
+    """Events reach the other services' directory replicas within seconds, never at once."""
+    deadline = time.monotonic() + within_seconds
+    while (response := await client.get(path)).status_code != status:
+        assert time.monotonic() < deadline, f"GET {path}: {response.status_code} {response.text}, not {status}"
+        await asyncio.sleep(0.2)
 
 
 def org_worker(stack: RunningStack) -> psutil.Process | None:

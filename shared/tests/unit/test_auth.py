@@ -3,7 +3,7 @@ import uuid
 import jwt
 import pytest
 
-from shared.auth import Principal, Role, TokenCodec, scope_of
+from shared.auth import CachedPrincipalSource, Principal, Role, Standing, TokenCodec, principal_as_of, scope_of
 from shared.errors import Unauthorized
 from shared.testing import principal
 
@@ -87,3 +87,59 @@ def test_the_data_scope_of_each_kind_of_caller():
     assert scope_of(leader, [other_group]).sees(**elsewhere)
     assert not scope_of(rep, [other_group]).sees(**elsewhere)
     assert all(who.may_see(**colleague) == scope_of(who).sees(**colleague) for who in (rep, leader, manager, hr))
+
+
+# --- access that follows the organisation ---------------------------------------------------------
+
+def standing(role: str = Role.SALES_REP, *, employed: bool = True, group_id=None, department_id=None,
+             leads_a_group: bool = False):
+    return Standing(employed=employed, role=role, group_id=group_id, department_id=department_id,
+                    leads_a_group=leads_a_group)
+
+
+def test_a_token_of_someone_who_has_left_counts_for_nothing():
+    with pytest.raises(Unauthorized) as refused:
+        principal_as_of(principal(Role.SALES_REP), standing(employed=False))
+    assert "left the company" in refused.value.detail
+
+
+def test_a_transfer_or_demotion_takes_effect_on_the_next_request():
+    old_group, new_group, department = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    leader = principal(Role.GROUP_LEADER, group_id=old_group, department_id=department)
+    demoted = principal_as_of(leader, standing(Role.SALES_REP, group_id=new_group, department_id=department))
+    assert (demoted.roles, demoted.group_id) == (frozenset({Role.SALES_REP}), new_group)
+    assert not demoted.may_see(employee_id=uuid.uuid4(), group_id=old_group, department_id=department)
+    # Leading a group gives its scope whatever the primary role, as at login.
+    promoted = principal_as_of(principal(Role.SALES_REP), standing(Role.SALES_REP, leads_a_group=True))
+    assert promoted.roles == frozenset({Role.SALES_REP, Role.GROUP_LEADER})
+
+
+def test_the_signed_claims_stand_for_someone_the_organisation_does_not_know_yet_and_for_services():
+    newcomer = principal(Role.HR)
+    assert principal_as_of(newcomer, None) is newcomer
+    system = principal(Role.SYSTEM)
+    assert principal_as_of(system, standing(employed=False)) is system
+
+
+async def test_a_cached_source_reads_each_caller_once_per_interval():
+    class Counting(CachedPrincipalSource):
+        def __init__(self, refresh_seconds: float) -> None:
+            super().__init__(refresh_seconds)
+            self.reads = 0
+            self.answer = standing()
+
+        async def look_up(self, employee_id):
+            self.reads += 1
+            return self.answer
+
+    rep = principal(Role.SALES_REP)
+    patient = Counting(refresh_seconds=3600)
+    await patient.refresh(rep)
+    patient.answer = standing(employed=False)
+    assert (await patient.refresh(rep)).roles == frozenset({Role.SALES_REP}) and patient.reads == 1
+    eager = Counting(refresh_seconds=0)
+    await eager.refresh(rep)
+    eager.answer = standing(employed=False)
+    with pytest.raises(Unauthorized):
+        await eager.refresh(rep)
+    assert eager.reads == 2

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from org.domain.visibility import Visibility
-from shared.auth import Principal, Role, scope_of
+from org.service_layer.unit_of_work import OrgBus
+from shared.auth import CachedPrincipalSource, Principal, Role, Standing, scope_of
 from shared.errors import Forbidden
 
 
@@ -18,3 +21,21 @@ def ensure_may_grant_role(principal: Principal, role: str | None) -> None:
     # account could hire itself the keys to everything.
     if role == Role.ADMIN and not principal.has_any(Role.ADMIN):
         raise Forbidden("only an admin may give someone the admin role", required_roles=[Role.ADMIN])
+
+
+class OrgPrincipalSource(CachedPrincipalSource):
+    """Callers as org's own tables have them: org is where a leaving or a transfer is recorded,
+    so here it counts from the commit (give or take ``principal_refresh_seconds``)."""
+
+    def __init__(self, bus: OrgBus) -> None:
+        super().__init__(bus.settings.principal_refresh_seconds)
+        self._bus = bus
+
+    async def look_up(self, employee_id: uuid.UUID) -> Standing | None:
+        async with self._bus.uow() as uow:
+            employee = await uow.employees.get(employee_id)
+            if employee is None:
+                return None
+            led = await uow.groups.led_by(employee_id)
+        return Standing(employed=employee.is_employed, role=employee.role, group_id=employee.group_id,
+                        department_id=employee.department_id, leads_a_group=led is not None)

@@ -8,15 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from org.bootstrap import bootstrap
 from org.config import OrgSettings
 from org.entrypoints.api import departments, employees, groups, internal
+from org.service_layer.access import OrgPrincipalSource
 from shared.clock import Clock
 from shared.runtime import service_app
 
 
 def create_app(settings: OrgSettings | None = None, *, engine: AsyncEngine | None = None,
                clock: Clock | None = None) -> FastAPI:
+    runtime = bootstrap(settings, engine=engine, clock=clock)
     return service_app(
-        bootstrap(settings, engine=engine, clock=clock),
+        runtime,
         title="org",
         description="Departments, regions, sales groups, employees and headcount plans.",
         routers=[departments.router, groups.router, employees.router, internal.router],
+        principal_source=OrgPrincipalSource(runtime.bus),
     )
