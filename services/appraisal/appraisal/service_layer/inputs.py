@@ -65,6 +65,8 @@ def from_attendance_day(day: AttendanceDayClassified, event_id: uuid.UUID, polic
     must find something to replace, and an absence corrected to on time must stop deducting."""
     units = absence_units(day.classification, day.absence_days,
                           half_day_counts_as_full=policy.half_day_counts_as_full)
-    return [Fact(day.employee_id, day.period, Source.ABSENCE_DAYS, units,
+    # Parsed, not trusted: a malformed month is dead-lettered with its reason, not stored.
+    period = str(Period.parse(day.period))
+    return [Fact(day.employee_id, period, Source.ABSENCE_DAYS, units,
                  attendance_source_id(day.employee_id, day.work_date), event_id, day.work_date,
                  revision=day.revision)]

@@ -73,6 +73,12 @@ class TestUnits:
         assert fact.source_id == attendance_source_id(REP, date(2026, 10, 12))
 
 
+    def test_a_malformed_period_is_refused_not_stored(self):
+        bad = day(date(2026, 10, 12), "full_day_absence", "1").model_copy(update={"period": "2026-13"})
+        with pytest.raises(InvalidInput):
+            inputs.from_attendance_day(bad, uuid.uuid4(), policy())
+
+
 class TestRevisions:
     def test_only_a_higher_revision_supersedes(self):
         assert supersedes(2, 1) and supersedes(1, None)

@@ -148,6 +148,7 @@ class TestPresets:
             "a4_regional_sales": (["sales_rep"], ["21", "28", "21", "30"]),
         }
 
+        assert (await client.get("/templates/presets")).status_code == 401
         install = "/templates/presets/a4_regional_sales/install"
         assert (await client.post(install, headers=tokens.of(world.manager), json={"roles": ["sales_rep"]})
                 ).status_code == 403
