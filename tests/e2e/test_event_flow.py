@@ -95,7 +95,7 @@ PLANS = {
 # Service defaults the figures below rely on (appraisal and payroll settings, untouched here):
 FULL_SCORE_AT = Decimal(80)  # P2
 STAGE_WEIGHTS = {"self": Decimal(20), "leader": Decimal(40), "superior": Decimal(40)}  # A3
-ASSUMED_ATTENDANCE_POINTS = HUNDRED  # org records no attendance yet: attendance is assumed full
+NO_ABSENCE_ATTENDANCE_POINTS = HUNDRED  # A4: no absence day classified by org scores the full base
 UNRATED_POINTS = ZERO  # a rated indicator nobody has rated yet
 COEFFICIENT_BANDS = [(Decimal(90), Decimal("1.5")), (Decimal(80), Decimal("1.2")), (Decimal(70), Decimal("1.0")),
                      (Decimal(60), Decimal("0.8")), (ZERO, Decimal("0.5"))]  # A5
@@ -186,8 +186,8 @@ def expected_card(measured: dict[str, Decimal], reviews: dict[str, tuple[int, in
         params = {name: Decimal(value) for name, value in indicator.get("params", {}).items()}
         if indicator["rule"] == "linear_to_target":  # min(100, value ÷ target × 100)
             points = min(HUNDRED, measured.get(indicator["source"], ZERO) / params["target"] * HUNDRED)
-        elif indicator["rule"] == "deduction_per_unit":  # attendance: not recorded by org yet
-            points = ASSUMED_ATTENDANCE_POINTS
+        elif indicator["rule"] == "deduction_per_unit":  # attendance: this flow records no absence
+            points = NO_ABSENCE_ATTENDANCE_POINTS
         elif reviews:  # rating: the composite of the reviews
             points = composite(reviews, ["teamwork", "ability"].index(indicator["key"]))
         else:
@@ -404,10 +404,10 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
         assert breakdown(card) == expected_card(measured, reviews={})
         assert {line["key"]: line["status"] for line in card["indicators"]} == {
             "calls": "measured", "effective": "measured", "leads": "measured", "sales": "measured",
-            "collections": "measured", "attendance": "assumed", "teamwork": "pending", "ability": "pending"}
+            "collections": "measured", "attendance": "measured", "teamwork": "pending", "ability": "pending"}
     # Zhao: calls 10/10 → 100 × 20 % = 20.00; effective 5/5 → 100 × 10 % = 10.00; leads 0;
     # sales 80 000/100 000 → 80 × 10 % = 8.00; collections 50 000.50/100 000 → 50.0005 → 50.00 × 10 % = 5.00;
-    # attendance assumed 100 × 15 % = 15.00; teamwork and ability not rated yet: 0.  Total 58.00.
+    # attendance (no absence) 100 × 15 % = 15.00; teamwork and ability not rated yet: 0.  Total 58.00.
     assert expected_card(zhao_october, reviews={})["total"] == Decimal("58.00")
     # Qian: calls 9/10 → 90 × 20 % = 18.00; effective 3/5 → 60 × 10 % = 6.00; attendance 15.00.  Total 39.00.
     assert expected_card(qian_october, reviews={})["total"] == Decimal("39.00")

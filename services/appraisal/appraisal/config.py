@@ -37,10 +37,9 @@ class AppraisalSettings(ServiceSettings):
     # Points of a rated indicator no review has rated yet (the live score before reviews).
     unrated_indicator_points: Points = Field(Decimal(0), ge=0, le=100)
 
-    # org records no attendance yet (O6). Until it does, attendance indicators score this many
-    # points and show as "assumed"; set attendance_recorded once attendance facts flow in.
-    attendance_recorded: bool = False
-    assumed_attendance_points: Points = Field(Decimal(100), ge=0, le=100)
+    # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
+    # A4: a half-day absence counts as a whole absence day on the attendance indicator.
+    attendance_half_day_counts_as_full: bool = True
 
     # A5: [minimum score, coefficient], highest first; a score belongs to the first band whose
     # minimum it reaches, so 89.99 earns the 80 band's coefficient.
@@ -74,8 +73,7 @@ class AppraisalSettings(ServiceSettings):
                            "superior": self.review_weight_superior},
             hr_composite_overrides=self.review_hr_composite_overrides,
             unrated_points=self.unrated_indicator_points,
-            attendance_recorded=self.attendance_recorded,
-            assumed_attendance_points=self.assumed_attendance_points,
+            half_day_counts_as_full=self.attendance_half_day_counts_as_full,
             bands=self._bands(),
             retraining_below=self.retraining_score,
             low_score_below=self.low_score,

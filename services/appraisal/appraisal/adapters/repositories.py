@@ -101,13 +101,26 @@ class FactRepository:
         self._session = session
 
     async def add(self, fact: Fact, *, late: bool) -> bool:
-        """False if a fact from the same source was already stored (a repeat changes nothing)."""
-        result = await self._session.execute(
-            pg_insert(facts).values(
-                id=uuid.uuid4(), employee_id=fact.employee_id, period=fact.period, kind=fact.kind, value=fact.value,
-                source_id=fact.source_id, event_id=fact.event_id, occurred_on=fact.occurred_on, late=late,
-            ).on_conflict_do_nothing(index_elements=["source_id", "kind"]).returning(facts.c.id)
+        """False if nothing changed: a fact from the same source was already stored and, for a
+        revised fact, its stored revision is as new or newer (a repeat or a stale arrival)."""
+        insert = pg_insert(facts).values(
+            id=uuid.uuid4(), employee_id=fact.employee_id, period=fact.period, kind=fact.kind, value=fact.value,
+            source_id=fact.source_id, event_id=fact.event_id, occurred_on=fact.occurred_on, late=late,
+            revision=fact.revision,
         )
+        if fact.revision is None:
+            statement = insert.on_conflict_do_nothing(index_elements=["source_id", "kind"])
+        else:
+            # The row lock of ON CONFLICT makes two revisions arriving at once take turns, the
+            # comparison then keeps the higher one whichever commits first. A replacement after
+            # the period closed is marked late like any input then: the frozen result stands.
+            replaced = {name: insert.excluded[name] for name in
+                        ("employee_id", "period", "value", "event_id", "occurred_on", "late", "revision")}
+            statement = insert.on_conflict_do_update(
+                index_elements=["source_id", "kind"], set_={**replaced, "recorded_at": func.now()},
+                where=or_(facts.c.revision.is_(None), facts.c.revision < insert.excluded.revision),
+            )
+        result = await self._session.execute(statement.returning(facts.c.id))
         return result.first() is not None
 
     async def tallies(self, employee_id: uuid.UUID, period: str) -> dict[str, Tally]:
@@ -306,7 +319,7 @@ def _template(row: Any, roles: tuple[str, ...]) -> Template:
 
 def _fact(row: Any) -> Fact:
     return Fact(employee_id=row.employee_id, period=row.period, kind=row.kind, value=row.value,
-                source_id=row.source_id, event_id=row.event_id, occurred_on=row.occurred_on)
+                source_id=row.source_id, event_id=row.event_id, occurred_on=row.occurred_on, revision=row.revision)
 
 
 def _review(row: Any) -> Review:

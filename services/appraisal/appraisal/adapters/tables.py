@@ -74,6 +74,9 @@ facts = Table(
     Column("occurred_on", Date, nullable=False),
     Column("late", Boolean, nullable=False, server_default="false"),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Null for add-only facts; for a revised source (a day's attendance) the producer's revision
+    # of the value stored, which only a higher one replaces.
+    Column("revision", Integer),
     # A redelivered or re-published event finds its fact already there.
     UniqueConstraint("source_id", "kind"),
     Index("ix_facts_period_employee_id", "period", "employee_id"),

@@ -1,5 +1,6 @@
-"""Facts: one measured input (a deal, a payment, a call, an assignment) for one employee and
-period, keyed by the business id it came from so that a repeated event adds nothing."""
+"""Facts: one measured input (a deal, a payment, a call, an assignment, a day's attendance) for
+one employee and period, keyed by the business id it came from so that a repeated event adds
+nothing. A fact with a revision (attendance) is replaced by a higher revision of the same source."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ class Fact:
     source_id: str
     event_id: uuid.UUID
     occurred_on: date
+    # None: add-only (the first arrival stands). Otherwise the producer's revision of the source;
+    # the highest one seen is kept (domain.attendance.supersedes).
+    revision: int | None = None
 
 
 @dataclass(frozen=True)

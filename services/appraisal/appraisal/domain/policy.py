@@ -24,9 +24,9 @@ class AppraisalPolicy:
     hr_composite_overrides: bool
     # Points a rated indicator earns while no review has rated it yet.
     unrated_points: Decimal
-    # org does not record attendance yet: until it does, attendance is assumed, not measured.
-    attendance_recorded: bool
-    assumed_attendance_points: Decimal
+    # A4: a half-day absence deducts like a full one on the attendance indicator (pay, P6, still
+    # deducts half a day's wage; that is payroll's rule).
+    half_day_counts_as_full: bool
     # Highest band first; the last band's minimum must be 0 so that every score has a band.
     bands: tuple[CoefficientBand, ...]
     # A6: one month below this flags retraining …

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from appraisal.domain.policy import AppraisalPolicy
-from appraisal.domain.templates import TOTAL_WEIGHT, Indicator, Rule, Source, Template
+from appraisal.domain.templates import TOTAL_WEIGHT, Indicator, Rule, Template
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -24,7 +24,6 @@ class IndicatorStatus:
     MEASURED = "measured"  # computed from facts
     RATED = "rated"  # computed from at least one submitted review
     PENDING = "pending"  # a rated indicator no review has rated yet
-    ASSUMED = "assumed"  # attendance while it is not recorded (see AppraisalPolicy)
 
 
 @dataclass(frozen=True)
@@ -110,9 +109,8 @@ def score(template: Template, tallies: Mapping[str, Tally], reviews: Sequence[Su
             else:
                 inputs = sum(1 for review in reviews if indicator.key in review.ratings)
                 points, status = points_for(indicator, raw), IndicatorStatus.RATED
-        elif indicator.source == Source.ABSENCE_DAYS and not policy.attendance_recorded:
-            raw, points, status, inputs = None, quantize(policy.assumed_attendance_points), IndicatorStatus.ASSUMED, 0
         else:
+            # No fact of the kind is a measurement too: no absence day recorded scores the full base.
             tally = tallies.get(indicator.source, Tally(ZERO, 0))
             raw, inputs, status = tally.total, tally.count, IndicatorStatus.MEASURED
             points = points_for(indicator, raw)

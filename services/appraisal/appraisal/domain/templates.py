@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 from shared.errors import InvalidInput
 
 TOTAL_WEIGHT = Decimal(100)
+# ``/templates/presets`` lists the presets; a template of that key could never be read back.
+RESERVED_KEYS = ("presets",)
 
 
 class Source:
@@ -22,7 +24,7 @@ class Source:
     LEADS_ASSIGNED = "leads_assigned"  # crm.lead.assigned at rep level: one per lead and month
     CALLS_DIALLED = "calls_dialled"  # telesales.call.logged: one per call
     EFFECTIVE_CONVERSATIONS = "effective_conversations"  # telesales.call.logged with effective=true
-    ABSENCE_DAYS = "absence_days"  # attendance, once org records it (O6)
+    ABSENCE_DAYS = "absence_days"  # org.attendance.day_classified: absence units per working day (A4)
     REVIEW = "review"  # the weighted composite of the submitted reviews (A3)
 
     MEASURED = (SALES_AMOUNT, CONTRACTS_SIGNED, COLLECTIONS, LEADS_ASSIGNED, CALLS_DIALLED,
@@ -85,6 +87,8 @@ class Template:
 
 def validate_template(template: Template, known_roles: tuple[str, ...]) -> None:
     """Refuse a template that could not score anyone fairly; the field named is the culprit."""
+    if template.key in RESERVED_KEYS:
+        raise InvalidInput("key", f"{template.key!r} is reserved")
     if not template.roles:
         raise InvalidInput("roles", "a template applies to at least one role")
     for index, role in enumerate(template.roles):

@@ -13,7 +13,7 @@ from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.crm import DealWon, LeadAssigned, PaymentReceived
 from shared.events.envelope import CloudEvent
-from shared.events.org import EmployeeHired, EmployeeLeft, EmployeeTransferred
+from shared.events.org import AttendanceDayClassified, EmployeeHired, EmployeeLeft, EmployeeTransferred
 from shared.events.telesales import CallLogged
 
 
@@ -35,6 +35,11 @@ async def on_call_logged(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: Ap
     await handlers.record_inputs(uow, bus, inputs.from_call_logged(envelope.payload(CallLogged), envelope.id))
 
 
+async def on_attendance_day_classified(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = inputs.from_attendance_day(envelope.payload(AttendanceDayClassified), envelope.id, bus.policy)
+    await handlers.record_inputs(uow, bus, facts)
+
+
 async def on_employee_changed(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
     """Update the directory replica, then rescore: a new role may mean a new template, and a hire
     may arrive after the employee's first inputs."""
@@ -47,12 +52,16 @@ EMPLOYEE_EVENTS = (EmployeeHired.event_type, EmployeeTransferred.event_type, Emp
 CONSUMERS = [
     ConsumerSpec(
         name="appraisal-inputs",
-        topics=sorted({LeadAssigned.topic, DealWon.topic, PaymentReceived.topic, CallLogged.topic}),
+        # org.attendance also carries dismissal cases and month submissions: not inputs, so not
+        # handled (the runner skips types without a handler).
+        topics=sorted({LeadAssigned.topic, DealWon.topic, PaymentReceived.topic, CallLogged.topic,
+                       AttendanceDayClassified.topic}),
         handlers={
             LeadAssigned.event_type: on_lead_assigned,
             DealWon.event_type: on_deal_won,
             PaymentReceived.event_type: on_payment_received,
             CallLogged.event_type: on_call_logged,
+            AttendanceDayClassified.event_type: on_attendance_day_classified,
         },
     ),
     ConsumerSpec(

@@ -35,4 +35,14 @@ class SaveTemplate:
     by: Principal
 
 
-Command = SubmitReview | ClosePeriod | SaveTemplate
+@dataclass(frozen=True)
+class InstallTemplatePreset:
+    preset: str
+    roles: tuple[str, ...]
+    by: Principal
+    # The new template's key and name; the preset's when not given.
+    key: str | None = None
+    name: str | None = None
+
+
+Command = SubmitReview | ClosePeriod | SaveTemplate | InstallTemplatePreset

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from appraisal.domain.facts import Fact
 from appraisal.domain.periods import Period, PeriodRecord
+from appraisal.domain.presets import PRESETS
 from appraisal.domain.results import AppraisalResult, coefficient_for, flags_for, ranks
 from appraisal.domain.reviews import (
     Review,
@@ -250,20 +251,45 @@ async def save_template(command: commands.SaveTemplate, bus: AppraisalBus) -> Te
     validate_template(template, Role.ALL)
     async with bus.uow() as uow:
         await uow.templates.lock_all()
-        owners = await uow.templates.role_owners()
-        taken = {role: owners[role] for role in template.roles if owners.get(role, template.key) != template.key}
-        if taken:
-            raise Conflict("these roles are scored by another template; remove them there first",
-                           field="roles", conflicting_templates=taken)
-        previous = await uow.templates.get(template.key)
-        await uow.templates.save(template, command.by.employee_id, bus.clock.now())
-        # Open periods follow the new weights at once; closed ones stay as they were frozen.
-        affected = set(template.roles) | set(previous.roles if previous is not None else ())
-        for employee_id, period in await uow.scores.open_scores_of_roles(affected):
-            if not (await uow.periods.lock(period)).is_closed:
-                await recompute(uow, bus, employee_id, period)
+        await _store_template(uow, bus, template, command.by.employee_id)
         await uow.commit()
     return template
+
+
+@refuses_duplicates()
+async def install_template_preset(command: commands.InstallTemplatePreset, bus: AppraisalBus) -> Template:
+    """A preset (A4) becomes a normal template for the roles HR names, under the same checks as
+    an edit; it never overwrites a template, which HR may have tuned since."""
+    preset = PRESETS.get(command.preset)
+    if preset is None:
+        raise NotFound(f"template preset {command.preset} does not exist")
+    template = preset.template(command.key or preset.key, command.name, command.roles)
+    validate_template(template, Role.ALL)
+    async with bus.uow() as uow:
+        await uow.templates.lock_all()
+        if await uow.templates.get(template.key) is not None:
+            raise Conflict(f"template {template.key} already exists; edit it with PUT /templates/{template.key} "
+                           f"or install the preset under another key", field="key", template=template.key)
+        await _store_template(uow, bus, template, command.by.employee_id)
+        await uow.commit()
+    return template
+
+
+async def _store_template(uow: AppraisalUnitOfWork, bus: AppraisalBus, template: Template,
+                          by: uuid.UUID) -> None:
+    """Save under the template lock, refusing roles another template scores, and rescore."""
+    owners = await uow.templates.role_owners()
+    taken = {role: owners[role] for role in template.roles if owners.get(role, template.key) != template.key}
+    if taken:
+        raise Conflict("these roles are scored by another template; remove them there first",
+                       field="roles", conflicting_templates=taken)
+    previous = await uow.templates.get(template.key)
+    await uow.templates.save(template, by, bus.clock.now())
+    # Open periods follow the new weights at once; closed ones stay as they were frozen.
+    affected = set(template.roles) | set(previous.roles if previous is not None else ())
+    for employee_id, period in await uow.scores.open_scores_of_roles(affected):
+        if not (await uow.periods.lock(period)).is_closed:
+            await recompute(uow, bus, employee_id, period)
 
 
 # --- shared steps --------------------------------------------------------------------------------
@@ -280,4 +306,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.SubmitReview: submit_review,
     commands.ClosePeriod: close_period,
     commands.SaveTemplate: save_template,
+    commands.InstallTemplatePreset: install_template_preset,
 }

@@ -1,7 +1,9 @@
-"""Events from crm and telesales translated into facts (A2's measurable indicators).
+"""Events from crm, telesales and org's attendance translated into facts (A2's measurable
+indicators, A4's attendance).
 
 Each fact is keyed by the business id of what it measures, not by the envelope id: a producer
-that re-publishes a deal under a new envelope still counts it once.
+that re-publishes a deal under a new envelope still counts it once. A day's attendance is keyed
+by employee and date and carries org's revision, so a reclassification replaces it.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from appraisal.domain.attendance import absence_units, attendance_source_id
 from appraisal.domain.facts import Fact
 from appraisal.domain.periods import Period
+from appraisal.domain.policy import AppraisalPolicy
 from appraisal.domain.templates import Source
 from shared.clock import Clock
 from shared.events.crm import DealWon, LeadAssigned, PaymentReceived
+from shared.events.org import AttendanceDayClassified
 from shared.events.telesales import CallLogged
 
 ONE = Decimal(1)
@@ -53,3 +58,15 @@ def from_lead_assigned(assignment: LeadAssigned, event_id: uuid.UUID, clock: Clo
     period = Period.of_day(day)
     return [Fact(assignment.rep_id, str(period), Source.LEADS_ASSIGNED, ONE,
                  f"lead:{assignment.lead_id}:rep:{assignment.rep_id}:{period}", event_id, day)]
+
+
+def from_attendance_day(day: AttendanceDayClassified, event_id: uuid.UUID, policy: AppraisalPolicy) -> list[Fact]:
+    """Every classified day is a fact, an on-time one too (0 units): a later revision of the day
+    must find something to replace, and an absence corrected to on time must stop deducting."""
+    units = absence_units(day.classification, day.absence_days,
+                          half_day_counts_as_full=policy.half_day_counts_as_full)
+    # Parsed, not trusted: a malformed month is dead-lettered with its reason, not stored.
+    period = str(Period.parse(day.period))
+    return [Fact(day.employee_id, period, Source.ABSENCE_DAYS, units,
+                 attendance_source_id(day.employee_id, day.work_date), event_id, day.work_date,
+                 revision=day.revision)]

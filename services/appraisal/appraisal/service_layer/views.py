@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from appraisal.domain.facts import RecordedFact
 from appraisal.domain.periods import Period, PeriodRecord, PeriodStatus
+from appraisal.domain.presets import PRESETS, Preset
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
@@ -45,6 +46,11 @@ async def template(bus: AppraisalBus, key: str) -> Template:
     if found is None:
         raise NotFound(f"template {key} does not exist")
     return found
+
+
+async def template_presets(bus: AppraisalBus) -> list[Preset]:
+    """The ready-made templates HR may install (A4); data shipped with the service, not stored."""
+    return sorted(PRESETS.values(), key=lambda preset: preset.key)
 
 
 async def period(bus: AppraisalBus, name: str) -> PeriodRecord:

@@ -64,7 +64,7 @@ class TestReviews:
         teamwork = indicator(body, "teamwork")
         assert (teamwork["raw_value"], teamwork["points"], teamwork["contribution"], teamwork["inputs"],
                 teamwork["status"]) == ("74.00", "74.00", "7.40", 3, "rated")
-        assert body["total"] == "34.80"  # 7.40 + 7.40 + 20 assumed attendance
+        assert body["total"] == "34.80"  # 7.40 + 7.40 + 20 attendance (no absence recorded)
         submitted = await world.outbox("appraisal.review.submitted.v1")
         assert [(e["data"]["stage"], e["data"]["reviewer_id"]) for e in submitted] == [
             ("self", str(world.rep.id)), ("leader", str(world.leader.id)), ("superior", str(world.manager.id))]
@@ -119,7 +119,7 @@ class TestScores:
         assert (empty["status"], empty["total"], empty["template_key"]) == ("open", "20.00", "sales")
         assert {line["key"]: line["status"] for line in empty["indicators"]} == {
             "sales_amount": "measured", "contracts_signed": "measured", "collections": "measured",
-            "leads_worked": "measured", "teamwork": "pending", "ability": "pending", "attendance": "assumed"}
+            "leads_worked": "measured", "teamwork": "pending", "ability": "pending", "attendance": "measured"}
 
         await world.apply(won(world.rep, "45000", on(period, 12)), won(world.rep, "5000", on(period, 12)))
         body = (await score(client, tokens.of(world.rep), world.rep, period)).json()

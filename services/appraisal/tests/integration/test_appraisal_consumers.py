@@ -104,7 +104,7 @@ async def test_inputs_in_two_different_orders_give_the_same_score(runtime, perio
 
     one, other = (await score_of(world, world.rep, period)).card, (await score_of(world, world.rep2, period)).card
     assert lines(one) == lines(other)
-    assert one.total == other.total == d("57.84")  # 30 + 5 + 2.34 + 0.50 + 20 (assumed attendance)
+    assert one.total == other.total == d("57.84")  # 30 + 5 + 2.34 + 0.50 + 20 (attendance, no absence recorded)
     assert lines(one)["leads_worked"][:3] == (d(2), d(10), 2)
     assert lines(one)["sales_amount"][0] == d("125000.50")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from appraisal.domain.attendance import supersedes
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.periods import PeriodRecord, PeriodStatus
 from appraisal.domain.results import AppraisalResult
@@ -84,7 +85,8 @@ class FakeTemplates(_Repo):
 class FakeFacts(_Repo):
     async def add(self, fact: Fact, *, late: bool) -> bool:
         key = (fact.source_id, fact.kind)
-        if key in self._store.facts:
+        stored = self._store.facts.get(key)
+        if stored is not None and (fact.revision is None or not supersedes(fact.revision, stored[0].revision)):
             return False
         self._store.facts[key] = (fact, late)
         return True

@@ -19,7 +19,12 @@ def test_defaults_are_the_documented_policy():
     assert policy.stage_weights == {"self": 20, "leader": 40, "superior": 40}
     assert [(b.minimum, b.coefficient) for b in policy.bands] == [
         (90, Decimal("1.5")), (80, Decimal("1.2")), (70, Decimal("1.0")), (60, Decimal("0.8")), (0, Decimal("0.5"))]
-    assert (policy.attendance_recorded, policy.assumed_attendance_points) == (False, 100)
+    assert policy.half_day_counts_as_full is True  # A4
+
+
+def test_a_half_day_may_be_weighed_as_half_by_configuration(monkeypatch):
+    monkeypatch.setenv("APPRAISAL_ATTENDANCE_HALF_DAY_COUNTS_AS_FULL", "false")
+    assert AppraisalSettings().policy().half_day_counts_as_full is False
 
 
 def test_policy_is_read_from_the_environment(monkeypatch):

@@ -97,7 +97,7 @@ class TestScoreCard:
             "leads_worked": (d(30), d(100), d(5), 30, IndicatorStatus.MEASURED),
             "teamwork": (d(80), d(80), d(8), 1, IndicatorStatus.RATED),
             "ability": (d(60), d(60), d(6), 1, IndicatorStatus.RATED),
-            "attendance": (None, d(100), d(20), 0, IndicatorStatus.ASSUMED),
+            "attendance": (d(0), d(100), d(20), 0, IndicatorStatus.MEASURED),
         }
         assert card.total == d(74)
 
@@ -107,14 +107,17 @@ class TestScoreCard:
         assert (teamwork.status, teamwork.points, teamwork.contribution) == (IndicatorStatus.PENDING, d(60), d(6))
         assert card.total == d(20) + d(6) + d(6)
 
-    def test_recorded_attendance_is_measured_from_absence_days(self):
-        card = score(sales_template(), {Source.ABSENCE_DAYS: Tally(d(2), 2)}, [], policy(attendance_recorded=True))
+    def test_attendance_is_measured_from_absence_days(self):
+        card = score(sales_template(), {Source.ABSENCE_DAYS: Tally(d(2), 21)}, [], policy())
         attendance = next(line for line in card.indicators if line.key == "attendance")
-        assert (attendance.status, attendance.points, attendance.contribution) == ("measured", d(92), d("18.40"))
+        assert (attendance.status, attendance.raw_value, attendance.points, attendance.contribution, attendance.inputs
+                ) == (IndicatorStatus.MEASURED, d(2), d(92), d("18.40"), 21)
 
-    def test_assumed_attendance_points_are_a_setting(self):
-        card = score(sales_template(), {}, [], policy(assumed_attendance_points=d(50)))
-        assert card.total == d(10)
+    def test_no_absence_recorded_is_the_full_base_measured_not_assumed(self):
+        card = score(sales_template(), {}, [], policy())
+        attendance = next(line for line in card.indicators if line.key == "attendance")
+        assert (attendance.status, attendance.raw_value, attendance.points) == (IndicatorStatus.MEASURED, d(0), d(100))
+        assert card.total == d(20)
 
     def test_the_score_does_not_depend_on_the_order_of_reviews(self):
         reviews = [SubmittedReview("self", {"teamwork": d(33), "ability": d(71)}),

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from appraisal.domain.facts import RecordedFact
+from appraisal.domain.presets import Preset
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review, Stage
 from appraisal.domain.templates import Indicator, Rule, Source, Template, decimal_params
@@ -85,6 +86,32 @@ class TemplateRead(_Read):
                                              params=dict(i.params)) for i in template.indicators])
 
 
+class TemplatePresetRead(BaseModel):
+    key: str
+    name: str
+    description: str
+    suggested_roles: list[str]
+    indicators: list[IndicatorRead]
+
+    @classmethod
+    def from_domain(cls, preset: Preset) -> TemplatePresetRead:
+        return cls(key=preset.key, name=preset.name, description=preset.description,
+                   suggested_roles=list(preset.suggested_roles),
+                   indicators=[IndicatorRead(key=i.key, label=i.label, source=i.source, weight=i.weight, rule=i.rule,
+                                             params=dict(i.params)) for i in preset.indicators])
+
+
+class TemplatePresetInstall(_Request):
+    roles: list[RoleName] = Field(min_length=1, max_length=len(Role.ALL),
+                                  description="The roles the new template scores; none may have a template yet")
+    key: Key | None = Field(None, description="The new template's key; the preset's by default")
+    name: Name | None = Field(None, description="The new template's name; the preset's by default")
+
+    def to_command(self, preset: str, by: Principal) -> commands.InstallTemplatePreset:
+        return commands.InstallTemplatePreset(preset=preset, roles=tuple(self.roles), by=by, key=self.key,
+                                              name=self.name)
+
+
 class ReviewCreate(_Request):
     stage: StageName
     ratings: dict[Key, Rating] = Field(min_length=1, max_length=50,
@@ -113,11 +140,14 @@ class IndicatorScoreRead(_Read):
     label: str
     source: str
     rule: str
-    raw_value: Decimal | None = Field(description="Sum of the facts, or the composite rating; null when assumed")
+    raw_value: Decimal | None = Field(description="Sum of the facts, or the composite rating; null when pending "
+                                                  "or (legacy) assumed")
     points: Decimal
     weight: Decimal
     contribution: Decimal = Field(description="points × weight ÷ 100")
     inputs: int = Field(description="How many events (or reviews) fed this indicator")
+    # "assumed" is no longer produced: attendance is measured. It remains readable because
+    # results frozen before attendance was measured keep it, and history is not rewritten.
     status: Literal["measured", "rated", "pending", "assumed"]
 
 

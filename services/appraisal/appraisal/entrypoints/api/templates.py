@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from appraisal.entrypoints.api.deps import AppraisalAdmin, BusDep, CurrentUser
-from appraisal.entrypoints.api.schemas import TemplateRead, TemplateWrite
+from appraisal.entrypoints.api.schemas import TemplatePresetInstall, TemplatePresetRead, TemplateRead, TemplateWrite
 from appraisal.service_layer import views
 
 router = APIRouter(tags=["templates"])
@@ -19,6 +19,21 @@ TemplateKey = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 async def list_templates(bus: BusDep, user: CurrentUser) -> list[TemplateRead]:
     """Every appraisal template with its roles and weighted indicators."""
     return [TemplateRead.from_domain(item) for item in await views.templates(bus)]
+
+
+# Declared before /templates/{key}, whose pattern "presets" would match too (the key is reserved).
+@router.get("/templates/presets")
+async def list_template_presets(bus: BusDep, user: CurrentUser) -> list[TemplatePresetRead]:
+    """Ready-made templates (A4's regional-office 70/30 appraisals) HR can install."""
+    return [TemplatePresetRead.from_domain(item) for item in await views.template_presets(bus)]
+
+
+@router.post("/templates/presets/{preset}/install", status_code=201)
+async def install_template_preset(preset: TemplateKey, body: TemplatePresetInstall, bus: BusDep,
+                                  user: AppraisalAdmin) -> TemplateRead:
+    """Create a normal, editable template from a preset for the given roles; open periods of
+    those roles are rescored under it at once. 409 if the key exists or a role has a template."""
+    return TemplateRead.from_domain(await bus.handle(body.to_command(preset, user)))
 
 
 @router.get("/templates/{key}")
