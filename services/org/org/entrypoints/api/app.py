@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from org.bootstrap import bootstrap
 from org.config import OrgSettings
-from org.entrypoints.api import departments, employees, groups, internal
+from org.entrypoints.api import departments, employees, groups, internal, training
 from shared.clock import Clock
 from shared.runtime import service_app
 
@@ -18,5 +18,5 @@ def create_app(settings: OrgSettings | None = None, *, engine: AsyncEngine | Non
         bootstrap(settings, engine=engine, clock=clock),
         title="org",
         description="Departments, regions, sales groups, employees and headcount plans.",
-        routers=[departments.router, groups.router, employees.router, internal.router],
+        routers=[departments.router, groups.router, employees.router, training.router, internal.router],
     )
