@@ -16,9 +16,9 @@ from org.domain.training import (
     employed_on,
     retraining_flags,
 )
-from org.domain.visibility import Visibility
 from org.service_layer import training_commands as commands
 from org.service_layer.access import visibility_of
+from org.service_layer.training_views import visible_sessions
 from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
 from shared.auth import Principal, Role
 from shared.bus import CommandHandler
@@ -58,7 +58,7 @@ async def record_training_session(command: commands.RecordTrainingSession, bus: 
 async def record_training_sheet(command: commands.RecordTrainingSheet, bus: OrgBus) -> TrainingSession:
     async with bus.uow() as uow:
         training = await uow.training.get(command.session_id, for_update=True)
-        if training is None or not await _sees_session(uow, visibility_of(command.by), command.by, training):
+        if training is None or not await visible_sessions(uow, visibility_of(command.by), command.by, [training]):
             raise NotFound(f"training session {command.session_id} does not exist")
         _ensure_may_record_at_all(command.by, training.trainer_id)
         trainer, attendees = await _people(uow, training.trainer_id, command.attendees, training.held_on)
@@ -140,16 +140,6 @@ def _employed(found: dict[uuid.UUID, Employee], employee_id: uuid.UUID, day: dat
     if not employed_on(person.hired_on, person.left_on, day):
         raise InvalidInput(field, f"employee {employee_id} is not employed on {day.isoformat()}")
     return person
-
-
-async def _sees_session(uow: OrgUnitOfWork, visibility: Visibility, by: Principal,
-                        training: TrainingSession) -> bool:
-    if visibility.everything or by.employee_id in (training.trainer_id, training.recorded_by):
-        return True
-    if training.department_id is not None and training.department_id in visibility.department_ids:
-        return True
-    people = await uow.training.people({training.trainer_id, *(line.employee_id for line in training.attendees)})
-    return any(visibility.sees_employee(person) for person in people.values())
 
 
 def _held(training: TrainingSession) -> TrainingSessionHeld:

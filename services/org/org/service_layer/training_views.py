@@ -81,7 +81,7 @@ class AssignmentView:
 async def session(bus: OrgBus, by: Principal, session_id: uuid.UUID) -> SessionView:
     async with bus.uow() as uow:
         training = await uow.training.get(session_id)
-        view = await _visible(uow, visibility_of(by), by, [training]) if training else []
+        view = await visible_sessions(uow, visibility_of(by), by, [training]) if training else []
     if not view:
         raise NotFound(f"training session {session_id} does not exist")
     return view[0]
@@ -92,7 +92,7 @@ async def sessions(bus: OrgBus, by: Principal, held_from: date, held_to: date, *
     _check_range(held_from, held_to, "held_from", "held_to")
     async with bus.uow() as uow:
         found = await uow.training.held_between(held_from, held_to, trainer_id=trainer_id, kind=kind)
-        return await _visible(uow, visibility_of(by), by, found)
+        return await visible_sessions(uow, visibility_of(by), by, found)
 
 
 async def history(bus: OrgBus, by: Principal, employee_id: uuid.UUID) -> list[HistoryItem]:
@@ -163,8 +163,9 @@ async def retraining_assignment(bus: OrgBus, by: Principal, assignment_id: uuid.
     return AssignmentView(assignment=found, employee=person)
 
 
-async def _visible(uow: OrgUnitOfWork, visibility: Visibility, by: Principal,
-                   found: list[TrainingSession]) -> list[SessionView]:
+async def visible_sessions(uow: OrgUnitOfWork, visibility: Visibility, by: Principal,
+                           found: list[TrainingSession]) -> list[SessionView]:
+    """The sessions of ``found`` the caller may see, each with the part of its sheet they may see."""
     people = await uow.training.people(
         {person for item in found for person in (item.trainer_id, *(line.employee_id for line in item.attendees))})
 
