@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from org.domain.policy import OrgPolicy
+from org.domain.training import TrainingPolicy
 from org.service_layer.passwords import PasswordCost, Passwords
 from shared.config import ServiceSettings
 
@@ -28,6 +29,11 @@ class OrgSettings(ServiceSettings):
     password_memory_cost_kib: int = Field(DEFAULT_MEMORY_COST, ge=8)
     password_parallelism: int = Field(DEFAULT_PARALLELISM, ge=1)
 
+    # O7: sessions a regional manager must hold as trainer each month to stay off the list.
+    training_minimum_sessions_per_month: int = Field(1, ge=0, le=100)
+    # O5: days from the hire date, the hire date included, within which onboarding must be attended.
+    training_onboarding_window_days: int = Field(7, ge=1, le=90)
+
     @model_validator(mode="after")
     def _refuse_cheap_password_hashing_in_production(self) -> OrgSettings:
         if self.password_memory_cost_kib < 8 * self.password_parallelism:
@@ -46,7 +52,11 @@ class OrgSettings(ServiceSettings):
                             parallelism=self.password_parallelism)
 
     def policy(self) -> OrgPolicy:
-        return OrgPolicy(passwords=Passwords(self.password_cost()))
+        return OrgPolicy(passwords=Passwords(self.password_cost()), training=self.training_policy())
+
+    def training_policy(self) -> TrainingPolicy:
+        return TrainingPolicy(minimum_sessions_per_month=self.training_minimum_sessions_per_month,
+                              onboarding_window_days=self.training_onboarding_window_days)
 
 
 def get_settings() -> OrgSettings:

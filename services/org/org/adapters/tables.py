@@ -154,3 +154,7 @@ credentials = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("login"),
 )
+
+# Training's tables live in their own module but on this metadata; importing it here keeps
+# "the tables the code declares" one set wherever the metadata is read.
+from org.adapters import training_tables  # noqa: E402, F401

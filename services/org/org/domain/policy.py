@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from org.domain.credentials import PasswordHashing
+from org.domain.training import TrainingPolicy
 
 
 @dataclass(frozen=True)
 class OrgPolicy:
     # How login passwords are hashed and checked; its cost is the settings' choice.
     passwords: PasswordHashing
+    # Training's minimum per month and onboarding window (O5, O7).
+    training: TrainingPolicy = field(default_factory=TrainingPolicy)

@@ -1,8 +1,25 @@
-"""Inbound events of the org service: none. org is the source of the organisation, not a follower
-of it; an event it comes to consume gets its thin ``on_x(envelope, uow, bus)`` adapter here."""
+"""Inbound events of the org service. org is the source of the organisation, not a follower of it;
+it listens only for what other services decide about its people: appraisal's frozen results, whose
+retraining flags (A6) open retraining assignments. Each handler is ``async def on_x(envelope, uow,
+bus)`` inside the runner's unit of work, beside the inbox row that makes a redelivery a no-op."""
 
 from __future__ import annotations
 
+from org.service_layer import training
+from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
 from shared.consumer import ConsumerSpec
+from shared.events.appraisal import AppraisalResultFinalized
+from shared.events.envelope import CloudEvent
 
-CONSUMERS: list[ConsumerSpec] = []
+
+async def on_appraisal_result_finalized(envelope: CloudEvent, uow: OrgUnitOfWork, bus: OrgBus) -> None:
+    await training.open_retraining_assignment(uow, bus, envelope.payload(AppraisalResultFinalized), envelope.id)
+
+
+CONSUMERS: list[ConsumerSpec] = [
+    ConsumerSpec(
+        name="org-appraisal-results",
+        topics=[AppraisalResultFinalized.topic],
+        handlers={AppraisalResultFinalized.event_type: on_appraisal_result_finalized},
+    ),
+]

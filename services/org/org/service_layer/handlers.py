@@ -31,6 +31,7 @@ from org.domain.model import (
 from org.domain.reporting import ensure_no_reporting_cycle
 from org.service_layer import commands
 from org.service_layer.commands import KEEP
+from org.service_layer.training import TRAINING_COMMAND_HANDLERS
 from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
 from shared.auth import Role
 from shared.bus import CommandHandler, refuses_duplicates
@@ -496,4 +497,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.RecordLeaving: record_leaving,
     commands.VerifyCredentials: verify_credentials,
     commands.SeedAdministrator: seed_administrator,
+    **TRAINING_COMMAND_HANDLERS,
 }

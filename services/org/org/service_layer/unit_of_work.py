@@ -13,6 +13,7 @@ from org.adapters.repositories import (
     LeadershipRepository,
     RegionRepository,
 )
+from org.adapters.training_repository import RetrainingRepository, TrainingRepository
 from org.domain.policy import OrgPolicy
 from shared.bus import Bus
 from shared.db import UnitOfWork
@@ -27,6 +28,8 @@ class OrgUnitOfWork(UnitOfWork):
     assignments: AssignmentRepository
     headcount: HeadcountRepository
     credentials: CredentialRepository
+    training: TrainingRepository
+    retraining: RetrainingRepository
 
     def _open(self) -> None:
         self.departments = DepartmentRepository(self.session)
@@ -37,6 +40,8 @@ class OrgUnitOfWork(UnitOfWork):
         self.assignments = AssignmentRepository(self.session)
         self.headcount = HeadcountRepository(self.session)
         self.credentials = CredentialRepository(self.session)
+        self.training = TrainingRepository(self.session)
+        self.retraining = RetrainingRepository(self.session)
 
 
 OrgBus = Bus[OrgUnitOfWork, OrgPolicy]

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from org.bootstrap import bootstrap
 from org.config import OrgSettings
-from org.entrypoints.api import departments, employees, groups, internal
+from org.entrypoints.api import departments, employees, groups, internal, training
 from org.service_layer.access import OrgPrincipalSource
 from shared.clock import Clock
 from shared.runtime import service_app
@@ -20,6 +20,6 @@ def create_app(settings: OrgSettings | None = None, *, engine: AsyncEngine | Non
         runtime,
         title="org",
         description="Departments, regions, sales groups, employees and headcount plans.",
-        routers=[departments.router, groups.router, employees.router, internal.router],
+        routers=[departments.router, groups.router, employees.router, training.router, internal.router],
         principal_source=OrgPrincipalSource(runtime.bus),
     )
