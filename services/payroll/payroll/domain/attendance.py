@@ -49,6 +49,7 @@ RULES = (ABSENCE_WAGE, ABSENCE_FIXED, MINOR_LATENESS, UNPAID_LEAVE)
 ZERO = Decimal("0.00")
 HALF = Decimal("0.5")
 ONE = Decimal(1)
+DAY_FRACTIONS = (Decimal(0), HALF, ONE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,16 @@ class AttendanceDay:
     leave_days: Decimal = Decimal(0)
     leave_type: str | None = None
     leave_paid: bool | None = None
+
+    def __post_init__(self) -> None:
+        # The contract says 0, ½ or 1 day: anything else is a producer's bug to dead-letter (the
+        # consumer fails loudly), never a figure to pay on.
+        if self.absence_days not in DAY_FRACTIONS:
+            raise ValueError(f"absence_days must be 0, 0.5 or 1, not {self.absence_days}")
+        if self.leave_days not in DAY_FRACTIONS:
+            raise ValueError(f"leave_days must be 0, 0.5 or 1, not {self.leave_days}")
+        if self.minor_latenesses < 0:
+            raise ValueError("minor_latenesses may not be negative")
 
     @property
     def counts(self) -> bool:

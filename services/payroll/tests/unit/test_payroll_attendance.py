@@ -149,6 +149,14 @@ def test_a_divisor_of_zero_is_refused():
         AttendancePolicy(day_wage_divisor=D(0))
 
 
+@pytest.mark.parametrize("facts", [{"absence_days": D("0.7")}, {"absence_days": D(2)}, {"leave_days": D("1.5")},
+                                   {"minor_latenesses": -1}])
+def test_a_day_outside_the_contract_is_refused_not_paid_on(facts):
+    # The consumer fails on it, so the runner retries and dead-letters it instead of paying a wrong figure.
+    with pytest.raises(ValueError):
+        AttendanceDay(date(2026, 10, 5), 1, "full_day_absence", **facts)
+
+
 def test_only_a_higher_revision_replaces_the_day_held():
     assert supersedes(1, None)
     assert supersedes(2, 1)

@@ -4,6 +4,7 @@ and a correction after the lock paid once in the next run."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +14,17 @@ from payroll_world import SALES, PayrollWorld, amounts, closed, finalized, hired
 from payroll.service_layer import commands
 from shared.calendar import Calendars
 from shared.clock import Clock, first_day, last_day, shift_month
-from shared.events.org import AttendanceDayClassified, EmployeeHired, EmployeeLeft, WorkingCalendarSet
+from shared.events import CloudEvent
+from shared.events.envelope import REGISTRY
+from shared.events.org import (
+    AttendanceDayClassified,
+    DismissalCaseRaised,
+    EmployeeHired,
+    EmployeeLeft,
+    WorkingCalendarSet,
+)
+from shared.kafka import ensure_topics, new_producer
+from shared.runtime import run_consumers
 
 D = Decimal
 ANN, BAO, CAT = uuid.UUID(int=0xA), uuid.UUID(int=0xB), uuid.UUID(int=0xC)
@@ -236,3 +247,59 @@ async def test_attendance_lines_are_read_through_the_api(world: PayrollWorld, pe
     other = await client.get("/payslips", params={"period": period},
                              headers=tokens.headers("sales_rep", employee_id=BAO))
     assert other.status_code == 200 and other.json() == []
+
+
+# Joining a consumer group costs this broker seconds: one test takes the broker path, the others
+# hand envelopes to the handlers as the runner does.
+async def test_the_attendance_consumer_on_the_broker_keeps_the_highest_revisions(
+        world: PayrollWorld, payroll_settings, period: str) -> None:
+    settings = payroll_settings
+    work_date = Calendars().working_days_of_month(period)[2]
+    year = first_day(period).year
+    second = CloudEvent.wrap(classified(ANN, work_date, 2, **FULL), source="/org")
+    calendar = WorkingCalendarSet(year=year, revision=2, weekend=[6, 7], holidays=[date(year, 5, 1)],
+                                  makeup_working_days=[], work_starts_at="09:00", work_ends_at="18:00")
+    envelopes = [
+        second,
+        CloudEvent.wrap(classified(ANN, work_date, 1, **ON_TIME), source="/org"),  # older, after the newer
+        second,  # redelivered
+        # Shares org.attendance, not ours: skipped, not recorded.
+        CloudEvent.wrap(DismissalCaseRaised(case_id=uuid.uuid4(), employee_id=ANN, rule="consecutive",
+                                            absence_dates=[work_date], raised_on=work_date), source="/org"),
+        CloudEvent.wrap(calendar, source="/org"),
+        CloudEvent.wrap(calendar.model_copy(update={"revision": 1, "holidays": []}), source="/org"),
+    ]
+    topics = sorted({settings.topic(envelope_topic(envelope)) for envelope in envelopes})
+    await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.topic_partitions)
+    producer = new_producer(settings)
+    await producer.start()
+    try:
+        for envelope in envelopes:
+            await producer.send_and_wait(settings.topic(envelope_topic(envelope)), value=envelope.to_bytes(),
+                                         key=str(envelope.data[REGISTRY.model_for(envelope.type).key_field]).encode(),
+                                         headers=envelope.kafka_headers())
+    finally:
+        await producer.stop()
+
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_consumers(world.runtime, stop, ["payroll-attendance"]))
+    try:
+        for _ in range(150):  # 30 s at most
+            if len(await world.query("SELECT 1 FROM inbox WHERE consumer = 'payroll-attendance'")) >= 4:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, 15)
+
+    inbox = await world.query("SELECT event_type, status FROM inbox WHERE consumer = 'payroll-attendance'")
+    assert sorted((row.event_type, row.status) for row in inbox) == sorted(
+        [("org.attendance.day_classified.v1", "handled")] * 2 + [("org.calendar.year_set.v1", "handled")] * 2)
+    row = await day_row(world, ANN, work_date)
+    assert (row.revision, row.classification, row.event_id) == (2, "full_day_absence", second.id)
+    (kept,) = await world.query("SELECT revision, holidays FROM working_calendars")
+    assert (kept.revision, kept.holidays) == (2, [f"{year}-05-01"])
+
+
+def envelope_topic(envelope: CloudEvent) -> str:
+    return REGISTRY.model_for(envelope.type).topic
