@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from payroll.domain.adjustments import late_commission_line
@@ -25,7 +26,6 @@ from payroll.domain.money import text, to_cents
 from payroll.domain.performance_pay import performance_pay_line
 from payroll.domain.plans import CompensationPlan
 from payroll.domain.proration import Employment, prorated_base_line
-from shared.calendar import Calendars
 
 BASE_RULE = "P1.base_salary"
 
@@ -94,12 +94,12 @@ def base_salary_line(plan: CompensationPlan) -> PayslipLine:
 
 def compute_payslip(result: FinalResult, role: str, plan: CompensationPlan, policy: PayPolicy, *,
                     collections: Sequence[Collection] = (), late: Sequence[LateCollections] = (),
-                    employment: Employment | None = None, calendars: Calendars | None = None,
+                    employment: Employment | None = None, working_days: Sequence[date] = (),
                     attendance: Sequence[AttendanceDay] = (),
                     corrections: Sequence[AttendanceCorrection] = ()) -> Payslip:
     base = None
     if employment is not None:
-        base = prorated_base_line(plan, result.period, employment, calendars or Calendars())
+        base = prorated_base_line(plan, result.period, employment, working_days)
     lines = [
         base or base_salary_line(plan),
         performance_pay_line(plan.performance_standard, result.score, policy.full_score_at,

@@ -3,13 +3,15 @@ the base for the working days employed ÷ the working days of the month.
 
 Working days come from the company's calendar for the year (``shared.calendar``: weekends, public
 holidays, make-up working days as org publishes them; a year never published is Monday to
-Friday). ``hired_on`` is the first day employed and ``left_on`` the last (org records the day the
-employee left; they worked it). Only the base is prorated: performance pay and the bonus follow the
+Friday); the service layer hands the month's working days in, so the rule here stays plain.
+``hired_on`` is the first day employed and ``left_on`` the last (org records the day the employee
+left; they worked it). Only the base is prorated: performance pay and the bonus follow the
 month's appraisal score, which already reflects a short month.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +19,6 @@ from decimal import Decimal
 from payroll.domain.lines import PayslipLine
 from payroll.domain.money import text, to_cents
 from payroll.domain.plans import CompensationPlan
-from shared.calendar import Calendars
 from shared.clock import first_day, last_day
 
 BASE_RULE = "P1.base_salary"
@@ -44,13 +45,14 @@ class EmployedDays:
         return self.counted == self.in_month
 
 
-def employed_days(period: str, employment: Employment, calendars: Calendars) -> EmployedDays:
+def employed_days(period: str, employment: Employment, working_days: Sequence[date]) -> EmployedDays:
+    """``working_days``: the working days of the period's month on the company's calendar."""
     start, end = first_day(period), last_day(period)
     first = max(start, employment.hired_on) if employment.hired_on else start
     last = min(end, employment.left_on) if employment.left_on else end
-    in_month = len(calendars.working_days(start, end))
-    counted = len(calendars.working_days(first, last)) if first <= last else 0
-    return EmployedDays(counted=counted, in_month=in_month, first=first, last=last)
+    in_month = [day for day in working_days if start <= day <= end]
+    counted = sum(1 for day in in_month if first <= day <= last)
+    return EmployedDays(counted=counted, in_month=len(in_month), first=first, last=last)
 
 
 def prorated_base(monthly_base: Decimal, days: EmployedDays) -> Decimal:
@@ -60,10 +62,10 @@ def prorated_base(monthly_base: Decimal, days: EmployedDays) -> Decimal:
     return monthly_base * days.counted / days.in_month
 
 
-def prorated_base_line(plan: CompensationPlan, period: str, employment: Employment, calendars: Calendars
+def prorated_base_line(plan: CompensationPlan, period: str, employment: Employment, working_days: Sequence[date]
                        ) -> PayslipLine | None:
     """The base line of a partial month, or ``None`` for a whole month (the plain base line applies)."""
-    days = employed_days(period, employment, calendars)
+    days = employed_days(period, employment, working_days)
     if days.whole_month or days.in_month == 0:
         return None
     exact = prorated_base(plan.monthly_base, days)

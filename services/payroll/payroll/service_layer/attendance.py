@@ -10,15 +10,15 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection as Many
 from dataclasses import dataclass, field
+from datetime import date
 
 from payroll.domain.attendance import AttendanceCorrection, AttendanceDay
 from payroll.service_layer.unit_of_work import PayrollUnitOfWork
-from shared.calendar import Calendars
 
 
 @dataclass(frozen=True)
 class AttendanceInputs:
-    calendars: Calendars
+    working_days: list[date]  # of the run's month, on the company's calendar
     days: dict[uuid.UUID, list[AttendanceDay]] = field(default_factory=dict)
     corrections: dict[uuid.UUID, list[AttendanceCorrection]] = field(default_factory=dict)
 
@@ -34,4 +34,5 @@ async def settle_attendance(uow: PayrollUnitOfWork, run_id: uuid.UUID, period: s
         corrections[paid.employee_id].append(AttendanceCorrection(
             period=paid.period, run_id=paid.run_id, basis=paid.basis, days=current, changed=paid.changed,
             paid_so_far=paid.paid_so_far))
-    return AttendanceInputs(calendars=calendars, days=days, corrections=dict(corrections))
+    return AttendanceInputs(working_days=calendars.working_days_of_month(period), days=days,
+                            corrections=dict(corrections))

@@ -93,7 +93,7 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
             inputs.results[employee_id], role, plan, bus.policy,
             collections=in_period.get(employee_id, []), late=late_groups,
             employment=Employment(hired_on=placement.hired_on, left_on=placement.left_on) if placement else None,
-            calendars=attendance.calendars, attendance=attendance.days.get(employee_id, []),
+            working_days=attendance.working_days, attendance=attendance.days.get(employee_id, []),
             corrections=attendance.corrections.get(employee_id, [])))
     run.payslip_count = len(slips)
     run.total_gross = sum((slip.gross for slip in slips), Decimal("0.00"))

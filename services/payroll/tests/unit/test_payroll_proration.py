@@ -14,18 +14,18 @@ from payroll.domain.proration import Employment, employed_days, prorated_base, p
 from shared.calendar import Calendars, WorkingCalendar
 
 D = Decimal
-DEFAULT = Calendars()
+OCTOBER = Calendars().working_days_of_month("2026-10")
 
 
 def test_october_2026_has_22_working_days():
-    assert employed_days("2026-10", Employment(), DEFAULT).in_month == 22
+    assert employed_days("2026-10", Employment(), OCTOBER).in_month == 22
 
 
 def test_hired_on_the_19th_is_paid_10_of_22_days():
-    days = employed_days("2026-10", Employment(hired_on=date(2026, 10, 19)), DEFAULT)
+    days = employed_days("2026-10", Employment(hired_on=date(2026, 10, 19)), OCTOBER)
     assert (days.counted, days.in_month) == (10, 22)
     line = prorated_base_line(plan(monthly_base="6000.00"), "2026-10", Employment(hired_on=date(2026, 10, 19)),
-                              DEFAULT)
+                              OCTOBER)
     assert line.amount == D("2727.27")  # 6000 × 10 ÷ 22 = 2727.2727…
     assert line.inputs == {"monthly_base": "6000.00", "plan_version": 1, "working_days_counted": 10,
                            "working_days_in_month": 22, "hired_on": "2026-10-19", "left_on": None}
@@ -34,22 +34,23 @@ def test_hired_on_the_19th_is_paid_10_of_22_days():
 
 def test_leaving_on_the_14th_counts_the_14th():
     employment = Employment(hired_on=date(2020, 3, 2), left_on=date(2026, 10, 14))
-    line = prorated_base_line(plan(monthly_base="6000.00"), "2026-10", employment, DEFAULT)
+    line = prorated_base_line(plan(monthly_base="6000.00"), "2026-10", employment, OCTOBER)
     assert (line.inputs["working_days_counted"], line.amount) == (10, D("2727.27"))
     assert line.inputs["left_on"] == "2026-10-14"
 
 
 def test_hired_and_leaving_in_the_same_month():
     employment = Employment(hired_on=date(2026, 10, 12), left_on=date(2026, 10, 16))
-    assert employed_days("2026-10", employment, DEFAULT).counted == 5
-    assert prorated_base_line(plan(monthly_base="3000.00"), "2026-10", employment, DEFAULT).amount == D("681.82")
+    assert employed_days("2026-10", employment, OCTOBER).counted == 5
+    assert prorated_base_line(plan(monthly_base="3000.00"), "2026-10", employment, OCTOBER).amount == D("681.82")
 
 
 def test_a_whole_month_keeps_the_plain_base_line():
     employment = Employment(hired_on=date(2026, 10, 1), left_on=date(2026, 10, 31))
-    assert prorated_base_line(plan(), "2026-10", employment, DEFAULT) is None
+    assert prorated_base_line(plan(), "2026-10", employment, OCTOBER) is None
     # Hired on a Saturday before the first working day: still the whole month.
-    assert prorated_base_line(plan(), "2026-08", Employment(hired_on=date(2026, 8, 1)), DEFAULT) is None
+    august = Calendars().working_days_of_month("2026-08")
+    assert prorated_base_line(plan(), "2026-08", Employment(hired_on=date(2026, 8, 1)), august) is None
 
 
 def test_holidays_and_make_up_days_of_the_calendar_count():
@@ -58,7 +59,8 @@ def test_holidays_and_make_up_days_of_the_calendar_count():
     calendars = Calendars({2026: WorkingCalendar(year=2026, holidays=holidays,
                                                  makeup_working_days=frozenset({date(2026, 10, 10),
                                                                                 date(2026, 10, 17)}))})
-    days = employed_days("2026-10", Employment(hired_on=date(2026, 10, 16)), calendars)
+    days = employed_days("2026-10", Employment(hired_on=date(2026, 10, 16)),
+                         calendars.working_days_of_month("2026-10"))
     assert (days.counted, days.in_month) == (12, 19)  # 16, 17 (make-up), 19–23, 26–30
     assert prorated_base(D("5700.00"), days) == D("3600.00")
 
@@ -66,7 +68,7 @@ def test_holidays_and_make_up_days_of_the_calendar_count():
 def test_performance_pay_and_bonus_are_not_prorated():
     slip = compute_payslip(result(uuid.uuid4(), period="2026-10", score="80", coefficient="1.0"), "sales_rep",
                            plan(monthly_base="6000.00", performance_standard="2000.00", bonus_base="1000.00"),
-                           PayPolicy(), employment=Employment(hired_on=date(2026, 10, 19)), calendars=DEFAULT)
+                           PayPolicy(), employment=Employment(hired_on=date(2026, 10, 19)), working_days=OCTOBER)
     assert {line.rule: line.amount for line in slip.lines} == {
         "P1.base_salary": D("2727.27"), "P2.performance_pay": D("2000.00"), "P3.bonus": D("1000.00"),
         "P4.commission": D("0.00")}
@@ -76,7 +78,7 @@ def test_an_absence_in_a_prorated_month_costs_a_days_wage_of_the_full_base():
     from payroll.domain.attendance import AttendanceDay
 
     slip = compute_payslip(result(uuid.uuid4(), period="2026-10"), "sales_rep", plan(monthly_base="6000.00"),
-                           PayPolicy(), employment=Employment(hired_on=date(2026, 10, 19)), calendars=DEFAULT,
+                           PayPolicy(), employment=Employment(hired_on=date(2026, 10, 19)), working_days=OCTOBER,
                            attendance=[AttendanceDay(date(2026, 10, 20), 1, "full_day_absence", absence_days=D(1))])
     amounts = {line.rule: line.amount for line in slip.lines}
     assert (amounts["P1.base_salary"], amounts["P6.absence_wage"]) == (D("2727.27"), D("-275.86"))
