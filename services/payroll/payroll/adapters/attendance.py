@@ -33,6 +33,17 @@ class PaidPeriod:
     changed: list[AttendanceDay]
 
 
+@dataclass(frozen=True)
+class PendingCorrection:
+    employee_id: uuid.UUID
+    period: str
+    work_date: date
+    revision: int
+    classification: str
+    changed_at: datetime
+    paid_run_id: uuid.UUID  # the period's run, which paid the day as it was
+
+
 class AttendanceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -150,6 +161,21 @@ class AttendanceRepository:
         return PaidPeriod(employee_id=employee_id, period=period, run_id=own.run_id,
                           basis=DeductionBasis.from_inputs(own.basis), paid_so_far=Decimal(paid_so_far),
                           changed=sorted(changed, key=lambda d: d.work_date))
+
+    async def pending_corrections(self) -> list[PendingCorrection]:
+        """Days changed since their period's run paid them, waiting for the next run (P8)."""
+        own_run = pay_runs.alias("own_run")
+        rows = await self._session.execute(
+            select(attendance_days, own_run.c.id.label("paid_run_id"))
+            .join(attendance_settlements, and_(attendance_settlements.c.employee_id == attendance_days.c.employee_id,
+                                               attendance_settlements.c.period == attendance_days.c.period))
+            .join(own_run, and_(own_run.c.id == attendance_settlements.c.run_id,
+                                own_run.c.period == attendance_settlements.c.period))
+            .where(attendance_days.c.settled_run_id.is_(None))
+            .order_by(attendance_days.c.period, attendance_days.c.employee_id, attendance_days.c.work_date))
+        return [PendingCorrection(employee_id=row.employee_id, period=row.period, work_date=row.work_date,
+                                  revision=row.revision, classification=row.classification,
+                                  changed_at=row.changed_at, paid_run_id=row.paid_run_id) for row in rows]
 
     async def add_settlements(self, run_id: uuid.UUID,
                               settlements: Iterable[tuple[uuid.UUID, AttendanceSettlement]]) -> None:

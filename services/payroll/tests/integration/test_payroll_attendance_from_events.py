@@ -168,7 +168,8 @@ async def _working_days(world: PayrollWorld, period: str) -> list[date]:
     return calendars.working_days_of_month(period)
 
 
-async def test_a_correction_after_the_lock_is_paid_once_in_the_next_run(world: PayrollWorld, period: str) -> None:
+async def test_a_correction_after_the_lock_is_paid_once_in_the_next_run(world: PayrollWorld, period: str, client,
+                                                                      tokens) -> None:
     following, after = shift_month(period, 1), shift_month(period, 2)
     days = Calendars().working_days_of_month(period)
     await world.set_plan(monthly_base="6000.00", performance_standard="2000.00", bonus_base="1000.00")
@@ -187,6 +188,13 @@ async def test_a_correction_after_the_lock_is_paid_once_in_the_next_run(world: P
     await world.deliver(corrected)  # redelivered: nothing
     locked_slip = (await world.payslips())[ANN]
     assert amounts(locked_slip)["P6.absence_wage"] == D("-275.86")  # the locked run never changes
+    finance = tokens.headers("finance", employee_id=uuid.uuid4())
+    pending = (await client.get("/adjustments/attendance/pending", headers=finance)).json()
+    assert [(p["work_date"], p["revision"], p["classification"], p["paid_run_id"]) for p in pending] == [
+        (days[4].isoformat(), 2, "leave", str(first_run.id)), (days[5].isoformat(), 2, "minor_lateness",
+                                                              str(first_run.id))]
+    rep = tokens.headers("sales_rep", employee_id=ANN)
+    assert (await client.get("/adjustments/attendance/pending", headers=rep)).status_code == 403
 
     for event in (finalized(ANN, following, score="80", coefficient="1.0"), closed(following, count=1)):
         await world.deliver(event)
@@ -201,6 +209,7 @@ async def test_a_correction_after_the_lock_is_paid_once_in_the_next_run(world: P
     assert (adjustment["inputs"]["recomputed"], adjustment["inputs"]["paid_so_far"]) == ("-50.00", "-475.86")
     assert period in adjustment["calculation"] and days[4].isoformat() in adjustment["calculation"]
     assert next_slip.gross == D("9425.86")
+    assert (await client.get("/adjustments/attendance/pending", headers=finance)).json() == []
 
     # The run after: nothing changed since, so no second adjustment.
     for event in (finalized(ANN, after, score="80", coefficient="1.0"), closed(after, count=1)):
