@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import pytest
 from payroll_builders import plan, result
+from pydantic import ValidationError
 
+from payroll.config import PayrollSettings
 from payroll.domain.attendance import (
     AttendanceCorrection,
     AttendanceDay,
@@ -213,3 +215,19 @@ def test_a_correction_recomputed_under_the_cap_pays_only_what_the_cap_allows():
 
 def test_a_correction_that_changes_nothing_payable_gives_no_line():
     assert adjustment_line(correction([late(7)], [late(7)], "-50.00")) is None
+
+
+def test_the_policy_is_read_from_payroll_settings(monkeypatch):
+    assert PayrollSettings().policy().attendance == AttendancePolicy()  # the documented defaults
+    monkeypatch.setenv("PAYROLL_ATTENDANCE_MINOR_LATENESS_AMOUNT", "30.00")
+    monkeypatch.setenv("PAYROLL_ATTENDANCE_DAY_WAGE_DIVISOR", "22")
+    policy = PayrollSettings().policy().attendance
+    assert (policy.minor_lateness_amount, policy.day_wage_divisor) == (D("30.00"), D("22"))
+
+
+@pytest.mark.parametrize("setting", [{"attendance_day_wage_divisor": "0"},
+                                     {"attendance_full_day_absence_amount": "-1.00"},
+                                     {"attendance_minor_lateness_amount": "0.005"}])
+def test_settings_refuse_a_zero_divisor_negative_or_sub_cent_amounts(setting):
+    with pytest.raises(ValidationError):
+        PayrollSettings(**setting)

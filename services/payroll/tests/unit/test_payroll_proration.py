@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from payroll_builders import plan, result
 
+from payroll.domain.attendance import AttendanceDay
 from payroll.domain.payslip import PayPolicy, compute_payslip
 from payroll.domain.proration import Employment, employed_days, prorated_base, prorated_base_line
 from shared.calendar import Calendars, WorkingCalendar
@@ -75,8 +76,6 @@ def test_performance_pay_and_bonus_are_not_prorated():
 
 
 def test_an_absence_in_a_prorated_month_costs_a_days_wage_of_the_full_base():
-    from payroll.domain.attendance import AttendanceDay
-
     slip = compute_payslip(result(uuid.uuid4(), period="2026-10"), "sales_rep", plan(monthly_base="6000.00"),
                            PayPolicy(), employment=Employment(hired_on=date(2026, 10, 19)), working_days=OCTOBER,
                            attendance=[AttendanceDay(date(2026, 10, 20), 1, "full_day_absence", absence_days=D(1))])
