@@ -312,3 +312,25 @@ async def test_the_attendance_consumer_on_the_broker_keeps_the_highest_revisions
 
 def envelope_topic(envelope: CloudEvent) -> str:
     return REGISTRY.model_for(envelope.type).topic
+
+
+async def test_days_of_a_period_the_employee_was_not_paid_for_are_no_correction(world: PayrollWorld,
+                                                                                 period: str) -> None:
+    following = shift_month(period, 1)
+    days = Calendars().working_days_of_month(period)
+    await world.set_plan(monthly_base="6000.00")
+    await world.deliver(classified(ANN, days[1], **FULL))
+    await world.deliver(classified(BAO, days[1], **FULL))  # Bao had no result for the period: not on its run
+    await world.deliver(finalized(ANN, period))
+    await world.deliver(closed(period, count=1))
+    await world.deliver(classified(ANN, days[2], **lateness()))  # Ann's correction, after the run
+
+    for employee_id in (ANN, BAO):
+        await world.deliver(finalized(employee_id, following))
+    await world.deliver(closed(following, count=2))
+
+    slips = await world.payslips(following)
+    assert amounts(slips[ANN])["P6.adjustment"] == D("-50.00")
+    assert "P6.adjustment" not in amounts(slips[BAO])
+    (bao_day,) = await world.query("SELECT settled_run_id FROM attendance_days WHERE employee_id = :e", e=BAO)
+    assert bao_day.settled_run_id is None  # never paid, so never adjusted
