@@ -131,11 +131,6 @@ class ClassifiedDay:
     event_id: uuid.UUID
 
 
-def supersedes(revision: int, held: int | None) -> bool:
-    """Only a higher revision replaces what is held: an older one arriving late changes nothing."""
-    return held is None or revision > held
-
-
 @dataclass(frozen=True)
 class DeductionBasis:
     """What a period's deductions are computed against, kept with the run that paid them, so that a

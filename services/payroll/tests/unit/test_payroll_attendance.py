@@ -23,7 +23,6 @@ from payroll.domain.attendance import (
     adjustment_line,
     day_wage,
     deduction_lines,
-    supersedes,
     total,
 )
 from payroll.domain.payslip import PayPolicy, compute_payslip
@@ -157,13 +156,6 @@ def test_a_day_outside_the_contract_is_refused_not_paid_on(facts):
     # The consumer fails on it, so the runner retries and dead-letters it instead of paying a wrong figure.
     with pytest.raises(ValueError):
         AttendanceDay(date(2026, 10, 5), 1, "full_day_absence", **facts)
-
-
-def test_only_a_higher_revision_replaces_the_day_held():
-    assert supersedes(1, None)
-    assert supersedes(2, 1)
-    assert not supersedes(1, 2)
-    assert not supersedes(2, 2)
 
 
 def test_the_payslip_carries_the_deductions_and_their_settlement():
