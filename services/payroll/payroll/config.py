@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from payroll.domain.attendance import AttendancePolicy
 from payroll.domain.payslip import PayPolicy
 from shared.config import ServiceSettings
 
@@ -24,8 +25,21 @@ class PayrollSettings(ServiceSettings):
     # P2: the score that earns the full performance-pay standard.
     performance_full_score: Decimal = Field(Decimal(80), gt=0)
 
+    # P6 attendance deductions (seed 003 考勤制度, "[X]元" left to the company).
+    # A day's wage = monthly base ÷ this (21.75: the statutory paid days of a month).
+    attendance_day_wage_divisor: Decimal = Field(Decimal("21.75"), gt=0)
+    # Fixed amounts per occurrence, taken from the month's performance pay + bonus (capped there).
+    attendance_full_day_absence_amount: Decimal = Field(Decimal("200.00"), ge=0, decimal_places=2)
+    attendance_half_day_absence_amount: Decimal = Field(Decimal("100.00"), ge=0, decimal_places=2)
+    attendance_minor_lateness_amount: Decimal = Field(Decimal("50.00"), ge=0, decimal_places=2)
+
     def policy(self) -> PayPolicy:
-        return PayPolicy(full_score_at=self.performance_full_score)
+        return PayPolicy(full_score_at=self.performance_full_score, attendance=AttendancePolicy(
+            day_wage_divisor=self.attendance_day_wage_divisor,
+            full_day_absence_amount=self.attendance_full_day_absence_amount,
+            half_day_absence_amount=self.attendance_half_day_absence_amount,
+            minor_lateness_amount=self.attendance_minor_lateness_amount,
+        ))
 
 
 def get_settings() -> PayrollSettings:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Collection as Many
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Row, func, insert, select, text, update
@@ -21,7 +22,7 @@ from payroll.domain.money import text as money_text
 from payroll.domain.payslip import FinalResult, Payslip
 from payroll.domain.plans import CompensationPlan
 from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunStatus
-from shared.directory import DirectoryReader
+from shared.directory import DirectoryReader, directory_employees
 from shared.scope import DataScope
 
 # Every use case that may compute a run takes this transaction-scoped lock first. The facts a
@@ -38,6 +39,9 @@ class Placement:
     role: str
     department_id: uuid.UUID | None
     group_id: uuid.UUID | None
+    # First and last day employed, for a month worked in part (proration).
+    hired_on: date | None = None
+    left_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -271,9 +275,14 @@ class DirectoryRepository(DirectoryReader):
     """The local org directory replica (:mod:`shared.directory`), with where payroll places each employee."""
 
     async def placements(self, employee_ids: Many[uuid.UUID]) -> dict[uuid.UUID, Placement]:
-        found = await self.employees(employee_ids)
-        return {employee_id: Placement(name=employee.name, role=employee.role, department_id=employee.department_id,
-                                       group_id=employee.group_id) for employee_id, employee in found.items()}
+        # Read from the replica's table: the shared DirectoryEmployee does not carry the hire and leave dates.
+        if not employee_ids:
+            return {}
+        rows = await self._session.execute(
+            select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids))))
+        return {row.employee_id: Placement(name=row.name, role=row.role, department_id=row.department_id,
+                                           group_id=row.group_id, hired_on=row.hired_on, left_on=row.left_on)
+                for row in rows}
 
 
 def _payslip_query():

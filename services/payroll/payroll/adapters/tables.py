@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -11,6 +12,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    PrimaryKeyConstraint,
     String,
     Table,
     UniqueConstraint,
@@ -127,4 +129,60 @@ payslips = Table(
     UniqueConstraint("run_id", "employee_id"),
     Index("ix_payslips_employee_id_period", "employee_id", "period"),
     Index("ix_payslips_department_id", "department_id"),
+)
+
+# org's working calendar per year (O6), the highest revision received; a year absent here is the
+# default calendar of shared.calendar.
+working_calendars = Table(
+    "working_calendars",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("weekend", JSONB, nullable=False),
+    Column("holidays", JSONB, nullable=False),
+    Column("makeup_working_days", JSONB, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Each employee's classified working days (O6) as org last revised them. ``settled_run_id`` is the
+# run that last paid the day as it now stands; a new revision clears it, and the next run pays the
+# difference for the day's period if that period already has a run (P8).
+attendance_days = Table(
+    "attendance_days",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("work_date", Date, nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("classification", String(30), nullable=False),
+    Column("absence_days", Numeric(3, 1), nullable=False),
+    Column("minor_latenesses", Integer, nullable=False),
+    Column("late_minutes", Integer, nullable=False),
+    Column("early_minutes", Integer, nullable=False),
+    Column("leave_days", Numeric(3, 1), nullable=False),
+    Column("leave_type", String(40)),
+    Column("leave_paid", Boolean),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    # Business instant (the company clock) of the last change: what a correction after a run shows.
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("settled_run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+    PrimaryKeyConstraint("employee_id", "work_date"),
+    CheckConstraint("absence_days >= 0 AND absence_days <= 1 AND leave_days >= 0 AND leave_days <= 1 "
+                    "AND minor_latenesses >= 0", name="amounts"),
+    Index("ix_attendance_days_period_employee_id", "period", "employee_id"),
+    Index("ix_attendance_days_unsettled", "period", "employee_id", postgresql_where=text("settled_run_id IS NULL")),
+)
+
+# What each run paid for each employee's attendance of a period, and on which basis (base, caps,
+# policy): the own period's lines, or a later run's difference after a correction. The sum over runs
+# is what the period's attendance has cost so far; a correction pays only what differs from it.
+attendance_settlements = Table(
+    "attendance_settlements",
+    metadata,
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(7), primary_key=True),
+    Column("amount", MONEY, nullable=False),
+    Column("basis", JSONB, nullable=False),
+    Index("ix_attendance_settlements_employee_id_period", "employee_id", "period"),
 )

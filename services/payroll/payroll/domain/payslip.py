@@ -6,15 +6,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from payroll.domain.adjustments import late_commission_line
+from payroll.domain.attendance import (
+    AttendanceCorrection,
+    AttendanceDay,
+    AttendancePolicy,
+    AttendanceSettlement,
+    DeductionBasis,
+    adjustment_line,
+    deduction_lines,
+)
 from payroll.domain.bonus import bonus_line
 from payroll.domain.commission import Collection, commission_line
 from payroll.domain.lines import PayslipLine
 from payroll.domain.money import text, to_cents
 from payroll.domain.performance_pay import performance_pay_line
 from payroll.domain.plans import CompensationPlan
+from payroll.domain.proration import Employment, prorated_base_line
 
 BASE_RULE = "P1.base_salary"
 
@@ -24,6 +35,7 @@ class PayPolicy:
     """Company settings the formulas read (BUSINESS_RULES: every default is configuration)."""
 
     full_score_at: Decimal = Decimal(80)
+    attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,8 @@ class Payslip:
     score: Decimal
     coefficient: Decimal
     lines: tuple[PayslipLine, ...]
+    # What this slip paid for attendance, per period, for later corrections to be paid as a difference.
+    attendance_settlements: tuple[AttendanceSettlement, ...] = ()
     gross: Decimal = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,16 +93,36 @@ def base_salary_line(plan: CompensationPlan) -> PayslipLine:
 
 
 def compute_payslip(result: FinalResult, role: str, plan: CompensationPlan, policy: PayPolicy, *,
-                    collections: Sequence[Collection] = (), late: Sequence[LateCollections] = ()) -> Payslip:
+                    collections: Sequence[Collection] = (), late: Sequence[LateCollections] = (),
+                    employment: Employment | None = None, working_days: Sequence[date] = (),
+                    attendance: Sequence[AttendanceDay] = (),
+                    corrections: Sequence[AttendanceCorrection] = ()) -> Payslip:
+    base = None
+    if employment is not None:
+        base = prorated_base_line(plan, result.period, employment, working_days)
     lines = [
-        base_salary_line(plan),
+        base or base_salary_line(plan),
         performance_pay_line(plan.performance_standard, result.score, policy.full_score_at,
                              plan_version=plan.version),
         bonus_line(plan.bonus_base, result.coefficient, score=result.score, plan_version=plan.version),
         commission_line(plan.commission_rate, collections, period=result.period, plan_version=plan.version),
     ]
+    # P6 is taken from the lines above: the wage part from the base paid, the fixed amounts from
+    # performance pay + bonus.
+    basis = DeductionBasis(monthly_base=plan.monthly_base, wage_cap=lines[0].amount,
+                           fixed_cap=lines[1].amount + lines[2].amount, policy=policy.attendance)
+    deductions = deduction_lines(attendance, basis)
+    lines.extend(deductions)
+    settlements = [AttendanceSettlement(period=result.period, basis=basis,
+                                        amount=sum((line.amount for line in deductions), Decimal("0.00")))]
     for group in sorted(late, key=lambda g: g.period):
         lines.append(late_commission_line(group.plan.commission_rate, group.collections, from_period=group.period,
                                           from_run_id=group.run_id, plan_version=group.plan.version))
+    for correction in sorted(corrections, key=lambda c: c.period):
+        adjusted = adjustment_line(correction)
+        if adjusted is not None:
+            lines.append(adjusted)
+            settlements.append(AttendanceSettlement(period=correction.period, basis=correction.basis,
+                                                    amount=adjusted.amount))
     return Payslip(employee_id=result.employee_id, role=role, plan_version=plan.version, score=result.score,
-                   coefficient=result.coefficient, lines=tuple(lines))
+                   coefficient=result.coefficient, lines=tuple(lines), attendance_settlements=tuple(settlements))

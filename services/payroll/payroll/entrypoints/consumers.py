@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import functools
 
+from payroll.domain.attendance import AttendanceDay, ClassifiedDay
 from payroll.domain.completeness import ClosedPeriod
 from payroll.domain.payslip import FinalResult
 from payroll.service_layer import handlers
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
+from shared.calendar import WorkingCalendar
 from shared.consumer import ConsumerSpec, Handler
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed
 from shared.events.crm import PaymentReceived
 from shared.events.envelope import CloudEvent
+from shared.events.org import AttendanceDayClassified, WorkingCalendarSet
 
 
 async def on_period_closed(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
@@ -38,6 +41,23 @@ async def on_payment_received(envelope: CloudEvent, uow: PayrollUnitOfWork, bus:
                                   received_on=payment.received_on)
 
 
+async def on_attendance_day_classified(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
+    day = envelope.payload(AttendanceDayClassified)
+    await handlers.record_attendance_day(uow, bus, ClassifiedDay(
+        employee_id=day.employee_id,
+        day=AttendanceDay(work_date=day.work_date, revision=day.revision, classification=day.classification,
+                          absence_days=day.absence_days, minor_latenesses=day.minor_latenesses,
+                          leave_days=day.leave_days, leave_type=day.leave_type, leave_paid=day.leave_paid),
+        late_minutes=day.late_minutes, early_minutes=day.early_minutes, event_id=envelope.id))
+
+
+async def on_working_calendar_set(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
+    calendar = envelope.payload(WorkingCalendarSet)
+    await handlers.record_calendar(uow, bus, WorkingCalendar(
+        year=calendar.year, weekend=frozenset(calendar.weekend), holidays=frozenset(calendar.holidays),
+        makeup_working_days=frozenset(calendar.makeup_working_days)), calendar.revision)
+
+
 def then_compute_waiting_runs(apply: Handler) -> Handler:
     """Wrap a directory handler: a role that lands in the directory may complete a waiting period."""
 
@@ -57,6 +77,15 @@ CONSUMERS = [
             PeriodClosed.event_type: on_period_closed,
             AppraisalResultFinalized.event_type: on_result_finalized,
             PaymentReceived.event_type: on_payment_received,
+        },
+    ),
+    ConsumerSpec(
+        name="payroll-attendance",
+        # Dismissal cases and month submissions share org.attendance and have no handler: skipped.
+        topics=sorted({AttendanceDayClassified.topic, WorkingCalendarSet.topic}),
+        handlers={
+            AttendanceDayClassified.event_type: on_attendance_day_classified,
+            WorkingCalendarSet.event_type: on_working_calendar_set,
         },
     ),
     ConsumerSpec(

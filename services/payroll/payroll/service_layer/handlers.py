@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from payroll.domain.attendance import ClassifiedDay
 from payroll.domain.commission import Collection
 from payroll.domain.completeness import ClosedPeriod
 from payroll.domain.payslip import FinalResult
@@ -23,6 +24,7 @@ from payroll.service_layer import commands
 from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.bus import CommandHandler, refuses_duplicates
+from shared.calendar import WorkingCalendar
 from shared.errors import NotFound
 from shared.events.payroll import PayRunLocked
 
@@ -102,6 +104,21 @@ async def record_payment(uow: PayrollUnitOfWork, bus: PayrollBus, *, payment_id:
         payment_id=payment_id, deal_id=deal_id, rep_id=rep_id, amount=amount, received_on=received_on,
         period=period_of(received_on, bus.clock.timezone),
     ), currency)
+
+
+async def record_attendance_day(uow: PayrollUnitOfWork, bus: PayrollBus, classified: ClassifiedDay) -> bool:
+    """org classified a day (again): keep its highest revision. A day of a period already paid is
+    paid as a difference by the next run (P8), not here."""
+    # Under the pay-run lock: a run being computed either sees this revision or leaves it to the next run.
+    await uow.lock_pay_runs()
+    return await uow.attendance.record_day(classified, bus.clock.now())
+
+
+async def record_calendar(uow: PayrollUnitOfWork, bus: PayrollBus, calendar: WorkingCalendar, revision: int
+                          ) -> bool:
+    """org set a year's working calendar: keep its highest revision, for proration."""
+    await uow.lock_pay_runs()
+    return await uow.attendance.record_calendar(calendar, revision, bus.clock.now())
 
 
 async def directory_changed(uow: PayrollUnitOfWork, bus: PayrollBus) -> None:

@@ -17,7 +17,9 @@ from payroll.domain.commission import Collection
 from payroll.domain.completeness import Readiness, assess
 from payroll.domain.payslip import FinalResult, LateCollections, Payslip, compute_payslip
 from payroll.domain.plans import CompensationPlan, plan_in_force
+from payroll.domain.proration import Employment
 from payroll.domain.runs import PayRun, RunStatus
+from payroll.service_layer.attendance import settle_attendance
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.db import new_id
 from shared.events.payroll import PayRunComputed
@@ -71,6 +73,7 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
     for collection, missed_run_id in await uow.payments.settle_late(run.id, period, employees):
         late[(collection.rep_id, collection.period)].append(collection)
         missed_runs[collection.period] = missed_run_id
+    attendance = await settle_attendance(uow, run.id, period, employees)
 
     slips: list[Payslip] = []
     for employee_id in employees:
@@ -85,11 +88,18 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
             )
             for (rep_id, from_period), collections in late.items() if rep_id == employee_id
         ]
-        slips.append(compute_payslip(inputs.results[employee_id], role, plan, bus.policy,
-                                     collections=in_period.get(employee_id, []), late=late_groups))
+        placement = inputs.placements.get(employee_id)
+        slips.append(compute_payslip(
+            inputs.results[employee_id], role, plan, bus.policy,
+            collections=in_period.get(employee_id, []), late=late_groups,
+            employment=Employment(hired_on=placement.hired_on, left_on=placement.left_on) if placement else None,
+            working_days=attendance.working_days, attendance=attendance.days.get(employee_id, []),
+            corrections=attendance.corrections.get(employee_id, [])))
     run.payslip_count = len(slips)
     run.total_gross = sum((slip.gross for slip in slips), Decimal("0.00"))
     await uow.runs.add_payslips(run, slips, inputs.placements)
+    await uow.attendance.add_settlements(
+        run.id, [(slip.employee_id, settlement) for slip in slips for settlement in slip.attendance_settlements])
     await uow.runs.save_totals(run)
     uow.emit(PayRunComputed(pay_run_id=run.id, period=run.period, payslip_count=run.payslip_count,
                             total_gross=run.total_gross, computed_at=run.computed_at))

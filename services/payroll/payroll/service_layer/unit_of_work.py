@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from payroll.adapters.attendance import AttendanceRepository
 from payroll.adapters.repositories import (
     AppraisalInputRepository,
     DirectoryRepository,
@@ -21,6 +22,7 @@ class PayrollUnitOfWork(UnitOfWork):
     payments: PaymentRepository
     runs: PayRunRepository
     directory: DirectoryRepository
+    attendance: AttendanceRepository
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
@@ -28,6 +30,7 @@ class PayrollUnitOfWork(UnitOfWork):
         self.payments = PaymentRepository(self.session)
         self.runs = PayRunRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.attendance = AttendanceRepository(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from payroll.adapters.attendance import PendingCorrection
 from payroll.adapters.repositories import PayslipScope
 from payroll.domain.completeness import Readiness
 from payroll.domain.plans import CompensationPlan, plan_in_force
@@ -76,6 +77,11 @@ async def period_status(bus: PayrollBus, period: str) -> PeriodStatus:
 async def pending_adjustments(bus: PayrollBus) -> list[PendingAdjustment]:
     async with bus.uow() as uow:
         return await uow.payments.pending_adjustments()
+
+
+async def pending_attendance_corrections(bus: PayrollBus) -> list[PendingCorrection]:
+    async with bus.uow() as uow:
+        return await uow.attendance.pending_corrections()
 
 
 async def _run(uow: PayrollUnitOfWork, run_id: uuid.UUID) -> PayRun:

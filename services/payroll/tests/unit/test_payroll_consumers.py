@@ -21,3 +21,10 @@ def test_payroll_follows_the_whole_directory():
     # Wrapped, so that a role landing late can complete a waiting period.
     assert all(handler.__wrapped__ is DIRECTORY_HANDLERS[event_type]
                for event_type, handler in directory.handlers.items())
+
+
+def test_payroll_attendance_takes_classified_days_and_calendars_only():
+    attendance = next(spec for spec in CONSUMERS if spec.name == "payroll-attendance")
+    assert attendance.topics == ["org.attendance", "org.calendar"]
+    # Dismissal cases and month submissions share org.attendance: no handler, so the runner skips them.
+    assert set(attendance.handlers) == {"org.attendance.day_classified.v1", "org.calendar.year_set.v1"}

@@ -8,7 +8,14 @@ from fastapi import APIRouter
 
 from payroll.domain.runs import RunStatus
 from payroll.entrypoints.api.deps import BusDep, PayrollOfficer
-from payroll.entrypoints.api.schemas import PayslipRead, PendingAdjustmentRead, Period, PeriodStatusRead, RunRead
+from payroll.entrypoints.api.schemas import (
+    PayslipRead,
+    PendingAdjustmentRead,
+    PendingAttendanceCorrectionRead,
+    Period,
+    PeriodStatusRead,
+    RunRead,
+)
 from payroll.service_layer import commands, views
 
 router = APIRouter(tags=["runs"])
@@ -54,3 +61,10 @@ async def period_status(period: Period, bus: BusDep, user: PayrollOfficer) -> Pe
 async def pending_adjustments(bus: BusDep, user: PayrollOfficer) -> list[PendingAdjustmentRead]:
     """Payments that arrived after their period's run, waiting to be paid in the next run (P8)."""
     return [PendingAdjustmentRead.model_validate(item) for item in await views.pending_adjustments(bus)]
+
+
+@router.get("/adjustments/attendance/pending")
+async def pending_attendance_corrections(bus: BusDep, user: PayrollOfficer) -> list[PendingAttendanceCorrectionRead]:
+    """Attendance days corrected after their period's run, whose difference the next run pays (P6, P8)."""
+    return [PendingAttendanceCorrectionRead.model_validate(item)
+            for item in await views.pending_attendance_corrections(bus)]

@@ -123,3 +123,13 @@ class PendingAdjustmentRead(_Read):
     received_on: date
     period: str
     missed_run_id: uuid.UUID
+
+
+class PendingAttendanceCorrectionRead(_Read):
+    employee_id: uuid.UUID
+    period: str
+    work_date: date
+    revision: int
+    classification: str
+    changed_at: datetime
+    paid_run_id: uuid.UUID = Field(description="the period's run, which paid the day as it was before")
