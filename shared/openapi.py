@@ -5,11 +5,14 @@ FastAPI documents only the success response and a 422 in its own validation shap
 generated from that cannot read a 401, 403, 404 or 409, and a schema-driven fuzzer reports each
 of them as a conformance failure. Which refusals an operation can give follows from its shape:
 
+- 400 and 415 when it reads a body: one that is not well-formed (not JSON, not UTF-8), or of a
+  content type it does not read;
 - 401 and 403 when it needs a bearer token (its security requirement);
-- 404 when the path names an object;
-- 409 when it changes state (any method but GET and HEAD): duplicates, wrong state, conflicts;
-- 422 when it takes any input: a field or parameter the API refuses, or a character it cannot store;
-- 400 never on its own (the problem handlers answer 422 for bad input), so it is not listed.
+- 404 when it names an object, in the path or in what it sends (a body or a query naming an
+  unknown employee, group or lead);
+- 409 when it changes state (duplicates, wrong state, conflicts), or reads an object named in the
+  path whose state may not allow the read yet (the results of a period still open);
+- 422 when it takes any input: a field or parameter the API refuses, or a character it cannot store.
 """
 
 from __future__ import annotations
@@ -47,10 +50,12 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 REFUSALS = {
+    "400": "The body is not well-formed (not JSON, or not UTF-8)",
     "401": "No valid bearer token",
     "403": "The caller may not do this to this object",
     "404": "No such object, or not one the caller may see",
     "409": "Conflicts with the object's state or another object (the detail names it)",
+    "415": "The body's content type is not one this operation reads",
     "422": "A field, parameter or value is refused (each one named in `errors`)",
 }
 CHANGING_METHODS = {"post", "put", "patch", "delete"}
@@ -59,13 +64,18 @@ _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 def refusals_of(path: str, method: str, operation: dict[str, Any], secured_globally: bool) -> list[str]:
     codes = []
+    takes_body = "requestBody" in operation
+    names_objects = "{" in path or takes_body or any(
+        parameter.get("in") == "query" for parameter in operation.get("parameters", ()))
+    if takes_body:
+        codes += ["400", "415"]
     if operation.get("security") or secured_globally:
         codes += ["401", "403"]
-    if "{" in path:
+    if names_objects:
         codes.append("404")
-    if method in CHANGING_METHODS:
+    if method in CHANGING_METHODS or "{" in path:
         codes.append("409")
-    if operation.get("parameters") or operation.get("requestBody"):
+    if operation.get("parameters") or takes_body:
         codes.append("422")
     return codes
 

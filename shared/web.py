@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from shared.errors import AppError
 from shared.logs import request_id_var
@@ -70,8 +71,11 @@ def install_problem_handlers(app: FastAPI, type_base: str = DEFAULT_PROBLEM_TYPE
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        headers = getattr(error, "headers", None)
+        if error.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return problem(error.status_code, _reason(error.status_code), str(error.detail),
-                       instance=request.url.path, headers=getattr(error, "headers", None))
+                       instance=request.url.path, headers=headers)
 
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, error: DBAPIError) -> JSONResponse:
@@ -88,6 +92,18 @@ def install_problem_handlers(app: FastAPI, type_base: str = DEFAULT_PROBLEM_TYPE
         log.exception("unhandled error")
         return problem(500, "Internal error", "an unexpected error occurred; it has been logged",
                        instance=request.url.path, request_id=request_id_var.get())
+
+
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path. Starlette's 405 names only the first route
+    that matched the path, and one path often has a route per method; asking each route whether
+    it fully matches each method also sees through included routers."""
+    return [method for method in HTTP_METHODS
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                   for route in request.app.router.routes)]
 
 
 # PostgreSQL's character_not_in_repertoire and untranslatable_character: a NUL byte in text.

@@ -142,3 +142,21 @@ async def test_text_the_database_cannot_store_is_a_422_not_a_500():
         refused = await client.post("/notes")
     assert refused.status_code == 422 and refused.json()["errors"] == [
         {"field": "body", "reason": "contains a NUL character"}]
+
+
+async def test_a_method_not_allowed_names_every_method_the_path_serves():
+    paths = APIRouter()
+
+    @paths.get("/things/{thing_id}")
+    async def read(thing_id: int) -> dict:
+        return {}
+
+    @paths.delete("/things/{thing_id}")
+    async def remove(thing_id: int) -> dict:
+        return {}
+
+    async with asgi_client(create_app(title="t", service="t", routers=[paths])) as client:
+        refused = await client.post("/things/1")
+    assert refused.status_code == 405
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.headers["allow"] == "DELETE, GET"
