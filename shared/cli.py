@@ -10,7 +10,7 @@ import click
 
 from shared.config import ServiceSettings
 from shared.logs import configure_logging
-from shared.runtime import ServiceRuntime, run_consumers, run_relay, run_until_signalled
+from shared.runtime import ServiceRuntime, run_consumers, run_periodic, run_relay, run_until_signalled
 
 
 def service_cli(
@@ -50,12 +50,13 @@ def service_cli(
         _, runtime = prepared()
         run_until_signalled(lambda stop: _with_dispose(runtime, run_consumers(runtime, stop, names)))
 
-    @cli.command(help="Relay and every consumer in one process (development).")
+    @cli.command(help="Relay, every consumer and the periodic tasks in one process.")
     def worker() -> None:
         _, runtime = prepared()
 
         async def both(stop: asyncio.Event) -> None:
-            await _with_dispose(runtime, asyncio.gather(run_relay(runtime, stop), run_consumers(runtime, stop)))
+            await _with_dispose(runtime, asyncio.gather(run_relay(runtime, stop), run_consumers(runtime, stop),
+                                                        run_periodic(runtime, stop)))
 
         run_until_signalled(both)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from org.domain.attendance import AttendancePolicy
 from org.domain.credentials import PasswordHashing
 
 
@@ -11,3 +12,5 @@ from org.domain.credentials import PasswordHashing
 class OrgPolicy:
     # How login passwords are hashed and checked; its cost is the settings' choice.
     passwords: PasswordHashing
+    # O6: working hours, tolerance, leave types, approvals and dismissal thresholds.
+    attendance: AttendancePolicy = field(default_factory=AttendancePolicy)

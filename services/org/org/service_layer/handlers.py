@@ -29,7 +29,7 @@ from org.domain.model import (
     joining_group,
 )
 from org.domain.reporting import ensure_no_reporting_cycle
-from org.service_layer import commands
+from org.service_layer import attendance, commands
 from org.service_layer.commands import KEEP
 from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
 from shared.auth import Role
@@ -479,4 +479,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.RecordLeaving: record_leaving,
     commands.VerifyCredentials: verify_credentials,
     commands.SeedAdministrator: seed_administrator,
+    **attendance.COMMAND_HANDLERS,
 }

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from org.adapters.attendance import AttendanceRepository, LeaveRepository
 from org.adapters.repositories import (
     AssignmentRepository,
     CredentialRepository,
@@ -27,6 +28,8 @@ class OrgUnitOfWork(UnitOfWork):
     assignments: AssignmentRepository
     headcount: HeadcountRepository
     credentials: CredentialRepository
+    attendance: AttendanceRepository
+    leave: LeaveRepository
 
     def _open(self) -> None:
         self.departments = DepartmentRepository(self.session)
@@ -37,6 +40,8 @@ class OrgUnitOfWork(UnitOfWork):
         self.assignments = AssignmentRepository(self.session)
         self.headcount = HeadcountRepository(self.session)
         self.credentials = CredentialRepository(self.session)
+        self.attendance = AttendanceRepository(self.session)
+        self.leave = LeaveRepository(self.session)
 
 
 OrgBus = Bus[OrgUnitOfWork, OrgPolicy]

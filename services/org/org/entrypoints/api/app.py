@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from org.bootstrap import bootstrap
 from org.config import OrgSettings
-from org.entrypoints.api import departments, employees, groups, internal
+from org.entrypoints.api import attendance, departments, employees, groups, internal
 from shared.clock import Clock
 from shared.runtime import service_app
 
@@ -17,6 +17,6 @@ def create_app(settings: OrgSettings | None = None, *, engine: AsyncEngine | Non
     return service_app(
         bootstrap(settings, engine=engine, clock=clock),
         title="org",
-        description="Departments, regions, sales groups, employees and headcount plans.",
-        routers=[departments.router, groups.router, employees.router, internal.router],
+        description="Departments, regions, sales groups, employees, headcount plans and attendance.",
+        routers=[departments.router, groups.router, employees.router, internal.router, attendance.router],
     )
