@@ -203,7 +203,7 @@ def test_a_refusal_says_why() -> None:
 def test_the_annual_quota_is_not_overdrawn() -> None:
     ensure_within_quota("annual", 5, 2026, 3, 2)
     ensure_within_quota("sick", None, 2026, 300, 30)
-    with pytest.raises(RuleViolation, match="2 day\(s\) asked, 1 left of 5"):
+    with pytest.raises(RuleViolation, match=r"2 day\(s\) asked, 1 left of 5"):
         ensure_within_quota("annual", 5, 2026, 4, 2)
 
 
