@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Row, and_, func, insert, or_, select, tuple_, update
+from sqlalchemy import Integer, Row, and_, cast, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,10 @@ from org.domain.attendance import ClockRecord, DayClass
 from org.domain.calendar import CalendarYear
 from org.domain.leave import HOLDING, LeaveRequest, LeaveStatus
 from org.domain.model import Employee
+
+# Transaction-scoped advisory locks: a calendar year's saves take turns ("orgc", year), and so do sweeps.
+CALENDAR_LOCK = 0x6F726763
+SWEEP_LOCK = 0x6F72675F737770
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,8 @@ class AttendanceRepository:
 
     async def lock_calendar_year(self, year: int) -> None:
         # Two first saves of one year would both read "no row": a lock keyed by the year makes them take turns.
-        await self._session.execute(select(func.pg_advisory_xact_lock(0x6F72675F63616C, year)))
+        await self._session.execute(select(func.pg_advisory_xact_lock(cast(CALENDAR_LOCK, Integer),
+                                                                      cast(year, Integer))))
 
     # --- clock records -----------------------------------------------------------------------------
 
@@ -215,7 +220,7 @@ class AttendanceRepository:
 
     async def lock_sweep(self) -> None:
         # One sweep at a time (the worker's and an HR request): both would do the same work.
-        await self._session.execute(select(func.pg_advisory_xact_lock(0x6F72675F737770)))
+        await self._session.execute(select(func.pg_advisory_xact_lock(SWEEP_LOCK)))
 
     # --- submissions -------------------------------------------------------------------------------
 

@@ -101,7 +101,8 @@ async def department_month(bus: OrgBus, visibility: Visibility, department_id: u
                            ) -> list[MonthSummary]:
     start, end = _month_bounds(period)
     async with bus.uow() as uow:
-        if not visibility.sees_department(department_id):
+        # Whole-department readers only: a leader's home department is visible as structure, not its people.
+        if not (visibility.everything or department_id in visibility.department_ids):
             raise NotFound(f"department {department_id} does not exist")
         people = [employee for employee in await uow.attendance.employees_employed_between(start, end)
                   if employee.department_id == department_id and visibility.sees_employee(employee)]
