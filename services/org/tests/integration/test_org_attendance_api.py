@@ -15,6 +15,8 @@ import pytest
 from org_company import Company, Tokens
 from sqlalchemy import text
 
+from devstack.pytest_plugin import run_service_cli
+from org.__main__ import cli
 from shared.auth import Role
 from shared.calendar import Calendars
 from shared.clock import FixedClock, first_day
@@ -506,3 +508,11 @@ class TestCalendar:
         assert rep_days[(holiday.isoformat(), 2)] == "void"
         assert rep_days[(saturday.isoformat(), 1)] == "full_day_absence"
         assert not any(key == (holiday.isoformat(), 3) for key in rep_days), "the second save changed nothing"
+
+
+def test_the_cli_sweeps_attendance(empty_database: str) -> None:
+    assert run_service_cli(cli, "org", empty_database, "migrate").exit_code == 0
+    swept = run_service_cli(cli, "org", empty_database, "sweep-attendance")
+
+    assert swept.exit_code == 0, swept.output
+    assert swept.output.startswith("swept 0 employee(s) through ")
