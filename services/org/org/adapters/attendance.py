@@ -199,6 +199,11 @@ class AttendanceRepository:
 
     # --- sweep -------------------------------------------------------------------------------------
 
+    async def swept_through(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, date]:
+        rows = await self._session.execute(
+            select(attendance_sweeps).where(attendance_sweeps.c.employee_id.in_(list(employee_ids))))
+        return {row.employee_id: row.swept_through for row in rows}
+
     async def employees_to_sweep(self, through: date, limit: int) -> list[tuple[Employee, date | None]]:
         """Employees with days up to ``through`` not swept yet, and how far each was swept."""
         swept = attendance_sweeps.c.swept_through

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
 from org.adapters.attendance import DismissalCase, StoredDay, Submission
 from org.domain.attendance import (
     VOID,
+    VOID_DAY,
     ApprovedLeave,
     AttendancePolicy,
     ClockRecord,
@@ -84,11 +85,25 @@ async def set_working_calendar(command: commands.SetWorkingCalendar, bus: OrgBus
             makeup_working_days=sorted(year.makeup_working_days), work_starts_at=year.work_starts_at,
             work_ends_at=year.work_ends_at,
         ))
-        # Days of the year that are over and were classified, or are now working days, follow the calendar.
-        everyone = await uow.attendance.employees_employed_between(date(year.year, 1, 1), date(year.year, 12, 31))
-        await reclassify(uow, policy, bus.clock.today(), everyone, date(year.year, 1, 1), date(year.year, 12, 31))
+        await _follow_calendar(uow, policy, bus.clock.today(), year.year)
         await uow.commit()
     return year
+
+
+async def _follow_calendar(uow: OrgUnitOfWork, policy: AttendancePolicy, today: date, year: int) -> None:
+    """The year's days already swept follow the new calendar (a day that stops being worked becomes
+    void, one that starts being worked is classified). Days not swept yet are the sweep's, which reads
+    the calendar when it gets there; days before ``sweep_starts_on`` are never classified by it."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    everyone = await uow.attendance.employees_employed_between(first, last)
+    swept = await uow.attendance.swept_through([employee.id for employee in everyone])
+    by_end: dict[date, list[Employee]] = {}
+    for employee in everyone:
+        if employee.id in swept:
+            by_end.setdefault(min(last, swept[employee.id]), []).append(employee)
+    start = max(first, policy.sweep_starts_on or first)
+    for end, employees in sorted(by_end.items()):
+        await reclassify(uow, policy, today, employees, start, end)
 
 
 # --- classification --------------------------------------------------------------------------------
@@ -131,6 +146,22 @@ async def reclassify(uow: OrgUnitOfWork, policy: AttendancePolicy, today: date, 
                 group_id=before.group_id if before else employee.group_id,
                 department_id=before.department_id if before else employee.department_id,
             ))
+    await uow.attendance.save_days(changed)
+    for stored_day in changed:
+        uow.emit(_classified(stored_day))
+    return changed
+
+
+async def void_after_leaving(uow: OrgUnitOfWork, employee: Employee, today: date) -> list[StoredDay]:
+    """A leaving recorded after the fact: the days already counted after it stop counting at once."""
+    if employee.left_on is None:
+        return []
+    start, end = employee.left_on + timedelta(days=1), today - timedelta(days=1)
+    if start > end:
+        return []
+    stored = await uow.attendance.days([employee.id], start, end)
+    changed = [replace(day, revision=day.revision + 1, day=VOID_DAY) for _, day in sorted(stored.items())
+               if day.day.classification != VOID]
     await uow.attendance.save_days(changed)
     for stored_day in changed:
         uow.emit(_classified(stored_day))
@@ -474,7 +505,8 @@ async def _leave_and_employee(uow: OrgUnitOfWork, actor: Principal, request_id: 
 
 
 async def _approval_step(uow: OrgUnitOfWork, actor: Principal, employee: Employee, request: LeaveRequest) -> str:
-    """Which approval the caller gives: HR's (both steps), the group leader's or the department manager's."""
+    """Which approval the caller gives: both steps at once ("hr": HR, or a department manager where no
+    other leader approves first), the group leader's, or the department manager's after the leader's."""
     if actor.has_any(*HR_ROLES):
         return "hr"
     led = await uow.groups.led_by(actor.employee_id)
@@ -484,7 +516,8 @@ async def _approval_step(uow: OrgUnitOfWork, actor: Principal, employee: Employe
     if is_leader and request.leader_approved_by is None:
         return "leader"
     if is_manager:
-        return "manager" if request.leader_approved_by is not None else "leader"
+        # The manager giving the first step too (no group, or a leader's own leave) decides outright.
+        return "manager" if request.leader_approved_by is not None else "hr"
     if is_leader:
         raise Conflict("the group leader has approved; the department manager decides now")
     raise Forbidden("the employee's group leader or department manager decides on this request")

@@ -213,6 +213,7 @@ async def record_leaving(command: commands.RecordLeaving, bus: OrgBus) -> Employ
         await uow.employees.save(employee)
         uow.emit(EmployeeLeft(employee_id=employee.id, left_on=command.left_on, reason=command.reason,
                               department_id=employee.department_id, group_id=employee.group_id))
+        await attendance.void_after_leaving(uow, employee, bus.clock.today())
         await uow.commit()
     return employee
 
