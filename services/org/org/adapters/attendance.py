@@ -104,6 +104,7 @@ class AttendanceRepository:
             id=record.id, employee_id=record.employee_id, work_date=record.work_date, version=record.version,
             clock_in=record.clock_in, clock_out=record.clock_out, changed_by=record.changed_by,
             reason=record.reason, source=record.source,
+            **({"recorded_at": record.recorded_at} if record.recorded_at is not None else {}),
         ))
 
     async def record_history(self, employee_id: uuid.UUID, work_date: date) -> list[ClockRecord]:

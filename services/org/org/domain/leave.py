@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from shared.errors import Conflict, InvalidInput, RuleViolation
@@ -44,9 +44,6 @@ class LeaveRequest:
 
     def overlaps(self, start: date, end: date) -> bool:
         return self.start <= end and start <= self.end
-
-    def days_in_year(self, year: int, working_days: list[date]) -> int:
-        return sum(1 for day in working_days if day.year == year)
 
     def approve_as_leader(self, approver: uuid.UUID) -> None:
         self._ensure_pending()
@@ -93,9 +90,15 @@ class LeaveRequest:
             raise Conflict(f"the request is {self.status.value}, not pending", status=self.status.value)
 
 
+# Longer absences are not leave requests but a change of employment status.
+MAX_LEAVE_SPAN = timedelta(days=366)
+
+
 def ensure_leave_dates(start: date, end: date, today: date, *, past_allowed: bool) -> None:
     if end < start:
         raise InvalidInput("end", "is before start")
+    if end - start >= MAX_LEAVE_SPAN:
+        raise InvalidInput("end", "a leave request covers at most a year")
     if start < today and not past_allowed:
         raise InvalidInput("start", f"leave is requested in advance: {start.isoformat()} is before the company's "
                                     f"today {today.isoformat()}")

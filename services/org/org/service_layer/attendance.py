@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from org.adapters.attendance import DismissalCase, StoredDay, Submission
 from org.domain.attendance import (
@@ -254,7 +254,7 @@ async def _clock(actor: Principal, bus: OrgBus, which: str) -> RecordResult:
             clock_out_at = now
         ensure_times_in_order(clock_in_at, clock_out_at)
         record = _next_version(employee.id, today, current, clock_in_at, clock_out_at, actor.employee_id, None,
-                               "clock")
+                               "clock", bus.clock.now())
         await uow.attendance.add_record(record)
         await uow.commit()
     return RecordResult(record, created=True)
@@ -284,7 +284,8 @@ async def _save_record(uow: OrgUnitOfWork, bus: OrgBus, employee: Employee, work
         return RecordResult(current, created=False)  # the same again: no new version, nothing to announce
     if current is not None and not (reason or "").strip():
         raise InvalidInput("reason", "a correction of an existing record says why")
-    record = _next_version(employee.id, work_date, current, clock_in_at, clock_out_at, changed_by, reason, source)
+    record = _next_version(employee.id, work_date, current, clock_in_at, clock_out_at, changed_by, reason, source,
+                           bus.clock.now())
     await uow.attendance.add_record(record)
     policy = bus.policy.attendance
     changed = await reclassify(uow, policy, bus.clock.today(), [employee], work_date, work_date)
@@ -293,10 +294,11 @@ async def _save_record(uow: OrgUnitOfWork, bus: OrgBus, employee: Employee, work
 
 
 def _next_version(employee_id: uuid.UUID, work_date: date, current: ClockRecord | None, clock_in_at: time | None,
-                  clock_out_at: time | None, changed_by: uuid.UUID, reason: str | None, source: str) -> ClockRecord:
+                  clock_out_at: time | None, changed_by: uuid.UUID, reason: str | None, source: str,
+                  recorded_at: datetime) -> ClockRecord:
     return ClockRecord(id=new_id(), employee_id=employee_id, work_date=work_date,
                        version=current.version + 1 if current else 1, clock_in=clock_in_at, clock_out=clock_out_at,
-                       changed_by=changed_by, reason=reason, source=source)
+                       changed_by=changed_by, reason=reason, source=source, recorded_at=recorded_at)
 
 
 @dataclass(frozen=True)

@@ -274,3 +274,8 @@ def test_thresholds_come_from_the_settings() -> None:
 def test_a_quota_for_an_unknown_leave_type_is_a_configuration_error() -> None:
     with pytest.raises(ValueError, match="unknown leave types"):
         OrgSettings(environment="test", attendance_leave_quotas={"sabbatical": 10})
+
+
+def test_a_leave_request_covers_at_most_a_year() -> None:
+    with pytest.raises(InvalidInput, match="at most a year"):
+        ensure_leave_dates(date(2026, 3, 10), date(2999, 3, 10), date(2026, 3, 1), past_allowed=False)
