@@ -132,6 +132,15 @@ class AttendanceRepository:
         )))
         return {(row.employee_id, row.work_date): _record(row) for row in rows}
 
+    async def lock_employees(self, employee_ids: Collection[uuid.UUID]) -> None:
+        """Whoever reclassifies an employee's days holds their row (in id order, so that two never wait
+        for each other) and reads their inputs after it: a record entered while the sweep runs is
+        either seen by the sweep or classified after it, never given the same revision twice."""
+        await self._session.execute(
+            select(employees.c.id).where(employees.c.id.in_(list(employee_ids))).order_by(employees.c.id)
+            .with_for_update(key_share=True)
+        )
+
     # --- classified days ---------------------------------------------------------------------------
 
     async def days(self, employee_ids: Collection[uuid.UUID], start: date, end: date

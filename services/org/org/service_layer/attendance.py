@@ -97,6 +97,9 @@ async def _follow_calendar(uow: OrgUnitOfWork, policy: AttendancePolicy, today: 
     first, last = date(year, 1, 1), date(year, 12, 31)
     everyone = await uow.attendance.employees_employed_between(first, last)
     swept = await uow.attendance.swept_through([employee.id for employee in everyone])
+    # All of them at once, in id order as the sweep takes them: reclassifying by groups below must not
+    # take locks in an order a concurrent sweep could cross.
+    await uow.attendance.lock_employees(list(swept))
     by_end: dict[date, list[Employee]] = {}
     for employee in everyone:
         if employee.id in swept:
@@ -117,6 +120,7 @@ async def reclassify(uow: OrgUnitOfWork, policy: AttendancePolicy, today: date, 
     if start > end or not employees:
         return []
     ids = [employee.id for employee in employees]
+    await uow.attendance.lock_employees(ids)
     years = {year: await calendar_year(uow, policy, year) for year in range(start.year, end.year + 1)}
     records = await uow.attendance.current_records(ids, start, end)
     leaves: dict[uuid.UUID, list[ApprovedLeave]] = {}
