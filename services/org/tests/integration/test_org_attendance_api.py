@@ -256,6 +256,32 @@ class TestRecordRefusals:
         assert versions == list(range(1, len(versions) + 1))
 
 
+    async def test_a_sweep_racing_corrections_never_repeats_a_revision(self, team: Team, client: httpx.AsyncClient,
+                                                                        tokens: Tokens,
+                                                                        runtime: ServiceRuntime) -> None:
+        lead = tokens.of(team.leader)
+        await asyncio.gather(
+            sweep(client, team),
+            *(put_record(client, lead, team.rep, team.day(index), "09:00", "18:00") for index in range(5)),
+            *(put_record(client, lead, team.other, team.day(index), "09:20", "18:00") for index in range(5)),
+        )
+
+        revisions: dict[tuple[str, str], list[int]] = {}
+        last: dict[tuple[str, str], str] = {}
+        for event in await outbox(runtime, CLASSIFIED):
+            key = (event["employee_id"], event["work_date"])
+            revisions.setdefault(key, []).append(event["revision"])
+            last[key] = event["classification"]
+        assert all(found == list(range(1, len(found) + 1)) for found in revisions.values())
+        for index in range(5):
+            assert last[(team.rep["id"], team.day(index))] == "on_time"
+            assert last[(team.other["id"], team.day(index))] == "half_day_absence"
+        async with runtime.engine.connect() as connection:
+            rows = await connection.execute(text("SELECT employee_id, work_date, revision FROM attendance_days"))
+            stored = {(str(row.employee_id), row.work_date.isoformat()): row.revision for row in rows}
+        assert stored == {key: found[-1] for key, found in revisions.items()}
+
+
 class TestImport:
     async def test_a_time_clock_file_saves_valid_rows_reports_the_rest_and_imports_once(
             self, team: Team, client: httpx.AsyncClient, tokens: Tokens, clock: FixedClock,
