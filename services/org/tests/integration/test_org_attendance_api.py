@@ -5,6 +5,7 @@ cases, the calendar, and who may do and see what."""
 from __future__ import annotations
 
 import asyncio
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -12,11 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from openpyxl import Workbook
 from org_company import Company, Tokens
 from sqlalchemy import text
 
 from devstack.pytest_plugin import run_service_cli
 from org.__main__ import cli
+from org.entrypoints.api.timeclock import XLSX_TYPE
 from shared.auth import Role
 from shared.calendar import Calendars
 from shared.clock import FixedClock, first_day
@@ -204,6 +207,29 @@ class TestClassification:
         assert (await sweep(client, team))["classified"] == 0
 
 
+    async def test_a_mid_month_hire_and_a_leaver_count_only_their_employed_days(
+            self, team: Team, client: httpx.AsyncClient, company: Company, tokens: Tokens,
+            runtime: ServiceRuntime) -> None:
+        newcomer = await company.hire(team.sales, "Sun Yue", group_id=team.group["id"], hired_on=team.day(10))
+        left = await client.post(f"/employees/{team.other['id']}/leave", headers=company.admin,
+                                 json={"left_on": team.day(5)})
+        assert left.status_code in (200, 201), left.text
+
+        await sweep(client, team)
+
+        report = (await client.get(f"/attendance/groups/{team.group['id']}/months/{team.month}",
+                                   headers=tokens.of(team.leader))).json()
+        people = {row["name"]: row for row in report["people"]}
+        assert (people["Sun Yue"]["working_days"], people["Sun Yue"]["full_day_absences"]) == (
+            len(team.days) - 10, len(team.days) - 10)
+        assert people["Wang Fang"]["working_days"] == 6
+        dates = {e["work_date"] for e in await outbox(runtime, CLASSIFIED) if e["employee_id"] == newcomer["id"]}
+        assert min(dates) == team.day(10)
+        leaver = [e for e in await outbox(runtime, CLASSIFIED) if e["employee_id"] == team.other["id"]
+                  and e["period"] == team.month]
+        assert max(e["work_date"] for e in leaver) == team.day(5)
+
+
 class TestRecordRefusals:
     async def test_bad_records_are_refused_naming_the_field(self, team: Team, client: httpx.AsyncClient,
                                                             tokens: Tokens, clock: FixedClock,
@@ -317,6 +343,25 @@ class TestImport:
         assert (again["saved"], again["unchanged"], len(again["refused"])) == (0, 3, 6)
         assert await record_versions(runtime) == 3
         assert len(await outbox(runtime, CLASSIFIED)) == events
+
+    async def test_an_excel_export_by_login(self, team: Team, client: httpx.AsyncClient,
+                                            runtime: ServiceRuntime) -> None:
+        book = Workbook()
+        book.active.append(["login", "date", "clock_in", "clock_out"])
+        book.active.append(["li.na", team.days[0], time(9, 16), time(18, 0)])
+        book.active.append(["nobody", team.days[0], time(9, 0), time(18, 0)])
+        buffer = io.BytesIO()
+        book.save(buffer)
+
+        report = await client.post("/attendance/records/import", content=buffer.getvalue(),
+                                   headers={**team.hr, "content-type": XLSX_TYPE})
+
+        assert report.status_code == 200, report.text
+        assert (report.json()["saved"], [(r["row"], r["field"]) for r in report.json()["refused"]]) == (
+            1, [(3, "login")])
+        [event] = [e for e in await outbox(runtime, CLASSIFIED) if e["employee_id"] == team.rep["id"]]
+        assert (event["work_date"], event["classification"], event["late_minutes"]) == (
+            team.day(0), "half_day_absence", 16)
 
     async def test_a_rep_may_not_import_and_a_bad_file_is_a_4xx(self, team: Team, client: httpx.AsyncClient,
                                                                tokens: Tokens) -> None:

@@ -32,7 +32,7 @@ from org.entrypoints.api.attendance_schemas import (
     SweepRead,
 )
 from org.entrypoints.api.deps import BusDep, CurrentUser, OrgEditor, VisibilityDep
-from org.entrypoints.api.timeclock import read_rows
+from org.entrypoints.api.timeclock import XLSX_TYPE, read_rows
 from org.service_layer import attendance_views as views
 from org.service_layer.attendance_commands import (
     ApproveLeave,
@@ -107,7 +107,10 @@ async def record_history(employee_id: uuid.UUID, work_date: date, bus: BusDep,
                              current=versions[-1] if versions else None, versions=versions)
 
 
-@router.post("/records/import")
+@router.post("/records/import", openapi_extra={"requestBody": {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string"}},
+    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+}}})
 async def import_records(request: Request, bus: BusDep, user: CurrentUser) -> ImportReport:
     """Import a time-clock export sent as the body (``Content-Type: text/csv`` or the .xlsx type).
     Valid rows are saved together; each refused row is reported with its row number, field and reason."""
