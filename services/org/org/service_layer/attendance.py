@@ -78,7 +78,7 @@ async def set_working_calendar(command: commands.SetWorkingCalendar, bus: OrgBus
     async with bus.uow() as uow:
         await uow.attendance.lock_calendar_year(command.year)
         before = await uow.attendance.calendar(command.year, for_update=True)
-        year = CalendarYear(**{**asked.__dict__, "revision": (before.revision if before else 0) + 1})
+        year = replace(asked, revision=(before.revision if before else 0) + 1)
         await uow.attendance.save_calendar(year)
         uow.emit(WorkingCalendarSet(
             year=year.year, revision=year.revision, weekend=sorted(year.weekend), holidays=sorted(year.holidays),
@@ -551,7 +551,7 @@ async def submit_month(command: commands.SubmitMonth, bus: OrgBus) -> Submission
             raise NotFound(f"group {command.group_id} does not exist", field="group_id")
         if group.leader_id != actor.employee_id and not actor.has_any(Role.ADMIN):
             raise Forbidden("the group's leader submits its month")
-        start, end = _month_bounds(command.period)
+        start, end = month_bounds(command.period)
         if not bus.clock.has_ended(command.period):
             raise InvalidInput("period", f"{command.period} has not ended yet")
         existing = await uow.attendance.submission(group.id, command.period)
@@ -660,7 +660,7 @@ async def _ensure_month_open(uow: OrgUnitOfWork, actor: Principal, employee: Emp
                        field="date", period=period)
 
 
-def _month_bounds(period: str) -> tuple[date, date]:
+def month_bounds(period: str) -> tuple[date, date]:
     try:
         return first_day(period), last_day(period)
     except (ValueError, AppError):

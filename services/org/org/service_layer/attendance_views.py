@@ -24,7 +24,7 @@ from org.domain.calendar import CalendarYear
 from org.domain.leave import LeaveRequest, LeaveStatus
 from org.domain.model import Employee, SalesGroup
 from org.domain.visibility import Visibility
-from org.service_layer.attendance import _month_bounds, calendar_year
+from org.service_layer.attendance import calendar_year, month_bounds
 from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
 from shared.calendar import Calendars
 from shared.errors import NotFound
@@ -58,7 +58,7 @@ class PersonMonth:
 
 
 async def person_month(bus: OrgBus, visibility: Visibility, employee_id: uuid.UUID, period: str) -> PersonMonth:
-    start, end = _month_bounds(period)
+    start, end = month_bounds(period)
     async with bus.uow() as uow:
         employee = await _visible_employee(uow, visibility, employee_id)
         calendars = await _calendars(uow, bus, start.year)
@@ -85,7 +85,7 @@ class MonthSummary:
 
 async def group_month(bus: OrgBus, visibility: Visibility, group_id: uuid.UUID, period: str
                       ) -> tuple[SalesGroup, Submission | None, list[MonthSummary]]:
-    start, end = _month_bounds(period)
+    start, end = month_bounds(period)
     async with bus.uow() as uow:
         group = await uow.groups.get(group_id)
         if group is None or not visibility.sees_group(group):
@@ -99,7 +99,7 @@ async def group_month(bus: OrgBus, visibility: Visibility, group_id: uuid.UUID, 
 
 async def department_month(bus: OrgBus, visibility: Visibility, department_id: uuid.UUID, period: str
                            ) -> list[MonthSummary]:
-    start, end = _month_bounds(period)
+    start, end = month_bounds(period)
     async with bus.uow() as uow:
         # Whole-department readers only: a leader's home department is visible as structure, not its people.
         if not (visibility.everything or department_id in visibility.department_ids):
@@ -204,7 +204,7 @@ class GroupSubmission:
 
 
 async def submissions(bus: OrgBus, visibility: Visibility, period: str) -> list[GroupSubmission]:
-    _month_bounds(period)
+    month_bounds(period)
     async with bus.uow() as uow:
         groups = await uow.groups.visible(visibility)
         submitted = await uow.attendance.submissions(period)
