@@ -10,7 +10,7 @@ import click
 
 from shared.config import ServiceSettings
 from shared.logs import configure_logging
-from shared.runtime import ServiceRuntime, run_consumers, run_relay, run_until_signalled
+from shared.runtime import ServiceRuntime, run_consumers, run_periodic, run_relay, run_until_signalled
 
 
 def service_cli(
@@ -44,18 +44,27 @@ def service_cli(
         _, runtime = prepared()
         run_until_signalled(lambda stop: _with_dispose(runtime, run_relay(runtime, stop)))
 
-    @cli.command(help="Run the Kafka consumers (all, or those named).")
+    @cli.command(help="Run the Kafka consumers (all, or those named); with none named, the periodic tasks too.")
     @click.argument("names", nargs=-1)
     def consume(names: tuple[str, ...]) -> None:
         _, runtime = prepared()
-        run_until_signalled(lambda stop: _with_dispose(runtime, run_consumers(runtime, stop, names)))
 
-    @cli.command(help="Relay and every consumer in one process (development).")
+        async def consumers(stop: asyncio.Event) -> None:
+            # The deployed process that runs "everything but the API and the relay": periodic tasks
+            # live here so that no deployment needs a process of its own for them. They are safe to
+            # run in every replica (a sweep takes turns under a lock and repeats nothing).
+            work = [run_consumers(runtime, stop, names)] + ([] if names else [run_periodic(runtime, stop)])
+            await _with_dispose(runtime, asyncio.gather(*work))
+
+        run_until_signalled(consumers)
+
+    @cli.command(help="Relay, every consumer and the periodic tasks in one process.")
     def worker() -> None:
         _, runtime = prepared()
 
         async def both(stop: asyncio.Event) -> None:
-            await _with_dispose(runtime, asyncio.gather(run_relay(runtime, stop), run_consumers(runtime, stop)))
+            await _with_dispose(runtime, asyncio.gather(run_relay(runtime, stop), run_consumers(runtime, stop),
+                                                        run_periodic(runtime, stop)))
 
         run_until_signalled(both)
 

@@ -8,7 +8,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -31,6 +31,16 @@ from shared.web import ReadinessCheck, broker_check, create_app, database_check
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A command the worker dispatches through the bus every ``interval_seconds`` (0: never), for work
+    that follows from time passing rather than from a request or an event (org's attendance sweep)."""
+
+    name: str
+    interval_seconds: float
+    command: Callable[[], Any]
+
+
 @dataclass
 class ServiceRuntime:
     settings: ServiceSettings
@@ -39,6 +49,7 @@ class ServiceRuntime:
     bus: Bus[Any, Any]
     token_codec: TokenCodec
     consumers: Sequence[ConsumerSpec] = field(default_factory=tuple)
+    periodic: Sequence[PeriodicTask] = field(default_factory=tuple)
 
     @property
     def uow_factory(self) -> Callable[[], Any]:
@@ -68,6 +79,7 @@ def build_runtime(
     engine: AsyncEngine | None = None,
     clock: Clock | None = None,
     uow_factory: Callable[[], Any] | None = None,
+    periodic: Sequence[PeriodicTask] = (),
 ) -> ServiceRuntime:
     """The one way a service is put together. ``clock`` defaults to the settings' company clock;
     ``uow_factory`` replaces the database's units of work (unit tests pass a fake; the engine is
@@ -87,6 +99,7 @@ def build_runtime(
         bus=bus,
         token_codec=TokenCodec.for_settings(settings),
         consumers=consumers,
+        periodic=periodic,
     )
 
 
@@ -177,6 +190,26 @@ async def run_consumers(runtime: ServiceRuntime, stop: asyncio.Event, names: Seq
         for consumer in consumers:
             await consumer.stop()
         await dead_letters.stop()
+
+
+async def run_periodic(runtime: ServiceRuntime, stop: asyncio.Event) -> None:
+    """Dispatch each periodic task's command on its interval until ``stop``. A failed run is logged
+    and tried again at the next interval: a passing database outage must not end the worker."""
+
+    async def every(task: PeriodicTask) -> None:
+        while not stop.is_set():
+            try:
+                await runtime.bus.handle(task.command())
+            except Exception:
+                log.exception("periodic task %s failed", task.name)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=task.interval_seconds)
+
+    tasks = [task for task in runtime.periodic if task.interval_seconds > 0]
+    if not tasks:
+        await stop.wait()
+        return
+    await asyncio.gather(*(every(task) for task in tasks))
 
 
 def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:

@@ -12,7 +12,8 @@ SERVICE_PACKAGES = sorted(p for p in REPO.glob("services/*/*") if (p / "__init__
 SERVICE_NAMES = {p.name for p in SERVICE_PACKAGES}
 FRAMEWORKS = {"fastapi", "starlette", "sqlalchemy", "asyncpg", "aiokafka", "httpx", "pydantic", "alembic"}
 # Only plain-Python parts of shared may reach a domain (shared.auth pulls in FastAPI).
-PLAIN_SHARED = {"shared.errors", "shared.scope", "shared.clock"}
+# shared.calendar is the one working-day rule (plain Python over shared.clock) every domain counts with.
+PLAIN_SHARED = {"shared.errors", "shared.scope", "shared.clock", "shared.calendar"}
 # Reading the wall clock: only shared/clock.py may (the one clock every service is given).
 WALL_CLOCK_READS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
                     ("time", "time"), ("time", "time_ns")}

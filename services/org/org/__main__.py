@@ -8,7 +8,8 @@ import click
 
 from org.bootstrap import bootstrap
 from org.config import MIGRATIONS_DIR, get_settings
-from org.service_layer import commands, handlers
+from org.service_layer import attendance, commands, handlers
+from org.service_layer.attendance_commands import SweepAttendance
 from shared.cli import service_cli
 from shared.errors import AppError, Conflict
 
@@ -36,6 +37,21 @@ def seed_admin(login: str, password: str, name: str) -> None:
     verb = "created" if seeded.created else "found"
     click.echo(f"{verb} administrator {seeded.employee.login or login!r} (employee {seeded.employee.id}) in "
                f"department {seeded.department.name!r}" + ("" if seeded.created else "; nothing changed"))
+
+
+@cli.command("sweep-attendance", help="Classify every employee's working days that ended, up to yesterday.")
+def sweep_attendance() -> None:
+    result = asyncio.run(_sweep())
+    click.echo(f"swept {result.employees} employee(s) through {result.through.isoformat()}: "
+               f"{result.classified} day(s) classified or reclassified")
+
+
+async def _sweep() -> attendance.SweepResult:
+    runtime = bootstrap(get_settings())
+    try:
+        return await runtime.bus.handle(SweepAttendance())
+    finally:
+        await runtime.dispose()
 
 
 async def _seed(command: commands.SeedAdministrator) -> handlers.SeededAdministrator:

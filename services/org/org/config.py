@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 
 from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from org.domain.attendance import AttendancePolicy, LeaveType
 from org.domain.policy import OrgPolicy
 from org.domain.training import TrainingPolicy
 from org.service_layer.passwords import PasswordCost, Passwords
@@ -33,6 +36,39 @@ class OrgSettings(ServiceSettings):
     training_minimum_sessions_per_month: int = Field(1, ge=0, le=100)
     # O5: days from the hire date, the hire date included, within which onboarding must be attended.
     training_onboarding_window_days: int = Field(7, ge=1, le=90)
+    # Attendance (O6). Working hours of a year HR has not set (a set year carries its own).
+    attendance_work_starts_at: time = time(9, 0)
+    attendance_work_ends_at: time = time(18, 0)
+    # Late arrival or early departure up to this many minutes is a minor lateness; beyond, half a day.
+    attendance_tolerance_minutes: int = Field(15, ge=0, le=240)
+    # Leave types and whether each is paid (JSON: ORG_ATTENDANCE_LEAVE_TYPES='{"annual": true, …}').
+    attendance_leave_types: dict[str, bool] = Field(default_factory=lambda: {
+        "annual": True, "sick": True, "personal": False, "marriage_bereavement": True,
+    })
+    # Days per calendar year of the types that have a quota; a type not named here is unlimited.
+    attendance_leave_quotas: dict[str, int] = Field(default_factory=lambda: {"annual": 5})
+    # Leave longer than this many working days needs the department manager after the group leader.
+    attendance_manager_approval_over_days: int = Field(3, ge=0)
+    # Whether HR may record leave for past days (retroactive leave); others always ask in advance.
+    attendance_hr_may_record_past_leave: bool = True
+    # Dismissal case thresholds: consecutive working days with absence, absence days in a calendar year.
+    attendance_dismissal_consecutive_days: int = Field(3, ge=1)
+    attendance_dismissal_cumulative_days: Decimal = Field(Decimal(5), gt=0)
+    # How often the worker classifies the days that ended (seconds); 0 disables it.
+    attendance_sweep_interval_seconds: float = Field(60, ge=0)
+    # Employees per transaction of the sweep.
+    attendance_sweep_batch_employees: int = Field(50, ge=1)
+    # First day the sweep classifies for someone never swept; unset: their hire date.
+    attendance_sweep_starts_on: date | None = None
+
+    @model_validator(mode="after")
+    def _quotas_name_leave_types(self) -> OrgSettings:
+        unknown = sorted(set(self.attendance_leave_quotas) - set(self.attendance_leave_types))
+        if unknown:
+            raise ValueError(f"attendance_leave_quotas names unknown leave types: {', '.join(unknown)}")
+        if self.attendance_work_starts_at >= self.attendance_work_ends_at:
+            raise ValueError("attendance_work_starts_at must be before attendance_work_ends_at")
+        return self
 
     @model_validator(mode="after")
     def _refuse_cheap_password_hashing_in_production(self) -> OrgSettings:
@@ -52,11 +88,26 @@ class OrgSettings(ServiceSettings):
                             parallelism=self.password_parallelism)
 
     def policy(self) -> OrgPolicy:
-        return OrgPolicy(passwords=Passwords(self.password_cost()), training=self.training_policy())
+        return OrgPolicy(passwords=Passwords(self.password_cost()), training=self.training_policy(),
+                         attendance=self.attendance_policy())
 
     def training_policy(self) -> TrainingPolicy:
         return TrainingPolicy(minimum_sessions_per_month=self.training_minimum_sessions_per_month,
                               onboarding_window_days=self.training_onboarding_window_days)
+
+    def attendance_policy(self) -> AttendancePolicy:
+        return AttendancePolicy(
+            work_starts_at=self.attendance_work_starts_at, work_ends_at=self.attendance_work_ends_at,
+            tolerance_minutes=self.attendance_tolerance_minutes,
+            leave_types={name: LeaveType(name, paid=paid, annual_quota=self.attendance_leave_quotas.get(name))
+                         for name, paid in self.attendance_leave_types.items()},
+            manager_approval_over_days=self.attendance_manager_approval_over_days,
+            hr_may_record_past_leave=self.attendance_hr_may_record_past_leave,
+            dismissal_consecutive_days=self.attendance_dismissal_consecutive_days,
+            dismissal_cumulative_days=self.attendance_dismissal_cumulative_days,
+            sweep_starts_on=self.attendance_sweep_starts_on,
+            sweep_batch_employees=self.attendance_sweep_batch_employees,
+        )
 
 
 def get_settings() -> OrgSettings:

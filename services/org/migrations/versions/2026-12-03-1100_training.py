@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 revision: str = "2026_12_03_1100"
-down_revision: str | None = "2026_11_23_1000"
+down_revision: str | None = "2026_12_03_1000"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from org.domain.attendance import AttendancePolicy
 from org.domain.credentials import PasswordHashing
 from org.domain.training import TrainingPolicy
 
@@ -14,3 +15,5 @@ class OrgPolicy:
     passwords: PasswordHashing
     # Training's minimum per month and onboarding window (O5, O7).
     training: TrainingPolicy = field(default_factory=TrainingPolicy)
+    # O6: working hours, tolerance, leave types, approvals and dismissal thresholds.
+    attendance: AttendancePolicy = field(default_factory=AttendancePolicy)

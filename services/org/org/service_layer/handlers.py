@@ -29,7 +29,7 @@ from org.domain.model import (
     joining_group,
 )
 from org.domain.reporting import ensure_no_reporting_cycle
-from org.service_layer import commands
+from org.service_layer import attendance, commands
 from org.service_layer.commands import KEEP
 from org.service_layer.training import TRAINING_COMMAND_HANDLERS
 from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
@@ -218,6 +218,7 @@ async def record_leaving(command: commands.RecordLeaving, bus: OrgBus) -> Employ
         await uow.employees.save(employee)
         uow.emit(EmployeeLeft(employee_id=employee.id, left_on=command.left_on, reason=command.reason,
                               department_id=employee.department_id, group_id=employee.group_id))
+        await attendance.void_after_leaving(uow, employee, bus.clock.today())
         await uow.commit()
     return employee
 
@@ -498,4 +499,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.VerifyCredentials: verify_credentials,
     commands.SeedAdministrator: seed_administrator,
     **TRAINING_COMMAND_HANDLERS,
+    **attendance.COMMAND_HANDLERS,
 }

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from org.adapters.attendance import AttendanceRepository, LeaveRepository
 from org.adapters.repositories import (
     AssignmentRepository,
     CredentialRepository,
@@ -30,6 +31,8 @@ class OrgUnitOfWork(UnitOfWork):
     credentials: CredentialRepository
     training: TrainingRepository
     retraining: RetrainingRepository
+    attendance: AttendanceRepository
+    leave: LeaveRepository
 
     def _open(self) -> None:
         self.departments = DepartmentRepository(self.session)
@@ -42,6 +45,8 @@ class OrgUnitOfWork(UnitOfWork):
         self.credentials = CredentialRepository(self.session)
         self.training = TrainingRepository(self.session)
         self.retraining = RetrainingRepository(self.session)
+        self.attendance = AttendanceRepository(self.session)
+        self.leave = LeaveRepository(self.session)
 
 
 OrgBus = Bus[OrgUnitOfWork, OrgPolicy]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from org.adapters.attendance import StoredDay
 from org.adapters.repositories import EmployeeQuery
 from org.domain.assignments import Assignment
 from org.domain.credentials import Credential
@@ -38,6 +39,7 @@ class FakeStore:
     assignments: dict[uuid.UUID, Assignment] = field(default_factory=dict)
     plans: dict[tuple[uuid.UUID, str], HeadcountPlan] = field(default_factory=dict)
     credentials: dict[uuid.UUID, Credential] = field(default_factory=dict)
+    attendance_days: dict[tuple[uuid.UUID, date], StoredDay] = field(default_factory=dict)
 
 
 class _FakeRepository:
@@ -234,6 +236,19 @@ class FakeCredentials(_FakeRepository):
         self._store.credentials[employee_id].password_hash = password_hash
 
 
+class FakeAttendance(_FakeRepository):
+    """The classified days only: what the organisation's own use cases touch of attendance."""
+
+    async def days(self, employee_ids: Collection[uuid.UUID], start: date, end: date
+                   ) -> dict[tuple[uuid.UUID, date], StoredDay]:
+        return {key: _copy(day) for key, day in self._store.attendance_days.items()
+                if key[0] in employee_ids and start <= key[1] <= end}
+
+    async def save_days(self, days: list[StoredDay]) -> None:
+        for day in days:
+            self._store.attendance_days[(day.employee_id, day.work_date)] = _copy(day)
+
+
 class FakeOrgUnitOfWork(FakeUnitOfWork[FakeStore]):
     source = "/org"
 
@@ -250,6 +265,7 @@ class FakeOrgUnitOfWork(FakeUnitOfWork[FakeStore]):
         self.assignments = FakeAssignments(self)
         self.headcount = FakeHeadcount(self)
         self.credentials = FakeCredentials(self)
+        self.attendance = FakeAttendance(self)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from org.bootstrap import bootstrap
 from org.config import OrgSettings
-from org.entrypoints.api import departments, employees, groups, internal, training
+from org.entrypoints.api import attendance, departments, employees, groups, internal, training
 from org.service_layer.access import OrgPrincipalSource
 from shared.clock import Clock
 from shared.runtime import service_app
@@ -19,7 +19,8 @@ def create_app(settings: OrgSettings | None = None, *, engine: AsyncEngine | Non
     return service_app(
         runtime,
         title="org",
-        description="Departments, regions, sales groups, employees and headcount plans.",
-        routers=[departments.router, groups.router, employees.router, training.router, internal.router],
+        description="Departments, regions, sales groups, employees, headcount plans, attendance and training.",
+        routers=[departments.router, groups.router, employees.router, training.router, attendance.router,
+                 internal.router],
         principal_source=OrgPrincipalSource(runtime.bus),
     )
