@@ -12,7 +12,8 @@ of them as a conformance failure. Which refusals an operation can give follows f
   unknown employee, group or lead);
 - 409 when it changes state (duplicates, wrong state, conflicts), or reads an object named in the
   path whose state may not allow the read yet (the results of a period still open);
-- 422 when it takes any input: a field or parameter the API refuses, or a character it cannot store.
+- 422 when it takes any input (a field or parameter the API refuses, or a character it cannot
+  store) or changes state (a rule refuses the change: a clock-out before any clock-in).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def refusals_of(path: str, method: str, operation: dict[str, Any], secured_globa
         codes.append("404")
     if method in CHANGING_METHODS or "{" in path:
         codes.append("409")
-    if operation.get("parameters") or takes_body:
+    if operation.get("parameters") or takes_body or method in CHANGING_METHODS:
         codes.append("422")
     return codes
 

@@ -63,3 +63,15 @@ def eventually(observe: Callable[[], T], until: Callable[[T], bool], what: str,
             raise AssertionError(f"waited {timeout:g} s for {what}; last seen: {describe(seen)}")
         time.sleep(pause)
         pause = min(pause * 2, 1.0)
+
+
+def time_clock_csv(days: dict[str, list], clock_in: str = "08:55", clock_out: str = "18:05") -> str:
+    """A time-clock export (the columns org imports): each employee on time on each of their days.
+    ``days`` maps an employee id to their dates; a date given as ``(date, in, out)`` overrides the
+    times (None: that punch is missing)."""
+    lines = ["employee_id,date,clock_in,clock_out"]
+    for employee_id, dates in days.items():
+        for item in dates:
+            day, punch_in, punch_out = item if isinstance(item, tuple) else (item, clock_in, clock_out)
+            lines.append(f"{employee_id},{day.isoformat()},{punch_in or ''},{punch_out or ''}")
+    return "\n".join(lines) + "\n"

@@ -35,15 +35,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from flow_helpers import Person, eventually
+from flow_helpers import Person, eventually, time_clock_csv
 
 from devstack.harness import RunningStack
 from devstack.pytest_plugin import suite_instant
+from shared.calendar import Calendars
 from shared.clock import FixedClock, first_day, shift_month
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the company's calendar, the services' default
@@ -52,6 +53,8 @@ THIS_MONTH = CLOCK.month()  # "November": the leads are assigned in it
 PERIOD = shift_month(THIS_MONTH, -1)  # "October": ended, so it can be closed
 MIDNIGHT_PERIOD = THIS_MONTH  # of Qian's call at 00:30 on the 1st of November, Shanghai time
 HIRED_ON = first_day(shift_month(PERIOD, -1)).isoformat()
+CALENDAR = Calendars()  # the default working calendar: Monday to Friday, nobody set another
+WORKED_IN_PERIOD = len(CALENDAR.working_days_of_month(PERIOD))
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -275,6 +278,11 @@ def raw(card: dict, key: str) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def attendance_days(card: dict) -> int:
+    """How many classified working days the attendance indicator has counted."""
+    return next(line["inputs"] for line in card["indicators"] if line["key"] == "attendance")
+
+
 def admin_id(admin: Person) -> str:
     return admin.get("/org/me")["id"]
 
@@ -312,6 +320,17 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
                        ("finance", "sunyue")]:
         people[key] = Person(running_stack.gateway, running_stack.login(login, f"{login}-password"), login)
     manager, leader, zhao, qian, finance = (people[k] for k in ("manager", "leader", "zhao", "qian", "finance"))
+
+    # Everyone clocked in and out on time every working day from their hire to yesterday: the
+    # time clock's file, imported by the admin; org classifies the days (on time), and the
+    # attendance indicator and the payslips see no absence.
+    worked = CALENDAR.working_days(date.fromisoformat(HIRED_ON), CLOCK.today() - timedelta(days=1))
+    staff = [manager_id, leader_id, zhao_id, qian_id, finance_id]
+    imported_days = admin.expect(200, "POST", "/org/attendance/records/import",
+                                 content=time_clock_csv({person: worked for person in staff}).encode(),
+                                 headers={"content-type": "text/csv"})
+    assert (imported_days["saved"], imported_days["refused"]) == (len(staff) * len(worked), []), imported_days
+    admin.expect(200, "POST", "/org/attendance/sweep")
 
     template = admin.expect(200, "PUT", "/appraisal/templates/sales", json=TEMPLATE)
     assert [i["key"] for i in template["indicators"]] == [i["key"] for i in TEMPLATE["indicators"]]
@@ -397,7 +416,8 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
                                                           f"/appraisal/periods/{PERIOD}/employees/{employee_id}/score"),
             until=lambda r, measured=measured: r.status_code == 200 and all(
                 raw(r.json(), i["key"]) == measured.get(i["source"]) for i in TEMPLATE["indicators"]
-                if i["rule"] == "linear_to_target"),
+                if i["rule"] == "linear_to_target") and raw(r.json(), "attendance") == 0
+                and attendance_days(r.json()) == WORKED_IN_PERIOD,
             what="appraisal to count the October calls, deal and payment")
         card = live.json()
         assert card["status"] == "open" and card["template_key"] == "sales"
@@ -419,7 +439,7 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
         eventually(lambda employee_id=employee_id: score(admin, assigned_in, employee_id),
                    until=lambda card: raw(card, "leads") == 1, what=f"the lead to count in {assigned_in}")
     qian_november = eventually(lambda: score(admin, MIDNIGHT_PERIOD, qian_id),
-                               until=lambda card: raw(card, "calls") == 1,
+                               until=lambda card: raw(card, "calls") == 1 and raw(card, "attendance") == 0,
                                what="Qian's midnight call to count in November")
     assert raw(score(admin, MIDNIGHT_PERIOD, zhao_id), "calls") == 0
     # Qian in November: calls 1/10 → 10 × 20 % = 2.00; attendance 15.00; leads 1/2 → 50 × 5 % = 2.50
@@ -457,7 +477,8 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
     # Appraised although they had no input: appraisal must know them (their hire event) before the close.
     leader_live = eventually(
         lambda: admin.request("GET", f"/appraisal/periods/{PERIOD}/employees/{leader_id}/score"),
-        until=lambda r: r.status_code == 200, what="appraisal to know the leader")
+        until=lambda r: r.status_code == 200 and raw(r.json(), "attendance") == 0,
+        what="appraisal to know the leader and their attendance")
     assert breakdown(leader_live.json()) == leader_card
     assert breakdown(score(admin, PERIOD, zhao_id)) == zhao_card  # a review rescored at once
     assert breakdown(score(admin, PERIOD, qian_id)) == qian_card

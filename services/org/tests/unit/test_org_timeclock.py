@@ -43,6 +43,7 @@ def test_excel_dates_and_times_become_iso_text() -> None:
     (b"a,b\n1,2\n", "text/csv", "file"),
     (b"", "text/csv", "file"),
     (b"\xff\xfe", "text/csv", "file"),
+    (b"employee_id,date\n" + b"x" * 200_000 + b",2026-03-02\n", "text/csv", "file"),  # beyond csv's field limit
     (b"not a zip", XLSX_TYPE, "file"),
     (b"employee_id,date\n", "application/json", "content-type"),
 ])
@@ -50,3 +51,10 @@ def test_an_unreadable_file_is_refused_naming_why(content: bytes, content_type: 
     with pytest.raises(InvalidInput) as refused:
         read_rows(content, content_type)
     assert refused.value.extra["errors"][0]["field"] == field
+
+
+def test_a_stray_carriage_return_is_a_line_break_not_a_server_error() -> None:
+    # Found by the API fuzzing: csv refused a bare CR inside the text it was given, and the
+    # import answered 500.
+    rows = read_rows(b"employee_id,date,clock_in,clock_out\rx,2026-03-02,09:00,18:00\r", "text/csv")
+    assert [(row.employee_id, row.work_date) for row in rows] == [("x", "2026-03-02")]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from payroll.adapters.attendance import PendingCorrection
 from payroll.adapters.repositories import PayslipScope
+from payroll.domain.attendance import AttendanceDay
 from payroll.domain.completeness import Readiness
 from payroll.domain.plans import CompensationPlan, plan_in_force
 from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunStatus
@@ -77,6 +78,11 @@ async def period_status(bus: PayrollBus, period: str) -> PeriodStatus:
 async def pending_adjustments(bus: PayrollBus) -> list[PendingAdjustment]:
     async with bus.uow() as uow:
         return await uow.payments.pending_adjustments()
+
+
+async def attendance_days(bus: PayrollBus, period: str, employee_id: uuid.UUID) -> list[AttendanceDay]:
+    async with bus.uow() as uow:
+        return (await uow.attendance.days(period, [employee_id])).get(employee_id, [])
 
 
 async def pending_attendance_corrections(bus: PayrollBus) -> list[PendingCorrection]:

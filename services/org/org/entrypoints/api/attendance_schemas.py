@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, WithJsonSchema
 
 from org.adapters.attendance import DismissalCase, Submission
 from org.domain.attendance import ClockRecord
@@ -29,7 +29,13 @@ def _local(value: time | None) -> time | None:
     return value.replace(microsecond=0) if value is not None else None
 
 
-LocalTime = Annotated[time, AfterValidator(_local)]
+# The company's wall-clock time, without an offset. JSON Schema's "time" format is RFC 3339's,
+# which requires one, so the documents state the shape instead.
+_LOCAL_TIME_SCHEMA = WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+                                     "description": "the company's local time, HH:MM or HH:MM:SS", "example": "09:00"})
+LocalTime = Annotated[time, AfterValidator(_local), _LOCAL_TIME_SCHEMA]
+LocalTimeRead = Annotated[time, PlainSerializer(lambda value: value.strftime("%H:%M:%S"), return_type=str),
+                          _LOCAL_TIME_SCHEMA]
 
 
 class _Request(BaseModel):
@@ -54,8 +60,8 @@ class CalendarRead(_Read):
     weekend: list[int]
     holidays: list[date]
     makeup_working_days: list[date]
-    work_starts_at: time
-    work_ends_at: time
+    work_starts_at: LocalTimeRead
+    work_ends_at: LocalTimeRead
 
     @classmethod
     def of(cls, year: CalendarYear) -> CalendarRead:
@@ -75,8 +81,8 @@ class RecordRead(_Read):
     employee_id: uuid.UUID
     work_date: date
     version: int
-    clock_in: time | None
-    clock_out: time | None
+    clock_in: LocalTimeRead | None
+    clock_out: LocalTimeRead | None
     changed_by: uuid.UUID | None
     reason: str | None
     source: str
@@ -232,8 +238,8 @@ class DayRead(BaseModel):
     early_minutes: int
     leave_type: str | None
     leave_paid: bool | None
-    clock_in: time | None
-    clock_out: time | None
+    clock_in: LocalTimeRead | None
+    clock_out: LocalTimeRead | None
     record_version: int | None
 
     @classmethod

@@ -52,7 +52,12 @@ def _csv_table(content: bytes) -> list[list[Any]]:
         raise InvalidInput("file", "a CSV file is read as UTF-8") from None
     if "\x00" in text:
         raise InvalidInput("file", "contains NUL characters")
-    return [row for row in csv.reader(io.StringIO(text))]
+    try:
+        # newline="": a quoted field may hold a line break; a stray carriage return is the
+        # file's fault, said as such, not a server error.
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InvalidInput("file", f"is not a readable CSV file: {error}") from error
 
 
 def _xlsx_table(content: bytes) -> list[list[Any]]:

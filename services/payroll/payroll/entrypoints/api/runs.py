@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from payroll.domain.runs import RunStatus
 from payroll.entrypoints.api.deps import BusDep, PayrollOfficer
 from payroll.entrypoints.api.schemas import (
+    AttendanceDayRead,
     PayslipRead,
     PendingAdjustmentRead,
     PendingAttendanceCorrectionRead,
@@ -68,3 +69,11 @@ async def pending_attendance_corrections(bus: BusDep, user: PayrollOfficer) -> l
     """Attendance days corrected after their period's run, whose difference the next run pays (P6, P8)."""
     return [PendingAttendanceCorrectionRead.model_validate(item)
             for item in await views.pending_attendance_corrections(bus)]
+
+
+@router.get("/attendance/{period}/employees/{employee_id}")
+async def attendance_days(period: Period, employee_id: uuid.UUID, bus: BusDep,
+                          user: PayrollOfficer) -> list[AttendanceDayRead]:
+    """The employee's working days of the period as payroll holds them: what the period's run
+    deducts for (P6), or what a correction will be measured against."""
+    return [AttendanceDayRead.model_validate(day) for day in await views.attendance_days(bus, period, employee_id)]

@@ -133,3 +133,16 @@ class PendingAttendanceCorrectionRead(_Read):
     classification: str
     changed_at: datetime
     paid_run_id: uuid.UUID = Field(description="the period's run, which paid the day as it was before")
+
+
+class AttendanceDayRead(_Read):
+    """A working day as payroll holds it (the highest revision org sent), what P6 pays on."""
+
+    work_date: date
+    revision: int
+    classification: str
+    absence_days: Decimal
+    minor_latenesses: int
+    leave_days: Decimal
+    leave_type: str | None
+    leave_paid: bool | None
