@@ -4,7 +4,7 @@ Decimals travel as strings."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -19,6 +19,7 @@ from appraisal.service_layer import commands
 from appraisal.service_layer.handlers import ClosedPeriod
 from appraisal.service_layer.views import EmployeeScore
 from shared.auth import Principal, Role
+from shared.fields import IsoDate
 
 _NO_NUL = r"^[^\x00]*$"
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
@@ -222,7 +223,7 @@ class LateInputRead(BaseModel):
     value: Decimal
     source_id: str
     event_id: uuid.UUID
-    occurred_on: date
+    occurred_on: IsoDate
     recorded_at: datetime
 
     @classmethod

@@ -5,7 +5,7 @@ as decimal strings with two places."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -15,6 +15,7 @@ from crm.domain.deals import Deal, Payment
 from crm.domain.model import LeadAssignment, LeadStatus
 from crm.service_layer.handlers import DistributionReport, ImportReport, LeadOutcome, PaymentOutcome
 from crm.service_layer.views import ContactView, LeadView
+from shared.fields import IsoDate
 
 # PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 instead of a database error.
 _NO_NUL = r"^[^\x00]*$"
@@ -210,7 +211,7 @@ class DealCreate(_Request):
     customer_id: uuid.UUID | None = Field(None, description="for a deal with a known customer outside a lead")
     amount: Money
     cost: Cost | None = None
-    signed_on: date
+    signed_on: IsoDate
     rep_id: uuid.UUID | None = Field(None, description="the signing rep; defaults to the lead's owner")
 
     @model_validator(mode="after")
@@ -222,14 +223,14 @@ class DealCreate(_Request):
 
 class PaymentCreate(_Request):
     amount: Money
-    received_on: date
+    received_on: IsoDate
 
 
 class PaymentRead(_Read):
     id: uuid.UUID
     deal_id: uuid.UUID
     amount: Decimal
-    received_on: date
+    received_on: IsoDate
     recorded_by: uuid.UUID
     recorded_at: datetime
 
@@ -247,7 +248,7 @@ class DealRead(BaseModel):
     collected: Decimal
     outstanding: Decimal
     currency: str
-    signed_on: date
+    signed_on: IsoDate
     created_at: datetime
 
     @classmethod

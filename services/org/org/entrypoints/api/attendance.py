@@ -4,7 +4,6 @@ from the time clock, leave requests, the month submission, dismissal cases and m
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -50,6 +49,7 @@ from org.service_layer.attendance_commands import (
 )
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Forbidden, InvalidInput
+from shared.fields import IsoDate
 
 router = APIRouter(prefix="/attendance", tags=["attendance"])
 
@@ -88,7 +88,7 @@ async def clock_out(bus: BusDep, user: CurrentUser) -> RecordRead:
 
 
 @router.put("/records/{employee_id}/{work_date}")
-async def enter_record(employee_id: uuid.UUID, work_date: date, body: RecordWrite, bus: BusDep,
+async def enter_record(employee_id: uuid.UUID, work_date: IsoDate, body: RecordWrite, bus: BusDep,
                        user: CurrentUser) -> RecordRead:
     """Enter or correct a day's record (group leader for their group, HR for anyone). A correction is
     a new version and needs a reason; the same times again change nothing."""
@@ -98,7 +98,7 @@ async def enter_record(employee_id: uuid.UUID, work_date: date, body: RecordWrit
 
 
 @router.get("/records/{employee_id}/{work_date}")
-async def record_history(employee_id: uuid.UUID, work_date: date, bus: BusDep,
+async def record_history(employee_id: uuid.UUID, work_date: IsoDate, bus: BusDep,
                          visibility: VisibilityDep) -> RecordHistoryRead:
     """A day's record with every earlier version: who changed it, when and why."""
     versions = [RecordRead.of(record) for record in await views.record_history(bus, visibility, employee_id,

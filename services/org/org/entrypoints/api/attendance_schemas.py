@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated
 
@@ -15,6 +15,7 @@ from org.domain.calendar import CalendarYear
 from org.domain.leave import LeaveRequest
 from org.service_layer.attendance import ImportResult, SweepResult
 from org.service_layer.attendance_views import DayRow, GroupSubmission, LeaveBalance, MonthSummary, PersonMonth
+from shared.fields import IsoDate
 
 _NO_NUL = r"^[^\x00]*$"
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=_NO_NUL)]
@@ -48,8 +49,8 @@ class _Read(BaseModel):
 
 class CalendarWrite(_Request):
     weekend: list[Annotated[int, Field(ge=1, le=7)]] = Field(default_factory=lambda: [6, 7], max_length=7)
-    holidays: list[date] = Field(default_factory=list, max_length=366)
-    makeup_working_days: list[date] = Field(default_factory=list, max_length=366)
+    holidays: list[IsoDate] = Field(default_factory=list, max_length=366)
+    makeup_working_days: list[IsoDate] = Field(default_factory=list, max_length=366)
     work_starts_at: LocalTime = time(9, 0)
     work_ends_at: LocalTime = time(18, 0)
 
@@ -58,8 +59,8 @@ class CalendarRead(_Read):
     year: int
     revision: int
     weekend: list[int]
-    holidays: list[date]
-    makeup_working_days: list[date]
+    holidays: list[IsoDate]
+    makeup_working_days: list[IsoDate]
     work_starts_at: LocalTimeRead
     work_ends_at: LocalTimeRead
 
@@ -79,7 +80,7 @@ class RecordWrite(_Request):
 
 class RecordRead(_Read):
     employee_id: uuid.UUID
-    work_date: date
+    work_date: IsoDate
     version: int
     clock_in: LocalTimeRead | None
     clock_out: LocalTimeRead | None
@@ -95,7 +96,7 @@ class RecordRead(_Read):
 
 class RecordHistoryRead(BaseModel):
     employee_id: uuid.UUID
-    work_date: date
+    work_date: IsoDate
     current: RecordRead | None
     # Every version, oldest first; the last is the current one.
     versions: list[RecordRead]
@@ -120,7 +121,7 @@ class ImportReport(_Read):
 class SweepRead(_Read):
     employees: int
     classified: int
-    through: date
+    through: IsoDate
 
     @classmethod
     def of(cls, result: SweepResult) -> SweepRead:
@@ -131,8 +132,8 @@ class LeaveCreate(_Request):
     # Omitted: the caller's own leave. HR may give anyone's (recorded as approved).
     employee_id: uuid.UUID | None = None
     leave_type: LeaveTypeName
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     reason: Reason | None = None
 
 
@@ -144,8 +145,8 @@ class LeaveRead(_Read):
     id: uuid.UUID
     employee_id: uuid.UUID
     leave_type: str
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     days: int
     reason: str | None
     status: str
@@ -215,8 +216,8 @@ class DismissalCaseRead(_Read):
     id: uuid.UUID
     employee_id: uuid.UUID
     rule: str
-    absence_dates: list[date]
-    raised_on: date
+    absence_dates: list[IsoDate]
+    raised_on: IsoDate
     status: str
     closed_by: uuid.UUID | None
     closed_at: datetime | None
@@ -228,7 +229,7 @@ class DismissalCaseRead(_Read):
 
 
 class DayRead(BaseModel):
-    work_date: date
+    work_date: IsoDate
     # None until the day is over and classified.
     classification: str | None
     revision: int | None

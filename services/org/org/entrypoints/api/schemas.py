@@ -4,7 +4,6 @@ request body is read field by field into a command, never bound onto stored stat
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
@@ -16,6 +15,7 @@ from org.service_layer import commands
 from org.service_layer.commands import KEEP
 from org.service_layer.views import GroupDetail, GroupLoad
 from shared.auth import Role
+from shared.fields import IsoDate
 
 # PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 instead of a database error.
 _NO_NUL = r"^[^\x00]*$"
@@ -93,13 +93,13 @@ class GroupRead(_Read):
 
 class LeaderChange(_Request):
     leader_id: uuid.UUID
-    effective_date: date
+    effective_date: IsoDate
 
 
 class LeadershipTermRead(_Read):
     leader_id: uuid.UUID
-    valid_from: date
-    valid_to: date | None
+    valid_from: IsoDate
+    valid_to: IsoDate | None
 
 
 class EmployeeCreate(_Request):
@@ -109,7 +109,7 @@ class EmployeeCreate(_Request):
     region_id: uuid.UUID | None = None
     group_id: uuid.UUID | None = None
     manager_id: uuid.UUID | None = None
-    hired_on: date
+    hired_on: IsoDate
     login: Login | None = None
     password: Password | None = None
 
@@ -130,8 +130,8 @@ class EmployeeRead(_Read):
     region_id: uuid.UUID | None
     group_id: uuid.UUID | None
     manager_id: uuid.UUID | None
-    hired_on: date
-    left_on: date | None
+    hired_on: IsoDate
+    left_on: IsoDate | None
     login: str | None
 
 
@@ -173,7 +173,7 @@ class GroupLoadRead(BaseModel):
 class TransferCreate(_Request):
     """Only the fields given change; ``null`` clears the region, group or manager."""
 
-    effective_date: date
+    effective_date: IsoDate
     to_department_id: uuid.UUID | None = None
     to_region_id: uuid.UUID | None = None
     to_group_id: uuid.UUID | None = None
@@ -195,13 +195,13 @@ class TransferCreate(_Request):
 
 
 class LeaveCreate(_Request):
-    left_on: date
+    left_on: IsoDate
     reason: Reason | None = None
 
 
 class AssignmentRead(BaseModel):
-    valid_from: date
-    valid_to: date | None
+    valid_from: IsoDate
+    valid_to: IsoDate | None
     department_id: uuid.UUID
     region_id: uuid.UUID | None
     group_id: uuid.UUID | None

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -25,6 +24,7 @@ from org.service_layer import training_views as views
 from org.service_layer.training_views import SessionView
 from shared.auth import Principal, Role, require_roles
 from shared.clock import MONTH_PATTERN
+from shared.fields import IsoDate
 
 router = APIRouter(prefix="/training", tags=["training"])
 
@@ -43,7 +43,7 @@ async def record_session(body: SessionCreate, bus: BusDep, user: CurrentUser) ->
 
 
 @router.get("/sessions")
-async def list_sessions(bus: BusDep, user: CurrentUser, held_from: date, held_to: date,
+async def list_sessions(bus: BusDep, user: CurrentUser, held_from: IsoDate, held_to: IsoDate,
                         kind: SessionKind | None = None, trainer_id: uuid.UUID | None = None) -> list[SessionRead]:
     """Sessions dated in the range (at most 366 days) that the caller may see, oldest first."""
     found = await views.sessions(bus, user, held_from, held_to, kind=kind, trainer_id=trainer_id)
@@ -70,7 +70,7 @@ async def training_history(employee_id: uuid.UUID, bus: BusDep, user: CurrentUse
 
 
 @router.get("/new-hires")
-async def new_hires(bus: BusDep, user: Supervising, hired_from: date, hired_to: date,
+async def new_hires(bus: BusDep, user: Supervising, hired_from: IsoDate, hired_to: IsoDate,
                     missing_only: bool = False) -> list[NewHireRead]:
     """Hires in the range and whether each attended onboarding within their first week (O5)."""
     lines = [NewHireRead.from_view(hire) for hire in await views.new_hires(bus, user, hired_from, hired_to)]

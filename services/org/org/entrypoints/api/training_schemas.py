@@ -4,7 +4,7 @@ commands; responses are built from the views, never from tables."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -30,6 +30,7 @@ from org.service_layer.training_views import (
     SessionView,
 )
 from shared.auth import Principal
+from shared.fields import IsoDate
 
 # PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 instead of a database error.
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=r"^[^\x00]*$")]
@@ -61,7 +62,7 @@ class SessionCreate(_Request):
     kind: SessionKind = SessionKind.REGULAR
     trainer_id: uuid.UUID
     department_id: uuid.UUID | None = None
-    held_on: date
+    held_on: IsoDate
     duration_minutes: Minutes
     attendees: list[AttendeeLine] = Field(min_length=1, max_length=MAX_ATTENDEES)
 
@@ -108,7 +109,7 @@ class SessionRead(BaseModel):
     status: SessionStatus = Field(description="held once its date has come and every attendee is marked")
     trainer_id: uuid.UUID
     department_id: uuid.UUID | None
-    held_on: date
+    held_on: IsoDate
     duration_minutes: int
     recorded_by: uuid.UUID
     attendees: list[AttendeeRead]
@@ -126,7 +127,7 @@ class HistoryItemRead(BaseModel):
     topic: str
     kind: SessionKind
     status: SessionStatus
-    held_on: date
+    held_on: IsoDate
     duration_minutes: int
     trainer_id: uuid.UUID
     as_trainer: bool
@@ -149,8 +150,8 @@ class NewHireRead(BaseModel):
     name: str
     department_id: uuid.UUID
     group_id: uuid.UUID | None
-    hired_on: date
-    window_ends_on: date
+    hired_on: IsoDate
+    window_ends_on: IsoDate
     onboarding: OnboardingStatus = Field(description="attended; pending while the first week runs; missing after")
     session_id: uuid.UUID | None
 

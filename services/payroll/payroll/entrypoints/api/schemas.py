@@ -4,7 +4,7 @@ Amounts travel as decimal strings."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -14,6 +14,7 @@ from payroll.domain.periods import PERIOD_PATTERN
 from payroll.domain.runs import PayslipRecord, RunStatus
 from payroll.service_layer.views import PeriodStatus
 from shared.auth import Role
+from shared.fields import IsoDate
 
 Period = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -120,7 +121,7 @@ class PendingAdjustmentRead(_Read):
     deal_id: uuid.UUID
     rep_id: uuid.UUID
     amount: Decimal
-    received_on: date
+    received_on: IsoDate
     period: str
     missed_run_id: uuid.UUID
 
@@ -128,7 +129,7 @@ class PendingAdjustmentRead(_Read):
 class PendingAttendanceCorrectionRead(_Read):
     employee_id: uuid.UUID
     period: str
-    work_date: date
+    work_date: IsoDate
     revision: int
     classification: str
     changed_at: datetime
@@ -138,7 +139,7 @@ class PendingAttendanceCorrectionRead(_Read):
 class AttendanceDayRead(_Read):
     """A working day as payroll holds it (the highest revision org sent), what P6 pays on."""
 
-    work_date: date
+    work_date: IsoDate
     revision: int
     classification: str
     absence_days: Decimal

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from shared.fields import IsoDate
 from telesales.adapters.repositories import CallQuery
 from telesales.domain.calls import Disposition
 from telesales.entrypoints.api.deps import BusDep, CurrentUser
@@ -24,8 +24,8 @@ async def list_calls(
     agent_id: uuid.UUID | None = None,
     group_id: uuid.UUID | None = None,
     department_id: uuid.UUID | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     disposition: Disposition | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,

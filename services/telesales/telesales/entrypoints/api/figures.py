@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from shared.fields import IsoDate
 from telesales.adapters.repositories import Slice
 from telesales.entrypoints.api.deps import BusDep, CurrentUser
 from telesales.entrypoints.api.schemas import DailyFiguresRead
@@ -20,7 +20,7 @@ router = APIRouter(tags=["figures"])
 async def daily_figures(
     bus: BusDep,
     user: CurrentUser,
-    day: Annotated[date | None, Query(alias="date", description="default: today, company time")] = None,
+    day: Annotated[IsoDate | None, Query(alias="date", description="default: today, company time")] = None,
     agent_id: uuid.UUID | None = None,
     group_id: uuid.UUID | None = None,
     department_id: uuid.UUID | None = None,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from shared.fields import IsoDate
 from telesales.domain.figures import DailyFigures
 from telesales.domain.targets import Progress
 from telesales.service_layer.views import AgentLine, FiguresReport, ReadableCall, Subtotal
@@ -21,7 +22,7 @@ class CallRead(BaseModel):
     number_dialled: str = Field(description="whole for the agent who dialled it, masked for everyone else")
     number_masked: bool
     started_at: datetime
-    call_date: date = Field(description="the company's calendar day of the call")
+    call_date: IsoDate = Field(description="the company's calendar day of the call")
     duration_seconds: int
     connected: bool
     disposition: str
@@ -114,7 +115,7 @@ class DepartmentTotalRead(TotalRead):
 
 
 class DailyFiguresRead(BaseModel):
-    date: date
+    date: IsoDate
     timezone: str
     agents: list[AgentFiguresRead]
     groups: list[GroupTotalRead]
