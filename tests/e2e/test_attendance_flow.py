@@ -25,14 +25,11 @@ default settings, and the main ones are also written out by hand.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
 from flow_helpers import Person, eventually, time_clock_csv
 
-from devstack.harness import RunningStack
 from devstack.pytest_plugin import suite_instant
 from shared.calendar import DEFAULT_WEEKEND, Calendars, WorkingCalendar
 from shared.clock import FixedClock, first_day, last_day, shift_month
@@ -159,14 +156,6 @@ def expected_slip(role: str, score: Decimal, month: dict[date, dict], employed_d
 
 
 # --- the stack and its people ------------------------------------------------------------------------
-
-@pytest.fixture
-def running_stack(tmp_path) -> Iterator[RunningStack]:
-    stack = RunningStack(tmp_path / "dev", clock_at=CLOCK.now())
-    stack.start()
-    yield stack
-    stack.stop()
-
 
 def test_a_month_of_attendance_flows_into_the_a4_score_and_the_payslips_to_the_cent(running_stack):
     admin = Person(running_stack.gateway, running_stack.admin_token(), "admin")

@@ -42,7 +42,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from flow_helpers import Person, eventually, time_clock_csv
 
-from devstack.harness import RunningStack
 from devstack.pytest_plugin import suite_instant
 from shared.calendar import Calendars
 from shared.clock import FixedClock, first_day, shift_month
@@ -229,14 +228,6 @@ def october_measures(calls: list, sales: Decimal = ZERO, collected: Decimal = ZE
 
 
 # --- fixtures and small steps ----------------------------------------------------------------------
-
-@pytest.fixture
-def running_stack(tmp_path) -> Iterator[RunningStack]:
-    stack = RunningStack(tmp_path / "dev", clock_at=CLOCK.now())
-    stack.start()
-    yield stack
-    stack.stop()
-
 
 @pytest.fixture
 def people(running_stack) -> Iterator[dict[str, Person]]:
