@@ -10,7 +10,6 @@ its recent outbox on start and consumers drop what their inbox has seen.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib.util
 import json
 import os
@@ -26,7 +25,7 @@ from pathlib import Path
 import click
 import httpx
 
-from devstack.embedded import EmbeddedPostgres, PortInUse, TansuBroker, port_is_free, stop_process
+from devstack.embedded import EmbeddedPostgres, PortInUse, TansuBroker, dying_with_parent, port_is_free, stop_process
 from shared.clock import WALL_CLOCK, as_utc
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -98,13 +97,6 @@ def _commands(service: str) -> set[str]:
     return set(module.cli.commands)
 
 
-def _die_with_parent() -> None:
-    """Runs in each child before exec: the kernel sends SIGTERM if this orchestrator dies,
-    even by SIGKILL, so no service outlives it."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 class Stack:
     def __init__(self, config: DevConfig) -> None:
         self.config = config
@@ -153,7 +145,7 @@ class Stack:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", service, *args], env=self.service_env(service), cwd=REPO_ROOT,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=dying_with_parent(signal.SIGTERM),
         )
         log.close()
 

@@ -22,6 +22,7 @@ import psutil
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from devstack.embedded import port_is_free
 from devstack.harness import RunningStack
 from shared.events import CloudEvent
 from shared.events.org import DepartmentCreated, EmployeeHired, GroupCreated
@@ -172,3 +173,19 @@ def test_a_port_in_use_gives_a_clear_message_not_a_traceback(dev_stack):
     assert result.returncode == 2
     assert "already in use" in result.stderr and dev_stack.env["DEV_GATEWAY_PORT"] in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_killed_make_dev_takes_its_database_broker_and_services_with_it(dev_stack):
+    dev_stack.start()
+    children = dev_stack.descendants()
+    assert any("postgres" in p.name() for p in children) and len(children) >= 8
+    ports = [int(dev_stack.env[name]) for name in ("DEV_POSTGRES_PORT", "DEV_BROKER_PORT", "DEV_GATEWAY_PORT")]
+
+    dev_stack.process.kill()  # SIGKILL: no chance to clean up
+    dev_stack.process.wait()
+
+    deadline = time.monotonic() + 30
+    while alive := [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]:
+        assert time.monotonic() < deadline, f"outlived make dev: {[(p.pid, p.name()) for p in alive]}"
+        time.sleep(0.2)
+    assert all(port_is_free(port) for port in ports)
