@@ -46,6 +46,8 @@ class ServiceSettings(BaseSettings):
     # The embedded broker keeps nothing on restart: a relay republishes what it published this
     # recently, and consumers drop what their inbox has already seen. 0 disables it.
     relay_replay_window_seconds: int = Field(0, ge=0)
+    # How often the relay asks the broker whether it still holds what it acknowledged (0: never).
+    relay_broker_check_seconds: float = Field(10.0, ge=0)
 
     consumer_max_records: int = Field(200, ge=1)
     consumer_max_attempts: int = Field(5, ge=1)

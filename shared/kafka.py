@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -58,3 +58,48 @@ async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: i
             log.info("created topics", extra={"topics": [t.name for t in missing]})
     finally:
         await admin.close()
+
+
+class OffsetProbe:
+    """End offsets of partitions, asked of the broker by a consumer that joins no group."""
+
+    def __init__(self, bootstrap_servers: str) -> None:
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
+                                          client_id="offset-probe")
+
+    async def start(self) -> None:
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+
+    async def __call__(self, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        await self._consumer._client.force_metadata_update()
+        known = {(topic, partition) for topic, partition in partitions
+                 if partition in (self._consumer.partitions_for_topic(topic) or set())}
+        if not known:
+            return {}
+        ends = await self._consumer.end_offsets([TopicPartition(topic, partition) for topic, partition in known])
+        return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
+
+
+async def missing_topics(bootstrap_servers: str, topics: list[str]) -> list[str]:
+    """Those of ``topics`` the broker does not have (a broker that restarted empty has none)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="readiness")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+    finally:
+        await admin.close()
+    return sorted(set(topics) - existing)
+
+
+def topics_check(bootstrap_servers: str, topics: list[str]):
+    """A readiness check: ready only while the broker has all of ``topics``."""
+
+    async def check() -> None:
+        missing = await missing_topics(bootstrap_servers, topics) if topics else []
+        if missing:
+            raise LookupError(f"the broker lacks the topics {', '.join(missing)}")
+
+    return check

@@ -4,6 +4,12 @@ Rows are *claimed* (``published_at IS NULL … FOR UPDATE SKIP LOCKED``), never 
 cursor: a transaction that commits late still has its rows picked up, and two relays never
 publish the same batch at once. A relay killed between publishing and marking publishes the
 batch again on restart; consumers deduplicate by event id.
+
+A broker that comes back without the events it acknowledged (the dev broker keeps nothing; a
+production cluster that lost its disks) is noticed without a restart: the relay remembers the
+highest offset each partition acknowledged, and every ``broker_check_seconds`` asks the broker for
+its end offsets. An end at or below an acknowledged offset means the broker lost data: the relay
+recreates its topics and replays its recent outbox window (consumers drop what they have handled).
 """
 
 from __future__ import annotations
@@ -12,7 +18,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
+from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select, update
@@ -22,6 +31,14 @@ from shared.db import outbox
 from shared.events.envelope import kafka_headers
 
 log = logging.getLogger(__name__)
+
+Partition = tuple[str, int]
+
+
+class EndOffsets(Protocol):
+    async def __call__(self, partitions: Sequence[Partition]) -> Mapping[Partition, int]:
+        """The next offset each partition will write (0 for a partition or topic that is gone)."""
+        ...
 
 
 class OutboxRelay:
@@ -33,13 +50,24 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_poll_seconds: float = 0.05,
         max_backoff_seconds: float = 5.0,
+        end_offsets: EndOffsets | None = None,
+        broker_check_seconds: float = 0,
+        replay_window_seconds: int = 0,
+        on_broker_loss: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._sessions = sessions
         self._producer = producer
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
         self._max_backoff = max_backoff_seconds
+        self._end_offsets = end_offsets
+        self._broker_check_seconds = broker_check_seconds
+        self._replay_window = replay_window_seconds
+        self._on_broker_loss = on_broker_loss
+        # The highest offset the broker acknowledged per partition since the last check found a loss.
+        self._acknowledged: dict[Partition, int] = {}
         self.published_total = 0
+        self.broker_losses = 0
 
     async def replay_recent(self, window_seconds: int) -> int:
         """Mark rows published within the window as unpublished again, so that they are sent
@@ -87,12 +115,42 @@ class OutboxRelay:
                 await self._producer.send(row.topic, value=value, key=row.message_key.encode(), headers=headers)
             )
         # Every send must be acknowledged (acks=all) before the rows are marked published.
-        await asyncio.gather(*pending)
+        # Remember, per partition, the lowest offset this round acknowledged: it lies in the first
+        # batch the broker wrote, whose start offset every broker keeps below its end offset (tansu
+        # numbers its end offsets by batch, not by record, so a record's own offset can lie past it).
+        lowest: dict[Partition, int] = {}
+        for sent in await asyncio.gather(*pending):
+            where = (sent.topic, sent.partition)
+            lowest[where] = min(sent.offset, lowest.get(where, sent.offset))
+        for where, offset in lowest.items():
+            self._acknowledged[where] = max(offset, self._acknowledged.get(where, -1))
+
+    async def check_broker(self) -> bool:
+        """Whether the broker lost acknowledged events; if so, recreate the topics and replay."""
+        if self._end_offsets is None or not self._acknowledged:
+            return False
+        ends = await self._end_offsets(list(self._acknowledged))
+        lost = sorted(where for where, offset in self._acknowledged.items() if ends.get(where, 0) <= offset)
+        if not lost:
+            return False
+        self.broker_losses += 1
+        log.warning("the broker lost acknowledged events; recreating topics and replaying the outbox",
+                    extra={"partitions": [f"{topic}/{partition}" for topic, partition in lost],
+                           "window_seconds": self._replay_window})
+        self._acknowledged.clear()
+        if self._on_broker_loss is not None:
+            await self._on_broker_loss()
+        await self.replay_recent(self._replay_window)
+        return True
 
     async def run(self, stop: asyncio.Event) -> None:
         backoff = self._idle_poll
+        next_check = time.monotonic() + self._broker_check_seconds
         while not stop.is_set():
             try:
+                if self._broker_check_seconds and time.monotonic() >= next_check:
+                    next_check = time.monotonic() + self._broker_check_seconds
+                    await self.check_broker()
                 published = await self.publish_batch()
                 backoff = self._idle_poll
             except asyncio.CancelledError:

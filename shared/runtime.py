@@ -24,7 +24,7 @@ from shared.consumer import ConsumerRunner, ConsumerSpec, dead_letter_topic
 from shared.db import UnitOfWork, create_engine, session_factory
 from shared.directory import DirectoryPrincipalSource
 from shared.events import REGISTRY
-from shared.kafka import ensure_topics, new_consumer, new_producer
+from shared.kafka import OffsetProbe, ensure_topics, new_consumer, new_producer, topics_check
 from shared.relay import OutboxRelay
 from shared.web import ReadinessCheck, broker_check, create_app, database_check
 
@@ -63,7 +63,16 @@ class ServiceRuntime:
         return {
             "database": database_check(self.engine),
             "broker": broker_check(self.settings.kafka_bootstrap_servers),
+            "topics": self.topics_check(),
         }
+
+    def topics_check(self) -> ReadinessCheck:
+        """Ready only while the broker has the topics this service writes and reads: a broker
+        that restarted empty answers connections but would lose or refuse what is sent."""
+        settings = self.settings
+        topics = sorted({*producing_topics(settings),
+                         *(settings.topic(topic) for spec in self.consumers for topic in spec.topics)})
+        return topics_check(settings.kafka_bootstrap_servers, topics)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -147,13 +156,24 @@ async def run_relay(runtime: ServiceRuntime, stop: asyncio.Event) -> None:
     if topics:
         await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.topic_partitions)
     producer = new_producer(settings)
+    probe = OffsetProbe(settings.kafka_bootstrap_servers)
     await producer.start()
+    await probe.start()
+
+    async def recreate_topics() -> None:
+        if topics:
+            await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.topic_partitions)
+
     try:
         relay = OutboxRelay(runtime.sessions, producer, batch_size=settings.relay_batch_size,
-                            idle_poll_seconds=settings.relay_idle_poll_seconds)
+                            idle_poll_seconds=settings.relay_idle_poll_seconds, end_offsets=probe,
+                            broker_check_seconds=settings.relay_broker_check_seconds,
+                            replay_window_seconds=settings.relay_replay_window_seconds,
+                            on_broker_loss=recreate_topics)
         await relay.replay_recent(settings.relay_replay_window_seconds)
         await relay.run(stop)
     finally:
+        await probe.stop()
         await producer.stop()
 
 

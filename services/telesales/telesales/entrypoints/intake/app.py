@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from shared.clock import Clock
-from shared.kafka import ensure_topics, new_producer
+from shared.kafka import ensure_topics, new_producer, topics_check
 from shared.runtime import service_app
 from shared.web import broker_check
 from telesales.adapters.intake import IntakePublisher
@@ -45,6 +45,9 @@ def create_app(settings: TelesalesSettings | None = None, producer: AIOKafkaProd
         service="telesales-intake",
         description="Call records in, one at a time or in batches, onto the intake topic for the workers.",
         routers=[calls.router],
-        readiness_checks={"broker": broker_check(settings.kafka_bootstrap_servers)},
+        # Not ready while the intake topic is missing (a broker that restarted empty): a 202 for a
+        # call sent there would be a promise nobody keeps.
+        readiness_checks={"broker": broker_check(settings.kafka_bootstrap_servers),
+                          "topics": topics_check(settings.kafka_bootstrap_servers, [settings.intake_topic])},
         lifespan=producing,
     )
