@@ -92,6 +92,16 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
     hires = [e.subject for e in envelopes if e.type == EmployeeHired.event_type]
     assert hires.count(leader.json()["id"]) == 1, "no event is doubled"
 
+    # A session: the refresh token gets a new access token once; after logout it gets none.
+    async with httpx.AsyncClient(base_url=f"{dev_stack.gateway}/auth", timeout=10) as auth:
+        session = (await auth.post("/login", json={"login": "zhaomin", "password": "rep-pass-1"})).json()
+        refreshed = await auth.post("/refresh", json={"refresh_token": session["refresh_token"]})
+        assert refreshed.status_code == 200 and refreshed.json()["access_token"], refreshed.text
+        assert (await auth.post("/refresh", json={"refresh_token": session["refresh_token"]})).status_code == 401
+        later = refreshed.json()["refresh_token"]
+        assert (await auth.post("/logout", json={"refresh_token": later})).status_code == 204
+        assert (await auth.post("/refresh", json={"refresh_token": later})).status_code == 401
+
     # Zhao leaves: the token Zhao holds stops working in org at once and in crm once the event lands.
     zhao_headers = {"Authorization": f"Bearer {dev_stack.login('zhaomin', 'rep-pass-1')}"}
     async with httpx.AsyncClient(base_url=f"{dev_stack.gateway}/api", headers=zhao_headers, timeout=10) as as_zhao:

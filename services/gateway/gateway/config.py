@@ -23,6 +23,8 @@ class GatewaySettings(ServiceSettings):
 
     service_name: str = "gateway"
     port: int = 8000
+    # Access tokens are short-lived: a logout leaves the one in hand working at most this long.
+    jwt_ttl_seconds: int = Field(900, ge=60)
 
     # Service name (the first path segment after /api/) -> base URL.
     services: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SERVICES))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +31,8 @@ class OrgSettings(ServiceSettings):
     password_time_cost: int = Field(DEFAULT_TIME_COST, ge=1)
     password_memory_cost_kib: int = Field(DEFAULT_MEMORY_COST, ge=8)
     password_parallelism: int = Field(DEFAULT_PARALLELISM, ge=1)
+    # A login session (refresh token) unused this long expires; logging out closes it at once.
+    session_ttl_seconds: int = Field(7 * 24 * 3600, ge=60)
 
     # O7: sessions a regional manager must hold as trainer each month to stay off the list.
     training_minimum_sessions_per_month: int = Field(1, ge=0, le=100)
@@ -89,7 +91,7 @@ class OrgSettings(ServiceSettings):
 
     def policy(self) -> OrgPolicy:
         return OrgPolicy(passwords=Passwords(self.password_cost()), training=self.training_policy(),
-                         attendance=self.attendance_policy())
+                         attendance=self.attendance_policy(), session_ttl=timedelta(seconds=self.session_ttl_seconds))
 
     def training_policy(self) -> TrainingPolicy:
         return TrainingPolicy(minimum_sessions_per_month=self.training_minimum_sessions_per_month,

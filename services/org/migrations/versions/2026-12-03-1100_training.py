@@ -2,7 +2,7 @@
 assignments opened by appraisal's A6 flags.
 
 Revision ID: 2026_12_03_1100
-Revises: 2026_11_23_1000
+Revises: 2026_12_03_1000
 Create Date: 2026-12-03 11:00:00
 
 Written out in full, not derived from ``org.adapters.training_tables``: a migration is history.

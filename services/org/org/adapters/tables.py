@@ -155,6 +155,6 @@ credentials = Table(
     UniqueConstraint("login"),
 )
 
-# Training's tables live in their own module but on this metadata; importing it here keeps
+# Training's and the login sessions' tables live in their own modules but on this metadata; importing it here keeps
 # "the tables the code declares" one set wherever the metadata is read.
-from org.adapters import training_tables  # noqa: E402, F401
+from org.adapters import session_tables, training_tables  # noqa: E402, F401

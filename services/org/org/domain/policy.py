@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from org.domain.attendance import AttendancePolicy
 from org.domain.credentials import PasswordHashing
@@ -17,3 +18,5 @@ class OrgPolicy:
     training: TrainingPolicy = field(default_factory=TrainingPolicy)
     # O6: working hours, tolerance, leave types, approvals and dismissal thresholds.
     attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
+    # How long a login session's refresh token stays usable without being used.
+    session_ttl: timedelta = timedelta(days=7)

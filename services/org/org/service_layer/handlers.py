@@ -31,6 +31,7 @@ from org.domain.model import (
 from org.domain.reporting import ensure_no_reporting_cycle
 from org.service_layer import attendance, commands
 from org.service_layer.commands import KEEP
+from org.service_layer.sessions import SESSION_COMMAND_HANDLERS, roles_of
 from org.service_layer.training import TRAINING_COMMAND_HANDLERS
 from org.service_layer.unit_of_work import OrgBus, OrgUnitOfWork
 from shared.auth import Role
@@ -238,7 +239,7 @@ async def verify_credentials(command: commands.VerifyCredentials, bus: OrgBus) -
     async with bus.uow() as uow:
         credential = await uow.credentials.by_login(normalise_login(command.login))
         employee = await uow.employees.get(credential.employee_id) if credential else None
-        led_group = await uow.groups.led_by(employee.id) if employee else None
+        roles = await roles_of(uow, employee) if employee else ()
     # Hashing happens outside the transaction: it is slow on purpose and holds nothing.
     if credential is None or employee is None:
         await passwords.verify_nothing(command.password)
@@ -250,9 +251,7 @@ async def verify_credentials(command: commands.VerifyCredentials, bus: OrgBus) -
         async with bus.uow() as uow:
             await uow.credentials.replace_hash(employee.id, new_hash)
             await uow.commit()
-    # Leading a group is what gives its leader the group's scope, whatever their primary role.
-    roles = {employee.role} | ({Role.GROUP_LEADER} if led_group is not None else set())
-    return VerifiedLogin(employee=employee, roles=tuple(sorted(roles)))
+    return VerifiedLogin(employee=employee, roles=roles)
 
 
 @dataclass(frozen=True)
@@ -499,5 +498,6 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.VerifyCredentials: verify_credentials,
     commands.SeedAdministrator: seed_administrator,
     **TRAINING_COMMAND_HANDLERS,
+    **SESSION_COMMAND_HANDLERS,
     **attendance.COMMAND_HANDLERS,
 }

@@ -14,6 +14,7 @@ from org.adapters.repositories import (
     LeadershipRepository,
     RegionRepository,
 )
+from org.adapters.sessions import SessionRepository
 from org.adapters.training_repository import RetrainingRepository, TrainingRepository
 from org.domain.policy import OrgPolicy
 from shared.bus import Bus
@@ -33,6 +34,7 @@ class OrgUnitOfWork(UnitOfWork):
     retraining: RetrainingRepository
     attendance: AttendanceRepository
     leave: LeaveRepository
+    login_sessions: SessionRepository
 
     def _open(self) -> None:
         self.departments = DepartmentRepository(self.session)
@@ -47,6 +49,7 @@ class OrgUnitOfWork(UnitOfWork):
         self.retraining = RetrainingRepository(self.session)
         self.attendance = AttendanceRepository(self.session)
         self.leave = LeaveRepository(self.session)
+        self.login_sessions = SessionRepository(self.session)
 
 
 OrgBus = Bus[OrgUnitOfWork, OrgPolicy]

@@ -232,3 +232,16 @@ class VerifiedLoginRead(BaseModel):
     roles: list[str]
     group_id: uuid.UUID | None
     department_id: uuid.UUID
+
+
+class SessionOpen(_Request):
+    employee_id: uuid.UUID
+
+
+class SessionToken(_Request):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NO_NUL)]
+
+
+class SessionRead(VerifiedLoginRead):
+    refresh_token: str
+    refresh_expires_in: int
