@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test test-unit test-any-date install lint catalogue bench clean-dev
+.PHONY: dev test test-unit test-faults test-any-date install lint catalogue bench clean-dev
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,15 +21,19 @@ dev: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m shared.events.catalogue --check
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not faults"
 
 # Domain and service-layer tests only: no database, no broker, seconds.
 test-unit: $(STAMP)
 	$(BIN)/pytest -m "not integration" -q
 
+# Processes of a running dev stack killed under load: nothing lost, nothing doubled (tests/faults/).
+test-faults: $(STAMP)
+	$(BIN)/pytest tests/faults -m faults -s
+
 # The whole suite again with the clock at three awkward instants (see deploy/devstack/any_date.py).
 test-any-date: $(STAMP)
-	$(BIN)/python -m devstack.any_date $(PYTEST_ARGS)
+	$(BIN)/python -m devstack.any_date -m "not faults" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

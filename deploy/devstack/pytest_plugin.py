@@ -52,7 +52,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests that take the embedded stack are integration tests, whether or not they say so."""
     for item in items:
         path = str(item.path)
-        on_a_stack = any(folder in path for folder in ("/integration/", "/e2e/", "/fuzz/"))
+        on_a_stack = any(folder in path for folder in ("/integration/", "/e2e/", "/fuzz/", "/faults/"))
         if "stack" in getattr(item, "fixturenames", ()) or on_a_stack:
             item.add_marker(pytest.mark.integration)
 
