@@ -178,6 +178,22 @@ async def test_who_reads_approves_and_refuses_claims(world, client, tokens, cloc
     assert [(s["category"], s["per"], s["cap"]) for s in standards] == [
         ("communication", "month", "200.00"), ("living", "day", "150.00"), ("travel", "day", "500.00")]
     assert (await client.get("/expenses")).status_code == 401
+    for unknown in (f"/expenses/{uuid.uuid4()}", f"/disputes/{uuid.uuid4()}", f"/payslips/{uuid.uuid4()}/disputes"):
+        assert (await client.get(unknown, headers=tokens.headers(Role.HR))).status_code == 404
+    assert (await client.post(f"/expenses/{uuid.uuid4()}/approve", headers=tokens.headers(Role.HR))).status_code == 404
+
+
+async def test_the_approving_department_comes_from_the_directory_replica(world, client, tokens, clock: Clock) -> None:
+    await staffed(world)
+    # A token that says nothing of Ann's department: the replica places her in sales.
+    ann = tokens.headers(Role.SALES_REP, employee_id=ANN)
+    claim = (await client.post("/expenses", json=claim_body("12.00", incurred_on=clock.today().isoformat()),
+                               headers=ann)).json()
+    assert claim["department_id"] == str(SALES)
+    telesales_manager = tokens.headers(Role.DEPARTMENT_MANAGER, department_id=TELESALES)
+    assert (await client.post(f"/expenses/{claim['id']}/approve", headers=telesales_manager)).status_code == 404
+    sales_manager = tokens.headers(Role.DEPARTMENT_MANAGER, department_id=SALES)
+    assert (await client.post(f"/expenses/{claim['id']}/approve", headers=sales_manager)).status_code == 200
 
 
 # --- disputes ---------------------------------------------------------------------------------------
