@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from payroll.domain.attendance import AttendancePolicy
+from payroll.domain.expenses import ExpensePolicy, Standard, Window
 from payroll.domain.payslip import PayPolicy
 from shared.config import ServiceSettings
 
@@ -33,13 +34,26 @@ class PayrollSettings(ServiceSettings):
     attendance_half_day_absence_amount: Decimal = Field(Decimal("100.00"), ge=0, decimal_places=2)
     attendance_minor_lateness_amount: Decimal = Field(Decimal("50.00"), ge=0, decimal_places=2)
 
+    # P7 expense standards (seed 002 差旅费、生活补贴 "按照标准", 通讯费 "一定的限额"; amounts left to the
+    # company): per-day caps for travel and living costs, a monthly limit for communication fees.
+    expense_travel_daily_cap: Decimal = Field(Decimal("500.00"), ge=0, decimal_places=2)
+    expense_living_daily_cap: Decimal = Field(Decimal("150.00"), ge=0, decimal_places=2)
+    expense_communication_monthly_limit: Decimal = Field(Decimal("200.00"), ge=0, decimal_places=2)
+
+    def expense_policy(self) -> ExpensePolicy:
+        return ExpensePolicy(standards={
+            "travel": Standard(Window.DAY, self.expense_travel_daily_cap),
+            "living": Standard(Window.DAY, self.expense_living_daily_cap),
+            "communication": Standard(Window.MONTH, self.expense_communication_monthly_limit),
+        })
+
     def policy(self) -> PayPolicy:
         return PayPolicy(full_score_at=self.performance_full_score, attendance=AttendancePolicy(
             day_wage_divisor=self.attendance_day_wage_divisor,
             full_day_absence_amount=self.attendance_full_day_absence_amount,
             half_day_absence_amount=self.attendance_half_day_absence_amount,
             minor_lateness_amount=self.attendance_minor_lateness_amount,
-        ))
+        ), expenses=self.expense_policy())
 
 
 def get_settings() -> PayrollSettings:

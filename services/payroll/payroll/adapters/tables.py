@@ -186,3 +186,61 @@ attendance_settlements = Table(
     Column("basis", JSONB, nullable=False),
     Index("ix_attendance_settlements_employee_id_period", "employee_id", "period"),
 )
+
+# Expense claims (P7). The receipts travel with the claim; ``paid_run_id`` is the run that
+# reimbursed it (a recomputed draft run takes it again only while it is still that run's).
+expense_claims = Table(
+    "expense_claims",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    # The claimant's department at submission (directory replica): whose manager approves it.
+    Column("department_id", UUID(as_uuid=True)),
+    Column("category", String(40), nullable=False),
+    Column("incurred_on", Date, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("receipts", JSONB, nullable=False),
+    Column("description", String(2000), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("approved_amount", MONEY),
+    Column("refused_amount", MONEY),
+    Column("reason", String(2000)),
+    Column("decided_by", UUID(as_uuid=True)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("paid_run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+    Column("paid_period", String(7)),
+    CheckConstraint("amount > 0 AND (approved_amount IS NULL OR approved_amount >= 0) "
+                    "AND (refused_amount IS NULL OR refused_amount >= 0)", name="amounts"),
+    CheckConstraint("status IN ('submitted', 'approved', 'refused')", name="status"),
+    Index("ix_expense_claims_employee_id_category_incurred_on", "employee_id", "category", "incurred_on"),
+    Index("ix_expense_claims_department_id", "department_id"),
+    Index("ix_expense_claims_unpaid", "employee_id",
+          postgresql_where=text("status = 'approved' AND paid_run_id IS NULL")),
+)
+
+# Disputes of a locked payslip's line (P8), with their history; an accepted one is paid by the run
+# in ``paid_run_id``. At most one open dispute per line.
+payslip_disputes = Table(
+    "payslip_disputes",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("payslip_id", UUID(as_uuid=True), ForeignKey("payslips.id"), nullable=False),
+    Column("line_index", Integer, nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("line_rule", String(60), nullable=False),
+    Column("line_amount", MONEY, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("history", JSONB, nullable=False),
+    Column("resolution_amount", MONEY),
+    Column("paid_run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+    Column("paid_period", String(7)),
+    CheckConstraint("status IN ('open', 'answered', 'accepted', 'refused')", name="status"),
+    CheckConstraint("resolution_amount IS NULL OR resolution_amount > 0", name="resolution_amount"),
+    Index("uq_payslip_disputes_open_line", "payslip_id", "line_index", unique=True,
+          postgresql_where=text("status IN ('open', 'answered')")),
+    Index("ix_payslip_disputes_employee_id", "employee_id"),
+)

@@ -21,6 +21,7 @@ from payroll.domain.attendance import (
 )
 from payroll.domain.bonus import bonus_line
 from payroll.domain.commission import Collection, commission_line
+from payroll.domain.expenses import ExpensePolicy
 from payroll.domain.lines import PayslipLine
 from payroll.domain.money import text, to_cents
 from payroll.domain.performance_pay import performance_pay_line
@@ -36,6 +37,7 @@ class PayPolicy:
 
     full_score_at: Decimal = Decimal(80)
     attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
+    expenses: ExpensePolicy = field(default_factory=ExpensePolicy)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ def compute_payslip(result: FinalResult, role: str, plan: CompensationPlan, poli
                     collections: Sequence[Collection] = (), late: Sequence[LateCollections] = (),
                     employment: Employment | None = None, working_days: Sequence[date] = (),
                     attendance: Sequence[AttendanceDay] = (),
-                    corrections: Sequence[AttendanceCorrection] = ()) -> Payslip:
+                    corrections: Sequence[AttendanceCorrection] = (),
+                    extra_lines: Sequence[PayslipLine] = ()) -> Payslip:
     base = None
     if employment is not None:
         base = prorated_base_line(plan, result.period, employment, working_days)
@@ -124,5 +127,7 @@ def compute_payslip(result: FinalResult, role: str, plan: CompensationPlan, poli
             lines.append(adjusted)
             settlements.append(AttendanceSettlement(period=correction.period, basis=correction.basis,
                                                     amount=adjusted.amount))
+    # Reimbursed expense claims (P7) and accepted disputes (P8), each already its own rounded line.
+    lines.extend(extra_lines)
     return Payslip(employee_id=result.employee_id, role=role, plan_version=plan.version, score=result.score,
                    coefficient=result.coefficient, lines=tuple(lines), attendance_settlements=tuple(settlements))

@@ -20,7 +20,7 @@ from payroll.domain.payslip import FinalResult
 from payroll.domain.periods import ensure_period, period_of
 from payroll.domain.plans import CompensationPlan, ensure_change_applies_to_open_periods
 from payroll.domain.runs import PayRun
-from payroll.service_layer import commands
+from payroll.service_layer import commands, expenses
 from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.bus import CommandHandler, refuses_duplicates
@@ -131,4 +131,12 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.SetPlan: set_plan,
     commands.ApproveRun: approve_run,
     commands.LockRun: lock_run,
+    # Expense claims (P7) and payslip disputes (P8): commands and handlers in service_layer/expenses.py.
+    expenses.SubmitExpenseClaim: expenses.submit_claim,
+    expenses.ApproveExpenseClaim: expenses.approve_claim,
+    expenses.RefuseExpenseClaim: expenses.refuse_claim,
+    expenses.OpenDispute: expenses.open_dispute,
+    expenses.CommentOnDispute: expenses.comment_on_dispute,
+    expenses.AnswerDispute: expenses.answer_dispute,
+    expenses.ResolveDispute: expenses.resolve_dispute,
 }

@@ -20,6 +20,7 @@ from payroll.domain.plans import CompensationPlan, plan_in_force
 from payroll.domain.proration import Employment
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer.attendance import settle_attendance
+from payroll.service_layer.expenses import settle_claims_and_disputes
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.db import new_id
 from shared.events.payroll import PayRunComputed
@@ -74,6 +75,7 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
         late[(collection.rep_id, collection.period)].append(collection)
         missed_runs[collection.period] = missed_run_id
     attendance = await settle_attendance(uow, run.id, period, employees)
+    extra_lines = await settle_claims_and_disputes(uow, run.id, period, employees)
 
     slips: list[Payslip] = []
     for employee_id in employees:
@@ -94,7 +96,7 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
             collections=in_period.get(employee_id, []), late=late_groups,
             employment=Employment(hired_on=placement.hired_on, left_on=placement.left_on) if placement else None,
             working_days=attendance.working_days, attendance=attendance.days.get(employee_id, []),
-            corrections=attendance.corrections.get(employee_id, [])))
+            corrections=attendance.corrections.get(employee_id, []), extra_lines=extra_lines.get(employee_id, [])))
     run.payslip_count = len(slips)
     run.total_gross = sum((slip.gross for slip in slips), Decimal("0.00"))
     await uow.runs.add_payslips(run, slips, inputs.placements)
