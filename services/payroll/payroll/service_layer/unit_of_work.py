@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from payroll.adapters.attendance import AttendanceRepository
+from payroll.adapters.pay_plans import IncentiveRepository, OverrideRepository
 from payroll.adapters.repositories import (
     AppraisalInputRepository,
     DirectoryRepository,
@@ -23,6 +24,8 @@ class PayrollUnitOfWork(UnitOfWork):
     runs: PayRunRepository
     directory: DirectoryRepository
     attendance: AttendanceRepository
+    overrides: OverrideRepository
+    incentives: IncentiveRepository
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
@@ -31,6 +34,8 @@ class PayrollUnitOfWork(UnitOfWork):
         self.runs = PayRunRepository(self.session)
         self.directory = DirectoryRepository(self.session)
         self.attendance = AttendanceRepository(self.session)
+        self.overrides = OverrideRepository(self.session)
+        self.incentives = IncentiveRepository(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)
