@@ -43,7 +43,7 @@ class PlanWrite(_Request):
     performance_standard: Money = Field(description="performance pay earned at the full score (P2)")
     bonus_base: Money = Field(description="multiplied by the appraisal coefficient (P3)")
     commission_rate: Rate
-    parts: list[PlanPart] = Field(default=["base", "performance_pay", "bonus", "commission"],
+    parts: list[PlanPart] = Field(default=["base", "performance_pay", "bonus", "commission"], min_length=1,
                                   description="the parts of pay this role gets; all four if left out")
     performance_fixed: Money | None = Field(
         None, description="performance pay of a role that is not appraised, paid as it is each month; "
@@ -104,7 +104,9 @@ class IncentiveWrite(_Request):
     employee_id: uuid.UUID
     period: Period = Field(description="the period whose run pays it (the next run if that one is locked)")
     amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    # PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 instead of a database error.
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500,
+                                             pattern=r"^[^\x00]*$")]
 
 
 class IncentiveRead(_Read):
