@@ -307,6 +307,10 @@ def test_a_month_of_attendance_flows_into_the_a4_score_and_the_payslips_to_the_c
                    == {day: c["classification"] for day, c in month.items()},
                    what=f"payroll to hold {person}'s days")
 
+    # The run lists everyone payroll's directory replica shows employed (issue 9): wait until it knows them.
+    for person in (manager_id, finance_id):
+        eventually(lambda person=person: finance.request("GET", f"/payroll/plans/people/{person}").status_code,
+                   until=lambda status: status == 200, what=f"payroll's directory to know {person}")
     closed = admin.expect(200, "POST", f"/appraisal/periods/{PERIOD}/close")
     results = {r["employee_id"]: Decimal(r["score"]) for r in closed["results"]}
     assert results == scores, closed

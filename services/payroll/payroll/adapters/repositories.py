@@ -247,6 +247,10 @@ class PayRunRepository:
         return (await self._session.execute(
             select(func.max(pay_runs.c.period)).where(pay_runs.c.status == RunStatus.LOCKED.value))).scalar()
 
+    async def payslip_employees(self, run_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self._session.execute(select(payslips.c.employee_id).where(payslips.c.run_id == run_id))
+        return [row.employee_id for row in rows]
+
     async def delete_payslips(self, run_id: uuid.UUID) -> None:
         """Only for recomputing a draft: a locked run's payslips are never touched (the caller checks)."""
         await self._session.execute(delete(payslips).where(payslips.c.run_id == run_id))

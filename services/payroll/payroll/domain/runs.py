@@ -56,6 +56,11 @@ class PayRun:
         if self.status == RunStatus.COMPUTED:
             raise Conflict("this pay run is not approved yet; it is approved, then locked by someone else",
                            run_id=str(self.id), run_status=self.status.value)
+        if self.blockers:
+            # Someone employed became known after the approval (a late directory event): not paid yet.
+            raise Conflict(f"this pay run cannot pay {len(self.blockers)} employee(s); recompute it",
+                           run_id=str(self.id), run_status=self.status.value,
+                           blockers=[blocker.as_json() for blocker in self.blockers])
         if by == self.approved_by:
             raise Conflict("four eyes: the person who approved a pay run may not lock it; another payroll officer "
                            "locks it", run_id=str(self.id), run_status=self.status.value,

@@ -29,7 +29,7 @@ from payroll.domain.plans import (
 )
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer import commands
-from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs, recompute
+from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs, flag_missing, recompute
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.bus import CommandHandler, refuses_duplicates
 from shared.calendar import WorkingCalendar
@@ -199,9 +199,13 @@ async def record_calendar(uow: PayrollUnitOfWork, bus: PayrollBus, calendar: Wor
 
 
 async def directory_changed(uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
-    """A role that lands in the directory may complete a waiting period."""
+    """A role that lands in the directory may complete a waiting period; a hire that lands after a draft
+    run was computed makes that run's blocker (the run is not approved without them)."""
     await uow.lock_pay_runs()
     await compute_waiting_runs(uow, bus)
+    for run in await uow.runs.list():
+        if run.status != RunStatus.LOCKED:
+            await flag_missing(uow, run)
 
 
 COMMAND_HANDLERS: dict[type, CommandHandler] = {

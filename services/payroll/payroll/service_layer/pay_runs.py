@@ -23,7 +23,7 @@ from payroll.domain.overrides import PlanOverride, override_in_force, resolve
 from payroll.domain.payslip import FinalResult, LateCollections, Payslip, compute_payslip
 from payroll.domain.plans import CompensationPlan, plan_in_force
 from payroll.domain.proration import Employment
-from payroll.domain.roster import Person, roster
+from payroll.domain.roster import Blocker, Person, roster
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer.attendance import settle_attendance
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
@@ -99,6 +99,24 @@ async def recompute(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun) -> Pay
     await uow.runs.save_status(run)
     await _pay(uow, bus, run, await gather_inputs(uow, run.period))
     return run
+
+
+LATE_IN_DIRECTORY = ("employed in the period, but the directory told payroll only after this run was computed; "
+                     "recompute the run")
+
+
+async def flag_missing(uow: PayrollUnitOfWork, run: PayRun) -> bool:
+    """A draft run never silently lacks someone: a person the directory shows employed in its period only
+    after it was computed becomes a blocker until the run is recomputed. True if the run changed."""
+    on_run = set(await uow.runs.payslip_employees(run.id)) | {blocker.employee_id for blocker in run.blockers}
+    missing = [person for person in (await gather_inputs(uow, run.period)).people()
+               if person.employee_id not in on_run]
+    if not missing:
+        return False
+    run.blockers = (*run.blockers, *(Blocker(person.employee_id, person.name, person.role, LATE_IN_DIRECTORY)
+                                     for person in sorted(missing, key=lambda p: str(p.employee_id))))
+    await uow.runs.save_totals(run)
+    return True
 
 
 async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: RunInputs) -> None:

@@ -17,7 +17,7 @@ from shared.clock import shift_month
 from shared.events.org import AttendanceDayClassified, EmployeeHired, EmployeeLeft
 
 D = Decimal
-ANN, FAY, HUI, LEO, NED = (uuid.UUID(int=n) for n in (0xA1, 0xF1, 0x41, 0x1E, 0x9E))
+ANN, FAY, HUI, LEO, NED, KAI = (uuid.UUID(int=n) for n in (0xA1, 0xF1, 0x41, 0x1E, 0x9E, 0x4A))
 
 
 def plan_body(effective_from: str, **changes) -> dict:
@@ -268,3 +268,24 @@ async def test_special_incentives_land_on_the_run_are_cancellable_until_paid(wor
     assert [(i["amount"], i["status"]) for i in listed] == [("500.00", "paid"), ("123.45", "cancelled"),
                                                            ("77.70", "pending")]
     assert (await client.post(f"/incentives/{uuid.uuid4()}/cancel", headers=hr)).status_code == 404
+
+
+async def test_a_hire_reaching_payroll_after_the_run_is_a_blocker_until_recomputed(world, client, tokens,
+                                                                                  period) -> None:
+    hr, finance = tokens.headers(Role.HR), tokens.headers(Role.FINANCE)
+    run = await a_month(world, client, tokens, hr_plan=True)
+    assert (await client.post(f"/runs/{run['id']}/approve", headers=hr)).status_code == 200
+    # The directory replica lagged: a finance clerk employed all month lands only now (twice: redelivered).
+    late = EmployeeHired(employee_id=KAI, name="Kai", role="finance", department_id=SALES, hired_on=day(period, 1))
+    envelope = await world.deliver(late)
+    await world.deliver(envelope)
+    run = await run_of(client, tokens, period)
+    assert [(b["employee_id"], b["role"]) for b in run["blockers"]] == [(str(KAI), "finance")]
+    assert "after this run was computed" in run["blockers"][0]["reason"]
+    refused = await client.post(f"/runs/{run['id']}/lock", headers=finance)
+    assert refused.status_code == 409 and refused.json()["blockers"][0]["employee_id"] == str(KAI)
+
+    recomputed = (await client.post(f"/runs/{run['id']}/recompute", headers=finance)).json()
+    assert (recomputed["blockers"], recomputed["payslip_count"]) == ([], 4)
+    assert lines((await slips_of(client, tokens, recomputed))[str(KAI)]) == {
+        "P1.base_salary": D("4500.00"), "P2.performance_fixed": D("800.00")}
