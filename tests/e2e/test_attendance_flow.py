@@ -182,9 +182,9 @@ def test_a_month_of_attendance_flows_into_the_a4_score_and_the_payslips_to_the_c
     sun_id = hire("Sun Hao", "sales_rep", "sunhao", START, **members)
     finance_dept = admin.expect(201, "POST", "/org/departments", json={"name": "财务 Finance", "kind": "admin"})
     admin.expect(200, "PUT", f"/org/departments/{finance_dept['id']}/headcount/finance", json={"planned": 1})
-    admin.expect(201, "POST", "/org/employees", json={
+    finance_id = admin.expect(201, "POST", "/org/employees", json={
         "name": "Sun Yue", "role": "finance", "department_id": finance_dept["id"], "hired_on": START.isoformat(),
-        "login": "sunyue", "password": "sunyue-password"})
+        "login": "sunyue", "password": "sunyue-password"})["id"]
     finance = Person(running_stack.gateway, running_stack.login("sunyue", "sunyue-password"), "finance")
     leader = Person(running_stack.gateway, running_stack.login("wangli", "wangli-password"), "leader")
     zhao = Person(running_stack.gateway, running_stack.login("zhaomin", "zhaomin-password"), "zhao")
@@ -307,6 +307,10 @@ def test_a_month_of_attendance_flows_into_the_a4_score_and_the_payslips_to_the_c
                    == {day: c["classification"] for day, c in month.items()},
                    what=f"payroll to hold {person}'s days")
 
+    # The run lists everyone payroll's directory replica shows employed (issue 9): wait until it knows them.
+    for person in (manager_id, finance_id):
+        eventually(lambda person=person: finance.request("GET", f"/payroll/plans/people/{person}").status_code,
+                   until=lambda status: status == 200, what=f"payroll's directory to know {person}")
     closed = admin.expect(200, "POST", f"/appraisal/periods/{PERIOD}/close")
     results = {r["employee_id"]: Decimal(r["score"]) for r in closed["results"]}
     assert results == scores, closed
@@ -331,6 +335,13 @@ def test_a_month_of_attendance_flows_into_the_a4_score_and_the_payslips_to_the_c
     run = next(r for r in run if r["period"] == PERIOD)
     slips = {slip["employee_id"]: slip for slip in finance.get(f"/payroll/runs/{run['id']}/payslips")}
     assert slips.keys() == slips_expected.keys()
+    # Everyone employed in the month is on the run (issue 9): the manager and the finance clerk have
+    # no plan here, so the run lists them as blockers and cannot be approved until they have one.
+    assert sorted((b["employee_id"], b["role"], b["reason"]) for b in run["blockers"]) == sorted(
+        (person, role, f"no compensation plan for role {role!r} in force for {PERIOD}")
+        for person, role in ((manager_id, "department_manager"), (finance_id, "finance")))
+    refused = finance.request("POST", f"/payroll/runs/{run['id']}/approve")
+    assert refused.status_code == 409 and len(refused.json()["blockers"]) == 2, refused.text
     for person, lines in slips_expected.items():
         got = {line["rule"]: Decimal(line["amount"]) for line in slips[person]["lines"]}
         assert got == lines, (person, slips[person])

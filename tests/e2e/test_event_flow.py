@@ -24,8 +24,10 @@ Leads are assigned on the day the test runs, so they count in the clock's month.
    call arriving after the close is kept aside and changes nothing.
 8. Payroll computes the run by itself; every line of every payslip equals the amount worked
    out below from the business rules, gross = sum of the lines. A draft run is invisible to the
-   reps; finance locks it (then lock, approve and a plan change reaching back are 409); a rep
-   reads their own payslip and gets 404 for their colleague's.
+   reps. Everyone employed is paid: the manager, the finance clerk and an HR clerk (no appraisal
+   template) on fixed plans. HR approves and finance locks it (four eyes: the approver locking is
+   409; then lock, approve and a plan change reaching back are 409); a rep reads their own
+   payslip and gets 404 for their colleague's.
 
 Every expected figure is computed here from the rules (BUSINESS_RULES A2–A5, P1–P4, P9) and
 also written out by hand, so that a slip in either shows.
@@ -93,6 +95,17 @@ PLANS = {
                   "bonus_base": "1000.00", "commission_rate": "0.05"},
     "group_leader": {"effective_from": PERIOD, "monthly_base": "6000.00", "performance_standard": "4000.00",
                      "bonus_base": "2000.00", "commission_rate": "0.01"},
+}
+# Roles no appraisal template covers (issue 9): base and a fixed performance pay, or the base alone.
+FIXED_PLANS = {
+    "department_manager": {"effective_from": PERIOD, "monthly_base": "9000.00", "performance_standard": "0.00",
+                           "bonus_base": "0.00", "commission_rate": "0", "parts": ["base", "performance_pay"],
+                           "performance_fixed": "3000.00"},
+    "finance": {"effective_from": PERIOD, "monthly_base": "5000.00", "performance_standard": "0.00",
+                "bonus_base": "0.00", "commission_rate": "0", "parts": ["base", "performance_pay"],
+                "performance_fixed": "1000.00"},
+    "hr": {"effective_from": PERIOD, "monthly_base": "4500.00", "performance_standard": "0.00", "bonus_base": "0.00",
+           "commission_rate": "0", "parts": ["base"]},
 }
 # Service defaults the figures below rely on (appraisal and payroll settings, untouched here):
 FULL_SCORE_AT = Decimal(80)  # P2
@@ -293,7 +306,7 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
     sales = admin.expect(201, "POST", "/org/departments", json={"name": "销售一部 Field sales", "kind": "field_sales"})
     finance_dept = admin.expect(201, "POST", "/org/departments", json={"name": "财务 Finance", "kind": "admin"})
     for department, role, planned in [(sales, "department_manager", 1), (sales, "group_leader", 1),
-                                      (sales, "sales_rep", 2), (finance_dept, "finance", 1)]:
+                                      (sales, "sales_rep", 2), (finance_dept, "finance", 1), (finance_dept, "hr", 1)]:
         admin.expect(200, "PUT", f"/org/departments/{department['id']}/headcount/{role}", json={"planned": planned})
     manager_id = hire(admin, "Zhou Qiang", "department_manager", sales["id"], "zhouqiang")
     leader_id = hire(admin, "Wang Li", "group_leader", sales["id"], "wangli", manager_id=manager_id)
@@ -302,21 +315,23 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
     zhao_id = hire(admin, "Zhao Min", "sales_rep", sales["id"], "zhaomin", group_id=group["id"], manager_id=leader_id)
     qian_id = hire(admin, "Qian Hui", "sales_rep", sales["id"], "qianhui", group_id=group["id"], manager_id=leader_id)
     finance_id = hire(admin, "Sun Yue", "finance", finance_dept["id"], "sunyue")
+    hr_id = hire(admin, "Li Hua", "hr", finance_dept["id"], "lihua")
     beyond_plan = admin.request("POST", "/org/employees", json={
         "name": "One Too Many", "role": "sales_rep", "department_id": sales["id"], "hired_on": HIRED_ON})
     assert beyond_plan.status_code == 409, beyond_plan.text
 
     # Logins after the group exists, so the leader's token carries the group.
     for key, login in [("manager", "zhouqiang"), ("leader", "wangli"), ("zhao", "zhaomin"), ("qian", "qianhui"),
-                       ("finance", "sunyue")]:
+                       ("finance", "sunyue"), ("hr", "lihua")]:
         people[key] = Person(running_stack.gateway, running_stack.login(login, f"{login}-password"), login)
-    manager, leader, zhao, qian, finance = (people[k] for k in ("manager", "leader", "zhao", "qian", "finance"))
+    manager, leader, zhao, qian, finance, hr = (people[k] for k in ("manager", "leader", "zhao", "qian", "finance",
+                                                                    "hr"))
 
     # Everyone clocked in and out on time every working day from their hire to yesterday: the
     # time clock's file, imported by the admin; org classifies the days (on time), and the
     # attendance indicator and the payslips see no absence.
     worked = CALENDAR.working_days(date.fromisoformat(HIRED_ON), CLOCK.today() - timedelta(days=1))
-    staff = [manager_id, leader_id, zhao_id, qian_id, finance_id]
+    staff = [manager_id, leader_id, zhao_id, qian_id, finance_id, hr_id]
     imported_days = admin.expect(200, "POST", "/org/attendance/records/import",
                                  content=time_clock_csv({person: worked for person in staff}).encode(),
                                  headers={"content-type": "text/csv"})
@@ -325,7 +340,7 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
 
     template = admin.expect(200, "PUT", "/appraisal/templates/sales", json=TEMPLATE)
     assert [i["key"] for i in template["indicators"]] == [i["key"] for i in TEMPLATE["indicators"]]
-    for role, plan in PLANS.items():
+    for role, plan in {**PLANS, **FIXED_PLANS}.items():
         admin.expect(200, "PUT", f"/payroll/plans/{role}", json=plan)
 
     # 2. Leads: imported, to the group (level 1), to each rep (level 2) --------------------------------
@@ -475,12 +490,19 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
     assert breakdown(score(admin, PERIOD, qian_id)) == qian_card
 
     # 7. Close October --------------------------------------------------------------------------------
+    # The run pays everyone payroll's directory replica shows employed (issue 9): wait until it knows the
+    # three nobody appraises (their override history answers 200 once it does), or the run would list
+    # them as blockers to recompute for.
+    for person in (manager_id, finance_id, hr_id):
+        eventually(lambda person=person: hr.request("GET", f"/payroll/plans/people/{person}").status_code,
+                   until=lambda status: status == 200, what=f"payroll's directory to know {person}")
     closed = admin.expect(200, "POST", f"/appraisal/periods/{PERIOD}/close")
     assert closed["period"]["status"] == "closed"
     # Their attendance reached appraisal, so it knows them; no template covers their roles, and the
     # close says so rather than leave them out silently (their pay is issue 9's).
     assert sorted((u["employee_id"], u["reason"]) for u in closed["unappraised"]) == sorted([
-        (manager_id, "no template for the role department_manager"), (finance_id, "no template for the role finance")])
+        (manager_id, "no template for the role department_manager"), (finance_id, "no template for the role finance"),
+        (hr_id, "no template for the role hr")])
     assert {r["employee_id"]: (Decimal(r["score"]), Decimal(r["coefficient"]), r["rank"], r["flags"])
             for r in closed["results"]} == {
         zhao_id: (Decimal("83.95"), Decimal("1.2"), 1, []),
@@ -507,7 +529,10 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
     run = eventually(lambda: finance.get("/payroll/runs"), until=lambda runs: any(r["period"] == PERIOD for r in runs),
                      what="payroll to compute the October run")
     run = next(r for r in run if r["period"] == PERIOD)
-    assert (run["status"], run["payslip_count"], Decimal(run["full_score_at"])) == ("computed", 3, FULL_SCORE_AT)
+    # Everyone employed in October is paid (issue 9): the three appraised, and the manager, the finance
+    # clerk and the HR clerk on their fixed plans; nobody is left as a blocker.
+    assert (run["status"], run["payslip_count"], Decimal(run["full_score_at"])) == ("computed", 6, FULL_SCORE_AT), run
+    assert run["blockers"] == []
     assert zhao.get("/payroll/payslips/me", params={"period": PERIOD}) == []  # a draft is HR's and finance's
 
     expected = {
@@ -531,7 +556,17 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
     # Had the payment reached payroll only after the run, it would wait here for November's run (P8).
     assert finance.get("/payroll/adjustments/pending") == [], "the October payment reached payroll after its run"
     slips = {slip["employee_id"]: slip for slip in finance.get(f"/payroll/runs/{run['id']}/payslips")}
-    assert slips.keys() == expected.keys()
+    # Not appraised: no score; base and the plan's fixed performance pay, or the base alone.
+    fixed = {manager_id: [("P1.base_salary", Decimal("9000.00")), ("P2.performance_fixed", Decimal("3000.00"))],
+             finance_id: [("P1.base_salary", Decimal("5000.00")), ("P2.performance_fixed", Decimal("1000.00"))],
+             hr_id: [("P1.base_salary", Decimal("4500.00"))]}
+    assert slips.keys() == expected.keys() | fixed.keys()
+    for employee_id, fixed_lines in fixed.items():
+        slip = slips.pop(employee_id)
+        assert [(line["rule"], Decimal(line["amount"])) for line in slip["lines"]] == fixed_lines, slip
+        assert (slip["score"], slip["coefficient"]) == (None, None)
+        assert Decimal(slip["gross"]) == sum(amount for _, amount in fixed_lines)
+    fixed_gross = Decimal("12000.00") + Decimal("6000.00") + Decimal("4500.00")
     for employee_id, slip in slips.items():
         lines = {line["kind"]: line for line in slip["lines"]}
         assert [line["kind"] for line in slip["lines"]] == ["base_salary", "performance_pay", "bonus", "commission"]
@@ -549,11 +584,17 @@ def test_a_month_of_sales_work_flows_through_events_into_payslips_to_the_cent(ru
             for p in commission_inputs["payments"]] == [
         (payment["id"], deal["id"], PAYMENT_AMOUNT, PAYMENT_RECEIVED_ON)]
     assert slips[qian_id]["lines"][3]["inputs"]["payments"] == []
-    assert Decimal(run["total_gross"]) == sum(e["gross"] for e in expected.values()) == Decimal("25721.29")
+    assert sum(e["gross"] for e in expected.values()) == Decimal("25721.29")
+    assert Decimal(run["total_gross"]) == Decimal("25721.29") + fixed_gross == Decimal("48221.29")
 
+    # Four eyes: HR approves, finance locks; the approver may not lock, nor a draft be locked unapproved.
+    finance.expect(409, "POST", f"/payroll/runs/{run['id']}/lock")
+    approved = hr.expect(200, "POST", f"/payroll/runs/{run['id']}/approve")
+    assert (approved["status"], approved["approved_by"]) == ("approved", hr_id)
+    assert "four eyes" in hr.expect(409, "POST", f"/payroll/runs/{run['id']}/lock")["detail"]
     # Locked: final, and readable by each rep — their own only.
     locked = finance.expect(200, "POST", f"/payroll/runs/{run['id']}/lock")
-    assert (locked["status"], locked["locked_by"]) == ("locked", finance_id)
+    assert (locked["status"], locked["approved_by"], locked["locked_by"]) == ("locked", hr_id, finance_id)
     finance.expect(409, "POST", f"/payroll/runs/{run['id']}/lock")
     finance.expect(409, "POST", f"/payroll/runs/{run['id']}/approve")
     admin.expect(409, "PUT", "/payroll/plans/sales_rep", json={**PLANS["sales_rep"], "monthly_base": "9999.00"})

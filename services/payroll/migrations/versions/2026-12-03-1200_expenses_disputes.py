@@ -1,7 +1,7 @@
 """Expense claims (P7) and payslip disputes (P8).
 
 Revision ID: 2026_12_03_1200
-Revises: 2026_12_03_1000
+Revises: 2026_12_03_1100
 Create Date: 2026-12-03 12:00:00
 
 Written out in full, not derived from ``payroll.adapters.tables``: a migration is history.
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 revision: str = "2026_12_03_1200"
-down_revision: str | None = "2026_12_03_1000"
+down_revision: str | None = "2026_12_03_1100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

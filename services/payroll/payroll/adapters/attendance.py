@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Row, and_, exists, func, insert, select, update
+from sqlalchemy import Row, and_, delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -176,6 +176,13 @@ class AttendanceRepository:
         return [PendingCorrection(employee_id=row.employee_id, period=row.period, work_date=row.work_date,
                                   revision=row.revision, classification=row.classification,
                                   changed_at=row.changed_at, paid_run_id=row.paid_run_id) for row in rows]
+
+    async def release(self, run_id: uuid.UUID) -> None:
+        """A draft run being recomputed gives back what it settled: its days become unsettled again (its
+        own period's and any corrections it claimed) and what it recorded as paid is forgotten."""
+        await self._session.execute(
+            update(attendance_days).where(attendance_days.c.settled_run_id == run_id).values(settled_run_id=None))
+        await self._session.execute(delete(attendance_settlements).where(attendance_settlements.c.run_id == run_id))
 
     async def add_settlements(self, run_id: uuid.UUID,
                               settlements: Iterable[tuple[uuid.UUID, AttendanceSettlement]]) -> None:

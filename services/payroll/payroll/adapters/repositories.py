@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Row, func, insert, select, text, update
+from sqlalchemy import Row, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,8 +20,10 @@ from payroll.domain.completeness import ClosedPeriod
 from payroll.domain.lines import PayslipLine
 from payroll.domain.money import text as money_text
 from payroll.domain.payslip import FinalResult, Payslip
-from payroll.domain.plans import CompensationPlan
+from payroll.domain.plans import PARTS, CompensationPlan
+from payroll.domain.roster import Blocker
 from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunStatus
+from shared.clock import first_day, last_day
 from shared.directory import DirectoryReader, directory_employees
 from shared.scope import DataScope
 
@@ -72,6 +74,7 @@ class PlanRepository:
                 role=plan.role, version=plan.version, effective_from=plan.effective_from,
                 monthly_base=plan.monthly_base, performance_standard=plan.performance_standard,
                 bonus_base=plan.bonus_base, commission_rate=plan.commission_rate, set_by=plan.set_by,
+                parts=[part for part in PARTS if part in plan.parts], performance_fixed=plan.performance_fixed,
             ).returning(compensation_plans)
         )).one()
         return _plan(row)
@@ -164,6 +167,11 @@ class PaymentRepository:
         )
         return [_collection(row) for row in rows]
 
+    async def release(self, run_id: uuid.UUID) -> None:
+        """A draft run being recomputed gives back the payments it settled, to settle them afresh."""
+        await self._session.execute(
+            update(payments).where(payments.c.run_id == run_id).values(run_id=None, settled_as=None))
+
     async def settle_late(self, run_id: uuid.UUID, period: str, rep_ids: Many[uuid.UUID]
                           ) -> list[tuple[Collection, uuid.UUID]]:
         """Claim the unsettled payments of other periods whose run already exists: they missed
@@ -199,6 +207,7 @@ class PayRunRepository:
         await self._session.execute(insert(pay_runs).values(
             id=run.id, period=run.period, status=run.status.value, payslip_count=run.payslip_count,
             total_gross=run.total_gross, full_score_at=run.full_score_at, computed_at=run.computed_at,
+            blockers=[blocker.as_json() for blocker in run.blockers],
         ))
 
     async def add_payslips(self, run: PayRun, slips: Sequence[Payslip], placements: dict[uuid.UUID, Placement]
@@ -214,7 +223,8 @@ class PayRunRepository:
                 else None,
                 "group_id": placements[slip.employee_id].group_id if slip.employee_id in placements else None,
                 "plan_version": slip.plan_version, "score": slip.score, "coefficient": slip.coefficient,
-                "gross": slip.gross, "lines": [_line_json(line) for line in slip.lines],
+                "override_version": slip.override_version, "gross": slip.gross,
+                "lines": [_line_json(line) for line in slip.lines],
             }
             for slip in slips
         ])
@@ -233,6 +243,18 @@ class PayRunRepository:
     async def latest_period(self) -> str | None:
         return (await self._session.execute(select(func.max(pay_runs.c.period)))).scalar()
 
+    async def latest_locked_period(self) -> str | None:
+        return (await self._session.execute(
+            select(func.max(pay_runs.c.period)).where(pay_runs.c.status == RunStatus.LOCKED.value))).scalar()
+
+    async def payslip_employees(self, run_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self._session.execute(select(payslips.c.employee_id).where(payslips.c.run_id == run_id))
+        return [row.employee_id for row in rows]
+
+    async def delete_payslips(self, run_id: uuid.UUID) -> None:
+        """Only for recomputing a draft: a locked run's payslips are never touched (the caller checks)."""
+        await self._session.execute(delete(payslips).where(payslips.c.run_id == run_id))
+
     async def list(self, status: RunStatus | None = None) -> list[PayRun]:
         query = select(pay_runs).order_by(pay_runs.c.period.desc())
         if status is not None:
@@ -241,7 +263,8 @@ class PayRunRepository:
 
     async def save_totals(self, run: PayRun) -> None:
         await self._session.execute(update(pay_runs).where(pay_runs.c.id == run.id).values(
-            payslip_count=run.payslip_count, total_gross=run.total_gross))
+            payslip_count=run.payslip_count, total_gross=run.total_gross, computed_at=run.computed_at,
+            blockers=[blocker.as_json() for blocker in run.blockers]))
 
     async def save_status(self, run: PayRun) -> None:
         await self._session.execute(update(pay_runs).where(pay_runs.c.id == run.id).values(
@@ -274,15 +297,31 @@ class PayRunRepository:
 class DirectoryRepository(DirectoryReader):
     """The local org directory replica (:mod:`shared.directory`), with where payroll places each employee."""
 
+    async def employed_in(self, period: str) -> dict[uuid.UUID, Placement]:
+        """Everyone hired by the period's last day and not left before its first (roster.employed_in)."""
+        rows = await self._session.execute(
+            select(directory_employees).where(
+                directory_employees.c.hired_on.is_not(None), directory_employees.c.hired_on <= last_day(period),
+                directory_employees.c.left_on.is_(None) | (directory_employees.c.left_on >= first_day(period))))
+        return {row.employee_id: _placement(row) for row in rows}
+
+    async def known(self, employee_id: uuid.UUID) -> bool:
+        row = (await self._session.execute(select(directory_employees.c.employee_id).where(
+            directory_employees.c.employee_id == employee_id, directory_employees.c.role != "unknown"))).first()
+        return row is not None
+
     async def placements(self, employee_ids: Many[uuid.UUID]) -> dict[uuid.UUID, Placement]:
         # Read from the replica's table: the shared DirectoryEmployee does not carry the hire and leave dates.
         if not employee_ids:
             return {}
         rows = await self._session.execute(
             select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids))))
-        return {row.employee_id: Placement(name=row.name, role=row.role, department_id=row.department_id,
-                                           group_id=row.group_id, hired_on=row.hired_on, left_on=row.left_on)
-                for row in rows}
+        return {row.employee_id: _placement(row) for row in rows}
+
+
+def _placement(row: Row) -> Placement:
+    return Placement(name=row.name, role=row.role, department_id=row.department_id, group_id=row.group_id,
+                     hired_on=row.hired_on, left_on=row.left_on)
 
 
 def _payslip_query():
@@ -298,7 +337,7 @@ def _plan(row: Row) -> CompensationPlan:
     return CompensationPlan(role=row.role, version=row.version, effective_from=row.effective_from,
                             monthly_base=row.monthly_base, performance_standard=row.performance_standard,
                             bonus_base=row.bonus_base, commission_rate=row.commission_rate, set_by=row.set_by,
-                            set_at=row.set_at)
+                            set_at=row.set_at, parts=frozenset(row.parts), performance_fixed=row.performance_fixed)
 
 
 def _collection(row: Row) -> Collection:
@@ -310,7 +349,7 @@ def _run(row: Row) -> PayRun:
     return PayRun(id=row.id, period=row.period, status=RunStatus(row.status), payslip_count=row.payslip_count,
                   total_gross=row.total_gross, computed_at=row.computed_at, full_score_at=row.full_score_at,
                   approved_by=row.approved_by, approved_at=row.approved_at, locked_by=row.locked_by,
-                  locked_at=row.locked_at)
+                  locked_at=row.locked_at, blockers=tuple(Blocker.from_json(value) for value in row.blockers))
 
 
 def _payslip(row: Row) -> PayslipRecord:
@@ -318,5 +357,5 @@ def _payslip(row: Row) -> PayslipRecord:
         id=row.id, run_id=row.run_id, run_status=RunStatus(row.run_status), period=row.period,
         employee_id=row.employee_id, employee_name=row.employee_name, role=row.role, department_id=row.department_id,
         group_id=row.group_id, plan_version=row.plan_version, score=row.score, coefficient=row.coefficient,
-        gross=Decimal(row.gross), lines=row.lines,
+        gross=Decimal(row.gross), lines=row.lines, override_version=row.override_version,
     )

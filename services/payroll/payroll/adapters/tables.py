@@ -41,8 +41,52 @@ compensation_plans = Table(
     Column("commission_rate", RATE, nullable=False),
     Column("set_by", UUID(as_uuid=True)),
     Column("set_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Which parts of pay the plan applies (plans.PARTS); versions before parts existed paid all four.
+    Column("parts", JSONB, nullable=False),
+    # Performance pay of a role that is not appraised; NULL: from the appraisal (P2).
+    Column("performance_fixed", MONEY),
     CheckConstraint("monthly_base >= 0 AND performance_standard >= 0 AND bonus_base >= 0", name="amounts"),
     CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="rate"),
+    CheckConstraint("performance_fixed IS NULL OR performance_fixed >= 0", name="performance_fixed"),
+)
+
+# A person's amounts that differ from their role's plan, versioned by period like the plans;
+# a NULL amount is the role plan's.
+plan_overrides = Table(
+    "plan_overrides",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("effective_from", String(7), nullable=False),
+    Column("monthly_base", MONEY),
+    Column("performance_standard", MONEY),
+    Column("performance_fixed", MONEY),
+    Column("bonus_base", MONEY),
+    Column("commission_rate", RATE),
+    Column("set_by", UUID(as_uuid=True)),
+    Column("set_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("employee_id", "effective_from"),
+    CheckConstraint("coalesce(monthly_base, 0) >= 0 AND coalesce(performance_standard, 0) >= 0 "
+                    "AND coalesce(performance_fixed, 0) >= 0 AND coalesce(bonus_base, 0) >= 0", name="amounts"),
+    CheckConstraint("commission_rate IS NULL OR (commission_rate >= 0 AND commission_rate <= 1)", name="rate"),
+)
+
+# One-off awards (特别激励, P1); ``run_id`` is the run that pays it (claimed when a run is computed).
+special_incentives = Table(
+    "special_incentives",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("entered_by", UUID(as_uuid=True), nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+    Column("cancelled_by", UUID(as_uuid=True)),
+    Column("cancelled_at", DateTime(timezone=True)),
+    CheckConstraint("amount > 0", name="amount"),
+    Index("ix_special_incentives_unpaid", "period", postgresql_where=text("run_id IS NULL AND cancelled_at IS NULL")),
 )
 
 # Facts received from appraisal, kept as they came: the run is derived from them.
@@ -84,6 +128,8 @@ pay_runs = Table(
     Column("approved_at", DateTime(timezone=True)),
     Column("locked_by", UUID(as_uuid=True)),
     Column("locked_at", DateTime(timezone=True)),
+    # The people the run cannot pay and why (roster.Blocker as JSON); replaced on each recompute.
+    Column("blockers", JSONB, nullable=False),
     # Exactly one run per period, whatever the order or number of deliveries.
     UniqueConstraint("period"),
     CheckConstraint("status IN ('computed', 'approved', 'locked')", name="status"),
@@ -121,8 +167,10 @@ payslips = Table(
     Column("department_id", UUID(as_uuid=True)),
     Column("group_id", UUID(as_uuid=True)),
     Column("plan_version", Integer, nullable=False),
-    Column("score", SCORE, nullable=False),
-    Column("coefficient", SCORE, nullable=False),
+    # NULL for someone not appraised (a plan paying fixed performance pay and no bonus).
+    Column("score", SCORE),
+    Column("coefficient", SCORE),
+    Column("override_version", Integer),
     Column("gross", MONEY, nullable=False),
     # The lines with their rule, formula and inputs: written once with the run, never updated.
     Column("lines", JSONB, nullable=False),

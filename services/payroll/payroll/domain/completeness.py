@@ -3,7 +3,9 @@
 Appraisal announces the close (PeriodClosed, with how many employees it froze) and sends each
 employee's result separately, on another partition, in any order and possibly twice. The run
 waits until it holds the close, as many distinct results as the close announced, a role for
-every one of them (from the result, else from the directory) and a plan in force for every role.
+every one of them (from the result, else from the directory). A role without a plan no longer
+holds the run: its people are listed on the run as blockers (:mod:`payroll.domain.roster`), and
+the run cannot be approved until they are resolved and the run recomputed.
 """
 
 from __future__ import annotations
@@ -38,8 +40,7 @@ class Readiness:
 
     @property
     def ready(self) -> bool:
-        return (self.closed and self.expected is not None and self.received >= self.expected
-                and not self.without_role and not self.roles_without_plan)
+        return self.closed and self.expected is not None and self.received >= self.expected and not self.without_role
 
     @property
     def waiting_for(self) -> list[str]:
@@ -51,8 +52,6 @@ class Readiness:
             reasons.append(f"appraisal results: {self.received} of {self.expected} received")
         if self.without_role:
             reasons.append(f"the role of {len(self.without_role)} employee(s) is unknown (directory not updated)")
-        reasons.extend(f"no compensation plan for role {role!r} in force for {self.period}"
-                       for role in self.roles_without_plan)
         return reasons
 
 

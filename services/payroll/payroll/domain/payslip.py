@@ -1,4 +1,4 @@
-"""A payslip (工资条): the four parts of sales pay (P1) as lines, each rounded to cents (P9), and
+"""A payslip (工资条): the parts of pay its plan applies (P1) as lines, each rounded to cents (P9), and
 a gross that is the sum of the rounded lines, so that every line on paper adds up to the total."""
 
 from __future__ import annotations
@@ -22,13 +22,15 @@ from payroll.domain.attendance import (
 from payroll.domain.bonus import bonus_line
 from payroll.domain.commission import Collection, commission_line
 from payroll.domain.expenses import ExpensePolicy
+from payroll.domain.incentives import SpecialIncentive, incentive_line
 from payroll.domain.lines import PayslipLine
 from payroll.domain.money import text, to_cents
 from payroll.domain.performance_pay import performance_pay_line
-from payroll.domain.plans import CompensationPlan
+from payroll.domain.plans import BASE, BONUS, COMMISSION, PERFORMANCE_PAY, CompensationPlan
 from payroll.domain.proration import Employment, prorated_base_line
 
 BASE_RULE = "P1.base_salary"
+FIXED_PERFORMANCE_RULE = "P2.performance_fixed"
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,12 @@ class Payslip:
     employee_id: uuid.UUID
     role: str
     plan_version: int
-    score: Decimal
-    coefficient: Decimal
+    score: Decimal | None
+    coefficient: Decimal | None
     lines: tuple[PayslipLine, ...]
     # What this slip paid for attendance, per period, for later corrections to be paid as a difference.
     attendance_settlements: tuple[AttendanceSettlement, ...] = ()
+    override_version: int | None = None
     gross: Decimal = field(init=False)
 
     def __post_init__(self) -> None:
@@ -94,30 +97,67 @@ def base_salary_line(plan: CompensationPlan) -> PayslipLine:
     )
 
 
-def compute_payslip(result: FinalResult, role: str, plan: CompensationPlan, policy: PayPolicy, *,
+def fixed_performance_line(plan: CompensationPlan) -> PayslipLine:
+    """Performance pay of a role that is not appraised: the plan's fixed amount (see plans.py)."""
+    assert plan.performance_fixed is not None
+    amount = to_cents(plan.performance_fixed)
+    return PayslipLine(
+        rule=FIXED_PERFORMANCE_RULE, kind="performance_pay", amount=amount,
+        formula="performance_fixed (the role is not appraised)",
+        calculation=f"{text(plan.performance_fixed)} → {text(amount)}",
+        inputs={"performance_fixed": text(plan.performance_fixed), "plan_version": plan.version},
+    )
+
+
+def compute_payslip(result: FinalResult | None, role: str, plan: CompensationPlan, policy: PayPolicy, *,
+                    employee_id: uuid.UUID | None = None, period: str | None = None,
                     collections: Sequence[Collection] = (), late: Sequence[LateCollections] = (),
                     employment: Employment | None = None, working_days: Sequence[date] = (),
                     attendance: Sequence[AttendanceDay] = (),
                     corrections: Sequence[AttendanceCorrection] = (),
+                    incentives: Sequence[SpecialIncentive] = (),
                     extra_lines: Sequence[PayslipLine] = ()) -> Payslip:
-    base = None
-    if employment is not None:
-        base = prorated_base_line(plan, result.period, employment, working_days)
-    lines = [
-        base or base_salary_line(plan),
-        performance_pay_line(plan.performance_standard, result.score, policy.full_score_at,
-                             plan_version=plan.version),
-        bonus_line(plan.bonus_base, result.coefficient, score=result.score, plan_version=plan.version),
-        commission_line(plan.commission_rate, collections, period=result.period, plan_version=plan.version),
-    ]
+    """The parts the (resolved) plan pays, then attendance, adjustments and one-off incentives.
+    ``result`` may be None only for a plan that does not need one (the roster sees to it); the
+    employee and period then come from the keywords."""
+    if plan.needs_result and result is None:
+        raise ValueError(f"the plan for {role} needs an appraisal result")
+    employee_id = result.employee_id if result is not None else employee_id
+    period = result.period if result is not None else period
+    if employee_id is None or period is None:
+        raise ValueError("a payslip without an appraisal result names its employee and period")
+    zero = Decimal("0.00")
+    lines: list[PayslipLine] = []
+    base = performance = bonus = zero
+    if plan.pays(BASE):
+        line = (prorated_base_line(plan, period, employment, working_days) if employment is not None else None
+                ) or base_salary_line(plan)
+        lines.append(line)
+        base = line.amount
+    if plan.pays(PERFORMANCE_PAY):
+        if plan.performance_fixed is not None:
+            line = fixed_performance_line(plan)
+        else:
+            assert result is not None
+            line = performance_pay_line(plan.performance_standard, result.score, policy.full_score_at,
+                                        plan_version=plan.version)
+        lines.append(line)
+        performance = line.amount
+    if plan.pays(BONUS):
+        assert result is not None
+        line = bonus_line(plan.bonus_base, result.coefficient, score=result.score, plan_version=plan.version)
+        lines.append(line)
+        bonus = line.amount
+    if plan.pays(COMMISSION):
+        lines.append(commission_line(plan.commission_rate, collections, period=period, plan_version=plan.version))
     # P6 is taken from the lines above: the wage part from the base paid, the fixed amounts from
-    # performance pay + bonus.
-    basis = DeductionBasis(monthly_base=plan.monthly_base, wage_cap=lines[0].amount,
-                           fixed_cap=lines[1].amount + lines[2].amount, policy=policy.attendance)
+    # performance pay + bonus (a part the plan does not pay leaves nothing to take from).
+    basis = DeductionBasis(monthly_base=plan.monthly_base, wage_cap=base, fixed_cap=performance + bonus,
+                           policy=policy.attendance)
     deductions = deduction_lines(attendance, basis)
     lines.extend(deductions)
-    settlements = [AttendanceSettlement(period=result.period, basis=basis,
-                                        amount=sum((line.amount for line in deductions), Decimal("0.00")))]
+    settlements = [AttendanceSettlement(period=period, basis=basis,
+                                        amount=sum((line.amount for line in deductions), zero))]
     for group in sorted(late, key=lambda g: g.period):
         lines.append(late_commission_line(group.plan.commission_rate, group.collections, from_period=group.period,
                                           from_run_id=group.run_id, plan_version=group.plan.version))
@@ -129,5 +169,9 @@ def compute_payslip(result: FinalResult, role: str, plan: CompensationPlan, poli
                                                     amount=adjusted.amount))
     # Reimbursed expense claims (P7) and accepted disputes (P8), each already its own rounded line.
     lines.extend(extra_lines)
-    return Payslip(employee_id=result.employee_id, role=role, plan_version=plan.version, score=result.score,
-                   coefficient=result.coefficient, lines=tuple(lines), attendance_settlements=tuple(settlements))
+    for incentive in sorted(incentives, key=lambda i: (i.period, i.entered_at, str(i.id))):
+        lines.append(incentive_line(incentive))
+    return Payslip(employee_id=employee_id, role=role, plan_version=plan.version,
+                   score=result.score if result else None, coefficient=result.coefficient if result else None,
+                   lines=tuple(lines), attendance_settlements=tuple(settlements),
+                   override_version=plan.override_version)

@@ -1,8 +1,15 @@
 """Compensation plans (P1): per role, versioned by the period from which they apply.
 
 A run uses the plan in force for its period: the version with the latest ``effective_from``
-not after the period (the latest version when one period was set twice). A change may only
-apply from a period that has no pay run yet, so a computed run's plan is never rewritten.
+not after the period. A role sets one version per period (a second one for the same period is a
+409), and a change may not apply from a period whose run is locked, so a locked run's plan is
+never rewritten; a draft run picks a change up when it is recomputed.
+
+A plan says which parts of pay apply (``parts``). Performance pay is the appraisal's (P2:
+standard × score ÷ full score) unless the plan states ``performance_fixed``: the amount paid
+each month where the role is not appraised. A plan whose parts need a score (performance pay
+without a fixed amount, or the bonus) is an *appraised* plan: its people cannot be paid without
+an appraisal result.
 """
 
 from __future__ import annotations
@@ -13,7 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from shared.errors import Conflict
+from shared.errors import Conflict, InvalidInput
+
+BASE, PERFORMANCE_PAY, BONUS, COMMISSION = "base", "performance_pay", "bonus", "commission"
+PARTS = (BASE, PERFORMANCE_PAY, BONUS, COMMISSION)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,36 @@ class CompensationPlan:
     commission_rate: Decimal  # share of money collected in the period (P4, settled by collection)
     set_by: uuid.UUID | None = None
     set_at: datetime | None = None
+    parts: frozenset[str] = frozenset(PARTS)
+    # Paid as performance pay where the role is not appraised; None: from the appraisal (P2).
+    performance_fixed: Decimal | None = None
+    # Set on the plan a run resolves for one person when their override applied (see overrides.py).
+    override_version: int | None = None
+
+    def pays(self, part: str) -> bool:
+        return part in self.parts
+
+    @property
+    def needs_result(self) -> bool:
+        """Whether paying it takes an appraisal result: a score for performance pay, a coefficient for the bonus."""
+        return self.pays(BONUS) or (self.pays(PERFORMANCE_PAY) and self.performance_fixed is None)
+
+
+def ensure_parts(parts: Iterable[str]) -> frozenset[str]:
+    chosen = frozenset(parts)
+    unknown = sorted(chosen - set(PARTS))
+    if unknown:
+        raise InvalidInput("parts", f"unknown part(s) {unknown}; a plan's parts are among {list(PARTS)}")
+    return chosen
+
+
+def ensure_new_period(versions: Iterable[CompensationPlan], effective_from: str) -> None:
+    """One version per role and period: a second one would make the period's plan ambiguous."""
+    for version in versions:
+        if version.effective_from == effective_from:
+            raise Conflict(f"version {version.version} already applies from {effective_from}; "
+                           "a new version must start in another period", field="effective_from",
+                           existing_version=version.version)
 
 
 def plan_in_force(plans: Iterable[CompensationPlan], role: str, period: str) -> CompensationPlan | None:
@@ -36,10 +76,11 @@ def plan_in_force(plans: Iterable[CompensationPlan], role: str, period: str) -> 
     return max(candidates, key=lambda p: (p.effective_from, p.version))
 
 
-def ensure_change_applies_to_open_periods(effective_from: str, latest_run_period: str | None) -> None:
-    """A plan change must not reach back into a period already paid or being paid."""
-    if latest_run_period is not None and effective_from <= latest_run_period:
+def ensure_change_applies_to_open_periods(effective_from: str, latest_locked_period: str | None) -> None:
+    """A plan change must not reach back into a period whose run is locked (P8): versions are
+    open-ended, so one starting before that period would apply to it too."""
+    if latest_locked_period is not None and effective_from <= latest_locked_period:
         raise Conflict(
-            f"period {latest_run_period} already has a pay run; a plan change may apply from a later period only",
-            field="effective_from", latest_run_period=latest_run_period,
+            f"the pay run of {latest_locked_period} is locked; a plan change may apply from a later period only",
+            field="effective_from", latest_run_period=latest_locked_period,
         )

@@ -1,14 +1,20 @@
 """A pay run (P8): computed when its period closes, reviewed, approved and locked; a locked run
-never changes, and corrections go into a later run as adjustments."""
+never changes, and corrections go into a later run as adjustments.
+
+Approving and locking are two steps by two different people (four eyes): the approver may not
+lock. A run listing blockers (people it cannot pay) is not approved. A draft — computed or
+approved, not locked — can be recomputed; recomputing withdraws the approval, since what was
+approved is no longer what the run says."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from payroll.domain.roster import Blocker
 from shared.errors import Conflict
 
 
@@ -31,20 +37,42 @@ class PayRun:
     approved_at: datetime | None = None
     locked_by: uuid.UUID | None = None
     locked_at: datetime | None = None
+    blockers: tuple[Blocker, ...] = field(default=())
 
     def approve(self, by: uuid.UUID, at: datetime) -> None:
         self._ensure_not_locked("approve")
         if self.status == RunStatus.APPROVED:
             raise Conflict("this pay run is already approved", run_id=str(self.id), run_status=self.status.value,
                            approved_by=str(self.approved_by))
+        if self.blockers:
+            raise Conflict(
+                f"this pay run cannot pay {len(self.blockers)} employee(s); resolve them and recompute before "
+                "approving", run_id=str(self.id), run_status=self.status.value,
+                blockers=[blocker.as_json() for blocker in self.blockers])
         self.status, self.approved_by, self.approved_at = RunStatus.APPROVED, by, at
 
     def lock(self, by: uuid.UUID, at: datetime) -> None:
-        """Locking a computed run approves it in the same step (one /lock by finance or HR)."""
         self._ensure_not_locked("lock")
         if self.status == RunStatus.COMPUTED:
-            self.approved_by, self.approved_at = by, at
+            raise Conflict("this pay run is not approved yet; it is approved, then locked by someone else",
+                           run_id=str(self.id), run_status=self.status.value)
+        if self.blockers:
+            # Someone employed became known after the approval (a late directory event): not paid yet.
+            raise Conflict(f"this pay run cannot pay {len(self.blockers)} employee(s); recompute it",
+                           run_id=str(self.id), run_status=self.status.value,
+                           blockers=[blocker.as_json() for blocker in self.blockers])
+        if by == self.approved_by:
+            raise Conflict("four eyes: the person who approved a pay run may not lock it; another payroll officer "
+                           "locks it", run_id=str(self.id), run_status=self.status.value,
+                           approved_by=str(self.approved_by))
         self.status, self.locked_by, self.locked_at = RunStatus.LOCKED, by, at
+
+    def recompute(self, at: datetime) -> None:
+        """Back to a draft computed from the inputs as they now stand; the caller rebuilds the payslips
+        and the blockers."""
+        self._ensure_not_locked("recompute")
+        self.status, self.approved_by, self.approved_at = RunStatus.COMPUTED, None, None
+        self.computed_at, self.blockers = at, ()
 
     def _ensure_not_locked(self, action: str) -> None:
         if self.status == RunStatus.LOCKED:
@@ -67,10 +95,11 @@ class PayslipRecord:
     department_id: uuid.UUID | None
     group_id: uuid.UUID | None
     plan_version: int
-    score: Decimal
-    coefficient: Decimal
+    score: Decimal | None  # None: not appraised (a plan paying fixed performance pay)
+    coefficient: Decimal | None
     gross: Decimal
     lines: list[dict]
+    override_version: int | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,43 @@ class SetPlan:
     bonus_base: Decimal
     commission_rate: Decimal
     set_by: uuid.UUID
+    # Which parts of pay apply (plans.PARTS); None: all four, as before parts existed.
+    parts: frozenset[str] | None = None
+    # Performance pay where the role is not appraised; None: from the appraisal (P2).
+    performance_fixed: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SetPlanOverride:
+    """A new version of one person's amounts that differ from their role's plan."""
+
+    employee_id: uuid.UUID
+    effective_from: str
+    amounts: dict[str, Decimal]  # any subset of overrides.AMOUNTS
+    set_by: uuid.UUID
+
+
+@dataclass(frozen=True)
+class AwardIncentive:
+    """A special incentive (特别激励): a one-off line on a run."""
+
+    employee_id: uuid.UUID
+    period: str
+    amount: Decimal
+    reason: str
+    by: uuid.UUID
+
+
+@dataclass(frozen=True)
+class CancelIncentive:
+    incentive_id: uuid.UUID
+    by: uuid.UUID
+
+
+@dataclass(frozen=True)
+class RecomputeRun:
+    run_id: uuid.UUID
+    by: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -32,4 +69,4 @@ class LockRun:
     by: uuid.UUID
 
 
-Command = SetPlan | ApproveRun | LockRun
+Command = SetPlan | SetPlanOverride | AwardIncentive | CancelIncentive | RecomputeRun | ApproveRun | LockRun

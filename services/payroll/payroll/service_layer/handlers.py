@@ -16,15 +16,24 @@ from decimal import Decimal
 from payroll.domain.attendance import ClassifiedDay
 from payroll.domain.commission import Collection
 from payroll.domain.completeness import ClosedPeriod
+from payroll.domain.incentives import SpecialIncentive
+from payroll.domain.overrides import PlanOverride, ensure_new_override_period
 from payroll.domain.payslip import FinalResult
 from payroll.domain.periods import ensure_period, period_of
-from payroll.domain.plans import CompensationPlan, ensure_change_applies_to_open_periods
-from payroll.domain.runs import PayRun
+from payroll.domain.plans import (
+    PARTS,
+    CompensationPlan,
+    ensure_change_applies_to_open_periods,
+    ensure_new_period,
+    ensure_parts,
+)
+from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer import commands, expenses
-from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs
+from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs, flag_missing, recompute
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.bus import CommandHandler, refuses_duplicates
 from shared.calendar import WorkingCalendar
+from shared.db import new_id
 from shared.errors import NotFound
 from shared.events.payroll import PayRunLocked
 
@@ -34,20 +43,88 @@ from shared.events.payroll import PayRunLocked
 @refuses_duplicates()
 async def set_plan(command: commands.SetPlan, bus: PayrollBus) -> CompensationPlan:
     ensure_period(command.effective_from, field="effective_from")
+    parts = ensure_parts(command.parts if command.parts is not None else PARTS)
     async with bus.uow() as uow:
         # Under the pay-run lock: no run is computed half with the old plan and half with the new.
         await uow.lock_pay_runs()
-        ensure_change_applies_to_open_periods(command.effective_from, await uow.runs.latest_period())
+        ensure_change_applies_to_open_periods(command.effective_from, await uow.runs.latest_locked_period())
+        ensure_new_period(await uow.plans.all(command.role), command.effective_from)
         plan = await uow.plans.add(CompensationPlan(
             role=command.role, version=await uow.plans.next_version(command.role),
             effective_from=command.effective_from, monthly_base=command.monthly_base,
             performance_standard=command.performance_standard, bonus_base=command.bonus_base,
-            commission_rate=command.commission_rate, set_by=command.set_by,
+            commission_rate=command.commission_rate, set_by=command.set_by, parts=parts,
+            performance_fixed=command.performance_fixed,
         ))
         # A period may have been waiting for exactly this plan.
         await compute_waiting_runs(uow, bus)
         await uow.commit()
     return plan
+
+
+@refuses_duplicates({"uq_plan_overrides_employee_id_effective_from": (
+    "effective_from", "another override version of this person starts in this period")})
+async def set_plan_override(command: commands.SetPlanOverride, bus: PayrollBus) -> PlanOverride:
+    ensure_period(command.effective_from, field="effective_from")
+    async with bus.uow() as uow:
+        if not await uow.directory.known(command.employee_id):
+            raise NotFound(f"employee {command.employee_id} is not in the directory", field="employee_id")
+        await uow.lock_pay_runs()
+        ensure_change_applies_to_open_periods(command.effective_from, await uow.runs.latest_locked_period())
+        ensure_new_override_period(await uow.overrides.of([command.employee_id]), command.effective_from)
+        override = await uow.overrides.add(PlanOverride(
+            employee_id=command.employee_id, version=await uow.overrides.next_version(command.employee_id),
+            effective_from=command.effective_from, set_by=command.set_by, **command.amounts))
+        await uow.commit()
+    return override
+
+
+async def award_incentive(command: commands.AwardIncentive, bus: PayrollBus) -> SpecialIncentive:
+    ensure_period(command.period)
+    incentive = SpecialIncentive(id=new_id(), employee_id=command.employee_id, period=command.period,
+                                 amount=command.amount, reason=command.reason, entered_by=command.by,
+                                 entered_at=bus.clock.now())
+    async with bus.uow() as uow:
+        if not await uow.directory.known(command.employee_id):
+            raise NotFound(f"employee {command.employee_id} is not in the directory", field="employee_id")
+        await uow.lock_pay_runs()
+        await uow.incentives.add(incentive)
+        # On its period's run if that is still a draft, else on the next draft; with no draft run, the
+        # next run computed claims it.
+        drafts = [run for run in await uow.runs.list()
+                  if run.status != RunStatus.LOCKED and run.period >= incentive.period]
+        if drafts:
+            target = min(drafts, key=lambda run: run.period)
+            await recompute(uow, bus, await _run(uow, target.id))
+        await uow.commit()
+    async with bus.uow() as uow:
+        stored = await uow.incentives.get(incentive.id)
+    assert stored is not None
+    return stored
+
+
+async def cancel_incentive(command: commands.CancelIncentive, bus: PayrollBus) -> SpecialIncentive:
+    async with bus.uow() as uow:
+        await uow.lock_pay_runs()
+        incentive = await uow.incentives.get(command.incentive_id, for_update=True)
+        if incentive is None:
+            raise NotFound(f"special incentive {command.incentive_id} does not exist")
+        incentive.cancel(command.by, bus.clock.now())
+        await uow.incentives.save_cancellation(incentive)
+        if incentive.run_id is not None:
+            # On a draft run: recomputing it drops the line (and withdraws any approval of the old figures).
+            await recompute(uow, bus, await _run(uow, incentive.run_id))
+        await uow.commit()
+    return incentive
+
+
+async def recompute_run(command: commands.RecomputeRun, bus: PayrollBus) -> PayRun:
+    async with bus.uow() as uow:
+        # The pay-run lock first, as every computation takes it: facts arriving meanwhile wait.
+        await uow.lock_pay_runs()
+        run = await recompute(uow, bus, await _run(uow, command.run_id))
+        await uow.commit()
+    return run
 
 
 async def approve_run(command: commands.ApproveRun, bus: PayrollBus) -> PayRun:
@@ -122,13 +199,21 @@ async def record_calendar(uow: PayrollUnitOfWork, bus: PayrollBus, calendar: Wor
 
 
 async def directory_changed(uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
-    """A role that lands in the directory may complete a waiting period."""
+    """A role that lands in the directory may complete a waiting period; a hire that lands after a draft
+    run was computed makes that run's blocker (the run is not approved without them)."""
     await uow.lock_pay_runs()
     await compute_waiting_runs(uow, bus)
+    for run in await uow.runs.list():
+        if run.status != RunStatus.LOCKED:
+            await flag_missing(uow, run)
 
 
 COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.SetPlan: set_plan,
+    commands.SetPlanOverride: set_plan_override,
+    commands.AwardIncentive: award_incentive,
+    commands.CancelIncentive: cancel_incentive,
+    commands.RecomputeRun: recompute_run,
     commands.ApproveRun: approve_run,
     commands.LockRun: lock_run,
     # Expense claims (P7) and payslip disputes (P8): commands and handlers in service_layer/expenses.py.

@@ -3,6 +3,9 @@
 Called under the pay-run lock by every use case that may complete a period's inputs; it does
 nothing until the period is ready, and nothing once the period has its run, so the run is
 computed exactly once whichever fact arrives last and however often facts are redelivered.
+Ready means appraisal's close and all its results; the run then pays everyone employed in the
+period (:mod:`payroll.domain.roster`), appraised or not, and lists whom it cannot pay. A draft
+run is computed again only on request (:func:`recompute`).
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from decimal import Decimal
 from payroll.adapters.repositories import Placement
 from payroll.domain.commission import Collection
 from payroll.domain.completeness import Readiness, assess
+from payroll.domain.incentives import SpecialIncentive
+from payroll.domain.overrides import PlanOverride, override_in_force, resolve
 from payroll.domain.payslip import FinalResult, LateCollections, Payslip, compute_payslip
 from payroll.domain.plans import CompensationPlan, plan_in_force
 from payroll.domain.proration import Employment
+from payroll.domain.roster import Blocker, Person, roster
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer.attendance import settle_attendance
 from payroll.service_layer.expenses import settle_claims_and_disputes
@@ -30,17 +36,32 @@ from shared.events.payroll import PayRunComputed
 class RunInputs:
     readiness: Readiness
     results: dict[uuid.UUID, FinalResult]
-    placements: dict[uuid.UUID, Placement]
+    placements: dict[uuid.UUID, Placement]  # everyone on the run: employed in the period, or with a result
     plans: list[CompensationPlan]
+    overrides: list[PlanOverride]
+
+    def people(self) -> list[Person]:
+        """The run's population: a result's role as readiness read it, else the directory's."""
+        people = []
+        for employee_id in set(self.results) | set(self.placements):
+            placement = self.placements.get(employee_id)
+            if employee_id in self.results:
+                role = self.readiness.roles.get(employee_id)
+            else:
+                role = placement.role if placement and placement.role != "unknown" else None
+            people.append(Person(employee_id, role, placement.name if placement else None))
+        return people
 
 
 async def gather_inputs(uow: PayrollUnitOfWork, period: str) -> RunInputs:
     results = {result.employee_id: result for result in await uow.appraisal.results(period)}
-    placements = await uow.directory.placements(list(results))
+    employed = await uow.directory.employed_in(period)
+    placements = {**await uow.directory.placements([e for e in results if e not in employed]), **employed}
     plans = await uow.plans.all()
     ready = assess(period, await uow.appraisal.closed(period), results.values(),
                    {employee_id: placement.role for employee_id, placement in placements.items()}, plans)
-    return RunInputs(readiness=ready, results=results, placements=placements, plans=plans)
+    overrides = await uow.overrides.of(set(results) | set(placements))
+    return RunInputs(readiness=ready, results=results, placements=placements, plans=plans, overrides=overrides)
 
 
 async def compute_waiting_runs(uow: PayrollUnitOfWork, bus: PayrollBus) -> list[PayRun]:
@@ -57,15 +78,56 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
     if await uow.runs.for_period(period) is not None:
         return None
     inputs = await gather_inputs(uow, period)
-    ready, plans = inputs.readiness, inputs.plans
-    if not ready.ready:
+    if not inputs.readiness.ready:
         return None
-
     run = PayRun(id=new_id(), period=period, status=RunStatus.COMPUTED, payslip_count=0,
                  total_gross=Decimal("0.00"), computed_at=bus.clock.now(), full_score_at=bus.policy.full_score_at)
     # The run row first: the payments it settles point at it.
     await uow.runs.add(run)
-    employees = sorted(ready.roles, key=str)
+    await _pay(uow, bus, run, inputs)
+    return run
+
+
+async def recompute(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun) -> PayRun:
+    """Compute a draft run again from the inputs as they now stand (P8): it gives back every payment,
+    attendance day, incentive, expense claim and dispute it had settled, drops its payslips, and
+    settles and pays afresh, in the caller's transaction under the pay-run lock. A locked run
+    refuses (the domain says so)."""
+    run.recompute(bus.clock.now())
+    await uow.payments.release(run.id)
+    await uow.attendance.release(run.id)
+    await uow.incentives.release(run.id)
+    await uow.expenses.release(run.id)
+    await uow.disputes.release(run.id)
+    await uow.runs.delete_payslips(run.id)
+    await uow.runs.save_status(run)
+    await _pay(uow, bus, run, await gather_inputs(uow, run.period))
+    return run
+
+
+LATE_IN_DIRECTORY = ("employed in the period, but the directory told payroll only after this run was computed; "
+                     "recompute the run")
+
+
+async def flag_missing(uow: PayrollUnitOfWork, run: PayRun) -> bool:
+    """A draft run never silently lacks someone: a person the directory shows employed in its period only
+    after it was computed becomes a blocker until the run is recomputed. True if the run changed."""
+    on_run = set(await uow.runs.payslip_employees(run.id)) | {blocker.employee_id for blocker in run.blockers}
+    missing = [person for person in (await gather_inputs(uow, run.period)).people()
+               if person.employee_id not in on_run]
+    if not missing:
+        return False
+    run.blockers = (*run.blockers, *(Blocker(person.employee_id, person.name, person.role, LATE_IN_DIRECTORY)
+                                     for person in sorted(missing, key=lambda p: str(p.employee_id))))
+    await uow.runs.save_totals(run)
+    return True
+
+
+async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: RunInputs) -> None:
+    period, plans = run.period, inputs.plans
+    payable, blockers = roster(period, inputs.people(), inputs.results, plans, inputs.overrides)
+    run.blockers = tuple(blockers)
+    employees = [each.employee_id for each in payable]
     in_period: dict[uuid.UUID, list[Collection]] = defaultdict(list)
     for collection in await uow.payments.settle_in_period(run.id, period, employees):
         in_period[collection.rep_id].append(collection)
@@ -76,27 +138,30 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
         missed_runs[collection.period] = missed_run_id
     attendance = await settle_attendance(uow, run.id, period, employees)
     extra_lines = await settle_claims_and_disputes(uow, run.id, period, employees)
+    incentives: dict[uuid.UUID, list[SpecialIncentive]] = defaultdict(list)
+    for incentive in await uow.incentives.claim(run.id, period, employees):
+        incentives[incentive.employee_id].append(incentive)
 
     slips: list[Payslip] = []
-    for employee_id in employees:
-        role = ready.roles[employee_id]
-        plan = ready.plans[role]
+    for each in payable:
+        employee_id, role, plan = each.employee_id, each.role, each.plan
         late_groups = [
             LateCollections(
                 period=from_period, run_id=missed_runs[from_period],
                 # The plan that would have paid them in their own period; this run's plan if none did.
-                plan=plan_in_force(plans, role, from_period) or plan,
+                plan=_resolved(plans, inputs.overrides, role, employee_id, from_period) or plan,
                 collections=collections,
             )
             for (rep_id, from_period), collections in late.items() if rep_id == employee_id
         ]
         placement = inputs.placements.get(employee_id)
         slips.append(compute_payslip(
-            inputs.results[employee_id], role, plan, bus.policy,
+            each.result, role, plan, bus.policy, employee_id=employee_id, period=period,
             collections=in_period.get(employee_id, []), late=late_groups,
             employment=Employment(hired_on=placement.hired_on, left_on=placement.left_on) if placement else None,
             working_days=attendance.working_days, attendance=attendance.days.get(employee_id, []),
-            corrections=attendance.corrections.get(employee_id, []), extra_lines=extra_lines.get(employee_id, [])))
+            corrections=attendance.corrections.get(employee_id, []), incentives=incentives.get(employee_id, []),
+            extra_lines=extra_lines.get(employee_id, [])))
     run.payslip_count = len(slips)
     run.total_gross = sum((slip.gross for slip in slips), Decimal("0.00"))
     await uow.runs.add_payslips(run, slips, inputs.placements)
@@ -105,4 +170,9 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
     await uow.runs.save_totals(run)
     uow.emit(PayRunComputed(pay_run_id=run.id, period=run.period, payslip_count=run.payslip_count,
                             total_gross=run.total_gross, computed_at=run.computed_at))
-    return run
+
+
+def _resolved(plans: list[CompensationPlan], overrides: list[PlanOverride], role: str, employee_id: uuid.UUID,
+              period: str) -> CompensationPlan | None:
+    plan = plan_in_force(plans, role, period)
+    return resolve(plan, override_in_force(overrides, employee_id, period)) if plan else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from payroll.adapters.attendance import AttendanceRepository
 from payroll.adapters.expenses import DisputeRepository, ExpenseRepository
+from payroll.adapters.pay_plans import IncentiveRepository, OverrideRepository
 from payroll.adapters.repositories import (
     AppraisalInputRepository,
     DirectoryRepository,
@@ -26,6 +27,8 @@ class PayrollUnitOfWork(UnitOfWork):
     attendance: AttendanceRepository
     expenses: ExpenseRepository
     disputes: DisputeRepository
+    overrides: OverrideRepository
+    incentives: IncentiveRepository
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
@@ -36,6 +39,8 @@ class PayrollUnitOfWork(UnitOfWork):
         self.attendance = AttendanceRepository(self.session)
         self.expenses = ExpenseRepository(self.session)
         self.disputes = DisputeRepository(self.session)
+        self.overrides = OverrideRepository(self.session)
+        self.incentives = IncentiveRepository(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)

@@ -10,6 +10,8 @@ from payroll.adapters.attendance import PendingCorrection
 from payroll.adapters.repositories import PayslipScope
 from payroll.domain.attendance import AttendanceDay
 from payroll.domain.completeness import Readiness
+from payroll.domain.incentives import SpecialIncentive
+from payroll.domain.overrides import PlanOverride
 from payroll.domain.plans import CompensationPlan, plan_in_force
 from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunStatus
 from payroll.service_layer.access import may_read
@@ -33,6 +35,29 @@ async def plans(bus: PayrollBus, role: str | None = None, period: str | None = N
         return versions
     in_force = (plan_in_force(versions, each, period) for each in sorted({plan.role for plan in versions}))
     return [plan for plan in in_force if plan is not None]
+
+
+async def role_plan_history(bus: PayrollBus, role: str) -> list[CompensationPlan]:
+    async with bus.uow() as uow:
+        versions = await uow.plans.all(role)
+    if not versions:
+        raise NotFound(f"no compensation plan was ever set for role {role!r}")
+    return versions
+
+
+async def override_history(bus: PayrollBus, employee_id: uuid.UUID) -> list[PlanOverride]:
+    """Every override version of a person; an employee payroll does not know is 404."""
+    async with bus.uow() as uow:
+        versions = await uow.overrides.of([employee_id])
+        if not versions and not await uow.directory.known(employee_id):
+            raise NotFound(f"employee {employee_id} is not in the directory")
+    return versions
+
+
+async def incentives(bus: PayrollBus, *, period: str | None = None, employee_id: uuid.UUID | None = None
+                     ) -> list[SpecialIncentive]:
+    async with bus.uow() as uow:
+        return await uow.incentives.list(period=period, employee_id=employee_id)
 
 
 async def runs(bus: PayrollBus, status: RunStatus | None = None) -> list[PayRun]:

@@ -38,6 +38,15 @@ async def computed_run(world: PayrollWorld, client: httpx.AsyncClient, tokens: T
     return runs[0]
 
 
+async def approve_and_lock(client: httpx.AsyncClient, tokens: Tokens, run: dict) -> dict:
+    """Four eyes: HR approves, finance (someone else) locks."""
+    approved = await client.post(f"/runs/{run['id']}/approve", headers=tokens.headers(Role.HR))
+    assert approved.status_code == 200, approved.text
+    locked = await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.FINANCE))
+    assert locked.status_code == 200, locked.text
+    return locked.json()
+
+
 async def payslip_ids(client: httpx.AsyncClient, tokens: Tokens, run: dict) -> dict[str, str]:
     slips = (await client.get(f"/runs/{run['id']}/payslips", headers=tokens.headers(Role.HR))).json()
     return {slip["employee_id"]: slip["id"] for slip in slips}
@@ -86,9 +95,14 @@ async def test_a_bad_plan_names_the_field(client, tokens, period) -> None:
     assert unknown_role.status_code == 422
 
 
-async def test_a_plan_change_into_a_computed_period_is_a_conflict(world, client, tokens, period) -> None:
-    await computed_run(world, client, tokens)
-    refused = await client.put("/plans/sales_rep", json=plan_body(period), headers=tokens.headers(Role.HR))
+async def test_a_plan_change_into_a_locked_period_is_a_conflict(world, client, tokens, period) -> None:
+    run = await computed_run(world, client, tokens)
+    # Into a draft period it is a new version, which the draft takes up when recomputed.
+    draft = await client.put("/plans/sales_rep", json=plan_body(period), headers=tokens.headers(Role.HR))
+    assert draft.status_code == 200, draft.text
+    await approve_and_lock(client, tokens, run)
+    refused = await client.put("/plans/sales_rep", json=plan_body(shift_month(period, -1)),
+                               headers=tokens.headers(Role.HR))
     assert refused.status_code == 409
     assert refused.json()["latest_run_period"] == period
     later = await client.put("/plans/sales_rep", json=plan_body(shift_month(period, 1)),
@@ -117,11 +131,19 @@ async def test_a_run_is_approved_then_locked_and_never_changes_again(world, clie
     assert event["data"]["total_gross"] == run["total_gross"]
 
 
-async def test_one_lock_approves_and_locks(world, client, tokens) -> None:
+async def test_four_eyes_the_approver_may_not_lock_and_a_draft_is_approved_first(world, client, tokens) -> None:
     run = await computed_run(world, client, tokens)
     by = uuid.uuid4()
-    locked = (await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.FINANCE, employee_id=by))).json()
-    assert (locked["status"], locked["approved_by"], locked["locked_by"]) == ("locked", str(by), str(by))
+    officer = tokens.headers(Role.FINANCE, employee_id=by)
+    unapproved = await client.post(f"/runs/{run['id']}/lock", headers=officer)
+    assert (unapproved.status_code, unapproved.json()["run_status"]) == (409, "computed")
+    assert (await client.post(f"/runs/{run['id']}/approve", headers=officer)).status_code == 200
+    refused = await client.post(f"/runs/{run['id']}/lock", headers=officer)
+    assert refused.status_code == 409
+    assert "four eyes" in refused.json()["detail"] and refused.json()["approved_by"] == str(by)
+    other = uuid.uuid4()
+    locked = (await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.HR, employee_id=other))).json()
+    assert (locked["status"], locked["approved_by"], locked["locked_by"]) == ("locked", str(by), str(other))
 
 
 async def test_a_rep_or_a_manager_can_neither_lock_nor_read_runs(world, client, tokens) -> None:
@@ -158,7 +180,7 @@ async def test_the_period_status_says_what_the_run_waits_for(world, client, toke
 
 async def test_late_payments_are_listed_until_the_next_run_pays_them(world, client, tokens, period) -> None:
     run = await computed_run(world, client, tokens)
-    await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.FINANCE))
+    await approve_and_lock(client, tokens, run)
     late = paid(ANN, "100.00", day(period, -1))
     await world.deliver(late)
     pending = (await client.get("/adjustments/pending", headers=tokens.headers(Role.FINANCE))).json()
@@ -175,7 +197,7 @@ async def test_an_employee_reads_only_their_own_payslip_and_only_once_locked(wor
 
     assert (await client.get(f"/payslips/{ids[str(ANN)]}", headers=ann)).status_code == 404  # still a draft
     assert (await client.get("/payslips/me", headers=ann)).json() == []
-    await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.FINANCE))
+    await approve_and_lock(client, tokens, run)
 
     own = await client.get(f"/payslips/{ids[str(ANN)]}", headers=ann)
     assert own.status_code == 200
@@ -193,7 +215,7 @@ async def test_an_employee_reads_only_their_own_payslip_and_only_once_locked(wor
 async def test_a_department_manager_reads_their_department_s_payslips(world, client, tokens, period) -> None:
     run = await computed_run(world, client, tokens)
     ids = await payslip_ids(client, tokens, run)
-    await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.HR))
+    await approve_and_lock(client, tokens, run)
     manager = tokens.headers(Role.DEPARTMENT_MANAGER, department_id=SALES)
 
     assert (await client.get(f"/payslips/{ids[str(ANN)]}", headers=manager)).status_code == 200

@@ -179,6 +179,7 @@ async def test_a_correction_after_the_lock_is_paid_once_in_the_next_run(world: P
         await world.deliver(event)
     (first_run,) = await world.runs()
     assert amounts((await world.payslips())[ANN])["P6.absence_wage"] == D("-275.86")
+    await world.runtime.bus.handle(commands.ApproveRun(run_id=first_run.id, by=uuid.uuid4()))
     await world.runtime.bus.handle(commands.LockRun(run_id=first_run.id, by=uuid.uuid4()))
 
     # After the lock: the absence was an approved paid leave, and the next day a minor lateness.

@@ -96,7 +96,7 @@ async def test_claims_are_approved_within_the_standards_and_reimbursed_once(worl
     # A redelivered close computes nothing again, and the next run does not pay the claims twice.
     await world.deliver(closed(world.period, count=3))
     assert len(await world.runs()) == 1
-    await client.post(f"/runs/{run['id']}/lock", headers=tokens.headers(Role.FINANCE))
+    await approve_and_lock(client, tokens, run["id"])
     following = await pay(world, client, tokens, shift_month(world.period, 1))
     assert lines_of((await slips(client, tokens, following))[str(ANN)], "P7.expense") == []
 
@@ -198,6 +198,14 @@ async def test_the_approving_department_comes_from_the_directory_replica(world, 
 
 # --- disputes ---------------------------------------------------------------------------------------
 
+async def approve_and_lock(client, tokens, run_id: str) -> None:
+    """Four eyes (P8): HR approves, finance locks."""
+    approved = await client.post(f"/runs/{run_id}/approve", headers=tokens.headers(Role.HR))
+    assert approved.status_code == 200, approved.text
+    locked = await client.post(f"/runs/{run_id}/lock", headers=tokens.headers(Role.FINANCE))
+    assert locked.status_code == 200, locked.text
+
+
 async def test_a_dispute_resolved_in_the_employee_s_favour_is_paid_once_by_the_next_run(world, client, tokens
                                                                                         ) -> None:
     await staffed(world)
@@ -211,7 +219,7 @@ async def test_a_dispute_resolved_in_the_employee_s_favour_is_paid_once_by_the_n
 
     draft = await client.post(path, json={"comment": "a payment is missing"}, headers=ann)
     assert draft.status_code == 409, draft.text
-    await client.post(f"/runs/{run['id']}/lock", headers=finance)
+    await approve_and_lock(client, tokens, run["id"])
 
     assert (await client.post(path, json={"comment": "mine?"}, headers=bao)).status_code == 404
     assert (await client.post(path, json={"comment": "mine?"}, headers=finance)).status_code == 404
@@ -266,7 +274,7 @@ async def test_a_dispute_resolved_in_the_employee_s_favour_is_paid_once_by_the_n
     assert (line["amount"], line["inputs"]["dispute_id"], line["inputs"]["from_period"]) == (
         "100.00", dispute["id"], world.period)
     assert (await client.get(disputes_path, headers=ann)).json()["paid_run_id"] == following["id"]
-    await client.post(f"/runs/{following['id']}/lock", headers=finance)
+    await approve_and_lock(client, tokens, following["id"])
     third = await pay(world, client, tokens, shift_month(world.period, 2))
     assert lines_of((await slips(client, tokens, third))[str(ANN)], "P8.dispute") == []
     statuses = {d["status"] for d in (await client.get("/disputes", headers=finance)).json()}

@@ -124,13 +124,17 @@ async def test_the_role_may_come_from_the_directory_after_everything_else(world:
     assert run.payslip_count == 1
 
 
-async def test_a_run_waiting_for_a_plan_is_computed_when_the_plan_is_set(world: PayrollWorld, period: str) -> None:
+async def test_a_role_without_a_plan_is_a_blocker_until_the_plan_is_set_and_the_run_recomputed(
+        world: PayrollWorld, period: str) -> None:
+    # By design (issue 9): the run no longer waits for a plan; it lists whom it cannot pay.
     await world.deliver(finalized(ANN, period))
     await world.deliver(closed(period, count=1))
-    assert await world.runs() == []
-    await world.set_plan(effective_from=period)
     (run,) = await world.runs()
-    assert run.period == period
+    assert (run.payslip_count, [b["employee_id"] for b in run.blockers]) == (0, [str(ANN)])
+    await world.set_plan(effective_from=period)
+    await world.runtime.bus.handle(commands.RecomputeRun(run_id=run.id, by=uuid.uuid4()))
+    (run,) = await world.runs()
+    assert (run.period, run.payslip_count, run.blockers) == (period, 1, [])
 
 
 async def test_a_plan_change_applies_from_its_period_on(world: PayrollWorld, period: str) -> None:
@@ -187,6 +191,7 @@ async def test_a_run_is_stamped_by_the_service_clock(world: PayrollWorld, period
     computed_at = clock.now()
     locked_at = clock.advance(timedelta(days=2))
     (run,) = await world.runs()
+    await world.runtime.bus.handle(commands.ApproveRun(run_id=run.id, by=uuid.uuid4()))
     await world.runtime.bus.handle(commands.LockRun(run_id=run.id, by=uuid.uuid4()))
     (run,) = await world.runs()
     assert (run.computed_at, run.approved_at, run.locked_at) == (computed_at, locked_at, locked_at)

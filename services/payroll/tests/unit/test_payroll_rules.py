@@ -137,12 +137,13 @@ def test_an_employee_with_no_known_role_holds_the_run(period, clock):
     assert readiness.without_role == (unknown.employee_id,)
 
 
-def test_a_role_without_a_plan_in_force_holds_the_run(period, clock):
+def test_a_role_without_a_plan_in_force_no_longer_holds_the_run(period, clock):
+    # Its people become blockers on the run (roster), so everyone else's pay is not held up.
     rep = result(period=period, role="sales_rep")
     readiness = assess(period, closed(period, 1, clock), [rep], {}, [plan(effective_from=shift_month(period, 1))])
-    assert not readiness.ready
+    assert readiness.ready
     assert readiness.roles_without_plan == ("sales_rep",)
-    assert f"no compensation plan for role 'sales_rep' in force for {period}" in readiness.waiting_for
+    assert readiness.waiting_for == []
 
 
 # --- run states -------------------------------------------------------------------------------------
@@ -160,16 +161,19 @@ def test_a_run_is_approved_then_locked(period, clock):
     assert (pay_run.status, pay_run.approved_by, pay_run.locked_by) == (RunStatus.LOCKED, approver, locker)
 
 
-def test_locking_a_computed_run_approves_it_too(period, clock):
-    pay_run, by = run(period, clock), uuid.uuid4()
-    pay_run.lock(by, clock.now())
-    assert (pay_run.status, pay_run.approved_by) == (RunStatus.LOCKED, by)
+def test_a_computed_run_is_approved_before_it_is_locked(period, clock):
+    pay_run = run(period, clock)
+    with pytest.raises(Conflict) as refused:
+        pay_run.lock(uuid.uuid4(), clock.now())
+    assert refused.value.extra["run_status"] == "computed"
+    assert pay_run.status == RunStatus.COMPUTED
 
 
 def test_a_locked_run_refuses_every_change(period, clock):
     pay_run = run(period, clock)
+    pay_run.approve(uuid.uuid4(), clock.now())
     pay_run.lock(uuid.uuid4(), clock.now())
-    for attempt in (pay_run.approve, pay_run.lock):
+    for attempt in (pay_run.approve, pay_run.lock, lambda by, at: pay_run.recompute(at)):
         with pytest.raises(Conflict) as refused:
             attempt(uuid.uuid4(), clock.now())
         assert refused.value.extra["run_status"] == "locked"

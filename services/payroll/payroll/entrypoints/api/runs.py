@@ -40,15 +40,22 @@ async def run_payslips(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> 
     return [PayslipRead.from_record(slip) for slip in await views.run_payslips(bus, run_id)]
 
 
+@router.post("/runs/{run_id}/recompute")
+async def recompute_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> RunRead:
+    """Compute a draft run again from the plans and inputs as they now stand (withdrawing any approval);
+    a locked run answers 409."""
+    return RunRead.model_validate(await bus.handle(commands.RecomputeRun(run_id=run_id, by=user.employee_id)))
+
+
 @router.post("/runs/{run_id}/approve")
 async def approve_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> RunRead:
-    """Approve a computed run after review; a locked run answers 409."""
+    """Approve a computed run after review; a run with blockers, or a locked one, answers 409."""
     return RunRead.model_validate(await bus.handle(commands.ApproveRun(run_id=run_id, by=user.employee_id)))
 
 
 @router.post("/runs/{run_id}/lock")
 async def lock_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> RunRead:
-    """Lock a run (approving it if not yet approved); it never changes again, and a second lock is 409."""
+    """Lock an approved run; the approver may not lock it (four eyes, 409). It never changes again."""
     return RunRead.model_validate(await bus.handle(commands.LockRun(run_id=run_id, by=user.employee_id)))
 
 

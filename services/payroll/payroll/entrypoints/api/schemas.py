@@ -10,7 +10,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from payroll.domain.incentives import IncentiveStatus
+from payroll.domain.overrides import AMOUNTS
 from payroll.domain.periods import PERIOD_PATTERN
+from payroll.domain.plans import PARTS, CompensationPlan
 from payroll.domain.runs import PayslipRecord, RunStatus
 from payroll.service_layer.views import PeriodStatus
 from shared.auth import Role
@@ -31,12 +34,20 @@ class _Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+PlanPart = Literal["base", "performance_pay", "bonus", "commission"]
+
+
 class PlanWrite(_Request):
     effective_from: Period = Field(description="the first period (YYYY-MM) this version applies to")
     monthly_base: Money
     performance_standard: Money = Field(description="performance pay earned at the full score (P2)")
     bonus_base: Money = Field(description="multiplied by the appraisal coefficient (P3)")
     commission_rate: Rate
+    parts: list[PlanPart] = Field(default=["base", "performance_pay", "bonus", "commission"], min_length=1,
+                                  description="the parts of pay this role gets; all four if left out")
+    performance_fixed: Money | None = Field(
+        None, description="performance pay of a role that is not appraised, paid as it is each month; "
+                          "left out: performance pay follows the appraisal score (P2)")
 
 
 class PlanRead(_Read):
@@ -47,8 +58,76 @@ class PlanRead(_Read):
     performance_standard: Decimal
     bonus_base: Decimal
     commission_rate: Decimal
+    parts: list[str]
+    performance_fixed: Decimal | None
+    appraised: bool = Field(description="whether its people need an appraisal result to be paid")
     set_by: uuid.UUID | None
     set_at: datetime | None
+
+    @classmethod
+    def from_plan(cls, plan: CompensationPlan) -> PlanRead:
+        return cls(role=plan.role, version=plan.version, effective_from=plan.effective_from,
+                   monthly_base=plan.monthly_base, performance_standard=plan.performance_standard,
+                   bonus_base=plan.bonus_base, commission_rate=plan.commission_rate,
+                   parts=[part for part in PARTS if part in plan.parts], performance_fixed=plan.performance_fixed,
+                   appraised=plan.needs_result, set_by=plan.set_by, set_at=plan.set_at)
+
+
+class OverrideWrite(_Request):
+    """Any subset of the role plan's amounts; what is left out stays the role plan's."""
+
+    effective_from: Period = Field(description="the first period (YYYY-MM) this version applies to")
+    monthly_base: Money | None = None
+    performance_standard: Money | None = None
+    performance_fixed: Money | None = None
+    bonus_base: Money | None = None
+    commission_rate: Rate | None = None
+
+    def amounts(self) -> dict[str, Decimal]:
+        return {name: value for name in AMOUNTS if (value := getattr(self, name)) is not None}
+
+
+class OverrideRead(_Read):
+    employee_id: uuid.UUID
+    version: int
+    effective_from: str
+    monthly_base: Decimal | None
+    performance_standard: Decimal | None
+    performance_fixed: Decimal | None
+    bonus_base: Decimal | None
+    commission_rate: Decimal | None
+    set_by: uuid.UUID | None
+    set_at: datetime | None
+
+
+class IncentiveWrite(_Request):
+    employee_id: uuid.UUID
+    period: Period = Field(description="the period whose run pays it (the next run if that one is locked)")
+    amount: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+    # PostgreSQL text cannot hold NUL; refusing it here keeps it a 422 instead of a database error.
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500,
+                                             pattern=r"^[^\x00]*$")]
+
+
+class IncentiveRead(_Read):
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    period: str
+    amount: Decimal
+    reason: str
+    status: IncentiveStatus
+    run_id: uuid.UUID | None = Field(description="the run whose payslip carries it, once a run claimed it")
+    entered_by: uuid.UUID
+    entered_at: datetime
+    cancelled_by: uuid.UUID | None
+    cancelled_at: datetime | None
+
+
+class BlockerRead(_Read):
+    employee_id: uuid.UUID
+    name: str | None
+    role: str | None
+    reason: str
 
 
 class RunRead(_Read):
@@ -63,6 +142,7 @@ class RunRead(_Read):
     approved_at: datetime | None
     locked_by: uuid.UUID | None
     locked_at: datetime | None
+    blockers: list[BlockerRead] = Field(description="employees this run cannot pay, and why; none to approve it")
 
 
 class PayslipLineRead(BaseModel):
@@ -85,8 +165,9 @@ class PayslipRead(_Read):
     department_id: uuid.UUID | None
     group_id: uuid.UUID | None
     plan_version: int
-    score: Decimal
-    coefficient: Decimal
+    override_version: int | None = Field(description="the person's plan override applied, if any")
+    score: Decimal | None = Field(description="none for someone not appraised")
+    coefficient: Decimal | None
     gross: Decimal
     lines: list[PayslipLineRead]
 

@@ -1,0 +1,67 @@
+"""Per-person plan overrides (P1, P4 "per role and per person"): a person may be paid on other
+amounts than their role's plan, versioned by effective period exactly as role plans are.
+
+An override states any subset of the amounts; what it leaves out comes from the role plan in
+force for the same period, so a later role-plan change still reaches the person for the amounts
+the override does not state. The parts that apply stay the role plan's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from payroll.domain.plans import CompensationPlan
+from shared.errors import Conflict, InvalidInput
+
+AMOUNTS = ("monthly_base", "performance_standard", "performance_fixed", "bonus_base", "commission_rate")
+
+
+@dataclass(frozen=True)
+class PlanOverride:
+    employee_id: uuid.UUID
+    version: int
+    effective_from: str  # YYYY-MM
+    monthly_base: Decimal | None = None
+    performance_standard: Decimal | None = None
+    performance_fixed: Decimal | None = None
+    bonus_base: Decimal | None = None
+    commission_rate: Decimal | None = None
+    set_by: uuid.UUID | None = None
+    set_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.overridden():
+            raise InvalidInput("monthly_base", f"an override states at least one of {list(AMOUNTS)}")
+        for name, value in self.overridden().items():
+            if value < 0:
+                raise InvalidInput(name, "may not be negative")
+
+    def overridden(self) -> dict[str, Decimal]:
+        return {name: getattr(self, name) for name in AMOUNTS if getattr(self, name) is not None}
+
+
+def override_in_force(overrides: Iterable[PlanOverride], employee_id: uuid.UUID, period: str) -> PlanOverride | None:
+    candidates = [o for o in overrides if o.employee_id == employee_id and o.effective_from <= period]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda o: (o.effective_from, o.version))
+
+
+def ensure_new_override_period(versions: Iterable[PlanOverride], effective_from: str) -> None:
+    for version in versions:
+        if version.effective_from == effective_from:
+            raise Conflict(f"override version {version.version} already applies from {effective_from}; "
+                           "a new version must start in another period", field="effective_from",
+                           existing_version=version.version)
+
+
+def resolve(plan: CompensationPlan, override: PlanOverride | None) -> CompensationPlan:
+    """The plan one person is paid on: the role plan with the override's amounts."""
+    if override is None:
+        return plan
+    return dataclasses.replace(plan, override_version=override.version, **override.overridden())
