@@ -69,6 +69,9 @@ class DealWon(Event):
     profit: Decimal | None = None
     currency: str = "CNY"
     signed_on: date
+    # Added compatibly: how many units (台/套/件) the deal sells, for per-unit commission plans (P4).
+    # None when the deal was recorded without a count (a per-unit plan then counts it as 0 and says so).
+    units: int | None = None
 
 
 @register
@@ -86,3 +89,48 @@ class PaymentReceived(Event):
     amount: Decimal
     currency: str = "CNY"
     received_on: date
+
+
+@register
+class PaymentRefunded(Event):
+    event_type = "crm.payment.refunded.v1"
+    topic = "crm.deal"
+    key_field = "deal_id"
+    summary = (
+        "Money collected on a deal was given back to the customer (退款). Commission paid on the refunded "
+        "money is reversed in the next pay run (P4 clawback). ``amount`` is positive: the money returned."
+    )
+
+    refund_id: uuid.UUID
+    payment_id: uuid.UUID
+    deal_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    amount: Decimal
+    currency: str = "CNY"
+    refunded_on: date
+    reason: str
+    recorded_by: uuid.UUID
+
+
+@register
+class DealCancelled(Event):
+    event_type = "crm.deal.cancelled.v1"
+    topic = "crm.deal"
+    key_field = "deal_id"
+    summary = (
+        "A signed deal was cancelled (退单). Its units and profit no longer count, and commission already "
+        "paid on it is reversed in the next pay run (P4 clawback). Money to give back is its own "
+        "crm.payment.refunded.v1 event per payment; ``refunded`` says how much of it was, at cancellation."
+    )
+
+    deal_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    amount: Decimal
+    units: int | None = None
+    cancelled_on: date
+    reason: str
+    cancelled_by: uuid.UUID
