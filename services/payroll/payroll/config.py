@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from payroll.domain.attendance import AttendancePolicy
+from payroll.domain.commission_plans import CommissionPolicy
 from payroll.domain.expenses import ExpensePolicy, Standard, Window
 from payroll.domain.payslip import PayPolicy
 from shared.config import ServiceSettings
@@ -40,6 +41,11 @@ class PayrollSettings(ServiceSettings):
     expense_living_daily_cap: Decimal = Field(Decimal("150.00"), ge=0, decimal_places=2)
     expense_communication_monthly_limit: Decimal = Field(Decimal("200.00"), ge=0, decimal_places=2)
 
+    # P4 commission plans: the month whose run pays the annual over-target bonus, and the expense
+    # categories that count against a plan's per-unit sales-expense allowance.
+    commission_year_end_month: int = Field(12, ge=1, le=12)
+    commission_sales_expense_categories: list[str] = Field(default_factory=lambda: ["travel", "living"])
+
     def expense_policy(self) -> ExpensePolicy:
         return ExpensePolicy(standards={
             "travel": Standard(Window.DAY, self.expense_travel_daily_cap),
@@ -53,7 +59,9 @@ class PayrollSettings(ServiceSettings):
             full_day_absence_amount=self.attendance_full_day_absence_amount,
             half_day_absence_amount=self.attendance_half_day_absence_amount,
             minor_lateness_amount=self.attendance_minor_lateness_amount,
-        ), expenses=self.expense_policy())
+        ), expenses=self.expense_policy(), commission=CommissionPolicy(
+            year_end_month=self.commission_year_end_month,
+            sales_expense_categories=tuple(self.commission_sales_expense_categories)))
 
 
 def get_settings() -> PayrollSettings:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from payroll.adapters.tables import pay_runs, plan_overrides, special_incentives
 from payroll.domain.incentives import SpecialIncentive
-from payroll.domain.overrides import AMOUNTS, PlanOverride
+from payroll.domain.overrides import AMOUNTS, COMMISSION_TERMS, PlanOverride
 from payroll.domain.runs import RunStatus
 
 
@@ -26,7 +26,7 @@ class OverrideRepository:
     async def add(self, override: PlanOverride) -> PlanOverride:
         row = (await self._session.execute(insert(plan_overrides).values(
             employee_id=override.employee_id, version=override.version, effective_from=override.effective_from,
-            set_by=override.set_by, **{name: getattr(override, name) for name in AMOUNTS},
+            set_by=override.set_by, **{name: getattr(override, name) for name in AMOUNTS + COMMISSION_TERMS},
         ).returning(plan_overrides))).one()
         return _override(row)
 
@@ -100,4 +100,5 @@ def _incentive(row: Row, run_locked: bool | None = None) -> SpecialIncentive:
 
 def _override(row: Row) -> PlanOverride:
     return PlanOverride(employee_id=row.employee_id, version=row.version, effective_from=row.effective_from,
-                        set_by=row.set_by, set_at=row.set_at, **{name: getattr(row, name) for name in AMOUNTS})
+                        set_by=row.set_by, set_at=row.set_at,
+                        **{name: getattr(row, name) for name in AMOUNTS + COMMISSION_TERMS})

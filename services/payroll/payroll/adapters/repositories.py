@@ -75,6 +75,7 @@ class PlanRepository:
                 monthly_base=plan.monthly_base, performance_standard=plan.performance_standard,
                 bonus_base=plan.bonus_base, commission_rate=plan.commission_rate, set_by=plan.set_by,
                 parts=[part for part in PARTS if part in plan.parts], performance_fixed=plan.performance_fixed,
+                commission_plan=plan.commission_plan,
             ).returning(compensation_plans)
         )).one()
         return _plan(row)
@@ -337,7 +338,8 @@ def _plan(row: Row) -> CompensationPlan:
     return CompensationPlan(role=row.role, version=row.version, effective_from=row.effective_from,
                             monthly_base=row.monthly_base, performance_standard=row.performance_standard,
                             bonus_base=row.bonus_base, commission_rate=row.commission_rate, set_by=row.set_by,
-                            set_at=row.set_at, parts=frozenset(row.parts), performance_fixed=row.performance_fixed)
+                            set_at=row.set_at, parts=frozenset(row.parts), performance_fixed=row.performance_fixed,
+                            commission_plan=row.commission_plan)
 
 
 def _collection(row: Row) -> Collection:

@@ -45,6 +45,9 @@ compensation_plans = Table(
     Column("parts", JSONB, nullable=False),
     # Performance pay of a role that is not appraised; NULL: from the appraisal (P2).
     Column("performance_fixed", MONEY),
+    # The named commission plan (commission_plans.key) paying the commission part; NULL: the flat
+    # commission_rate on money collected.
+    Column("commission_plan", String(60)),
     CheckConstraint("monthly_base >= 0 AND performance_standard >= 0 AND bonus_base >= 0", name="amounts"),
     CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="rate"),
     CheckConstraint("performance_fixed IS NULL OR performance_fixed >= 0", name="performance_fixed"),
@@ -63,6 +66,9 @@ plan_overrides = Table(
     Column("performance_fixed", MONEY),
     Column("bonus_base", MONEY),
     Column("commission_rate", RATE),
+    # A person's own commission plan and target (P4 "per person").
+    Column("commission_plan", String(60)),
+    Column("commission_target", MONEY),
     Column("set_by", UUID(as_uuid=True)),
     Column("set_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("employee_id", "effective_from"),
@@ -359,4 +365,73 @@ refunds = Table(
     CheckConstraint("amount > 0", name="amount"),
     Index("ix_refunds_payment_id", "payment_id"),
     Index("ix_refunds_unsettled", "rep_id", postgresql_where=text("settled_run_id IS NULL")),
+)
+
+EXACT = Numeric(20, 8)  # commission before the line's rounding: what a reversal is computed from
+
+# Named commission plans (P4), versioned by period like the role plans; ``definition`` is the plan's
+# data as the API states it (basis, settlement, rates, annual bonus, pool, allowance).
+commission_plans = Table(
+    "commission_plans",
+    metadata,
+    Column("key", String(60), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("effective_from", String(7), nullable=False),
+    Column("definition", JSONB, nullable=False),
+    Column("description", String(2000), nullable=False),
+    Column("set_by", UUID(as_uuid=True)),
+    Column("set_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("key", "effective_from"),
+)
+
+# What each deal or payment earned each employee on a run (exact), so that a refund or cancellation
+# reverses exactly that. The id is derived from (run, employee, source): a recomputed draft run writes
+# the same ids again, so reversals recorded against them by other runs still point at them.
+commission_accruals = Table(
+    "commission_accruals",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("source_id", UUID(as_uuid=True), nullable=False),
+    Column("deal_id", UUID(as_uuid=True), nullable=False),
+    Column("money", MONEY, nullable=False),
+    Column("earned", EXACT, nullable=False),
+    Column("plan", String(80), nullable=False),
+    CheckConstraint("kind IN ('deal', 'payment')", name="kind"),
+    Index("ix_commission_accruals_source_id", "source_id"),
+    Index("ix_commission_accruals_deal_id", "deal_id"),
+    Index("ix_commission_accruals_run_id", "run_id"),
+)
+
+# Reversals of accruals (P4 clawback) by the run that took them back; no foreign key to the accrual:
+# a draft run being recomputed rewrites its accruals under the same ids.
+commission_clawbacks = Table(
+    "commission_clawbacks",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("accrual_id", UUID(as_uuid=True), nullable=False),
+    Column("cause", String(20), nullable=False),
+    Column("cause_id", UUID(as_uuid=True), nullable=False),
+    Column("amount", EXACT, nullable=False),
+    CheckConstraint("cause IN ('refund', 'cancellation')", name="cause"),
+    CheckConstraint("amount > 0", name="amount"),
+    Index("ix_commission_clawbacks_accrual_id", "accrual_id"),
+    Index("ix_commission_clawbacks_run_id", "run_id"),
+)
+
+# The clawback balance each run took in and left owing per employee: what is owed before a run is
+# Σ (carried − brought) over the other runs, so recomputing a draft run (deleting its rows) gives it back.
+commission_balances = Table(
+    "commission_balances",
+    metadata,
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), primary_key=True),
+    Column("brought", MONEY, nullable=False),
+    Column("carried", MONEY, nullable=False),
+    CheckConstraint("brought >= 0 AND carried >= 0", name="amounts"),
 )

@@ -48,6 +48,16 @@ OVERSPEND_RULE = "P4.expense_overspend"
 
 
 @dataclass(frozen=True)
+class CommissionPolicy:
+    """Company settings commission plans read (PAYROLL_COMMISSION_*)."""
+
+    # The month whose run pays the annual over-target bonus (12: the December run).
+    year_end_month: int = 12
+    # Expense claim categories (expenses.py) that count as sales expenses against the per-unit allowance.
+    sales_expense_categories: tuple[str, ...] = ("travel", "living")
+
+
+@dataclass(frozen=True)
 class Tier:
     above: Decimal  # the part of the period's total beyond this is in the tier
     rate: Decimal
@@ -431,3 +441,50 @@ def payment_item(basis: str, payment_id: uuid.UUID, deal_id: uuid.UUID, net: Dec
         return BasisItem("payment", payment_id, deal_id, net, ZERO,
                          f"deal states no {'profit' if basis == 'profit' else 'units'}: counts 0")
     return BasisItem("payment", payment_id, deal_id, net, per_money * net / deal_amount)
+
+
+# --- a plan as data (stored and sent as JSON; decimals as strings) ---------------------------------------
+
+
+def _decimal(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def from_definition(key: str, version: int, effective_from: str, definition: Mapping, *, description: str = "",
+                    set_by: uuid.UUID | None = None, set_at: datetime | None = None) -> CommissionPlan:
+    """The domain plan from its data (validated on construction; each refusal names the field)."""
+    rates = definition["rates"]
+    annual = definition.get("annual_bonus")
+    pool = definition.get("pool")
+    return CommissionPlan(
+        key=key, version=version, effective_from=effective_from, basis=definition["basis"],
+        settlement=definition["settlement"],
+        rates=Rates(kind=rates["kind"], rate=_decimal(rates.get("rate")),
+                    tiers=tuple(Tier(Decimal(str(t["above"])), Decimal(str(t["rate"])))
+                                for t in rates.get("tiers") or ()),
+                    target=_decimal(rates.get("target")), within=_decimal(rates.get("within")),
+                    beyond=_decimal(rates.get("beyond"))),
+        annual_bonus=AnnualBonus(int(annual["target_units"]), Decimal(str(annual["per_unit"]))) if annual else None,
+        pool=TeamPool(Decimal(str(pool["share"])), pool["split"]) if pool else None,
+        expense_allowance_per_unit=_decimal(definition.get("expense_allowance_per_unit")),
+        description=description, set_by=set_by, set_at=set_at)
+
+
+def definition_of(plan: CommissionPlan) -> dict:
+    rates: dict = {"kind": plan.rates.kind}
+    if plan.rates.kind == "flat":
+        rates["rate"] = text(plan.rates.rate) if plan.rates.rate is not None else None
+    elif plan.rates.kind == "target":
+        rates.update(target=text(plan.rates.target) if plan.rates.target is not None else None,
+                     within=text(plan.rates.within) if plan.rates.within is not None else None,
+                     beyond=text(plan.rates.beyond) if plan.rates.beyond is not None else None)
+    else:
+        rates["tiers"] = [{"above": text(t.above), "rate": text(t.rate)} for t in plan.rates.tiers]
+    return {
+        "basis": plan.basis, "settlement": plan.settlement, "rates": rates,
+        "annual_bonus": {"target_units": plan.annual_bonus.target_units, "per_unit": text(plan.annual_bonus.per_unit)}
+        if plan.annual_bonus else None,
+        "pool": {"share": text(plan.pool.share), "split": plan.pool.split} if plan.pool else None,
+        "expense_allowance_per_unit": text(plan.expense_allowance_per_unit)
+        if plan.expense_allowance_per_unit is not None else None,
+    }

@@ -14,11 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from payroll.domain.plans import CompensationPlan
 from shared.errors import Conflict, InvalidInput
 
 AMOUNTS = ("monthly_base", "performance_standard", "performance_fixed", "bonus_base", "commission_rate")
+# What else an override may state: the person's own commission plan (by key) and target (P4 "per person").
+COMMISSION_TERMS = ("commission_plan", "commission_target")
 
 
 @dataclass(frozen=True)
@@ -31,18 +34,20 @@ class PlanOverride:
     performance_fixed: Decimal | None = None
     bonus_base: Decimal | None = None
     commission_rate: Decimal | None = None
+    commission_plan: str | None = None
+    commission_target: Decimal | None = None
     set_by: uuid.UUID | None = None
     set_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not self.overridden():
-            raise InvalidInput("monthly_base", f"an override states at least one of {list(AMOUNTS)}")
+            raise InvalidInput("monthly_base", f"an override states at least one of {list(AMOUNTS + COMMISSION_TERMS)}")
         for name, value in self.overridden().items():
-            if value < 0:
+            if isinstance(value, Decimal) and value < 0:
                 raise InvalidInput(name, "may not be negative")
 
-    def overridden(self) -> dict[str, Decimal]:
-        return {name: getattr(self, name) for name in AMOUNTS if getattr(self, name) is not None}
+    def overridden(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in AMOUNTS + COMMISSION_TERMS if getattr(self, name) is not None}
 
 
 def override_in_force(overrides: Iterable[PlanOverride], employee_id: uuid.UUID, period: str) -> PlanOverride | None:

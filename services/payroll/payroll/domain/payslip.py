@@ -21,6 +21,7 @@ from payroll.domain.attendance import (
 )
 from payroll.domain.bonus import bonus_line
 from payroll.domain.commission import Collection, commission_line
+from payroll.domain.commission_plans import CommissionPolicy
 from payroll.domain.expenses import ExpensePolicy
 from payroll.domain.incentives import SpecialIncentive, incentive_line
 from payroll.domain.lines import PayslipLine
@@ -40,6 +41,7 @@ class PayPolicy:
     full_score_at: Decimal = Decimal(80)
     attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
     expenses: ExpensePolicy = field(default_factory=ExpensePolicy)
+    commission: CommissionPolicy = field(default_factory=CommissionPolicy)
 
 
 @dataclass(frozen=True)
@@ -116,10 +118,12 @@ def compute_payslip(result: FinalResult | None, role: str, plan: CompensationPla
                     attendance: Sequence[AttendanceDay] = (),
                     corrections: Sequence[AttendanceCorrection] = (),
                     incentives: Sequence[SpecialIncentive] = (),
-                    extra_lines: Sequence[PayslipLine] = ()) -> Payslip:
+                    extra_lines: Sequence[PayslipLine] = (),
+                    commission_lines: Sequence[PayslipLine] | None = None) -> Payslip:
     """The parts the (resolved) plan pays, then attendance, adjustments and one-off incentives.
     ``result`` may be None only for a plan that does not need one (the roster sees to it); the
-    employee and period then come from the keywords."""
+    employee and period then come from the keywords. ``commission_lines``: the commission a named
+    commission plan worked out (commission_plans.py), in place of the flat rate on ``collections``."""
     if plan.needs_result and result is None:
         raise ValueError(f"the plan for {role} needs an appraisal result")
     employee_id = result.employee_id if result is not None else employee_id
@@ -148,7 +152,9 @@ def compute_payslip(result: FinalResult | None, role: str, plan: CompensationPla
         line = bonus_line(plan.bonus_base, result.coefficient, score=result.score, plan_version=plan.version)
         lines.append(line)
         bonus = line.amount
-    if plan.pays(COMMISSION):
+    if plan.pays(COMMISSION) and commission_lines is not None:
+        lines.extend(commission_lines)
+    elif plan.pays(COMMISSION):
         lines.append(commission_line(plan.commission_rate, collections, period=period, plan_version=plan.version))
     # P6 is taken from the lines above: the wage part from the base paid, the fixed amounts from
     # performance pay + bonus (a part the plan does not pay leaves nothing to take from).

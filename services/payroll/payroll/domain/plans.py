@@ -42,6 +42,11 @@ class CompensationPlan:
     performance_fixed: Decimal | None = None
     # Set on the plan a run resolves for one person when their override applied (see overrides.py).
     override_version: int | None = None
+    # The named commission plan paying the commission part (commission_plans.py); None: the flat
+    # commission_rate on money collected, as before commission plans existed.
+    commission_plan: str | None = None
+    # A person's own target for a target plan (from their override); None: the plan's.
+    commission_target: Decimal | None = None
 
     def pays(self, part: str) -> bool:
         return part in self.parts

@@ -10,13 +10,15 @@ run is computed again only on request (:func:`recompute`).
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from payroll.adapters.repositories import Placement
 from payroll.domain.commission import Collection
+from payroll.domain.commission_plans import CommissionPlan
 from payroll.domain.completeness import Readiness, assess
 from payroll.domain.incentives import SpecialIncentive
 from payroll.domain.overrides import PlanOverride, override_in_force, resolve
@@ -26,6 +28,13 @@ from payroll.domain.proration import Employment
 from payroll.domain.roster import Blocker, Person, roster
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer.attendance import settle_attendance
+from payroll.service_layer.commission import (
+    flat_rate_accruals,
+    named_plans,
+    net_of_refunds,
+    settle_clawbacks,
+    settle_named_plans,
+)
 from payroll.service_layer.expenses import settle_claims_and_disputes
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.db import new_id
@@ -39,6 +48,7 @@ class RunInputs:
     placements: dict[uuid.UUID, Placement]  # everyone on the run: employed in the period, or with a result
     plans: list[CompensationPlan]
     overrides: list[PlanOverride]
+    commission_plans: list[CommissionPlan] = field(default_factory=list)
 
     def people(self) -> list[Person]:
         """The run's population: a result's role as readiness read it, else the directory's."""
@@ -61,7 +71,8 @@ async def gather_inputs(uow: PayrollUnitOfWork, period: str) -> RunInputs:
     ready = assess(period, await uow.appraisal.closed(period), results.values(),
                    {employee_id: placement.role for employee_id, placement in placements.items()}, plans)
     overrides = await uow.overrides.of(set(results) | set(placements))
-    return RunInputs(readiness=ready, results=results, placements=placements, plans=plans, overrides=overrides)
+    return RunInputs(readiness=ready, results=results, placements=placements, plans=plans, overrides=overrides,
+                     commission_plans=await uow.commission_plans.all())
 
 
 async def compute_waiting_runs(uow: PayrollUnitOfWork, bus: PayrollBus) -> list[PayRun]:
@@ -99,6 +110,7 @@ async def recompute(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun) -> Pay
     await uow.incentives.release(run.id)
     await uow.expenses.release(run.id)
     await uow.disputes.release(run.id)
+    await uow.commission.release(run.id)
     await uow.runs.delete_payslips(run.id)
     await uow.runs.save_status(run)
     await _pay(uow, bus, run, await gather_inputs(uow, run.period))
@@ -126,16 +138,26 @@ async def flag_missing(uow: PayrollUnitOfWork, run: PayRun) -> bool:
 async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: RunInputs) -> None:
     period, plans = run.period, inputs.plans
     payable, blockers = roster(period, inputs.people(), inputs.results, plans, inputs.overrides)
-    run.blockers = tuple(blockers)
+    payable, unplanned, chosen = named_plans(payable, inputs.commission_plans, period)
+    run.blockers = (*blockers, *(dataclasses.replace(b, name=inputs.placements[b.employee_id].name)
+                                 if b.employee_id in inputs.placements else b for b in unplanned))
     employees = [each.employee_id for each in payable]
     in_period: dict[uuid.UUID, list[Collection]] = defaultdict(list)
-    for collection in await uow.payments.settle_in_period(run.id, period, employees):
+    for collection in await net_of_refunds(uow, run.id, await uow.payments.settle_in_period(run.id, period, employees)):
         in_period[collection.rep_id].append(collection)
     late: dict[tuple[uuid.UUID, str], list[Collection]] = defaultdict(list)
     missed_runs: dict[str, uuid.UUID] = {}
-    for collection, missed_run_id in await uow.payments.settle_late(run.id, period, employees):
-        late[(collection.rep_id, collection.period)].append(collection)
+    settled_late = await uow.payments.settle_late(run.id, period, employees)
+    netted = {c.payment_id: c for c in await net_of_refunds(uow, run.id, [c for c, _ in settled_late])}
+    for collection, missed_run_id in settled_late:
+        late[(collection.rep_id, collection.period)].append(netted[collection.payment_id])
         missed_runs[collection.period] = missed_run_id
+    # A person on a named commission plan is paid on all the payments this run settles for them, late
+    # ones included (their plan's basis of this period); the others keep the flat rate and late adjustments.
+    collected = {employee_id: [*in_period.get(employee_id, []),
+                               *(c for (rep_id, _), group in late.items() if rep_id == employee_id for c in group)]
+                 for employee_id in chosen}
+    commission = await settle_named_plans(uow, bus, run.id, period, payable, chosen, collected, inputs.placements)
     attendance = await settle_attendance(uow, run.id, period, employees)
     extra_lines = await settle_claims_and_disputes(uow, run.id, period, employees)
     incentives: dict[uuid.UUID, list[SpecialIncentive]] = defaultdict(list)
@@ -143,9 +165,11 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
         incentives[incentive.employee_id].append(incentive)
 
     slips: list[Payslip] = []
+    late_by_person: dict[uuid.UUID, list[LateCollections]] = {}
     for each in payable:
         employee_id, role, plan = each.employee_id, each.role, each.plan
-        late_groups = [
+        named = employee_id in chosen
+        late_groups = [] if named else [
             LateCollections(
                 period=from_period, run_id=missed_runs[from_period],
                 # The plan that would have paid them in their own period; this run's plan if none did.
@@ -154,14 +178,20 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
             )
             for (rep_id, from_period), collections in late.items() if rep_id == employee_id
         ]
+        late_by_person[employee_id] = late_groups
         placement = inputs.placements.get(employee_id)
         slips.append(compute_payslip(
             each.result, role, plan, bus.policy, employee_id=employee_id, period=period,
-            collections=in_period.get(employee_id, []), late=late_groups,
+            collections=[] if named else in_period.get(employee_id, []), late=late_groups,
+            commission_lines=commission.lines.get(employee_id) if named else None,
             employment=Employment(hired_on=placement.hired_on, left_on=placement.left_on) if placement else None,
             working_days=attendance.working_days, attendance=attendance.days.get(employee_id, []),
             corrections=attendance.corrections.get(employee_id, []), incentives=incentives.get(employee_id, []),
             extra_lines=extra_lines.get(employee_id, [])))
+    await uow.commission.add_accruals(
+        [*commission.accruals, *flat_rate_accruals(run.id, period, payable, chosen, in_period, late_by_person)])
+    slips = await settle_clawbacks(uow, run.id, slips, lambda slip, lines: dataclasses.replace(
+        slip, lines=(*slip.lines, *lines)))
     run.payslip_count = len(slips)
     run.total_gross = sum((slip.gross for slip in slips), Decimal("0.00"))
     await uow.runs.add_payslips(run, slips, inputs.placements)

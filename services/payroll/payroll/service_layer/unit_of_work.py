@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from payroll.adapters.attendance import AttendanceRepository
+from payroll.adapters.commission import CommissionLedgerRepository, CommissionPlanRepository
 from payroll.adapters.deals import DealRepository
 from payroll.adapters.expenses import DisputeRepository, ExpenseRepository
 from payroll.adapters.pay_plans import IncentiveRepository, OverrideRepository
@@ -31,6 +32,8 @@ class PayrollUnitOfWork(UnitOfWork):
     overrides: OverrideRepository
     incentives: IncentiveRepository
     deals: DealRepository
+    commission_plans: CommissionPlanRepository
+    commission: CommissionLedgerRepository
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
@@ -44,6 +47,8 @@ class PayrollUnitOfWork(UnitOfWork):
         self.overrides = OverrideRepository(self.session)
         self.incentives = IncentiveRepository(self.session)
         self.deals = DealRepository(self.session)
+        self.commission_plans = CommissionPlanRepository(self.session)
+        self.commission = CommissionLedgerRepository(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)
