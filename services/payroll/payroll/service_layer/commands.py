@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class SetPlan:
     parts: frozenset[str] | None = None
     # Performance pay where the role is not appraised; None: from the appraisal (P2).
     performance_fixed: Decimal | None = None
+    # The named commission plan paying the commission part; None: the flat commission_rate (P4).
+    commission_plan: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class SetPlanOverride:
 
     employee_id: uuid.UUID
     effective_from: str
-    amounts: dict[str, Decimal]  # any subset of overrides.AMOUNTS
+    amounts: dict[str, Any]  # any subset of overrides.AMOUNTS + COMMISSION_TERMS
     set_by: uuid.UUID
 
 

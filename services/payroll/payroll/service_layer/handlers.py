@@ -28,7 +28,7 @@ from payroll.domain.plans import (
     ensure_parts,
 )
 from payroll.domain.runs import PayRun, RunStatus
-from payroll.service_layer import commands, expenses
+from payroll.service_layer import commands, commission_plans, expenses
 from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs, flag_missing, recompute
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.bus import CommandHandler, refuses_duplicates
@@ -49,12 +49,13 @@ async def set_plan(command: commands.SetPlan, bus: PayrollBus) -> CompensationPl
         await uow.lock_pay_runs()
         ensure_change_applies_to_open_periods(command.effective_from, await uow.runs.latest_locked_period())
         ensure_new_period(await uow.plans.all(command.role), command.effective_from)
+        await commission_plans.ensure_commission_plan_exists(uow, command.commission_plan)
         plan = await uow.plans.add(CompensationPlan(
             role=command.role, version=await uow.plans.next_version(command.role),
             effective_from=command.effective_from, monthly_base=command.monthly_base,
             performance_standard=command.performance_standard, bonus_base=command.bonus_base,
             commission_rate=command.commission_rate, set_by=command.set_by, parts=parts,
-            performance_fixed=command.performance_fixed,
+            performance_fixed=command.performance_fixed, commission_plan=command.commission_plan,
         ))
         # A period may have been waiting for exactly this plan.
         await compute_waiting_runs(uow, bus)
@@ -72,6 +73,7 @@ async def set_plan_override(command: commands.SetPlanOverride, bus: PayrollBus) 
         await uow.lock_pay_runs()
         ensure_change_applies_to_open_periods(command.effective_from, await uow.runs.latest_locked_period())
         ensure_new_override_period(await uow.overrides.of([command.employee_id]), command.effective_from)
+        await commission_plans.ensure_commission_plan_exists(uow, command.amounts.get("commission_plan"))
         override = await uow.overrides.add(PlanOverride(
             employee_id=command.employee_id, version=await uow.overrides.next_version(command.employee_id),
             effective_from=command.effective_from, set_by=command.set_by, **command.amounts))
@@ -216,6 +218,8 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.RecomputeRun: recompute_run,
     commands.ApproveRun: approve_run,
     commands.LockRun: lock_run,
+    # Commission plans as data (P4): command and handler in service_layer/commission_plans.py.
+    commission_plans.SetCommissionPlan: commission_plans.set_commission_plan,
     # Expense claims (P7) and payslip disputes (P8): commands and handlers in service_layer/expenses.py.
     expenses.SubmitExpenseClaim: expenses.submit_claim,
     expenses.ApproveExpenseClaim: expenses.approve_claim,

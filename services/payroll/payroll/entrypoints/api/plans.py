@@ -20,7 +20,8 @@ async def set_plan(body: PlanWrite, bus: BusDep, user: PlanEditor, role: RoleNam
     command = commands.SetPlan(role=role, effective_from=body.effective_from, monthly_base=body.monthly_base,
                                performance_standard=body.performance_standard, bonus_base=body.bonus_base,
                                commission_rate=body.commission_rate, set_by=user.employee_id,
-                               parts=frozenset(body.parts), performance_fixed=body.performance_fixed)
+                               parts=frozenset(body.parts), performance_fixed=body.performance_fixed,
+                               commission_plan=body.commission_plan)
     return PlanRead.from_plan(await bus.handle(command))
 
 

@@ -10,11 +10,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from payroll.domain.commission_plans import CommissionPlan, definition_of
 from payroll.domain.incentives import IncentiveStatus
-from payroll.domain.overrides import AMOUNTS
+from payroll.domain.overrides import AMOUNTS, COMMISSION_TERMS
 from payroll.domain.periods import PERIOD_PATTERN
 from payroll.domain.plans import PARTS, CompensationPlan
 from payroll.domain.runs import PayslipRecord, RunStatus
+from payroll.service_layer.commission_plans import KEY_PATTERN
 from payroll.service_layer.views import PeriodStatus
 from shared.auth import Role
 from shared.fields import IsoDate
@@ -24,6 +26,7 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=9, decimal_places=6,
                                 description="a fraction: 0.03 is 3% of the money collected")]
 RoleName = Literal[Role.ALL]  # type: ignore[valid-type]
+CommissionPlanKey = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 
 
 class _Request(BaseModel):
@@ -48,6 +51,9 @@ class PlanWrite(_Request):
     performance_fixed: Money | None = Field(
         None, description="performance pay of a role that is not appraised, paid as it is each month; "
                           "left out: performance pay follows the appraisal score (P2)")
+    commission_plan: CommissionPlanKey | None = Field(
+        None, description="the named commission plan (PUT /commission-plans/{key}) paying the commission part; "
+                          "left out: commission_rate × money collected")
 
 
 class PlanRead(_Read):
@@ -60,6 +66,7 @@ class PlanRead(_Read):
     commission_rate: Decimal
     parts: list[str]
     performance_fixed: Decimal | None
+    commission_plan: str | None = None
     appraised: bool = Field(description="whether its people need an appraisal result to be paid")
     set_by: uuid.UUID | None
     set_at: datetime | None
@@ -70,7 +77,8 @@ class PlanRead(_Read):
                    monthly_base=plan.monthly_base, performance_standard=plan.performance_standard,
                    bonus_base=plan.bonus_base, commission_rate=plan.commission_rate,
                    parts=[part for part in PARTS if part in plan.parts], performance_fixed=plan.performance_fixed,
-                   appraised=plan.needs_result, set_by=plan.set_by, set_at=plan.set_at)
+                   appraised=plan.needs_result, set_by=plan.set_by, set_at=plan.set_at,
+                   commission_plan=plan.commission_plan)
 
 
 class OverrideWrite(_Request):
@@ -82,9 +90,11 @@ class OverrideWrite(_Request):
     performance_fixed: Money | None = None
     bonus_base: Money | None = None
     commission_rate: Rate | None = None
+    commission_plan: CommissionPlanKey | None = Field(None, description="the person's own commission plan")
+    commission_target: Money | None = Field(None, description="the person's own target on a target plan")
 
-    def amounts(self) -> dict[str, Decimal]:
-        return {name: value for name in AMOUNTS if (value := getattr(self, name)) is not None}
+    def amounts(self) -> dict[str, Any]:
+        return {name: value for name in AMOUNTS + COMMISSION_TERMS if (value := getattr(self, name)) is not None}
 
 
 class OverrideRead(_Read):
@@ -96,6 +106,8 @@ class OverrideRead(_Read):
     performance_fixed: Decimal | None
     bonus_base: Decimal | None
     commission_rate: Decimal | None
+    commission_plan: str | None = None
+    commission_target: Decimal | None = None
     set_by: uuid.UUID | None
     set_at: datetime | None
 
@@ -228,3 +240,70 @@ class AttendanceDayRead(_Read):
     leave_days: Decimal
     leave_type: str | None
     leave_paid: bool | None
+
+
+# --- commission plans (P4) ---------------------------------------------------------------------------
+
+# Rates are checked by the domain (a negative rate, a tier table not increasing…), which names the field.
+Number = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20, decimal_places=8)]
+
+
+class TierWrite(_Request):
+    above: Number = Field(description="the tier applies to the period's basis total beyond this; the first is 0")
+    rate: Number = Field(description="a fraction for amount/profit plans, money per unit for unit plans")
+
+
+class RatesWrite(_Request):
+    kind: Literal["flat", "step", "marginal", "target"]
+    rate: Number | None = Field(None, description="flat: the rate")
+    tiers: list[TierWrite] | None = Field(None, max_length=50, description="step / marginal: the tiers, "
+                                                                          "in increasing order of 'above'")
+    target: Number | None = Field(None, description="target: the default target on the basis per period "
+                                                    "(a person's own in PUT /plans/people/{id} commission_target)")
+    within: Number | None = Field(None, description="target: the rate on the part up to the target")
+    beyond: Number | None = Field(None, description="target: the rate on the part above the target")
+
+
+class AnnualBonusWrite(_Request):
+    target_units: int = Field(ge=0, le=1_000_000, description="units to sell in the calendar year")
+    per_unit: Number = Field(description="paid per unit above the annual target, in the year-end run")
+
+
+class PoolWrite(_Request):
+    share: Number = Field(description="the fraction of each member's commission that goes to the group's pool")
+    split: Literal["equal", "score"] = Field(description="equal shares, or in proportion to appraisal scores")
+
+
+class CommissionPlanWrite(_Request):
+    effective_from: Period = Field(description="the first period (YYYY-MM) this version applies to")
+    basis: Literal["amount", "profit", "units"]
+    settlement: Literal["signing", "collection"]
+    rates: RatesWrite
+    annual_bonus: AnnualBonusWrite | None = None
+    pool: PoolWrite | None = None
+    expense_allowance_per_unit: Number | None = Field(
+        None, description="sales expenses above this × units sold in the period come off the commission")
+    description: Annotated[str, StringConstraints(max_length=2000, pattern=r"^[^\x00]*$")] = ""
+
+    def definition(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"effective_from", "description"})
+
+
+class CommissionPlanRead(_Read):
+    key: str
+    version: int
+    effective_from: str
+    description: str
+    basis: str
+    settlement: str
+    rates: dict[str, Any]
+    annual_bonus: dict[str, Any] | None
+    pool: dict[str, Any] | None
+    expense_allowance_per_unit: str | None
+    set_by: uuid.UUID | None
+    set_at: datetime | None
+
+    @classmethod
+    def from_plan(cls, plan: CommissionPlan) -> CommissionPlanRead:
+        return cls(key=plan.key, version=plan.version, effective_from=plan.effective_from,
+                   description=plan.description, set_by=plan.set_by, set_at=plan.set_at, **definition_of(plan))
