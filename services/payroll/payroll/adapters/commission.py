@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Collection as Many
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -67,16 +67,19 @@ class CommissionLedgerRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def settle_signed_deals(self, run_id: uuid.UUID, period: str, rep_ids: Many[uuid.UUID]) -> list[Deal]:
-        """Claim for the run the deals of its reps signed in its period, or in an earlier period whose run was
-        computed before payroll knew the deal (late); cancelled deals are never claimed."""
-        if not rep_ids:
+    async def settle_signed_deals(self, run_id: uuid.UUID, period: str, since: Mapping[uuid.UUID, str]) -> list[Deal]:
+        """Claim for the run the deals of each rep (``since``: rep → the first period of their signing plan)
+        signed in its period, or in an earlier period from ``since`` on whose run was computed before payroll
+        knew the deal (late); deals from before the plan applied are not its to pay. Cancelled deals are
+        never claimed."""
+        if not since:
             return []
         had_run = select(pay_runs.c.period).where(pay_runs.c.period == deals.c.period).exists()
         cancelled = select(deal_cancellations.c.deal_id).where(deal_cancellations.c.deal_id == deals.c.deal_id).exists()
+        late = or_(*(and_(deals.c.rep_id == rep_id, deals.c.period >= first) for rep_id, first in since.items()))
         claimed = await self._session.execute(
-            update(deals).where(deals.c.run_id.is_(None), deals.c.rep_id.in_(list(rep_ids)), ~cancelled,
-                                or_(deals.c.period == period, and_(deals.c.period < period, had_run)))
+            update(deals).where(deals.c.run_id.is_(None), deals.c.rep_id.in_(list(since)), ~cancelled,
+                                or_(deals.c.period == period, and_(deals.c.period < period, had_run, late)))
             .values(run_id=run_id).returning(deals.c.deal_id))
         ids = [row.deal_id for row in claimed]
         if not ids:

@@ -77,8 +77,8 @@ class CommissionSettlement:
 
 async def settle_named_plans(uow: PayrollUnitOfWork, bus: PayrollBus, run_id: uuid.UUID, period: str,
                              payable: Sequence[Payable], chosen: dict[uuid.UUID, CommissionPlan],
-                             collections: dict[uuid.UUID, list[Collection]], placements: dict[uuid.UUID, Placement]
-                             ) -> CommissionSettlement:
+                             collections: dict[uuid.UUID, list[Collection]], placements: dict[uuid.UUID, Placement],
+                             plans: Sequence[CommissionPlan] = ()) -> CommissionSettlement:
     """The commission lines of everyone on a named plan: personal commission, team pool, the year-end
     bonus, the expense overspend; and what each deal or payment earned. ``collections``: the payments
     each person's run settled (their period's and late ones), net of refunds."""
@@ -86,7 +86,10 @@ async def settle_named_plans(uow: PayrollUnitOfWork, bus: PayrollBus, run_id: uu
     settlement = CommissionSettlement()
     if not chosen:
         return settlement
-    on_signing = [e for e, plan in chosen.items() if plan.settlement == "signing"]
+    # Late deals are claimed from the first period of the plan's first version on, not from before it applied.
+    starts = {plan.key: min((p.effective_from for p in plans if p.key == plan.key), default=plan.effective_from)
+              for plan in chosen.values()}
+    on_signing = {e: starts[plan.key] for e, plan in chosen.items() if plan.settlement == "signing"}
     signed: dict[uuid.UUID, list] = defaultdict(list)
     for deal in await uow.commission.settle_signed_deals(run_id, period, on_signing):
         signed[deal.rep_id].append(deal)

@@ -157,7 +157,8 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
     collected = {employee_id: [*in_period.get(employee_id, []),
                                *(c for (rep_id, _), group in late.items() if rep_id == employee_id for c in group)]
                  for employee_id in chosen}
-    commission = await settle_named_plans(uow, bus, run.id, period, payable, chosen, collected, inputs.placements)
+    commission = await settle_named_plans(uow, bus, run.id, period, payable, chosen, collected, inputs.placements,
+                                          inputs.commission_plans)
     attendance = await settle_attendance(uow, run.id, period, employees)
     extra_lines = await settle_claims_and_disputes(uow, run.id, period, employees)
     incentives: dict[uuid.UUID, list[SpecialIncentive]] = defaultdict(list)

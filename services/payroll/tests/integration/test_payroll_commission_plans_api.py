@@ -192,7 +192,11 @@ async def test_tiered_per_unit_plans_step_and_marginal_with_a_team_pool(world, c
                                       cancelled_on=day(period, 20), reason="withdrawn", cancelled_by=uuid.uuid4()))
     await world.deliver(won(ANN, shift_month(period, 1), "1000", 1))  # next month's: not this run's
     await close(world, period, ANN, BAO, CAI, scores={BAO: "90", CAI: "60"})
-    _, found = await slips(client, tokens, period)
+    run, found = await slips(client, tokens, period)
+    # A recompute gives back the deals it claimed and claims them again: the same lines.
+    assert (await client.post(f"/runs/{run['id']}/recompute", headers=tokens.headers(Role.HR))).status_code == 200
+    _, again = await slips(client, tokens, period)
+    assert {e: slip["lines"] for e, slip in again.items()} == {e: slip["lines"] for e, slip in found.items()}
     ann, bao, cai = found[ANN], found[BAO], found[CAI]
     # Ann, step: 21 units reach the second tier, 25 × 21 = 525.
     (line,) = lines(ann)["P4.commission"]
@@ -351,3 +355,34 @@ async def test_a_rep_reads_only_their_own_payslip(world, client, tokens, period)
     assert [slip["employee_id"] for slip in mine.json()] == [str(ANN)]
     other = await client.get(f"/payslips/{found[BAO]['id']}", headers=tokens.headers(Role.SALES_REP, employee_id=ANN))
     assert other.status_code == 404
+
+
+async def test_sales_expenses_above_the_allowance_come_off_the_commission_never_below_zero(world, client, tokens,
+                                                                                           period) -> None:
+    plan = {"basis": "units", "settlement": "signing", "rates": {"kind": "flat", "rate": "200"},
+            "expense_allowance_per_unit": "500"}
+    await define(client, tokens, "allowance", shift_month(period, -6), plan)
+    await role_plan(client, tokens, shift_month(period, -6), "allowance")
+    await world.deliver(hired(ANN, period, name="Ann"))
+    await world.deliver(won(ANN, period, "8000", 2))
+    ann = tokens.headers(Role.SALES_REP, employee_id=ANN, department_id=SALES)
+    manager = tokens.headers(Role.DEPARTMENT_MANAGER, department_id=SALES)
+    claims = [("travel", "500.00", 3), ("travel", "500.00", 4), ("travel", "500.00", 5), ("living", "150.00", 3),
+              ("communication", "100.00", 6)]  # communication is not a sales expense (the default categories)
+    for category, value, n in claims:
+        body = {"category": category, "incurred_on": day(period, n).isoformat(), "amount": value,
+                "description": "client visit", "receipts": [{"amount": value, "note": "receipt"}]}
+        submitted = await client.post("/expenses", json=body, headers=ann)
+        assert submitted.status_code == 201, submitted.text
+        approved = await client.post(f"/expenses/{submitted.json()['id']}/approve", headers=manager)
+        assert approved.status_code == 200, approved.text
+    await close(world, period, ANN)
+    _, found = await slips(client, tokens, period)
+    slip = found[ANN]
+    # Commission 2 × 200 = 400. Sales expenses 1 650 − allowance 2 × 500 = 650 over: 400 deducted, 250 not.
+    assert amount(slip, "P4.commission") == D("400.00")
+    (over,) = lines(slip)["P4.expense_overspend"]
+    assert (over["amount"], over["inputs"]["overspend"], over["inputs"]["not_deducted"]) == (
+        "-400.00", "650.00", "250.00")
+    assert len(over["inputs"]["claims"]) == 4
+    assert amount(slip, "P7.expense") == D("1750.00")  # every approved claim is still reimbursed
