@@ -111,11 +111,12 @@ async def settle_named_plans(uow: PayrollUnitOfWork, bus: PayrollBus, run_id: uu
         commission = personal_commission(plan, items, by_person[employee_id].plan.commission_target)
         personal[employee_id] = commission
         settlement.lines[employee_id] = [commission_line(commission, period)]
+        earned = commission.earned()
         for item in items:
             settlement.accruals.append(Accrual(
                 id=accrual_id(run_id, employee_id, item.id), run_id=run_id, period=period, employee_id=employee_id,
                 kind=item.kind, source_id=item.id, deal_id=item.deal_id, money=item.money,
-                earned=commission.earned()[item.id], plan=f"{plan.key}@{plan.version}"))
+                earned=earned[item.id], plan=f"{plan.key}@{plan.version}"))
 
     # The team pool (公佣): per group and plan, among the group's members on that plan in this run.
     pools: dict[tuple[uuid.UUID | None, str], list[uuid.UUID]] = defaultdict(list)
