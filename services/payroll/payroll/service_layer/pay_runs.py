@@ -21,7 +21,7 @@ from payroll.domain.completeness import Readiness, assess
 from payroll.domain.incentives import SpecialIncentive
 from payroll.domain.overrides import PlanOverride, override_in_force, resolve
 from payroll.domain.payslip import FinalResult, LateCollections, Payslip, compute_payslip
-from payroll.domain.plans import CompensationPlan, plan_in_force
+from payroll.domain.plans import COMMISSION, CompensationPlan, plan_in_force
 from payroll.domain.proration import Employment
 from payroll.domain.roster import Blocker, Person, roster
 from payroll.domain.runs import PayRun, RunStatus
@@ -128,12 +128,15 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
     payable, blockers = roster(period, inputs.people(), inputs.results, plans, inputs.overrides)
     run.blockers = tuple(blockers)
     employees = [each.employee_id for each in payable]
+    # Only a plan that pays commission settles payments: anyone else's stay unsettled, on the
+    # not-yet-paid list with the reason (:mod:`payroll.service_layer.unpaid`), never paid as nothing.
+    earners = [each.employee_id for each in payable if each.plan.pays(COMMISSION)]
     in_period: dict[uuid.UUID, list[Collection]] = defaultdict(list)
-    for collection in await uow.payments.settle_in_period(run.id, period, employees):
+    for collection in await uow.payments.settle_in_period(run.id, period, earners):
         in_period[collection.rep_id].append(collection)
     late: dict[tuple[uuid.UUID, str], list[Collection]] = defaultdict(list)
-    missed_runs: dict[str, uuid.UUID] = {}
-    for collection, missed_run_id in await uow.payments.settle_late(run.id, period, employees):
+    missed_runs: dict[str, uuid.UUID | None] = {}
+    for collection, missed_run_id in await uow.payments.settle_late(run.id, period, earners):
         late[(collection.rep_id, collection.period)].append(collection)
         missed_runs[collection.period] = missed_run_id
     attendance = await settle_attendance(uow, run.id, period, employees)
@@ -149,7 +152,7 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
             LateCollections(
                 period=from_period, run_id=missed_runs[from_period],
                 # The plan that would have paid them in their own period; this run's plan if none did.
-                plan=_resolved(plans, inputs.overrides, role, employee_id, from_period) or plan,
+                plan=resolved_plan(plans, inputs.overrides, role, employee_id, from_period) or plan,
                 collections=collections,
             )
             for (rep_id, from_period), collections in late.items() if rep_id == employee_id
@@ -172,7 +175,7 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
                             total_gross=run.total_gross, computed_at=run.computed_at))
 
 
-def _resolved(plans: list[CompensationPlan], overrides: list[PlanOverride], role: str, employee_id: uuid.UUID,
+def resolved_plan(plans: list[CompensationPlan], overrides: list[PlanOverride], role: str, employee_id: uuid.UUID,
               period: str) -> CompensationPlan | None:
     plan = plan_in_force(plans, role, period)
     return resolve(plan, override_in_force(overrides, employee_id, period)) if plan else None
