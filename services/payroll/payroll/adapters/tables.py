@@ -292,3 +292,71 @@ payslip_disputes = Table(
           postgresql_where=text("status IN ('open', 'answered')")),
     Index("ix_payslip_disputes_employee_id", "employee_id"),
 )
+
+# --- deals, refunds, commission plans, accruals and clawbacks (P4, migration 2026_12_04_1000) ------
+
+# Deals signed (crm.deal.won.v1), as crm first sent them. ``run_id``: the run that paid commission
+# on signing (plans settled on signing), or that took it into a profit figure.
+deals = Table(
+    "deals",
+    metadata,
+    Column("deal_id", UUID(as_uuid=True), primary_key=True),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True)),
+    Column("amount", MONEY, nullable=False),
+    Column("cost", MONEY),
+    Column("profit", MONEY),
+    Column("units", Integer),
+    Column("currency", String(3), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+    CheckConstraint("units IS NULL OR units >= 0", name="units"),
+    Index("ix_deals_rep_id_period", "rep_id", "period"),
+    Index("ix_deals_department_id_period", "department_id", "period"),
+)
+
+# Cancellations (crm.deal.cancelled.v1), in their own table so that one arriving before its deal is
+# kept. ``settled_run_id``: the run that reversed the commission paid on the deal.
+deal_cancellations = Table(
+    "deal_cancellations",
+    metadata,
+    Column("deal_id", UUID(as_uuid=True), primary_key=True),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True)),
+    Column("amount", MONEY, nullable=False),
+    Column("units", Integer),
+    Column("cancelled_on", Date, nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("reason", String(2000), nullable=False),
+    Column("cancelled_by", UUID(as_uuid=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("settled_run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+)
+
+# Money given back (crm.payment.refunded.v1); kept whether or not payroll knows the payment yet.
+# ``settled_run_id``: the run that reversed the commission paid on the refunded money (or found none).
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("refund_id", UUID(as_uuid=True), primary_key=True),
+    Column("payment_id", UUID(as_uuid=True), nullable=False),
+    Column("deal_id", UUID(as_uuid=True), nullable=False),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True)),
+    Column("amount", MONEY, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("refunded_on", Date, nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("reason", String(2000), nullable=False),
+    Column("recorded_by", UUID(as_uuid=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("settled_run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+    CheckConstraint("amount > 0", name="amount"),
+    Index("ix_refunds_payment_id", "payment_id"),
+    Index("ix_refunds_unsettled", "rep_id", postgresql_where=text("settled_run_id IS NULL")),
+)

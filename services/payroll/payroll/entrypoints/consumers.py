@@ -8,14 +8,16 @@ import functools
 
 from payroll.domain.attendance import AttendanceDay, ClassifiedDay
 from payroll.domain.completeness import ClosedPeriod
+from payroll.domain.deals import Deal, DealCancellation, Refund, deal_profit
 from payroll.domain.payslip import FinalResult
-from payroll.service_layer import handlers
+from payroll.domain.periods import period_of
+from payroll.service_layer import deals, handlers
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.calendar import WorkingCalendar
 from shared.consumer import ConsumerSpec, Handler
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed
-from shared.events.crm import PaymentReceived
+from shared.events.crm import DealCancelled, DealWon, PaymentReceived, PaymentRefunded
 from shared.events.envelope import CloudEvent
 from shared.events.org import AttendanceDayClassified, WorkingCalendarSet
 
@@ -39,6 +41,33 @@ async def on_payment_received(envelope: CloudEvent, uow: PayrollUnitOfWork, bus:
     await handlers.record_payment(uow, bus, payment_id=payment.payment_id, deal_id=payment.deal_id,
                                   rep_id=payment.rep_id, amount=payment.amount, currency=payment.currency,
                                   received_on=payment.received_on)
+
+
+async def on_deal_won(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
+    won = envelope.payload(DealWon)
+    await deals.record_deal_won(uow, bus, Deal(
+        deal_id=won.deal_id, rep_id=won.rep_id, group_id=won.group_id, department_id=won.department_id,
+        amount=won.amount, cost=won.cost, profit=deal_profit(won.amount, won.cost, won.profit), units=won.units,
+        signed_on=won.signed_on, period=period_of(won.signed_on, bus.clock.timezone), currency=won.currency))
+
+
+async def on_deal_cancelled(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
+    cancelled = envelope.payload(DealCancelled)
+    await deals.record_deal_cancelled(uow, bus, DealCancellation(
+        deal_id=cancelled.deal_id, rep_id=cancelled.rep_id, amount=cancelled.amount, units=cancelled.units,
+        cancelled_on=cancelled.cancelled_on, period=period_of(cancelled.cancelled_on, bus.clock.timezone),
+        reason=cancelled.reason, cancelled_by=cancelled.cancelled_by, group_id=cancelled.group_id,
+        department_id=cancelled.department_id))
+
+
+async def on_payment_refunded(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
+    refund = envelope.payload(PaymentRefunded)
+    await deals.record_refund(uow, bus, Refund(
+        refund_id=refund.refund_id, payment_id=refund.payment_id, deal_id=refund.deal_id, rep_id=refund.rep_id,
+        amount=refund.amount, refunded_on=refund.refunded_on,
+        period=period_of(refund.refunded_on, bus.clock.timezone), reason=refund.reason,
+        recorded_by=refund.recorded_by, currency=refund.currency, group_id=refund.group_id,
+        department_id=refund.department_id))
 
 
 async def on_attendance_day_classified(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
@@ -77,6 +106,10 @@ CONSUMERS = [
             PeriodClosed.event_type: on_period_closed,
             AppraisalResultFinalized.event_type: on_result_finalized,
             PaymentReceived.event_type: on_payment_received,
+            # Deals, cancellations and refunds feed commission plans, clawbacks and the profit share (P4, P5).
+            DealWon.event_type: on_deal_won,
+            DealCancelled.event_type: on_deal_cancelled,
+            PaymentRefunded.event_type: on_payment_refunded,
         },
     ),
     ConsumerSpec(

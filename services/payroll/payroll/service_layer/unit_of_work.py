@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from payroll.adapters.attendance import AttendanceRepository
+from payroll.adapters.deals import DealRepository
 from payroll.adapters.expenses import DisputeRepository, ExpenseRepository
 from payroll.adapters.pay_plans import IncentiveRepository, OverrideRepository
 from payroll.adapters.repositories import (
@@ -29,6 +30,7 @@ class PayrollUnitOfWork(UnitOfWork):
     disputes: DisputeRepository
     overrides: OverrideRepository
     incentives: IncentiveRepository
+    deals: DealRepository
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
@@ -41,6 +43,7 @@ class PayrollUnitOfWork(UnitOfWork):
         self.disputes = DisputeRepository(self.session)
         self.overrides = OverrideRepository(self.session)
         self.incentives = IncentiveRepository(self.session)
+        self.deals = DealRepository(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)

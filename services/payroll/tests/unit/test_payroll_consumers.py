@@ -9,9 +9,10 @@ from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 def test_payroll_inputs_listen_to_appraisal_and_crm():
     inputs = next(spec for spec in CONSUMERS if spec.name == "payroll-inputs")
     assert sorted(inputs.topics) == ["appraisal.period", "appraisal.score", "crm.deal"]
-    # ScoreUpdated, DealWon… share these topics and have no handler: the runner skips them.
+    # ScoreUpdated… share these topics and have no handler: the runner skips them.
     assert set(inputs.handlers) == {"appraisal.period.closed.v1", "appraisal.result.finalized.v1",
-                                    "crm.payment.received.v1"}
+                                    "crm.payment.received.v1", "crm.deal.won.v1", "crm.deal.cancelled.v1",
+                                    "crm.payment.refunded.v1"}
 
 
 def test_payroll_follows_the_whole_directory():
