@@ -11,6 +11,7 @@ from pydantic_settings import SettingsConfigDict
 from payroll.domain.attendance import AttendancePolicy
 from payroll.domain.expenses import ExpensePolicy, Standard, Window
 from payroll.domain.payslip import PayPolicy
+from payroll.domain.profit_share import ProfitSharePolicy
 from shared.config import ServiceSettings
 
 # The Alembic history lives beside the package, not inside it: it is deployed with the service folder.
@@ -40,6 +41,13 @@ class PayrollSettings(ServiceSettings):
     expense_living_daily_cap: Decimal = Field(Decimal("150.00"), ge=0, decimal_places=2)
     expense_communication_monthly_limit: Decimal = Field(Decimal("200.00"), ge=0, decimal_places=2)
 
+    # P5 (seed 002): the share of a branch's profit for its manager and finance supervisor, the manager's
+    # portion of it (at least half), and which roles are on each side.
+    profit_share_rate: Decimal = Field(Decimal("0.20"), ge=0, le=1)
+    profit_share_manager_portion: Decimal = Field(Decimal("0.5"), ge=Decimal("0.5"), le=1)
+    profit_share_manager_roles: list[str] = ["department_manager", "regional_manager"]
+    profit_share_finance_roles: list[str] = ["finance"]
+
     def expense_policy(self) -> ExpensePolicy:
         return ExpensePolicy(standards={
             "travel": Standard(Window.DAY, self.expense_travel_daily_cap),
@@ -53,7 +61,10 @@ class PayrollSettings(ServiceSettings):
             full_day_absence_amount=self.attendance_full_day_absence_amount,
             half_day_absence_amount=self.attendance_half_day_absence_amount,
             minor_lateness_amount=self.attendance_minor_lateness_amount,
-        ), expenses=self.expense_policy())
+        ), expenses=self.expense_policy(), profit_share=ProfitSharePolicy(
+            share_rate=self.profit_share_rate, manager_portion=self.profit_share_manager_portion,
+            manager_roles=frozenset(self.profit_share_manager_roles),
+            finance_roles=frozenset(self.profit_share_finance_roles)))
 
 
 def get_settings() -> PayrollSettings:

@@ -21,11 +21,12 @@ from payroll.domain.overrides import PlanOverride, ensure_new_override_period
 from payroll.domain.payslip import FinalResult
 from payroll.domain.periods import ensure_period, period_of
 from payroll.domain.plans import (
-    PARTS,
+    DEFAULT_PARTS,
     CompensationPlan,
     ensure_change_applies_to_open_periods,
     ensure_new_period,
     ensure_parts,
+    ensure_profit_share_fits,
 )
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer import commands, expenses
@@ -43,7 +44,9 @@ from shared.events.payroll import PayRunLocked
 @refuses_duplicates()
 async def set_plan(command: commands.SetPlan, bus: PayrollBus) -> CompensationPlan:
     ensure_period(command.effective_from, field="effective_from")
-    parts = ensure_parts(command.parts if command.parts is not None else PARTS)
+    parts = ensure_parts(command.parts if command.parts is not None else DEFAULT_PARTS)
+    sharing = bus.policy.profit_share
+    ensure_profit_share_fits(command.role, parts, sharing.manager_roles, sharing.finance_roles)
     async with bus.uow() as uow:
         # Under the pay-run lock: no run is computed half with the old plan and half with the new.
         await uow.lock_pay_runs()

@@ -27,6 +27,7 @@ from payroll.domain.roster import Blocker, Person, roster
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer.attendance import settle_attendance
 from payroll.service_layer.expenses import settle_claims_and_disputes
+from payroll.service_layer.profit_share import share_profit
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.db import new_id
 from shared.events.payroll import PayRunComputed
@@ -141,6 +142,10 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
         missed_runs[collection.period] = missed_run_id
     attendance = await settle_attendance(uow, run.id, period, employees)
     extra_lines = await settle_claims_and_disputes(uow, run.id, period, employees)
+    # The profit share first on the slip, before reimbursements and disputes: it is pay, they are not.
+    for employee_id, line in (await share_profit(uow, bus.policy.profit_share, period, payable, inputs.placements,
+                                                 extra_lines)).items():
+        extra_lines[employee_id] = [line, *extra_lines.get(employee_id, [])]
     incentives: dict[uuid.UUID, list[SpecialIncentive]] = defaultdict(list)
     for incentive in await uow.incentives.claim(run.id, period, employees):
         incentives[incentive.employee_id].append(incentive)
