@@ -183,6 +183,29 @@ async def test_bad_what_ifs_are_refused_and_only_finance_and_admins_ask(world, c
     for role in (Role.HR, Role.SALES_REP, Role.DEPARTMENT_MANAGER, Role.SALES_DIRECTOR):
         assert (await client.post("/what-ifs", json=draft(period), headers=tokens.headers(role))).status_code == 403
         assert (await client.get("/what-ifs", headers=tokens.headers(role))).status_code == 403
+        assert (await client.get(f"/what-ifs/{uuid.uuid4()}", headers=tokens.headers(role))).status_code == 403
     assert (await client.get(f"/what-ifs/{uuid.uuid4()}", headers=finance)).status_code == 404
     assert await snapshot(world) == before
     assert (await world.query("SELECT count(*) FROM what_ifs"))[0][0] == 0
+
+
+async def test_a_draft_that_needs_a_result_makes_a_blocker_and_one_that_pays_a_blocked_role(world, client, tokens,
+                                                                                          period) -> None:
+    finance = tokens.headers(Role.FINANCE)
+    await world.deliver(hired(uuid.UUID(int=0x41), period, role="hr", name="Hui"))  # no plan for hr: a blocker
+    await a_month(world, client, tokens)
+    asked = await client.post("/what-ifs", headers=finance, json={"period": period, "plans": [
+        # Finance appraised (a bonus needs a coefficient): Fay, who has no result, cannot be paid.
+        {"role": "finance", "monthly_base": "4500.00", "performance_standard": "0", "bonus_base": "500.00",
+         "commission_rate": "0", "parts": ["base", "bonus"]},
+        {"role": "hr", "monthly_base": "3800.00", "performance_standard": "0", "bonus_base": "0",
+         "commission_rate": "0", "parts": ["base"]}]})
+    assert asked.status_code == 201, asked.text
+    result = asked.json()["result"]
+    people = {person["name"]: person for person in result["people"]}
+    assert (people["Fay"]["before"], people["Fay"]["after"], people["Fay"]["difference"]) == ("5300.00", None,
+                                                                                              "-5300.00")
+    assert (people["Hui"]["before"], people["Hui"]["after"], people["Hui"]["paid"]) == (None, "3800.00", None)
+    assert [b["name"] for b in result["blockers_before"]] == ["Hui"]
+    assert [b["name"] for b in result["blockers_after"]] == ["Fay"]
+    assert result["totals"]["difference"] == "-1500.00"

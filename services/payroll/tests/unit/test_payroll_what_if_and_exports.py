@@ -4,6 +4,7 @@ checks, account masking, the transfer's net amounts and totals, and CSV/XLSX saf
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import uuid
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from payroll.domain.exports import (
     transfer_rows,
     transfers,
 )
+from payroll.domain.plans import CompensationPlan
 from payroll.domain.roster import Blocker
 from payroll.domain.runs import PayslipRecord, RunStatus
 from payroll.domain.what_if import (
@@ -33,6 +35,8 @@ from payroll.domain.what_if import (
     ensure_draft_applies,
     pair_lines,
 )
+from payroll.entrypoints.api.schemas import OverrideWrite, PlanWrite
+from payroll.service_layer import commands
 from shared.errors import InvalidInput
 
 D = Decimal
@@ -100,6 +104,22 @@ def test_a_draft_names_each_role_and_person_once_and_applies_to_the_period() -> 
     ensure_draft_applies("2026-10", "2026-10", field="plans[0].effective_from")
     with pytest.raises(InvalidInput, match=r"plans\[0\].effective_from"):
         ensure_draft_applies("2026-09", "2026-10", field="plans[0].effective_from")
+
+
+def test_a_what_if_draft_carries_every_field_a_plan_has() -> None:
+    """The what-if builds its drafts as PUT /plans/{role} and set_plan do. A field added there must be
+    carried by the what-if too (entrypoints/api/what_if.py run_what_if, service_layer/what_if.py _draft_plan),
+    or a draft would silently be computed without it: this fails until it is, and the sets updated."""
+    assert set(PlanWrite.model_fields) == {"effective_from", "monthly_base", "performance_standard", "bonus_base",
+                                           "commission_rate", "parts", "performance_fixed"}
+    assert {f.name for f in dataclasses.fields(commands.SetPlan)} == {
+        "role", "effective_from", "monthly_base", "performance_standard", "bonus_base", "commission_rate",
+        "set_by", "parts", "performance_fixed"}
+    assert {f.name for f in dataclasses.fields(CompensationPlan)} == {
+        "role", "version", "effective_from", "monthly_base", "performance_standard", "bonus_base",
+        "commission_rate", "set_by", "set_at", "parts", "performance_fixed", "override_version"}
+    # Overrides travel as OverrideWrite.amounts(), whatever amounts it gains.
+    assert "amounts" in dir(OverrideWrite)
 
 
 # --- exports ----------------------------------------------------------------------------------------
