@@ -29,7 +29,7 @@ from payroll.domain.plans import (
     ensure_profit_share_fits,
 )
 from payroll.domain.runs import PayRun, RunStatus
-from payroll.service_layer import commands, expenses
+from payroll.service_layer import commands, expenses, exports, what_if
 from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs, flag_missing, recompute
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.bus import CommandHandler, refuses_duplicates
@@ -227,4 +227,7 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     expenses.CommentOnDispute: expenses.comment_on_dispute,
     expenses.AnswerDispute: expenses.answer_dispute,
     expenses.ResolveDispute: expenses.resolve_dispute,
+    # What-if recomputations (issue 9 item 10) and bank accounts for exports (item 11).
+    what_if.RunWhatIf: what_if.run_what_if,
+    exports.SetBankAccount: exports.set_bank_account,
 }
