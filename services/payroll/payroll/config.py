@@ -12,6 +12,7 @@ from payroll.domain.attendance import AttendancePolicy
 from payroll.domain.commission_plans import CommissionPolicy
 from payroll.domain.expenses import ExpensePolicy, Standard, Window
 from payroll.domain.payslip import PayPolicy
+from payroll.domain.profit_share import ProfitSharePolicy
 from shared.config import ServiceSettings
 
 # The Alembic history lives beside the package, not inside it: it is deployed with the service folder.
@@ -45,6 +46,12 @@ class PayrollSettings(ServiceSettings):
     # categories that count against a plan's per-unit sales-expense allowance.
     commission_year_end_month: int = Field(12, ge=1, le=12)
     commission_sales_expense_categories: list[str] = Field(default_factory=lambda: ["travel", "living"])
+    # P5 (seed 002): the share of a branch's profit for its manager and finance supervisor, the manager's
+    # portion of it (at least half), and which roles are on each side.
+    profit_share_rate: Decimal = Field(Decimal("0.20"), ge=0, le=1)
+    profit_share_manager_portion: Decimal = Field(Decimal("0.5"), ge=Decimal("0.5"), le=1)
+    profit_share_manager_roles: list[str] = ["department_manager", "regional_manager"]
+    profit_share_finance_roles: list[str] = ["finance"]
 
     def expense_policy(self) -> ExpensePolicy:
         return ExpensePolicy(standards={
@@ -61,7 +68,10 @@ class PayrollSettings(ServiceSettings):
             minor_lateness_amount=self.attendance_minor_lateness_amount,
         ), expenses=self.expense_policy(), commission=CommissionPolicy(
             year_end_month=self.commission_year_end_month,
-            sales_expense_categories=tuple(self.commission_sales_expense_categories)))
+            sales_expense_categories=tuple(self.commission_sales_expense_categories)), profit_share=ProfitSharePolicy(
+            share_rate=self.profit_share_rate, manager_portion=self.profit_share_manager_portion,
+            manager_roles=frozenset(self.profit_share_manager_roles),
+            finance_roles=frozenset(self.profit_share_finance_roles)))
 
 
 def get_settings() -> PayrollSettings:

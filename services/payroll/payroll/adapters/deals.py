@@ -82,6 +82,16 @@ class DealRepository:
                                 profit=sum((deal.profit for deal in counted if deal.profit is not None), Decimal(0)),
                                 deals=counted, without_profit=tuple(deal for deal in signed if deal.profit is None))
 
+    async def cancelled_in(self, period: str, department_id: uuid.UUID) -> list[tuple[DealCancellation, Deal | None]]:
+        """The department's cancellations of the period, each with its deal (None while the deal's own
+        event has not reached payroll)."""
+        rows = await self._session.execute(
+            select(deal_cancellations.c.deal_id).where(deal_cancellations.c.period == period,
+                                                       deal_cancellations.c.department_id == department_id))
+        ids = [row.deal_id for row in rows]
+        found = await self.of(ids)
+        return [(cancellation, found.get(cancellation.deal_id)) for cancellation in await self.cancellations(ids)]
+
     async def cancellations(self, deal_ids: Many[uuid.UUID] | None = None) -> list[DealCancellation]:
         query = select(deal_cancellations).order_by(deal_cancellations.c.cancelled_on, deal_cancellations.c.deal_id)
         if deal_ids is not None:

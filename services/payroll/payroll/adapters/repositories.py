@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Row, delete, func, insert, select, text, update
+from sqlalchemy import Row, and_, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -135,6 +135,9 @@ class AppraisalInputRepository:
             .where(pay_runs.c.id.is_(None)).order_by(closed_periods.c.period))
         return [row.period for row in rows]
 
+    async def closed_periods(self) -> set[str]:
+        return {row.period for row in await self._session.execute(select(closed_periods.c.period))}
+
     async def known_periods(self) -> list[str]:
         rows = await self._session.execute(
             select(closed_periods.c.period).union(select(appraisal_results.c.period.distinct())))
@@ -175,19 +178,32 @@ class PaymentRepository:
 
     async def settle_late(self, run_id: uuid.UUID, period: str, rep_ids: Many[uuid.UUID]
                           ) -> list[tuple[Collection, uuid.UUID]]:
-        """Claim the unsettled payments of other periods whose run already exists: they missed
-        it (P8). Returns each with the run it missed."""
+        """Claim the unsettled payments of other periods that their own run will never pay (P8): a
+        period whose run already exists (they missed it), or an earlier period that has no run and
+        is not closed in appraisal (a month without a pay run: nothing else would ever pay them).
+        An earlier period closed and waiting for its run keeps its payments for that run. Returns
+        each with the run it missed, None when its period has none."""
         if not rep_ids:
             return []
-        missed = pay_runs.alias("missed")
+        own_run = (select(pay_runs.c.id).where(pay_runs.c.period == payments.c.period)
+                   .correlate(payments).scalar_subquery())
+        run_of_period = exists().where(pay_runs.c.period == payments.c.period).correlate(payments)
+        closed = exists().where(closed_periods.c.period == payments.c.period).correlate(payments)
         rows = await self._session.execute(
             update(payments)
-            .where(payments.c.run_id.is_(None), payments.c.period != period,
-                   payments.c.rep_id.in_(list(rep_ids)), missed.c.period == payments.c.period)
+            .where(payments.c.run_id.is_(None), payments.c.period != period, payments.c.rep_id.in_(list(rep_ids)),
+                   or_(run_of_period, and_(payments.c.period < period, ~closed)))
             .values(run_id=run_id, settled_as="adjustment")
-            .returning(*payments.c, missed.c.id.label("missed_run_id"))
+            .returning(*payments.c, own_run.label("missed_run_id"))
         )
         return [(_collection(row), row.missed_run_id) for row in rows]
+
+    async def unsettled(self) -> list[Collection]:
+        """Every payment no run has paid yet, oldest first."""
+        rows = await self._session.execute(
+            select(payments).where(payments.c.run_id.is_(None))
+            .order_by(payments.c.period, payments.c.received_on, payments.c.payment_id))
+        return [_collection(row) for row in rows]
 
     async def pending_adjustments(self) -> list[PendingAdjustment]:
         rows = await self._session.execute(

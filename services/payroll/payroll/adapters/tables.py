@@ -435,3 +435,34 @@ commission_balances = Table(
     Column("carried", MONEY, nullable=False),
     CheckConstraint("brought >= 0 AND carried >= 0", name="amounts"),
 )
+
+# What-if recomputations of a closed period under draft plans (issue 9 item 10): the draft as asked
+# and the per-person comparison, written once; nothing else stores or emits anything for them.
+what_ifs = Table(
+    "what_ifs",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("period", String(7), nullable=False),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), nullable=False),
+    # The run's status when asked: a draft run may still change, a locked one never.
+    Column("run_status", String(20), nullable=False),
+    Column("asked_by", UUID(as_uuid=True), nullable=False),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("note", String(500)),
+    Column("draft", JSONB, nullable=False),
+    Column("result", JSONB, nullable=False),
+    Index("ix_what_ifs_period", "period"),
+)
+
+# Where a person's pay is transferred (the directory holds no bank details): kept by finance,
+# read in full by finance only, masked to the last four digits for anyone else (see exports.py).
+bank_accounts = Table(
+    "bank_accounts",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), primary_key=True),
+    Column("account_holder", String(200), nullable=False),
+    Column("bank_name", String(200), nullable=False),
+    Column("account_number", String(40), nullable=False),
+    Column("updated_by", UUID(as_uuid=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -23,7 +23,9 @@ def late_commission_line(rate: Decimal, collections: Sequence[Collection], *, fr
     return PayslipLine(
         rule=RULE, kind="adjustment", amount=amount, formula=FORMULA,
         calculation=f"{text(rate)} × {text(collected)} = {text(exact)} → {text(amount)}",
-        inputs={"reason": f"commission on payments received in {from_period} that arrived after its pay run",
+        inputs={"reason": (f"commission on payments received in {from_period} that arrived after its pay run"
+                           if from_run_id else f"commission on payments received in {from_period}, "
+                           "a period with no pay run of its own"),
                 "from_period": from_period, "from_run_id": str(from_run_id) if from_run_id else None,
                 "commission_rate": text(rate), "collected": text(collected), "plan_version": plan_version,
                 "payments": describe(collections)},

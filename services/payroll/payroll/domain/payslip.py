@@ -28,6 +28,7 @@ from payroll.domain.lines import PayslipLine
 from payroll.domain.money import text, to_cents
 from payroll.domain.performance_pay import performance_pay_line
 from payroll.domain.plans import BASE, BONUS, COMMISSION, PERFORMANCE_PAY, CompensationPlan
+from payroll.domain.profit_share import ProfitSharePolicy
 from payroll.domain.proration import Employment, prorated_base_line
 
 BASE_RULE = "P1.base_salary"
@@ -42,6 +43,7 @@ class PayPolicy:
     attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
     expenses: ExpensePolicy = field(default_factory=ExpensePolicy)
     commission: CommissionPolicy = field(default_factory=CommissionPolicy)
+    profit_share: ProfitSharePolicy = field(default_factory=ProfitSharePolicy)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ from decimal import Decimal
 from shared.errors import Conflict, InvalidInput
 
 BASE, PERFORMANCE_PAY, BONUS, COMMISSION = "base", "performance_pay", "bonus", "commission"
-PARTS = (BASE, PERFORMANCE_PAY, BONUS, COMMISSION)
+PROFIT_SHARE = "profit_share"  # P5: a branch manager's or finance supervisor's share of the branch's profit
+PARTS = (BASE, PERFORMANCE_PAY, BONUS, COMMISSION, PROFIT_SHARE)
+# What a plan stated without ``parts`` pays: the four parts of a salesperson's pay (P1).
+DEFAULT_PARTS = (BASE, PERFORMANCE_PAY, BONUS, COMMISSION)
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class CompensationPlan:
     commission_rate: Decimal  # share of money collected in the period (P4, settled by collection)
     set_by: uuid.UUID | None = None
     set_at: datetime | None = None
-    parts: frozenset[str] = frozenset(PARTS)
+    parts: frozenset[str] = frozenset(DEFAULT_PARTS)
     # Paid as performance pay where the role is not appraised; None: from the appraisal (P2).
     performance_fixed: Decimal | None = None
     # Set on the plan a run resolves for one person when their override applied (see overrides.py).
@@ -63,6 +66,19 @@ def ensure_parts(parts: Iterable[str]) -> frozenset[str]:
     if unknown:
         raise InvalidInput("parts", f"unknown part(s) {unknown}; a plan's parts are among {list(PARTS)}")
     return chosen
+
+
+def ensure_profit_share_fits(role: str, parts: frozenset[str], manager_roles: Iterable[str],
+                             finance_roles: Iterable[str]) -> None:
+    """P5: the profit share is for the branch's manager and its finance supervisor, and managers take
+    no commission."""
+    if PROFIT_SHARE not in parts:
+        return
+    sides = sorted({*manager_roles, *finance_roles})
+    if role not in sides:
+        raise InvalidInput("parts", f"only the roles {sides} share the branch's profit (P5); {role!r} does not")
+    if COMMISSION in parts:
+        raise InvalidInput("parts", "a plan paying a profit share pays no commission (P5: managers take none)")
 
 
 def ensure_new_period(versions: Iterable[CompensationPlan], effective_from: str) -> None:

@@ -21,14 +21,15 @@ from payroll.domain.overrides import PlanOverride, ensure_new_override_period
 from payroll.domain.payslip import FinalResult
 from payroll.domain.periods import ensure_period, period_of
 from payroll.domain.plans import (
-    PARTS,
+    DEFAULT_PARTS,
     CompensationPlan,
     ensure_change_applies_to_open_periods,
     ensure_new_period,
     ensure_parts,
+    ensure_profit_share_fits,
 )
 from payroll.domain.runs import PayRun, RunStatus
-from payroll.service_layer import commands, commission_plans, expenses
+from payroll.service_layer import commands, commission_plans, expenses, exports, what_if
 from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs, flag_missing, recompute
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.bus import CommandHandler, refuses_duplicates
@@ -43,7 +44,9 @@ from shared.events.payroll import PayRunLocked
 @refuses_duplicates()
 async def set_plan(command: commands.SetPlan, bus: PayrollBus) -> CompensationPlan:
     ensure_period(command.effective_from, field="effective_from")
-    parts = ensure_parts(command.parts if command.parts is not None else PARTS)
+    parts = ensure_parts(command.parts if command.parts is not None else DEFAULT_PARTS)
+    sharing = bus.policy.profit_share
+    ensure_profit_share_fits(command.role, parts, sharing.manager_roles, sharing.finance_roles)
     async with bus.uow() as uow:
         # Under the pay-run lock: no run is computed half with the old plan and half with the new.
         await uow.lock_pay_runs()
@@ -228,4 +231,7 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     expenses.CommentOnDispute: expenses.comment_on_dispute,
     expenses.AnswerDispute: expenses.answer_dispute,
     expenses.ResolveDispute: expenses.resolve_dispute,
+    # What-if recomputations (issue 9 item 10) and bank accounts for exports (item 11).
+    what_if.RunWhatIf: what_if.run_what_if,
+    exports.SetBankAccount: exports.set_bank_account,
 }

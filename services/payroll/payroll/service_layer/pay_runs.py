@@ -23,7 +23,7 @@ from payroll.domain.completeness import Readiness, assess
 from payroll.domain.incentives import SpecialIncentive
 from payroll.domain.overrides import PlanOverride, override_in_force, resolve
 from payroll.domain.payslip import FinalResult, LateCollections, Payslip, compute_payslip
-from payroll.domain.plans import CompensationPlan, plan_in_force
+from payroll.domain.plans import COMMISSION, CompensationPlan, plan_in_force
 from payroll.domain.proration import Employment
 from payroll.domain.roster import Blocker, Person, roster
 from payroll.domain.runs import PayRun, RunStatus
@@ -36,6 +36,7 @@ from payroll.service_layer.commission import (
     settle_named_plans,
 )
 from payroll.service_layer.expenses import settle_claims_and_disputes
+from payroll.service_layer.profit_share import share_profit
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.db import new_id
 from shared.events.payroll import PayRunComputed
@@ -142,12 +143,15 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
     run.blockers = (*blockers, *(dataclasses.replace(b, name=inputs.placements[b.employee_id].name)
                                  if b.employee_id in inputs.placements else b for b in unplanned))
     employees = [each.employee_id for each in payable]
+    # Only a plan that pays commission settles payments: anyone else's stay unsettled, on the
+    # not-yet-paid list with the reason (:mod:`payroll.service_layer.unpaid`), never paid as nothing.
+    earners = [each.employee_id for each in payable if each.plan.pays(COMMISSION)]
     in_period: dict[uuid.UUID, list[Collection]] = defaultdict(list)
-    for collection in await net_of_refunds(uow, run.id, await uow.payments.settle_in_period(run.id, period, employees)):
+    for collection in await net_of_refunds(uow, run.id, await uow.payments.settle_in_period(run.id, period, earners)):
         in_period[collection.rep_id].append(collection)
     late: dict[tuple[uuid.UUID, str], list[Collection]] = defaultdict(list)
-    missed_runs: dict[str, uuid.UUID] = {}
-    settled_late = await uow.payments.settle_late(run.id, period, employees)
+    missed_runs: dict[str, uuid.UUID | None] = {}
+    settled_late = await uow.payments.settle_late(run.id, period, earners)
     netted = {c.payment_id: c for c in await net_of_refunds(uow, run.id, [c for c, _ in settled_late])}
     for collection, missed_run_id in settled_late:
         late[(collection.rep_id, collection.period)].append(netted[collection.payment_id])
@@ -161,6 +165,10 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
                                           inputs.commission_plans)
     attendance = await settle_attendance(uow, run.id, period, employees)
     extra_lines = await settle_claims_and_disputes(uow, run.id, period, employees)
+    # The profit share first on the slip, before reimbursements and disputes: it is pay, they are not.
+    for employee_id, line in (await share_profit(uow, bus.policy.profit_share, period, payable, inputs.placements,
+                                                 extra_lines)).items():
+        extra_lines[employee_id] = [line, *extra_lines.get(employee_id, [])]
     incentives: dict[uuid.UUID, list[SpecialIncentive]] = defaultdict(list)
     for incentive in await uow.incentives.claim(run.id, period, employees):
         incentives[incentive.employee_id].append(incentive)
@@ -174,7 +182,7 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
             LateCollections(
                 period=from_period, run_id=missed_runs[from_period],
                 # The plan that would have paid them in their own period; this run's plan if none did.
-                plan=_resolved(plans, inputs.overrides, role, employee_id, from_period) or plan,
+                plan=resolved_plan(plans, inputs.overrides, role, employee_id, from_period) or plan,
                 collections=collections,
             )
             for (rep_id, from_period), collections in late.items() if rep_id == employee_id
@@ -203,7 +211,7 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
                             total_gross=run.total_gross, computed_at=run.computed_at))
 
 
-def _resolved(plans: list[CompensationPlan], overrides: list[PlanOverride], role: str, employee_id: uuid.UUID,
+def resolved_plan(plans: list[CompensationPlan], overrides: list[PlanOverride], role: str, employee_id: uuid.UUID,
               period: str) -> CompensationPlan | None:
     plan = plan_in_force(plans, role, period)
     return resolve(plan, override_in_force(overrides, employee_id, period)) if plan else None

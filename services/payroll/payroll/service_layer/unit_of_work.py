@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from payroll.adapters.attendance import AttendanceRepository
 from payroll.adapters.commission import CommissionLedgerRepository, CommissionPlanRepository
 from payroll.adapters.deals import DealRepository
@@ -15,6 +18,7 @@ from payroll.adapters.repositories import (
     PlanRepository,
     lock_pay_runs,
 )
+from payroll.adapters.what_ifs import BankAccountRepository, WhatIfRepository
 from payroll.domain.payslip import PayPolicy
 from shared.bus import Bus
 from shared.db import UnitOfWork
@@ -34,6 +38,8 @@ class PayrollUnitOfWork(UnitOfWork):
     deals: DealRepository
     commission_plans: CommissionPlanRepository
     commission: CommissionLedgerRepository
+    what_ifs: WhatIfRepository
+    bank_accounts: BankAccountRepository
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
@@ -49,9 +55,23 @@ class PayrollUnitOfWork(UnitOfWork):
         self.deals = DealRepository(self.session)
         self.commission_plans = CommissionPlanRepository(self.session)
         self.commission = CommissionLedgerRepository(self.session)
+        self.what_ifs = WhatIfRepository(self.session)
+        self.bank_accounts = BankAccountRepository(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)
+
+    @asynccontextmanager
+    async def rehearsal(self) -> AsyncIterator[None]:
+        """Run the block in a SAVEPOINT that is always rolled back, with the events it recorded: the
+        real computation can then be run for its figures alone (a what-if) and leave nothing behind."""
+        pending = len(self._pending)
+        savepoint = await self.session.begin_nested()
+        try:
+            yield
+        finally:
+            await savepoint.rollback()
+            del self._pending[pending:], self._pending_topics[pending:]
 
 
 # What every payroll use case, consumer handler and route is given: fresh units of work, the

@@ -14,7 +14,12 @@ from payroll_builders import plan, result
 from payroll.domain.incentives import IncentiveStatus, SpecialIncentive
 from payroll.domain.overrides import PlanOverride, ensure_new_override_period, override_in_force, resolve
 from payroll.domain.payslip import PayPolicy, compute_payslip
-from payroll.domain.plans import ensure_change_applies_to_open_periods, ensure_new_period, ensure_parts
+from payroll.domain.plans import (
+    ensure_change_applies_to_open_periods,
+    ensure_new_period,
+    ensure_parts,
+    ensure_profit_share_fits,
+)
 from payroll.domain.roster import Blocker, Person, employed_in, roster
 from payroll.domain.runs import PayRun, RunStatus
 from shared.clock import Clock
@@ -50,8 +55,18 @@ def test_a_plan_with_fixed_performance_pay_and_no_bonus_needs_no_appraisal():
 
 def test_unknown_parts_are_refused_naming_the_field():
     with pytest.raises(InvalidInput) as refused:
-        ensure_parts(["base", "profit_share"])
+        ensure_parts(["base", "stock_options"])
     assert refused.value.extra["errors"][0]["field"] == "parts"
+
+
+def test_a_profit_share_is_for_the_manager_and_finance_sides_without_commission():
+    sides = {"manager_roles": ["department_manager"], "finance_roles": ["finance"]}
+    ensure_profit_share_fits("department_manager", frozenset({"base", "performance_pay", "profit_share"}), **sides)
+    ensure_profit_share_fits("sales_rep", frozenset({"base", "commission"}), **sides)
+    with pytest.raises(InvalidInput, match="do"):
+        ensure_profit_share_fits("sales_rep", frozenset({"base", "profit_share"}), **sides)
+    with pytest.raises(InvalidInput, match="no commission"):
+        ensure_profit_share_fits("finance", frozenset({"base", "commission", "profit_share"}), **sides)
 
 
 def test_a_second_version_for_the_same_period_is_a_conflict():

@@ -7,7 +7,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from payroll.bootstrap import bootstrap
 from payroll.config import PayrollSettings
-from payroll.entrypoints.api import commission_plans, disputes, expenses, incentives, payslips, plans, runs
+from payroll.entrypoints.api import (
+    commission_plans,
+    disputes,
+    expenses,
+    exports,
+    incentives,
+    payslips,
+    plans,
+    runs,
+    unpaid,
+    what_if,
+)
 from shared.clock import Clock
 from shared.runtime import service_app
 
@@ -20,5 +31,5 @@ def create_app(settings: PayrollSettings | None = None, *, engine: AsyncEngine |
         description="Compensation plans, pay runs computed when appraisal closes a period, and payslips "
                     "whose every line names its rule and inputs.",
         routers=[plans.router, runs.router, payslips.router, incentives.router, expenses.router,
-                 disputes.router, commission_plans.router],
+                 disputes.router, unpaid.router, what_if.router, exports.router, commission_plans.router],
     )

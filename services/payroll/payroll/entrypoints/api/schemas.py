@@ -37,7 +37,7 @@ class _Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-PlanPart = Literal["base", "performance_pay", "bonus", "commission"]
+PlanPart = Literal["base", "performance_pay", "bonus", "commission", "profit_share"]
 
 
 class PlanWrite(_Request):
@@ -47,7 +47,10 @@ class PlanWrite(_Request):
     bonus_base: Money = Field(description="multiplied by the appraisal coefficient (P3)")
     commission_rate: Rate
     parts: list[PlanPart] = Field(default=["base", "performance_pay", "bonus", "commission"], min_length=1,
-                                  description="the parts of pay this role gets; all four if left out")
+                                  description="the parts of pay this role gets; base, performance_pay, bonus "
+                                              "and commission if left out. profit_share (P5) is for the "
+                                              "branch manager's and finance supervisor's roles, without "
+                                              "commission")
     performance_fixed: Money | None = Field(
         None, description="performance pay of a role that is not appraised, paid as it is each month; "
                           "left out: performance pay follows the appraisal score (P2)")
