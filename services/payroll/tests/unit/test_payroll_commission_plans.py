@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from decimal import Decimal
 
 import pytest
+from payroll_builders import plan as role_plan
 
 from payroll.domain.commission_plans import (
     AnnualBonus,
@@ -25,6 +27,8 @@ from payroll.domain.commission_plans import (
     pool_line,
     split_pool,
 )
+from payroll.domain.roster import Payable
+from payroll.service_layer.commission import named_plans
 from shared.errors import InvalidInput
 
 D = Decimal
@@ -176,3 +180,16 @@ def test_a_fraction_above_one_is_refused_for_amount_plans():
         plan(rate=D("1.5"))
     assert refused.value.extra["errors"][0]["field"] == "rates.rate"
     assert plan(rate=D("1.5"), basis="units").rates.rate == D("1.5")  # money per unit
+
+
+def test_a_person_whose_plan_names_a_commission_plan_not_in_force_is_a_blocker():
+    named = dataclasses.replace(role_plan(), commission_plan="seed")
+    ann, bao, cai = (Payable(uuid.UUID(int=n), "sales_rep", p, None)
+                     for n, p in ((1, named), (2, named), (3, role_plan())))
+    early = plan(rate=D("0.1"))  # "seed" from 2026-01
+    kept, blockers, chosen = named_plans([ann, bao, cai], [early], "2025-12")
+    assert [b.employee_id for b in blockers] == [ann.employee_id, bao.employee_id]
+    assert "no version in force for 2025-12" in blockers[0].reason
+    assert kept == [cai] and chosen == {}
+    kept, blockers, chosen = named_plans([ann, cai], [early], "2026-03")
+    assert (kept, blockers, chosen) == ([ann, cai], [], {ann.employee_id: early})
