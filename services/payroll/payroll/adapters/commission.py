@@ -23,6 +23,7 @@ from payroll.adapters.tables import (
     deals,
     expense_claims,
     pay_runs,
+    payments,
     refunds,
 )
 from payroll.domain.clawbacks import Accrual, Reversal
@@ -89,6 +90,13 @@ class CommissionLedgerRepository:
             .outerjoin(deal_cancellations, deal_cancellations.c.deal_id == deals.c.deal_id)
             .where(deals.c.deal_id.in_(ids)).order_by(deals.c.signed_on, deals.c.deal_id))
         return [_deal(row) for row in rows]
+
+    async def unsettle_payments(self, run_id: uuid.UUID, payment_ids: Many[uuid.UUID]) -> None:
+        """Give back payments the run claimed but cannot pay yet (their deal unknown to payroll)."""
+        if payment_ids:
+            await self._session.execute(update(payments).where(payments.c.run_id == run_id,
+                                                               payments.c.payment_id.in_(list(payment_ids)))
+                                        .values(run_id=None, settled_as=None))
 
     async def settle_refunds(self, run_id: uuid.UUID, rep_ids: Many[uuid.UUID]) -> list[Refund]:
         if not rep_ids:

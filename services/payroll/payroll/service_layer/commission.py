@@ -31,6 +31,7 @@ from payroll.domain.commission_plans import (
     version_in_force,
 )
 from payroll.domain.lines import PayslipLine
+from payroll.domain.money import text
 from payroll.domain.payslip import LateCollections, Payslip
 from payroll.domain.plans import COMMISSION
 from payroll.domain.roster import Blocker, Payable
@@ -99,18 +100,29 @@ async def settle_named_plans(uow: PayrollUnitOfWork, bus: PayrollBus, run_id: uu
     personal: dict[uuid.UUID, PersonalCommission] = {}
     for employee_id, plan in chosen.items():
         items: list[BasisItem]
+        waiting: list[Collection] = []
         if plan.settlement == "signing":
             items = [deal_item(plan.basis, d.deal_id, d.amount, d.profit, d.units) for d in signed[employee_id]]
         else:
-            items = []
+            items, waiting = [], []
             for c in sorted(collections.get(employee_id, []), key=lambda c: (c.received_on, str(c.payment_id))):
                 deal = paid_deals.get(c.deal_id)
+                if deal is None and plan.basis != "amount":
+                    # Its basis needs the deal's profit or units: it waits, unsettled (on the not-yet-paid
+                    # list), and a later run pays it once payroll knows the deal — never paid as nothing.
+                    waiting.append(c)
+                    continue
                 items.append(payment_item(plan.basis, c.payment_id, c.deal_id, c.amount,
                                           deal_amount=deal.amount if deal else None,
                                           profit=deal.profit if deal else None, units=deal.units if deal else None))
+            await uow.commission.unsettle_payments(run_id, [c.payment_id for c in waiting])
         commission = personal_commission(plan, items, by_person[employee_id].plan.commission_target)
         personal[employee_id] = commission
-        settlement.lines[employee_id] = [commission_line(commission, period)]
+        line = commission_line(commission, period)
+        if plan.settlement == "collection" and waiting:
+            line.inputs["waiting_for_deal"] = [{"payment_id": str(c.payment_id), "deal_id": str(c.deal_id),
+                                                "amount": text(c.amount)} for c in waiting]
+        settlement.lines[employee_id] = [line]
         earned = commission.earned()
         for item in items:
             settlement.accruals.append(Accrual(

@@ -386,3 +386,28 @@ async def test_sales_expenses_above_the_allowance_come_off_the_commission_never_
         "-400.00", "650.00", "250.00")
     assert len(over["inputs"]["claims"]) == 4
     assert amount(slip, "P7.expense") == D("1750.00")  # every approved claim is still reimbursed
+
+
+async def test_a_payment_whose_deal_payroll_does_not_know_waits_and_is_paid_later(world, client, tokens,
+                                                                                 period) -> None:
+    before = shift_month(period, -1)
+    profit_plan = {"basis": "profit", "settlement": "collection", "rates": {"kind": "flat", "rate": "0.10"}}
+    await define(client, tokens, "profit", shift_month(period, -6), profit_plan)
+    await role_plan(client, tokens, shift_month(period, -6), "profit")
+    await world.deliver(hired(ANN, period, name="Ann"))
+    deal = won(ANN, before, "10000", 1)  # profit 5 000 (cost is half)
+    payment = paid(ANN, "4000.00", before, deal_id=deal.deal_id)
+    await world.deliver(payment)  # crm's payment overtook its deal
+    await close(world, before, ANN)
+    _, found = await slips(client, tokens, before)
+    (line,) = lines(found[ANN])["P4.commission"]
+    assert line["amount"] == "0.00"
+    assert [w["payment_id"] for w in line["inputs"]["waiting_for_deal"]] == [str(payment.payment_id)]
+    unpaid = (await client.get("/collections/unpaid", headers=tokens.headers(Role.FINANCE))).json()
+    assert str(payment.payment_id) in str(unpaid)  # on the not-yet-paid list meanwhile
+    await world.deliver(deal)
+    await close(world, period, ANN)
+    _, found = await slips(client, tokens, period)
+    (line,) = lines(found[ANN])["P4.commission"]
+    # 4 000 of 10 000 received carries 2 000 of the profit: 0.1 × 2 000 = 200.
+    assert (line["amount"], line["inputs"]["payments"][0]["basis"]) == ("200.00", "2000.00")
