@@ -134,3 +134,30 @@ class DealCancelled(Event):
     cancelled_on: date
     reason: str
     cancelled_by: uuid.UUID
+    # Added compatibly: money collected (net of refunds) and refunded on the deal when it was cancelled.
+    collected: Decimal | None = None
+    refunded: Decimal | None = None
+
+
+@register
+class DealCostSet(Event):
+    event_type = "crm.deal.cost_set.v1"
+    topic = "crm.deal"
+    key_field = "deal_id"
+    summary = (
+        "The cost of a signed deal was set or corrected after signing, so its profit changed (C8; P4 net-profit "
+        "plans, P5 profit share). ``revision`` grows with each change of the deal: keep the highest."
+    )
+
+    deal_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    amount: Decimal
+    cost: Decimal
+    profit: Decimal
+    previous_cost: Decimal | None = None
+    currency: str = "CNY"
+    revision: int
+    set_by: uuid.UUID
+    set_at: datetime

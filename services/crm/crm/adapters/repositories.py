@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Row, false, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Row, delete, false, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,13 +16,16 @@ from crm.adapters.tables import (
     contact_disclosures,
     customers,
     deals,
+    instalments,
     lead_assignments,
     leads,
     payments,
+    refunds,
     rep_rotation,
 )
-from crm.domain.deals import Deal, Payment
+from crm.domain.deals import Deal, DealStatus, Instalment, Payment, Refund
 from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
+from crm.domain.money import CENT
 from crm.domain.visibility import Scope
 from shared.directory import DirectoryReader
 
@@ -42,6 +45,7 @@ class DealQuery:
     rep_id: uuid.UUID | None = None
     customer_id: uuid.UUID | None = None
     lead_id: uuid.UUID | None = None
+    status: str | None = None
 
 
 def _scoped(scope: Scope, owner, group, department) -> ColumnElement[bool] | None:
@@ -221,38 +225,47 @@ class DealRepository:
             id=deal.id, customer_id=deal.customer_id, lead_id=deal.lead_id, rep_id=deal.rep_id,
             group_id=deal.group_id, department_id=deal.department_id, amount=deal.amount, cost=deal.cost,
             currency=deal.currency, signed_on=deal.signed_on, created_by=deal.created_by,
-            created_at=deal.created_at,
+            created_at=deal.created_at, units=deal.units, status=deal.status.value,
         ))
+
+    async def save_cancellation(self, deal: Deal, at) -> None:
+        await self._session.execute(update(deals).where(deals.c.id == deal.id).values(
+            status=deal.status.value, cancelled_on=deal.cancelled_on, cancel_reason=deal.cancel_reason,
+            cancelled_by=deal.cancelled_by, cancelled_at=at))
+
+    async def save_cost(self, deal: Deal) -> None:
+        await self._session.execute(update(deals).where(deals.c.id == deal.id).values(
+            cost=deal.cost, revision=deal.revision))
 
     async def get(self, deal_id: uuid.UUID, *, for_update: bool = False) -> Deal | None:
         query = select(deals).where(deals.c.id == deal_id)
         if for_update:
-            # Payments on one deal are serialised on the deal's row, so that two of them cannot
-            # both fit in the same outstanding amount.
+            # Payments, refunds and cancellation of one deal are serialised on the deal's row, so that
+            # two of them cannot both fit in the same outstanding (or refundable) amount.
             query = query.with_for_update()
         row = (await self._session.execute(query)).first()
         if row is None:
             return None
         collected = await self._session.scalar(
             select(func.coalesce(func.sum(payments.c.amount), 0)).where(payments.c.deal_id == deal_id))
-        return _deal(row, Decimal(collected))
+        refunded = await self._session.scalar(
+            select(func.coalesce(func.sum(refunds.c.amount), 0)).where(refunds.c.deal_id == deal_id))
+        return _deal(row, Decimal(collected), Decimal(refunded))
 
     async def page(self, scope: Scope, query: DealQuery, *, limit: int, offset: int) -> tuple[list[Deal], int]:
-        collected = (select(payments.c.deal_id, func.sum(payments.c.amount).label("collected"))
-                     .group_by(payments.c.deal_id).subquery())
         conditions = [c for c in (
             _scoped(scope, deals.c.rep_id, deals.c.group_id, deals.c.department_id),
             deals.c.rep_id == query.rep_id if query.rep_id else None,
             deals.c.customer_id == query.customer_id if query.customer_id else None,
             deals.c.lead_id == query.lead_id if query.lead_id else None,
+            deals.c.status == query.status if query.status else None,
         ) if c is not None]
         total = await self._session.scalar(select(func.count()).select_from(deals).where(*conditions))
         rows = await self._session.execute(
-            select(deals, func.coalesce(collected.c.collected, 0).label("collected"))
-            .outerjoin(collected, collected.c.deal_id == deals.c.id)
-            .where(*conditions).order_by(deals.c.signed_on.desc(), deals.c.id).limit(limit).offset(offset)
+            _deal_with_money().where(*conditions).order_by(deals.c.signed_on.desc(), deals.c.id)
+            .limit(limit).offset(offset)
         )
-        return [_deal(row, Decimal(row.collected)) for row in rows], int(total or 0)
+        return [_deal(row, Decimal(row.collected), Decimal(row.refunded)) for row in rows], int(total or 0)
 
     async def add_payment(self, payment: Payment) -> None:
         await self._session.execute(insert(payments).values(
@@ -261,9 +274,60 @@ class DealRepository:
         ))
 
     async def payments(self, deal_id: uuid.UUID) -> list[Payment]:
+        given_back = (select(refunds.c.payment_id, func.sum(refunds.c.amount).label("refunded"))
+                      .where(refunds.c.deal_id == deal_id).group_by(refunds.c.payment_id).subquery())
         rows = await self._session.execute(
-            select(payments).where(payments.c.deal_id == deal_id).order_by(payments.c.received_on, payments.c.id))
-        return [Payment(**row._mapping) for row in rows]
+            select(payments, func.coalesce(given_back.c.refunded, 0).label("refunded"))
+            .outerjoin(given_back, given_back.c.payment_id == payments.c.id)
+            .where(payments.c.deal_id == deal_id).order_by(payments.c.received_on, payments.c.recorded_at,
+                                                           payments.c.id))
+        return [Payment(id=row.id, deal_id=row.deal_id, amount=row.amount, received_on=row.received_on,
+                        recorded_by=row.recorded_by, recorded_at=row.recorded_at,
+                        refunded=Decimal(row.refunded).quantize(CENT))
+                for row in rows]
+
+    async def add_refund(self, refund: Refund) -> None:
+        await self._session.execute(insert(refunds).values(
+            id=refund.id, payment_id=refund.payment_id, deal_id=refund.deal_id, amount=refund.amount,
+            refunded_on=refund.refunded_on, reason=refund.reason, recorded_by=refund.recorded_by,
+            recorded_at=refund.recorded_at))
+
+    async def refunds(self, deal_id: uuid.UUID) -> list[Refund]:
+        rows = await self._session.execute(
+            select(refunds).where(refunds.c.deal_id == deal_id).order_by(refunds.c.recorded_at, refunds.c.id))
+        return [Refund(**row._mapping) for row in rows]
+
+    async def replace_plan(self, deal_id: uuid.UUID, plan: list[Instalment]) -> None:
+        await self._session.execute(delete(instalments).where(instalments.c.deal_id == deal_id))
+        if plan:
+            await self._session.execute(insert(instalments), [
+                {"deal_id": i.deal_id, "seq": i.seq, "due_on": i.due_on, "amount": i.amount} for i in plan])
+
+    async def plan(self, deal_id: uuid.UUID) -> list[Instalment]:
+        rows = await self._session.execute(
+            select(instalments).where(instalments.c.deal_id == deal_id).order_by(instalments.c.seq))
+        return [Instalment(**row._mapping) for row in rows]
+
+    async def with_instalments_due_before(self, scope: Scope, day, *, rep_id: uuid.UUID | None = None
+                                          ) -> list[tuple[Deal, list[Instalment]]]:
+        """Active deals in scope with an instalment due before ``day``, with their whole plan: the
+        candidates of the overdue-receivables list (which of them are short is the domain's call)."""
+        due = select(instalments.c.deal_id).where(instalments.c.due_on < day)
+        conditions = [c for c in (
+            _scoped(scope, deals.c.rep_id, deals.c.group_id, deals.c.department_id),
+            deals.c.rep_id == rep_id if rep_id else None,
+        ) if c is not None]
+        rows = list(await self._session.execute(
+            _deal_with_money().where(deals.c.status == DealStatus.ACTIVE.value, deals.c.id.in_(due), *conditions)
+            .order_by(deals.c.signed_on, deals.c.id)))
+        found = [_deal(row, Decimal(row.collected), Decimal(row.refunded)) for row in rows]
+        plans: dict[uuid.UUID, list[Instalment]] = {deal.id: [] for deal in found}
+        if plans:
+            for row in await self._session.execute(
+                    select(instalments).where(instalments.c.deal_id.in_(list(plans)))
+                    .order_by(instalments.c.deal_id, instalments.c.seq)):
+                plans[row.deal_id].append(Instalment(**row._mapping))
+        return [(deal, plans[deal.id]) for deal in found]
 
 
 class DisclosureRepository:
@@ -321,8 +385,22 @@ def _pair(row: Row) -> tuple[Lead, Customer]:
     return _lead(row), customer
 
 
-def _deal(row: Row, collected: Decimal) -> Deal:
+def _deal_with_money():
+    collected = (select(payments.c.deal_id, func.sum(payments.c.amount).label("collected"))
+                 .group_by(payments.c.deal_id).subquery())
+    refunded = (select(refunds.c.deal_id, func.sum(refunds.c.amount).label("refunded"))
+                .group_by(refunds.c.deal_id).subquery())
+    return (select(deals, func.coalesce(collected.c.collected, 0).label("collected"),
+                   func.coalesce(refunded.c.refunded, 0).label("refunded"))
+            .outerjoin(collected, collected.c.deal_id == deals.c.id)
+            .outerjoin(refunded, refunded.c.deal_id == deals.c.id))
+
+
+def _deal(row: Row, collected: Decimal, refunded: Decimal = Decimal("0.00")) -> Deal:
     return Deal(id=row.id, customer_id=row.customer_id, lead_id=row.lead_id, rep_id=row.rep_id,
                 group_id=row.group_id, department_id=row.department_id, amount=row.amount, cost=row.cost,
                 currency=row.currency, signed_on=row.signed_on, created_by=row.created_by,
-                created_at=row.created_at, collected=collected)
+                created_at=row.created_at, collected=collected.quantize(CENT), refunded=refunded.quantize(CENT),
+                units=row.units,
+                status=DealStatus(row.status), cancelled_on=row.cancelled_on, cancel_reason=row.cancel_reason,
+                cancelled_by=row.cancelled_by, revision=row.revision)

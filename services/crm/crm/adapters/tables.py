@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     Numeric,
     PrimaryKeyConstraint,
     String,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
+from crm.domain.deals import DealStatus
 from crm.domain.model import LeadStatus
 from shared.db import new_metadata
 
@@ -116,8 +118,19 @@ deals = Table(
     Column("signed_on", Date, nullable=False),
     Column("created_by", UUID(as_uuid=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Added by 2026_12_04_1000: units sold (per-unit commission plans, P4) and cancellation (退单).
+    Column("units", Integer),
+    Column("status", String(20), nullable=False, server_default="active"),
+    Column("cancelled_on", Date),
+    Column("cancel_reason", String(500)),
+    Column("cancelled_by", UUID(as_uuid=True)),
+    Column("cancelled_at", DateTime(timezone=True)),
+    # Each change after signing (the cost) bumps it, so that subscribers keep the newest.
+    Column("revision", Integer, nullable=False, server_default="1"),
     CheckConstraint("amount > 0", name="amount_positive"),
     CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
+    CheckConstraint("units IS NULL OR units >= 0", name="units_not_negative"),
+    CheckConstraint(_one_of("status", [status.value for status in DealStatus]), name="status"),
     Index("ix_deals_rep_id", "rep_id"),
     Index("ix_deals_department_id", "department_id"),
     Index("ix_deals_lead_id", "lead_id"),
@@ -134,6 +147,36 @@ payments = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("amount > 0", name="amount_positive"),
     Index("ix_payments_deal_id", "deal_id"),
+)
+
+# Money given back against one payment (退款); never more than the payment, checked under the deal's lock.
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("payment_id", UUID(as_uuid=True), ForeignKey("payments.id"), nullable=False),
+    Column("deal_id", UUID(as_uuid=True), ForeignKey("deals.id"), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("refunded_on", Date, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("recorded_by", UUID(as_uuid=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    Index("ix_refunds_deal_id", "deal_id"),
+    Index("ix_refunds_payment_id", "payment_id"),
+)
+
+# A deal's payment plan (C8): replaced as a whole, one row per instalment.
+instalments = Table(
+    "instalments",
+    metadata,
+    Column("deal_id", UUID(as_uuid=True), ForeignKey("deals.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    PrimaryKeyConstraint("deal_id", "seq"),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    Index("ix_instalments_due_on", "due_on"),
 )
 
 # Every reveal and every export of full contact details (C10).

@@ -14,9 +14,11 @@ from crm.entrypoints.api.schemas import (
     DealDetailRead,
     DealPageRead,
     DealRead,
+    InstalmentRead,
     PaymentCreate,
     PaymentRead,
     PaymentRecordedRead,
+    RefundRead,
 )
 from crm.service_layer import commands, views
 
@@ -28,7 +30,7 @@ async def record_deal(body: DealCreate, bus: BusDep, user: CurrentUser) -> DealR
     """Record a signed deal on a lead or a known customer; its rep's group and department come from org."""
     deal = await bus.handle(commands.RecordDeal(
         by=user, lead_id=body.lead_id, customer_id=body.customer_id, amount=body.amount, cost=body.cost,
-        signed_on=body.signed_on, rep_id=body.rep_id))
+        signed_on=body.signed_on, rep_id=body.rep_id, units=body.units))
     return DealRead.of(deal)
 
 
@@ -53,7 +55,9 @@ async def list_deals(
 async def get_deal(deal_id: uuid.UUID, bus: BusDep, user: CurrentUser) -> DealDetailRead:
     """Read one deal within the caller's scope, with its payments."""
     view = await views.deal(bus, user, deal_id)
-    return DealDetailRead.of(view.deal, payments=[PaymentRead.model_validate(p) for p in view.payments])
+    return DealDetailRead.of(view.deal, payments=[PaymentRead.model_validate(p) for p in view.payments],
+                             refunds=[RefundRead.model_validate(r) for r in view.refunds],
+                             plan=[InstalmentRead.of(state) for state in view.plan])
 
 
 @router.post("/deals/{deal_id}/payments", status_code=201)
