@@ -161,3 +161,63 @@ class DealCostSet(Event):
     revision: int
     set_by: uuid.UUID
     set_at: datetime
+
+
+@register
+class LeadStatusChanged(Event):
+    event_type = "crm.lead.status_changed.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "The rep holding a lead moved it through the sales stages (C2): assigned, contacted, intent, negotiating, "
+        "or lost (with a reason). Won comes with crm.deal.won.v1; the pool with crm.lead.returned_to_pool.v1."
+    )
+
+    lead_id: uuid.UUID
+    from_status: str
+    to_status: str
+    owner_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    reason: str | None = None
+    changed_by: uuid.UUID
+    changed_at: datetime
+
+
+@register
+class LeadReturnedToPool(Event):
+    event_type = "crm.lead.returned_to_pool.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "A lead left the rep who held it and went back to its group's pool (公海, C5): reclaimed on schedule "
+        "(no_follow_up, no_deal), its holder left or moved (owner_left, owner_transferred), or released by the "
+        "holder (released). ``returned_by`` is absent when the service's own schedule or org's event did it."
+    )
+
+    lead_id: uuid.UUID
+    previous_owner_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    cause: Literal["no_follow_up", "no_deal", "owner_left", "owner_transferred", "released"]
+    reason: str | None = None
+    returned_by: uuid.UUID | None = None
+    returned_at: datetime
+
+
+@register
+class LeadClaimed(Event):
+    event_type = "crm.lead.claimed.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "A rep claimed a lead from their group's pool (C5), first come first served within the caps. The same "
+        "transaction also announces it as crm.lead.assigned.v1 (level rep, strategy pool_claim)."
+    )
+
+    lead_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID
+    department_id: uuid.UUID | None = None
+    previous_owner_id: uuid.UUID | None = None
+    claimed_at: datetime

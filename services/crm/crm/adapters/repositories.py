@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Row, delete, false, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Row, and_, case, delete, false, func, insert, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,16 +19,20 @@ from crm.adapters.tables import (
     deals,
     instalments,
     lead_assignments,
+    lead_moves,
     leads,
     payments,
     refunds,
     rep_rotation,
 )
 from crm.domain.deals import Deal, DealStatus, Instalment, Payment, Refund
-from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
+from crm.domain.model import HELD_STATUSES, ContactDisclosure, Customer, Lead, LeadAssignment, LeadMove, LeadStatus
 from crm.domain.money import CENT
+from crm.domain.pool import PoolPolicy
 from crm.domain.visibility import Scope
 from shared.directory import DirectoryReader
+
+_HELD = [status.value for status in HELD_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,7 @@ class LeadRepository:
             return {}
         rows = await self._session.execute(
             select(leads.c.owner_id, func.count()).where(
-                leads.c.owner_id.in_(list(rep_ids)), leads.c.status == LeadStatus.ASSIGNED.value)
+                leads.c.owner_id.in_(list(rep_ids)), leads.c.status.in_(_HELD))
             .group_by(leads.c.owner_id)
         )
         counts = {rep_id: 0 for rep_id in rep_ids}
@@ -163,6 +168,79 @@ class LeadRepository:
             query = query.where(leads.c.id.in_(list(lead_ids)))
         query = query.order_by(leads.c.created_at, leads.c.id).limit(limit).with_for_update()
         return [_lead(row) for row in await self._session.execute(query)]
+
+
+    async def held_by(self, rep_id: uuid.UUID, *, group_id: uuid.UUID | None = None) -> list[Lead]:
+        """The leads a rep holds (in one group, if given), locked: they are about to move."""
+        query = select(leads).where(leads.c.owner_id == rep_id, leads.c.status.in_(_HELD))
+        if group_id is not None:
+            query = query.where(leads.c.group_id == group_id)
+        query = query.order_by(leads.c.assigned_at, leads.c.id).with_for_update()
+        return [_lead(row) for row in await self._session.execute(query)]
+
+    @staticmethod
+    def _due_by(before: datetime, policy: PoolPolicy) -> ColumnElement[bool]:
+        """Held leads whose reclaim falls at or before ``before`` under their own level's periods (C5);
+        the domain re-checks each under its lock."""
+        def days(attribute: str) -> ColumnElement:
+            default = getattr(policy.default, attribute)
+            if not policy.by_intent:
+                return literal(default)
+            return case({level: getattr(rule, attribute) for level, rule in policy.by_intent.items()},
+                        value=leads.c.intent_level, else_=default)
+
+        touched = func.greatest(leads.c.assigned_at, func.coalesce(leads.c.followed_up_at, leads.c.assigned_at))
+        return and_(leads.c.status.in_(_HELD), leads.c.owner_id.is_not(None), or_(
+            touched + func.make_interval(0, 0, 0, days("no_follow_up_days")) <= before,
+            leads.c.assigned_at + func.make_interval(0, 0, 0, days("no_deal_days")) <= before))
+
+    async def due_by(self, before: datetime, policy: PoolPolicy, *, limit: int) -> list[uuid.UUID]:
+        rows = await self._session.execute(
+            select(leads.c.id).where(self._due_by(before, policy))
+            .order_by(leads.c.assigned_at, leads.c.id).limit(limit))
+        return [row.id for row in rows]
+
+    async def due_by_in_scope(self, scope: Scope, before: datetime, policy: PoolPolicy, *,
+                              owner_id: uuid.UUID | None = None, limit: int) -> list[tuple[Lead, Customer]]:
+        conditions = [c for c in (
+            _scoped(scope, leads.c.owner_id, leads.c.group_id, leads.c.department_id),
+            leads.c.owner_id == owner_id if owner_id else None,
+        ) if c is not None]
+        rows = await self._session.execute(
+            _with_customer().where(self._due_by(before, policy), *conditions)
+            .order_by(leads.c.assigned_at, leads.c.id).limit(limit))
+        return [_pair(row) for row in rows]
+
+    async def pool(self, group_id: uuid.UUID, *, limit: int, offset: int) -> tuple[list[tuple[Lead, Customer]], int]:
+        conditions = [leads.c.group_id == group_id, leads.c.status == LeadStatus.IN_GROUP.value]
+        total = await self._session.scalar(select(func.count()).select_from(leads).where(*conditions))
+        rows = await self._session.execute(
+            _with_customer().where(*conditions).order_by(leads.c.assigned_at, leads.c.created_at, leads.c.id)
+            .limit(limit).offset(offset))
+        return [_pair(row) for row in rows], int(total or 0)
+
+
+class MoveRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, move: LeadMove) -> None:
+        await self._session.execute(insert(lead_moves).values(**{
+            name: getattr(move, name) for name in LeadMove.__dataclass_fields__}))
+
+    async def for_lead(self, lead_id: uuid.UUID) -> list[LeadMove]:
+        rows = await self._session.execute(
+            select(lead_moves).where(lead_moves.c.lead_id == lead_id).order_by(lead_moves.c.at, lead_moves.c.id))
+        return [LeadMove(**row._mapping) for row in rows]
+
+    async def claims_on(self, rep_id: uuid.UUID, day: date) -> int:
+        return int(await self._session.scalar(select(func.count()).select_from(lead_moves).where(
+            lead_moves.c.owner_id == rep_id, lead_moves.c.kind == "claimed", lead_moves.c.on_day == day)) or 0)
+
+    async def last_returned_from(self, lead_id: uuid.UUID, rep_id: uuid.UUID) -> datetime | None:
+        return await self._session.scalar(select(func.max(lead_moves.c.at)).where(
+            lead_moves.c.lead_id == lead_id, lead_moves.c.kind == "returned",
+            lead_moves.c.previous_owner_id == rep_id))
 
 
 class AssignmentRepository:
@@ -364,14 +442,14 @@ def _lead_values(lead: Lead) -> dict:
     return {"id": lead.id, "customer_id": lead.customer_id, "source": lead.source, "status": lead.status.value,
             "department_id": lead.department_id, "group_id": lead.group_id, "owner_id": lead.owner_id,
             "intent_level": lead.intent_level, "created_by": lead.created_by, "created_at": lead.created_at,
-            "assigned_at": lead.assigned_at}
+            "assigned_at": lead.assigned_at, "followed_up_at": lead.followed_up_at, "lost_reason": lead.lost_reason}
 
 
 def _lead(row: Row) -> Lead:
     return Lead(id=row.id, customer_id=row.customer_id, source=row.source, status=LeadStatus(row.status),
                 department_id=row.department_id, created_by=row.created_by, created_at=row.created_at,
                 group_id=row.group_id, owner_id=row.owner_id, intent_level=row.intent_level,
-                assigned_at=row.assigned_at)
+                assigned_at=row.assigned_at, followed_up_at=row.followed_up_at, lost_reason=row.lost_reason)
 
 
 def _customer(row: Row) -> Customer:

@@ -68,6 +68,9 @@ leads = Table(
     Column("created_by", UUID(as_uuid=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("assigned_at", DateTime(timezone=True)),
+    # Added by 2026_12_04_1100: the pool's no-follow-up clock (C5) and why a lead was lost.
+    Column("followed_up_at", DateTime(timezone=True)),
+    Column("lost_reason", String(500)),
     CheckConstraint(_one_of("status", [status.value for status in LeadStatus]), name="status"),
     Index("ix_leads_customer_id", "customer_id"),
     Index("ix_leads_department_id", "department_id"),
@@ -90,6 +93,27 @@ lead_assignments = Table(
     Column("assigned_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("level IN ('group', 'rep')", name="level"),
     Index("ix_lead_assignments_lead_id", "lead_id"),
+)
+
+# A lead's life log (C5): status moves, returns to the pool, claims; with the previous owner and the time.
+lead_moves = Table(
+    "lead_moves",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("from_status", String(20), nullable=False),
+    Column("to_status", String(20), nullable=False),
+    Column("owner_id", UUID(as_uuid=True)),
+    Column("previous_owner_id", UUID(as_uuid=True)),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("reason", String(500)),
+    Column("by", UUID(as_uuid=True)),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("on_day", Date, nullable=False),
+    CheckConstraint("kind IN ('status', 'returned', 'claimed')", name="kind"),
+    Index("ix_lead_moves_lead_id", "lead_id"),
+    Index("ix_lead_moves_owner_id_kind_on_day", "owner_id", "kind", "on_day"),
 )
 
 # The round-robin rotation of each group (C4): when each rep last got a lead there.

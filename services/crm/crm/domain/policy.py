@@ -6,8 +6,9 @@ changes, so no rule below hard-codes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from crm.domain.pool import PoolPolicy
 from shared.errors import InvalidInput
 
 
@@ -20,6 +21,8 @@ class CrmPolicy:
     contact_reveal_roles: frozenset[str]
     import_max_rows: int
     currency: str = "CNY"
+    pool: PoolPolicy = field(default_factory=PoolPolicy)
+    reclaim_batch: int = 200
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

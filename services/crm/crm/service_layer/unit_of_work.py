@@ -10,6 +10,7 @@ from crm.adapters.repositories import (
     DirectoryRepository,
     DisclosureRepository,
     LeadRepository,
+    MoveRepository,
     RotationRepository,
 )
 from crm.domain.policy import CrmPolicy
@@ -23,6 +24,7 @@ class CrmUnitOfWork(UnitOfWork):
     assignments: AssignmentRepository
     rotation: RotationRepository
     deals: DealRepository
+    moves: MoveRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
 
@@ -32,6 +34,7 @@ class CrmUnitOfWork(UnitOfWork):
         self.assignments = AssignmentRepository(self.session)
         self.rotation = RotationRepository(self.session)
         self.deals = DealRepository(self.session)
+        self.moves = MoveRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
 

@@ -83,6 +83,8 @@ class LeadRead(BaseModel):
     created_by: uuid.UUID
     created_at: datetime
     assigned_at: datetime | None
+    followed_up_at: datetime | None = Field(None, description="the last follow-up: the pool's clock (C5)")
+    lost_reason: str | None = None
 
     @classmethod
     def from_view(cls, view: LeadView, **more: Any) -> LeadRead:
@@ -90,7 +92,8 @@ class LeadRead(BaseModel):
         return cls(id=lead.id, customer=CustomerContactRead.from_view(view.customer), source=lead.source,
                    status=lead.status, department_id=lead.department_id, group_id=lead.group_id,
                    owner_id=lead.owner_id, intent_level=lead.intent_level, created_by=lead.created_by,
-                   created_at=lead.created_at, assigned_at=lead.assigned_at, **more)
+                   created_at=lead.created_at, assigned_at=lead.assigned_at, followed_up_at=lead.followed_up_at,
+                   lost_reason=lead.lost_reason, **more)
 
 
 class LeadCreatedRead(LeadRead):
