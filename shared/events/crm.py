@@ -221,3 +221,26 @@ class LeadClaimed(Event):
     department_id: uuid.UUID | None = None
     previous_owner_id: uuid.UUID | None = None
     claimed_at: datetime
+
+
+@register
+class FollowUpDone(Event):
+    event_type = "crm.followup.done.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "A rep did a planned follow-up of a lead (C6): how, when it was planned for, when done, and whether on "
+        "time; appraisal counts them per rep (one per follow_up_id). No contact details or content travel."
+    )
+
+    follow_up_id: uuid.UUID
+    lead_id: uuid.UUID
+    customer_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    method: str
+    planned_for: datetime
+    done_at: datetime
+    done_on: date
+    on_time: bool

@@ -58,6 +58,10 @@ class CrmSettings(ServiceSettings):
     pool_reclaim_interval_seconds: float = Field(300, ge=0)
     pool_reclaim_batch: int = Field(200, ge=1)
 
+    # C6: how a rep may follow a customer up.
+    follow_up_methods: list[str] = Field(default_factory=lambda: ["phone", "sms", "email", "visit", "wechat"],
+                                         min_length=1)
+
     @model_validator(mode="after")
     def _pool_rules_name_intent_levels(self) -> CrmSettings:
         for level, rule in self.pool_rules_by_intent.items():
@@ -87,6 +91,7 @@ class CrmSettings(ServiceSettings):
             currency=self.currency,
             pool=self.pool_policy(),
             reclaim_batch=self.pool_reclaim_batch,
+            follow_up_methods=tuple(self.follow_up_methods),
         )
 
 

@@ -17,6 +17,7 @@ from crm.adapters.tables import (
     contact_disclosures,
     customers,
     deals,
+    follow_ups,
     instalments,
     lead_assignments,
     lead_moves,
@@ -26,6 +27,7 @@ from crm.adapters.tables import (
     rep_rotation,
 )
 from crm.domain.deals import Deal, DealStatus, Instalment, Payment, Refund
+from crm.domain.followups import FollowUp, FollowUpStatus
 from crm.domain.model import HELD_STATUSES, ContactDisclosure, Customer, Lead, LeadAssignment, LeadMove, LeadStatus
 from crm.domain.money import CENT
 from crm.domain.pool import PoolPolicy
@@ -243,6 +245,48 @@ class MoveRepository:
             lead_moves.c.previous_owner_id == rep_id))
 
 
+class FollowUpRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, follow_up: FollowUp) -> None:
+        await self._session.execute(insert(follow_ups).values(**_follow_up_values(follow_up)))
+
+    async def save(self, follow_up: FollowUp) -> None:
+        values = _follow_up_values(follow_up)
+        del values["id"]
+        await self._session.execute(update(follow_ups).where(follow_ups.c.id == follow_up.id).values(**values))
+
+    async def get(self, follow_up_id: uuid.UUID, *, for_update: bool = False) -> FollowUp | None:
+        query = select(follow_ups).where(follow_ups.c.id == follow_up_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        return _follow_up(row) if row else None
+
+    async def for_lead(self, lead_id: uuid.UUID) -> list[FollowUp]:
+        rows = await self._session.execute(select(follow_ups).where(follow_ups.c.lead_id == lead_id)
+                                           .order_by(follow_ups.c.due_at, follow_ups.c.id))
+        return [_follow_up(row) for row in rows]
+
+    async def overdue(self, scope: Scope, now: datetime, *, rep_id: uuid.UUID | None = None,
+                      limit: int) -> list[FollowUp]:
+        conditions = [c for c in (
+            _scoped(scope, follow_ups.c.rep_id, follow_ups.c.group_id, follow_ups.c.department_id),
+            follow_ups.c.rep_id == rep_id if rep_id else None,
+        ) if c is not None]
+        rows = await self._session.execute(
+            select(follow_ups).where(follow_ups.c.status == FollowUpStatus.PLANNED.value, follow_ups.c.due_at < now,
+                                     *conditions)
+            .order_by(follow_ups.c.due_at, follow_ups.c.id).limit(limit))
+        return [_follow_up(row) for row in rows]
+
+    async def cancel_planned(self, lead_id: uuid.UUID, reason: str) -> None:
+        await self._session.execute(update(follow_ups).where(
+            follow_ups.c.lead_id == lead_id, follow_ups.c.status == FollowUpStatus.PLANNED.value,
+        ).values(status=FollowUpStatus.CANCELLED.value, cancel_reason=reason))
+
+
 class AssignmentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -450,6 +494,18 @@ def _lead(row: Row) -> Lead:
                 department_id=row.department_id, created_by=row.created_by, created_at=row.created_at,
                 group_id=row.group_id, owner_id=row.owner_id, intent_level=row.intent_level,
                 assigned_at=row.assigned_at, followed_up_at=row.followed_up_at, lost_reason=row.lost_reason)
+
+
+def _follow_up_values(follow_up: FollowUp) -> dict:
+    values = {name: getattr(follow_up, name) for name in FollowUp.__dataclass_fields__}
+    values["status"] = follow_up.status.value
+    return values
+
+
+def _follow_up(row: Row) -> FollowUp:
+    values = dict(row._mapping)
+    values["status"] = FollowUpStatus(values["status"])
+    return FollowUp(**values)
 
 
 def _customer(row: Row) -> Customer:

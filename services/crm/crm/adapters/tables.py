@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 
 from crm.domain.deals import DealStatus
+from crm.domain.followups import FollowUpStatus
 from crm.domain.model import LeadStatus
 from shared.db import new_metadata
 
@@ -114,6 +115,30 @@ lead_moves = Table(
     CheckConstraint("kind IN ('status', 'returned', 'claimed')", name="kind"),
     Index("ix_lead_moves_lead_id", "lead_id"),
     Index("ix_lead_moves_owner_id_kind_on_day", "owner_id", "kind", "on_day"),
+)
+
+# Follow-up plans (C6): planned, then done (with the outcome) or cancelled.
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id"), nullable=False),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("content", String(1000), nullable=False),
+    Column("goal", String(500)),
+    Column("status", String(20), nullable=False),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True)),
+    Column("outcome", String(1000)),
+    Column("cancel_reason", String(500)),
+    CheckConstraint(_one_of("status", [status.value for status in FollowUpStatus]), name="status"),
+    Index("ix_follow_ups_lead_id", "lead_id"),
+    Index("ix_follow_ups_status_due_at", "status", "due_at"),
 )
 
 # The round-robin rotation of each group (C4): when each rep last got a lead there.

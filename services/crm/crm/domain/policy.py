@@ -23,6 +23,7 @@ class CrmPolicy:
     currency: str = "CNY"
     pool: PoolPolicy = field(default_factory=PoolPolicy)
     reclaim_batch: int = 200
+    follow_up_methods: tuple[str, ...] = ("phone", "sms", "email", "visit", "wechat")
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

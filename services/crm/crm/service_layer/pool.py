@@ -131,6 +131,8 @@ async def return_to_pool(uow: CrmUnitOfWork, bus: CrmBus, lead: Lead, *, cause: 
     from_status = lead.status
     previous = lead.return_to_pool(now)
     await uow.leads.save(lead)
+    # The former holder's plans for it go with it: nobody's overdue list shows a lead they lost.
+    await uow.follow_ups.cancel_planned(lead.id, f"the lead returned to the pool ({cause})")
     await _log(uow, bus, lead, kind="returned", from_status=from_status, previous_owner=previous,
                reason=reason or cause, by=by, at=now)
     uow.emit(LeadReturnedToPool(lead_id=lead.id, previous_owner_id=previous, group_id=lead.group_id,

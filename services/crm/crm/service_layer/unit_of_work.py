@@ -9,6 +9,7 @@ from crm.adapters.repositories import (
     DealRepository,
     DirectoryRepository,
     DisclosureRepository,
+    FollowUpRepository,
     LeadRepository,
     MoveRepository,
     RotationRepository,
@@ -25,6 +26,7 @@ class CrmUnitOfWork(UnitOfWork):
     rotation: RotationRepository
     deals: DealRepository
     moves: MoveRepository
+    follow_ups: FollowUpRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
 
@@ -35,6 +37,7 @@ class CrmUnitOfWork(UnitOfWork):
         self.rotation = RotationRepository(self.session)
         self.deals = DealRepository(self.session)
         self.moves = MoveRepository(self.session)
+        self.follow_ups = FollowUpRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
 
