@@ -244,3 +244,69 @@ class FollowUpDone(Event):
     done_at: datetime
     done_on: date
     on_time: bool
+
+
+@register
+class ComplaintRecorded(Event):
+    event_type = "crm.complaint.recorded.v1"
+    topic = "crm.complaint"
+    key_field = "complaint_id"
+    summary = "A customer's complaint was recorded, with the apology made (C9); placed by the lead's holder."
+
+    complaint_id: uuid.UUID
+    lead_id: uuid.UUID
+    customer_id: uuid.UUID
+    rep_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID
+    cause: str
+    recorded_by: uuid.UUID
+    recorded_at: datetime
+
+
+@register
+class ComplaintEscalated(Event):
+    event_type = "crm.complaint.escalated.v1"
+    topic = "crm.complaint"
+    key_field = "complaint_id"
+    summary = (
+        "A complaint was still unanswered after the set time (default 2 days, C9) and was escalated to the "
+        "supervisor of the department answerable for it (``escalated_to`` absent when it has none)."
+    )
+
+    complaint_id: uuid.UUID
+    rep_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID
+    responsible_department_id: uuid.UUID
+    escalated_to: uuid.UUID | None = None
+    recorded_at: datetime
+    escalated_at: datetime
+
+
+@register
+class ComplaintClosed(Event):
+    event_type = "crm.complaint.closed.v1"
+    topic = "crm.complaint"
+    key_field = "complaint_id"
+    summary = (
+        "A complaint was closed with the customer's satisfaction (C9). For appraisal's complaint-handling "
+        "timeliness: ``on_time`` is true when it was answered before the escalation time; ``hours_to_resolve`` "
+        "runs from recording to the (last) answer."
+    )
+
+    complaint_id: uuid.UUID
+    rep_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID
+    responsible_department_id: uuid.UUID
+    resolved_by: uuid.UUID
+    cause: str
+    satisfaction: Literal["satisfied", "neutral"]
+    recorded_at: datetime
+    resolved_at: datetime
+    closed_at: datetime
+    hours_to_resolve: Decimal
+    escalated: bool
+    on_time: bool
+    reopened: int = 0

@@ -62,6 +62,16 @@ class CrmSettings(ServiceSettings):
     follow_up_methods: list[str] = Field(default_factory=lambda: ["phone", "sms", "email", "visit", "wechat"],
                                          min_length=1)
 
+    # C9: complaint causes (for the monthly analysis); unanswered complaints are escalated to the responsible
+    # department's supervisor after this many hours (default 2 days), by a sweep this often (seconds; 0: off).
+    complaint_causes: list[str] = Field(default_factory=lambda: [
+        "product_quality", "delivery", "installation", "service_attitude", "billing", "other"], min_length=1)
+    complaint_escalation_hours: int = Field(48, ge=1)
+    complaint_sweep_interval_seconds: float = Field(300, ge=0)
+    # Who a complaint is escalated to in the responsible department, first match wins.
+    complaint_escalation_roles: list[str] = Field(default_factory=lambda: ["supervisor", "department_manager"],
+                                                  min_length=1)
+
     @model_validator(mode="after")
     def _pool_rules_name_intent_levels(self) -> CrmSettings:
         for level, rule in self.pool_rules_by_intent.items():
@@ -92,6 +102,9 @@ class CrmSettings(ServiceSettings):
             pool=self.pool_policy(),
             reclaim_batch=self.pool_reclaim_batch,
             follow_up_methods=tuple(self.follow_up_methods),
+            complaint_causes=tuple(self.complaint_causes),
+            complaint_escalation_hours=self.complaint_escalation_hours,
+            complaint_escalation_roles=tuple(self.complaint_escalation_roles),
         )
 
 

@@ -4,7 +4,7 @@ never commit (the unit of work does)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.adapters.tables import (
+    complaints,
     contact_disclosures,
     customers,
     deals,
@@ -26,13 +27,14 @@ from crm.adapters.tables import (
     refunds,
     rep_rotation,
 )
+from crm.domain.complaints import UNANSWERED, Complaint, ComplaintStatus
 from crm.domain.deals import Deal, DealStatus, Instalment, Payment, Refund
 from crm.domain.followups import FollowUp, FollowUpStatus
 from crm.domain.model import HELD_STATUSES, ContactDisclosure, Customer, Lead, LeadAssignment, LeadMove, LeadStatus
 from crm.domain.money import CENT
 from crm.domain.pool import PoolPolicy
 from crm.domain.visibility import Scope
-from shared.directory import DirectoryReader
+from shared.directory import DirectoryReader, directory_employees, directory_groups
 
 _HELD = [status.value for status in HELD_STATUSES]
 
@@ -472,6 +474,69 @@ class DisclosureRepository:
 class DirectoryRepository(DirectoryReader):
     """The local replica of the org directory (:mod:`shared.directory`), read-only."""
 
+    async def department_known(self, department_id: uuid.UUID) -> bool:
+        """Departments are not replicated as such: one is known when someone or some group is in it."""
+        found = await self._session.scalar(select(directory_employees.c.employee_id).where(
+            directory_employees.c.department_id == department_id).limit(1))
+        if found is not None:
+            return True
+        return (await self._session.scalar(select(directory_groups.c.group_id).where(
+            directory_groups.c.department_id == department_id).limit(1))) is not None
+
+    async def first_in_department(self, department_id: uuid.UUID, roles: Sequence[str]) -> uuid.UUID | None:
+        """The first active employee of the department holding the earliest of ``roles``."""
+        rows = await self._session.execute(select(directory_employees.c.employee_id, directory_employees.c.role).where(
+            directory_employees.c.department_id == department_id, directory_employees.c.status == "active",
+            directory_employees.c.role.in_(list(roles))).order_by(directory_employees.c.employee_id))
+        found = sorted(rows, key=lambda row: list(roles).index(row.role))
+        return found[0].employee_id if found else None
+
+
+class ComplaintRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, complaint: Complaint) -> None:
+        await self._session.execute(insert(complaints).values(**_complaint_values(complaint)))
+
+    async def save(self, complaint: Complaint) -> None:
+        values = _complaint_values(complaint)
+        del values["id"]
+        await self._session.execute(update(complaints).where(complaints.c.id == complaint.id).values(**values))
+
+    async def get(self, complaint_id: uuid.UUID, *, for_update: bool = False) -> Complaint | None:
+        query = select(complaints).where(complaints.c.id == complaint_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        return _complaint(row) if row else None
+
+    async def escalation_due(self, recorded_before: datetime, *, limit: int) -> list[uuid.UUID]:
+        rows = await self._session.execute(select(complaints.c.id).where(
+            complaints.c.status.in_([status.value for status in UNANSWERED]), complaints.c.escalated_at.is_(None),
+            complaints.c.recorded_at <= recorded_before).order_by(complaints.c.recorded_at, complaints.c.id)
+            .limit(limit))
+        return [row.id for row in rows]
+
+    def _visible(self, scope: Scope, answerable_department: uuid.UUID | None) -> ColumnElement[bool] | None:
+        condition = _scoped(scope, complaints.c.rep_id, complaints.c.group_id, complaints.c.department_id)
+        if condition is None or answerable_department is None:
+            return condition
+        return or_(condition, complaints.c.responsible_department_id == answerable_department)
+
+    async def listed(self, scope: Scope, answerable_department: uuid.UUID | None, *, status: str | None = None,
+                     recorded_from: datetime | None = None, recorded_before: datetime | None = None,
+                     limit: int) -> list[Complaint]:
+        conditions = [c for c in (
+            self._visible(scope, answerable_department),
+            complaints.c.status == status if status else None,
+            complaints.c.recorded_at >= recorded_from if recorded_from else None,
+            complaints.c.recorded_at < recorded_before if recorded_before else None,
+        ) if c is not None]
+        rows = await self._session.execute(select(complaints).where(*conditions)
+                                           .order_by(complaints.c.recorded_at, complaints.c.id).limit(limit))
+        return [_complaint(row) for row in rows]
+
 
 # -- row mapping ------------------------------------------------------------------------------
 
@@ -506,6 +571,18 @@ def _follow_up(row: Row) -> FollowUp:
     values = dict(row._mapping)
     values["status"] = FollowUpStatus(values["status"])
     return FollowUp(**values)
+
+
+def _complaint_values(complaint: Complaint) -> dict:
+    values = {name: getattr(complaint, name) for name in Complaint.__dataclass_fields__}
+    values["status"] = complaint.status.value
+    return values
+
+
+def _complaint(row: Row) -> Complaint:
+    values = dict(row._mapping)
+    values["status"] = ComplaintStatus(values["status"])
+    return Complaint(**values)
 
 
 def _customer(row: Row) -> Customer:

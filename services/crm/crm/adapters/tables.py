@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
+from crm.domain.complaints import ComplaintStatus
 from crm.domain.deals import DealStatus
 from crm.domain.followups import FollowUpStatus
 from crm.domain.model import LeadStatus
@@ -139,6 +140,37 @@ follow_ups = Table(
     CheckConstraint(_one_of("status", [status.value for status in FollowUpStatus]), name="status"),
     Index("ix_follow_ups_lead_id", "lead_id"),
     Index("ix_follow_ups_status_due_at", "status", "due_at"),
+)
+
+# Complaints (C9), with the lead's placement for scope and the department answerable for them.
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id"), nullable=False),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("rep_id", UUID(as_uuid=True)),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True), nullable=False),
+    Column("cause", String(60), nullable=False),
+    Column("content", String(2000), nullable=False),
+    Column("apology", String(500), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("recorded_by", UUID(as_uuid=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("responsible_department_id", UUID(as_uuid=True)),
+    Column("forwarded_at", DateTime(timezone=True)),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("escalated_to", UUID(as_uuid=True)),
+    Column("resolution", String(2000)),
+    Column("resolved_by", UUID(as_uuid=True)),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("satisfaction", String(20)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("reopened", Integer, nullable=False),
+    CheckConstraint(_one_of("status", [status.value for status in ComplaintStatus]), name="status"),
+    Index("ix_complaints_status_recorded_at", "status", "recorded_at"),
+    Index("ix_complaints_department_id", "department_id"),
 )
 
 # The round-robin rotation of each group (C4): when each rep last got a lead there.

@@ -24,6 +24,9 @@ class CrmPolicy:
     pool: PoolPolicy = field(default_factory=PoolPolicy)
     reclaim_batch: int = 200
     follow_up_methods: tuple[str, ...] = ("phone", "sms", "email", "visit", "wechat")
+    complaint_causes: tuple[str, ...] = ("other",)
+    complaint_escalation_hours: int = 48
+    complaint_escalation_roles: tuple[str, ...] = ("supervisor", "department_manager")
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

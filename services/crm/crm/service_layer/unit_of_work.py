@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crm.adapters.repositories import (
     AssignmentRepository,
+    ComplaintRepository,
     CustomerRepository,
     DealRepository,
     DirectoryRepository,
@@ -27,6 +28,7 @@ class CrmUnitOfWork(UnitOfWork):
     deals: DealRepository
     moves: MoveRepository
     follow_ups: FollowUpRepository
+    complaints: ComplaintRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
 
@@ -38,6 +40,7 @@ class CrmUnitOfWork(UnitOfWork):
         self.deals = DealRepository(self.session)
         self.moves = MoveRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
+        self.complaints = ComplaintRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
 
