@@ -72,6 +72,10 @@ class CrmSettings(ServiceSettings):
     complaint_escalation_roles: list[str] = Field(default_factory=lambda: ["supervisor", "department_manager"],
                                                   min_length=1)
 
+    # C11: the company's credit scale, and the flags a customer may carry (listed in the weekly report).
+    credit_ratings: list[str] = Field(default_factory=lambda: ["A", "B", "C", "D"], min_length=1)
+    credit_flags: list[str] = Field(default_factory=lambda: ["bad_credit", "abnormal"], min_length=1)
+
     @model_validator(mode="after")
     def _pool_rules_name_intent_levels(self) -> CrmSettings:
         for level, rule in self.pool_rules_by_intent.items():
@@ -105,6 +109,8 @@ class CrmSettings(ServiceSettings):
             complaint_causes=tuple(self.complaint_causes),
             complaint_escalation_hours=self.complaint_escalation_hours,
             complaint_escalation_roles=tuple(self.complaint_escalation_roles),
+            credit_ratings=tuple(self.credit_ratings),
+            credit_flags=tuple(self.credit_flags),
         )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.adapters.tables import (
     complaints,
     contact_disclosures,
+    customer_credit_log,
     customers,
     deals,
     follow_ups,
@@ -28,6 +29,7 @@ from crm.adapters.tables import (
     rep_rotation,
 )
 from crm.domain.complaints import UNANSWERED, Complaint, ComplaintStatus
+from crm.domain.credit import Credit, CreditChange
 from crm.domain.deals import Deal, DealStatus, Instalment, Payment, Refund
 from crm.domain.followups import FollowUp, FollowUpStatus
 from crm.domain.model import HELD_STATUSES, ContactDisclosure, Customer, Lead, LeadAssignment, LeadMove, LeadStatus
@@ -492,6 +494,53 @@ class DirectoryRepository(DirectoryReader):
         return found[0].employee_id if found else None
 
 
+@dataclass(frozen=True)
+class FlaggedCustomer:
+    customer_id: uuid.UUID
+    name: str
+    company: str | None
+    credit: Credit
+
+
+class CreditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, customer_id: uuid.UUID, *, for_update: bool = False) -> Credit | None:
+        query = select(customers.c.credit_rating, customers.c.credit_flag, customers.c.credit_reason,
+                       customers.c.credit_changed_by, customers.c.credit_changed_at
+                       ).where(customers.c.id == customer_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).first()
+        return _credit(row) if row else None
+
+    async def save(self, customer_id: uuid.UUID, credit: Credit, change: CreditChange) -> None:
+        await self._session.execute(update(customers).where(customers.c.id == customer_id).values(
+            credit_rating=credit.rating, credit_flag=credit.flag, credit_reason=credit.reason,
+            credit_changed_by=credit.changed_by, credit_changed_at=credit.changed_at))
+        await self._session.execute(insert(customer_credit_log).values(**{
+            name: getattr(change, name) for name in CreditChange.__dataclass_fields__}))
+
+    async def history(self, customer_id: uuid.UUID) -> list[CreditChange]:
+        rows = await self._session.execute(select(customer_credit_log).where(
+            customer_credit_log.c.customer_id == customer_id).order_by(customer_credit_log.c.changed_at,
+                                                                       customer_credit_log.c.id))
+        return [CreditChange(**row._mapping) for row in rows]
+
+    async def flagged(self, scope: Scope, *, limit: int) -> list[FlaggedCustomer]:
+        """Flagged customers of whom the caller sees at least one lead, latest flagged first."""
+        condition = _scoped(scope, leads.c.owner_id, leads.c.group_id, leads.c.department_id)
+        visible = select(leads.c.id).where(leads.c.customer_id == customers.c.id)
+        if condition is not None:
+            visible = visible.where(condition)
+        rows = await self._session.execute(
+            select(customers).where(customers.c.credit_flag.is_not(None), visible.exists())
+            .order_by(customers.c.credit_changed_at.desc(), customers.c.id).limit(limit))
+        return [FlaggedCustomer(customer_id=row.id, name=row.name, company=row.company, credit=_credit(row))
+                for row in rows]
+
+
 class ComplaintRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -583,6 +632,11 @@ def _complaint(row: Row) -> Complaint:
     values = dict(row._mapping)
     values["status"] = ComplaintStatus(values["status"])
     return Complaint(**values)
+
+
+def _credit(row: Row) -> Credit:
+    return Credit(rating=row.credit_rating, flag=row.credit_flag, reason=row.credit_reason,
+                  changed_by=row.credit_changed_by, changed_at=row.credit_changed_at)
 
 
 def _customer(row: Row) -> Customer:

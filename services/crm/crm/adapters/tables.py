@@ -50,6 +50,12 @@ customers = Table(
     Column("company", String(200)),
     Column("created_by", UUID(as_uuid=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Added by 2026_12_04_1400: credit (C11), the current state; customer_credit_log keeps each change.
+    Column("credit_rating", String(20)),
+    Column("credit_flag", String(40)),
+    Column("credit_reason", String(500)),
+    Column("credit_changed_by", UUID(as_uuid=True)),
+    Column("credit_changed_at", DateTime(timezone=True)),
     # NULLs are distinct: many customers may lack an e-mail, none may share one.
     UniqueConstraint("phone"),
     UniqueConstraint("email"),
@@ -258,6 +264,19 @@ instalments = Table(
     PrimaryKeyConstraint("deal_id", "seq"),
     CheckConstraint("amount > 0", name="amount_positive"),
     Index("ix_instalments_due_on", "due_on"),
+)
+
+customer_credit_log = Table(
+    "customer_credit_log",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("rating", String(20)),
+    Column("flag", String(40)),
+    Column("reason", String(500), nullable=False),
+    Column("changed_by", UUID(as_uuid=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_customer_credit_log_customer_id", "customer_id"),
 )
 
 # Every reveal and every export of full contact details (C10).

@@ -27,6 +27,8 @@ class CrmPolicy:
     complaint_causes: tuple[str, ...] = ("other",)
     complaint_escalation_hours: int = 48
     complaint_escalation_roles: tuple[str, ...] = ("supervisor", "department_manager")
+    credit_ratings: tuple[str, ...] = ("A", "B", "C", "D")
+    credit_flags: tuple[str, ...] = ("bad_credit", "abnormal")
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

@@ -30,6 +30,7 @@ from crm.service_layer.access import (
     scope_in,
 )
 from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_HANDLERS
+from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
 from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
 from crm.service_layer.receivables import COMMAND_HANDLERS as RECEIVABLE_COMMAND_HANDLERS
@@ -493,4 +494,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     **POOL_COMMAND_HANDLERS,
     **FOLLOW_UP_COMMAND_HANDLERS,
     **COMPLAINT_COMMAND_HANDLERS,
+    **CREDIT_COMMAND_HANDLERS,
 }

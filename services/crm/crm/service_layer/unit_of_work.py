@@ -6,6 +6,7 @@ from __future__ import annotations
 from crm.adapters.repositories import (
     AssignmentRepository,
     ComplaintRepository,
+    CreditRepository,
     CustomerRepository,
     DealRepository,
     DirectoryRepository,
@@ -29,6 +30,7 @@ class CrmUnitOfWork(UnitOfWork):
     moves: MoveRepository
     follow_ups: FollowUpRepository
     complaints: ComplaintRepository
+    credit: CreditRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
 
@@ -41,6 +43,7 @@ class CrmUnitOfWork(UnitOfWork):
         self.moves = MoveRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
         self.complaints = ComplaintRepository(self.session)
+        self.credit = CreditRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
 

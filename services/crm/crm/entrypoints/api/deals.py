@@ -14,24 +14,26 @@ from crm.entrypoints.api.schemas import (
     DealDetailRead,
     DealPageRead,
     DealRead,
+    DealRecordedRead,
     InstalmentRead,
     PaymentCreate,
     PaymentRead,
     PaymentRecordedRead,
     RefundRead,
 )
-from crm.service_layer import commands, views
+from crm.service_layer import commands, credit, views
 
 router = APIRouter(tags=["deals"])
 
 
 @router.post("/deals", status_code=201)
-async def record_deal(body: DealCreate, bus: BusDep, user: CurrentUser) -> DealRead:
-    """Record a signed deal on a lead or a known customer; its rep's group and department come from org."""
+async def record_deal(body: DealCreate, bus: BusDep, user: CurrentUser) -> DealRecordedRead:
+    """Record a signed deal on a lead or a known customer; its rep's group and department come from org.
+    ``warnings`` says when the customer is flagged for credit (C11): recorded all the same."""
     deal = await bus.handle(commands.RecordDeal(
         by=user, lead_id=body.lead_id, customer_id=body.customer_id, amount=body.amount, cost=body.cost,
         signed_on=body.signed_on, rep_id=body.rep_id, units=body.units))
-    return DealRead.of(deal)
+    return DealRecordedRead.of(deal, warnings=await credit.warnings_for_deal(bus, deal.customer_id))
 
 
 @router.get("/deals")

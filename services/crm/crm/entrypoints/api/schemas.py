@@ -298,6 +298,10 @@ class DealRead(BaseModel):
                    **more)
 
 
+class DealRecordedRead(DealRead):
+    warnings: list[str] = Field(default_factory=list, description="e.g. the customer is flagged for credit")
+
+
 class DealDetailRead(DealRead):
     payments: list[PaymentRead]
     refunds: list[RefundRead]
