@@ -61,6 +61,8 @@ class CrmSettings(ServiceSettings):
     # C6: how a rep may follow a customer up.
     follow_up_methods: list[str] = Field(default_factory=lambda: ["phone", "sms", "email", "visit", "wechat"],
                                          min_length=1)
+    # A follow-up is planned at most this far ahead (a plan for next decade is a typo, not a plan).
+    follow_up_horizon_days: int = Field(365, ge=1, le=3650)
 
     # C9: complaint causes (for the monthly analysis); unanswered complaints are escalated to the responsible
     # department's supervisor after this many hours (default 2 days), by a sweep this often (seconds; 0: off).
@@ -106,6 +108,7 @@ class CrmSettings(ServiceSettings):
             pool=self.pool_policy(),
             reclaim_batch=self.pool_reclaim_batch,
             follow_up_methods=tuple(self.follow_up_methods),
+            follow_up_horizon_days=self.follow_up_horizon_days,
             complaint_causes=tuple(self.complaint_causes),
             complaint_escalation_hours=self.complaint_escalation_hours,
             complaint_escalation_roles=tuple(self.complaint_escalation_roles),

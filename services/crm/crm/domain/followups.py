@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from shared.errors import InvalidInput, RuleViolation
@@ -53,11 +53,14 @@ class FollowUp:
 
 
 def planned_fields(*, due_at: datetime, method: str, content: str, goal: str | None, methods: tuple[str, ...],
-                   now: datetime, field_prefix: str = "") -> tuple[datetime, str, str, str | None]:
+                   now: datetime, horizon_days: int = 365, field_prefix: str = ""
+                   ) -> tuple[datetime, str, str, str | None]:
     if due_at.tzinfo is None:
         raise InvalidInput(f"{field_prefix}due_at", "give a time with its offset, e.g. 2026-12-05T10:00:00+08:00")
     if due_at <= now:
         raise InvalidInput(f"{field_prefix}due_at", "a follow-up is planned for a time still to come")
+    if due_at > now + timedelta(days=horizon_days):
+        raise InvalidInput(f"{field_prefix}due_at", f"at most {horizon_days} days ahead")
     value = method.strip().lower()
     if value not in methods:
         raise InvalidInput(f"{field_prefix}method", f"unknown method {method!r}; one of: {', '.join(methods)}")

@@ -24,6 +24,7 @@ class CrmPolicy:
     pool: PoolPolicy = field(default_factory=PoolPolicy)
     reclaim_batch: int = 200
     follow_up_methods: tuple[str, ...] = ("phone", "sms", "email", "visit", "wechat")
+    follow_up_horizon_days: int = 365
     complaint_causes: tuple[str, ...] = ("other",)
     complaint_escalation_hours: int = 48
     complaint_escalation_roles: tuple[str, ...] = ("supervisor", "department_manager")

@@ -70,6 +70,7 @@ async def _plan(uow: CrmUnitOfWork, bus: CrmBus, lead: Lead, plan: commands.Next
     now = bus.clock.now()
     due_at, method, content, goal = planned_fields(due_at=plan.due_at, method=plan.method, content=plan.content,
                                                    goal=plan.goal, methods=bus.policy.follow_up_methods, now=now,
+                                                   horizon_days=bus.policy.follow_up_horizon_days,
                                                    field_prefix=field_prefix)
     assert lead.owner_id is not None
     follow_up = FollowUp(id=new_id(), lead_id=lead.id, rep_id=lead.owner_id, group_id=lead.group_id,

@@ -25,7 +25,8 @@ def test_a_plan_needs_a_future_time_a_known_method_and_content() -> None:
     assert planned_fields(due_at=NOW + timedelta(minutes=1), method=" SMS ", content=" hi ", goal=" ",
                           methods=METHODS, now=NOW) == (NOW + timedelta(minutes=1), "sms", "hi", None)
     for kwargs, field in (({"due_at": NOW}, "due_at"), ({"due_at": NOW.replace(tzinfo=None)}, "due_at"),
-                          ({"method": "fax"}, "method"), ({"content": "  "}, "content")):
+                          ({"method": "fax"}, "method"),
+                          ({"due_at": NOW + timedelta(days=366)}, "due_at"), ({"content": "  "}, "content")):
         arguments = {"due_at": NOW + timedelta(hours=1), "method": "phone", "content": "x", "goal": None,
                      "methods": METHODS, "now": NOW, **kwargs}
         with pytest.raises(InvalidInput) as refused:

@@ -7,9 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from crm.bootstrap import bootstrap
 from crm.config import CrmSettings
 from crm.domain.model import Lead, LeadStatus
 from crm.domain.pool import NO_DEAL, NO_FOLLOW_UP, PoolPolicy, ReclaimRule, due, ensure_may_claim, reclaimable
+from crm.service_layer.complaint_commands import EscalateOverdueComplaints
+from crm.service_layer.pool_commands import ReclaimIdleLeads
 from shared.errors import Conflict, InvalidInput, RuleViolation
 from shared.testing import QUIET_INSTANT
 
@@ -97,3 +100,12 @@ def test_per_level_rules_must_name_known_levels() -> None:
         CrmSettings(pool_rules_by_intent={"urgent": {"no_follow_up_days": 3}})
     settings = CrmSettings(pool_rules_by_intent={"high": {"no_deal_days": 60}})
     assert settings.policy().pool.rule_for("high") == ReclaimRule(7, 60)
+
+
+def test_the_worker_runs_the_pool_sweep_and_the_complaint_escalation_on_their_intervals(clock) -> None:
+    settings = CrmSettings(pool_reclaim_interval_seconds=60, complaint_sweep_interval_seconds=0)
+    runtime = bootstrap(settings, uow_factory=lambda: None, clock=clock)
+    tasks = {task.name: task for task in runtime.periodic}
+    assert (tasks["pool-reclaim"].interval_seconds, type(tasks["pool-reclaim"].command())) == (60, ReclaimIdleLeads)
+    assert (tasks["complaint-escalation"].interval_seconds,
+            type(tasks["complaint-escalation"].command())) == (0, EscalateOverdueComplaints)
