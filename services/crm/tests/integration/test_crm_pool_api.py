@@ -209,3 +209,23 @@ class TestLeavers:
         [event] = await events(world, "crm.lead.returned_to_pool.v1")
         assert (event["lead_id"], event["cause"], event["group_id"]) == (lead["id"], "owner_transferred",
                                                                          str(world.east))
+
+    async def test_a_late_stale_transfer_does_not_take_the_leads_of_a_rep_back_in_the_group(
+            self, world: World, client: httpx.AsyncClient) -> None:
+        await from_org(world, EmployeeTransferred(
+            employee_id=world.wang.id, effective_date=world.day(-10), from_department_id=world.sales,
+            to_department_id=world.sales, from_group_id=world.east, to_group_id=world.west, from_role="sales_rep",
+            to_role="sales_rep"))
+        await from_org(world, EmployeeTransferred(
+            employee_id=world.wang.id, effective_date=world.day(-2), from_department_id=world.sales,
+            to_department_id=world.sales, from_group_id=world.west, to_group_id=world.east, from_role="sales_rep",
+            to_role="sales_rep"))
+        lead = await world.owned_lead(world.wang, "13800000001")
+        # The first transfer, published again (a new envelope, so the inbox does not know it), arrives late.
+        await from_org(world, EmployeeTransferred(
+            employee_id=world.wang.id, effective_date=world.day(-10), from_department_id=world.sales,
+            to_department_id=world.sales, from_group_id=world.east, to_group_id=world.west, from_role="sales_rep",
+            to_role="sales_rep"))
+        assert await events(world, "crm.lead.returned_to_pool.v1") == []
+        [row] = await world.rows("SELECT owner_id FROM leads WHERE id = :id", id=lead["id"])
+        assert row.owner_id == world.wang.id
