@@ -33,6 +33,7 @@ from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_H
 from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
 from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
+from crm.service_layer.pool import log_move
 from crm.service_layer.receivables import COMMAND_HANDLERS as RECEIVABLE_COMMAND_HANDLERS
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.auth import Principal, Role
@@ -406,8 +407,11 @@ async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
                     created_at=now, units=command.units)
         await uow.deals.add(deal)
         if lead is not None:
+            was = lead.status
             lead.win()
             await uow.leads.save(lead)
+            await log_move(uow, bus, lead, kind="status", from_status=was, previous_owner=lead.owner_id,
+                           reason=f"deal {deal.id}", by=by.employee_id, at=now)
         uow.emit(DealWon(deal_id=deal.id, lead_id=deal.lead_id, customer_id=deal.customer_id, rep_id=deal.rep_id,
                          group_id=deal.group_id, department_id=deal.department_id, amount=deal.amount,
                          cost=deal.cost, profit=deal.profit, currency=deal.currency, signed_on=deal.signed_on,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from crm.domain.deals import require_reason
 from crm.domain.distribution import ensure_below_cap
-from crm.domain.model import Lead, LeadAssignment, LeadMove, LeadStatus
+from crm.domain.model import Customer, Lead, LeadAssignment, LeadMove, LeadStatus
 from crm.domain.pool import ensure_may_claim, reason_text, reclaimable
 from crm.service_layer import pool_commands as commands
 from crm.service_layer.access import REP_DISTRIBUTORS, scope_in
@@ -35,7 +35,7 @@ async def change_lead_status(command: commands.ChangeLeadStatus, bus: CrmBus) ->
         now = bus.clock.now()
         previous = lead.move_to(command.status, reason=reason, at=now)
         await uow.leads.save(lead)
-        await _log(uow, bus, lead, kind="status", from_status=previous, previous_owner=lead.owner_id, reason=reason,
+        await log_move(uow, bus, lead, kind="status", from_status=previous, previous_owner=lead.owner_id, reason=reason,
                    by=by.employee_id, at=now)
         uow.emit(LeadStatusChanged(lead_id=lead.id, from_status=previous.value, to_status=lead.status.value,
                                    owner_id=lead.owner_id, group_id=lead.group_id, department_id=lead.department_id,
@@ -44,14 +44,18 @@ async def change_lead_status(command: commands.ChangeLeadStatus, bus: CrmBus) ->
     return lead
 
 
-async def release_lead(command: commands.ReleaseLead, bus: CrmBus) -> Lead:
+async def release_lead(command: commands.ReleaseLead, bus: CrmBus) -> tuple[Lead, Customer]:
+    """Returns the lead with its customer: once in the pool it may be out of the releasing rep's scope,
+    and the answer must still say where it went."""
     by = command.by
     reason = require_reason(command.reason)
     async with bus.uow() as uow:
         lead = await _held_lead_for(uow, by, command.lead_id, "returning a lead to the pool")
         await return_to_pool(uow, bus, lead, cause="released", reason=reason, by=by.employee_id)
+        customer = await uow.customers.get(lead.customer_id)
+        assert customer is not None
         await uow.commit()
-    return lead
+    return lead, customer
 
 
 async def claim_lead(command: commands.ClaimLead, bus: CrmBus) -> Lead:
@@ -81,7 +85,7 @@ async def claim_lead(command: commands.ClaimLead, bus: CrmBus) -> Lead:
         ensure_below_cap(by.employee_id, open_leads, bus.policy.rep_open_lead_cap)
         await uow.leads.save(lead)
         previous_owner = await _last_owner(uow, lead.id)
-        await _log(uow, bus, lead, kind="claimed", from_status=LeadStatus.IN_GROUP, previous_owner=previous_owner,
+        await log_move(uow, bus, lead, kind="claimed", from_status=LeadStatus.IN_GROUP, previous_owner=previous_owner,
                    reason=None, by=by.employee_id, at=now)
         assert lead.group_id is not None
         why = f"claimed from the pool; held {open_leads} open leads of the cap {bus.policy.rep_open_lead_cap}"
@@ -133,7 +137,7 @@ async def return_to_pool(uow: CrmUnitOfWork, bus: CrmBus, lead: Lead, *, cause: 
     await uow.leads.save(lead)
     # The former holder's plans for it go with it: nobody's overdue list shows a lead they lost.
     await uow.follow_ups.cancel_planned(lead.id, f"the lead returned to the pool ({cause})")
-    await _log(uow, bus, lead, kind="returned", from_status=from_status, previous_owner=previous,
+    await log_move(uow, bus, lead, kind="returned", from_status=from_status, previous_owner=previous,
                reason=reason or cause, by=by, at=now)
     uow.emit(LeadReturnedToPool(lead_id=lead.id, previous_owner_id=previous, group_id=lead.group_id,
                                 department_id=lead.department_id, cause=cause, reason=reason, returned_by=by,
@@ -159,7 +163,7 @@ async def _last_owner(uow: CrmUnitOfWork, lead_id: uuid.UUID) -> uuid.UUID | Non
     return returns[-1].previous_owner_id if returns else None
 
 
-async def _log(uow: CrmUnitOfWork, bus: CrmBus, lead: Lead, *, kind: str, from_status: LeadStatus,
+async def log_move(uow: CrmUnitOfWork, bus: CrmBus, lead: Lead, *, kind: str, from_status: LeadStatus,
                previous_owner: uuid.UUID | None, reason: str | None, by: uuid.UUID | None, at: datetime) -> None:
     await uow.moves.add(LeadMove(id=new_id(), lead_id=lead.id, kind=kind, from_status=from_status.value,
                                  to_status=lead.status.value, owner_id=lead.owner_id, previous_owner_id=previous_owner,

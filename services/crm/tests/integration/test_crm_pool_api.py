@@ -72,6 +72,16 @@ class TestStages:
                                   headers=world.li.headers)).status_code == 404
         assert (await status(client, lead, world.east_leader, "contacted")).status_code == 200
 
+    async def test_a_deal_on_the_lead_is_its_last_move(self, world: World, client: httpx.AsyncClient) -> None:
+        lead = await world.owned_lead(world.wang, "13800000001")
+        await status(client, lead, world.wang, "negotiating")
+        deal = await client.post("/deals", headers=world.wang.headers, json={
+            "lead_id": lead["id"], "amount": "100", "signed_on": world.day(0).isoformat()})
+        moves = (await client.get(f"/leads/{lead['id']}/moves", headers=world.wang.headers)).json()
+        assert [(m["from_status"], m["to_status"], m["reason"]) for m in moves][-1] == (
+            "negotiating", "won", f"deal {deal.json()['id']}")
+        assert (await status(client, lead, world.wang, "intent")).status_code == 409
+
 
 class TestReclaim:
     async def test_a_lead_nobody_followed_up_returns_on_the_sweep_and_its_holder_cannot_claim_it_back(
@@ -174,7 +184,11 @@ class TestClaims:
                                   headers=world.wang.headers)).status_code == 422
         released = await client.post(f"/leads/{lead['id']}/release", json={"reason": "wrong region"},
                                      headers=world.wang.headers)
-        assert released.status_code == 404  # no longer the holder's: out of their scope once back in the pool
+        assert released.status_code == 200, released.text
+        assert (released.json()["status"], released.json()["owner_id"], released.json()["customer"]["masked"]) == (
+            "in_group", None, True)
+        # No longer the holder's: out of their scope once back in the pool.
+        assert (await client.get(f"/leads/{lead['id']}", headers=world.wang.headers)).status_code == 404
         [event] = await events(world, "crm.lead.returned_to_pool.v1")
         assert (event["cause"], event["reason"], event["returned_by"]) == ("released", "wrong region",
                                                                            str(world.wang.id))

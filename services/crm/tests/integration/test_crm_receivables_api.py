@@ -150,6 +150,9 @@ class TestCancellation:
                                      "(event_type = 'crm.payment.refunded.v1' AND envelope->'data'->>'reason' = "
                                      "'customer withdrew')")) == 1
 
+        listed = await client.get("/deals?status=cancelled", headers=world.manager.headers)
+        assert [d["id"] for d in listed.json()["items"]] == [deal["id"]]
+        assert (await client.get("/deals?status=active", headers=world.manager.headers)).json()["total"] == 0
         more = await client.post(f"/deals/{deal['id']}/payments", headers=world.finance.headers,
                                  json={"amount": "1", "received_on": day(world, 0)})
         assert more.status_code == 409

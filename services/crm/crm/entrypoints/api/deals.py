@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -43,12 +43,13 @@ async def list_deals(
     rep_id: uuid.UUID | None = None,
     customer_id: uuid.UUID | None = None,
     lead_id: uuid.UUID | None = None,
+    status: Literal["active", "cancelled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> DealPageRead:
     """List the deals the caller may see, latest signed first, with what is collected and outstanding."""
-    page = await views.deals(bus, user, DealQuery(rep_id=rep_id, customer_id=customer_id, lead_id=lead_id),
-                             limit=limit, offset=offset)
+    query = DealQuery(rep_id=rep_id, customer_id=customer_id, lead_id=lead_id, status=status)
+    page = await views.deals(bus, user, query, limit=limit, offset=offset)
     return DealPageRead(items=[DealRead.of(deal) for deal in page.items], total=page.total, limit=limit,
                         offset=offset)
 

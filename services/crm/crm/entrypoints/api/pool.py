@@ -69,8 +69,8 @@ async def change_status(lead_id: uuid.UUID, body: StatusChange, bus: BusDep, use
 async def release(lead_id: uuid.UUID, body: Release, bus: BusDep, user: CurrentUser) -> LeadRead:
     """The holder (or their leader) gives the lead back to its group's pool, with a reason.
     Emits ``crm.lead.returned_to_pool.v1`` (cause released)."""
-    lead = await bus.handle(commands.ReleaseLead(by=user, lead_id=lead_id, reason=body.reason))
-    return LeadRead.from_view(await views.lead(bus, user, lead.id))
+    lead, customer = await bus.handle(commands.ReleaseLead(by=user, lead_id=lead_id, reason=body.reason))
+    return LeadRead.from_view(views.lead_view(user, lead, customer))
 
 
 @router.post("/leads/{lead_id}/claim")
