@@ -6,7 +6,7 @@ changes, so no rule below hard-codes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from crm.domain.pool import PoolPolicy
 from shared.errors import InvalidInput
@@ -20,16 +20,16 @@ class CrmPolicy:
     distribution_roles: frozenset[str]
     contact_reveal_roles: frozenset[str]
     import_max_rows: int
+    pool: PoolPolicy
+    reclaim_batch: int
+    follow_up_methods: tuple[str, ...]
+    follow_up_horizon_days: int
+    complaint_causes: tuple[str, ...]
+    complaint_escalation_hours: int
+    complaint_escalation_roles: tuple[str, ...]
+    credit_ratings: tuple[str, ...]
+    credit_flags: tuple[str, ...]
     currency: str = "CNY"
-    pool: PoolPolicy = field(default_factory=PoolPolicy)
-    reclaim_batch: int = 200
-    follow_up_methods: tuple[str, ...] = ("phone", "sms", "email", "visit", "wechat")
-    follow_up_horizon_days: int = 365
-    complaint_causes: tuple[str, ...] = ("other",)
-    complaint_escalation_hours: int = 48
-    complaint_escalation_roles: tuple[str, ...] = ("supervisor", "department_manager")
-    credit_ratings: tuple[str, ...] = ("A", "B", "C", "D")
-    credit_flags: tuple[str, ...] = ("bad_credit", "abnormal")
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

@@ -9,7 +9,7 @@ per rep per day, and the open-lead cap (C4) holds for claims too.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crm.domain.model import Lead
@@ -31,11 +31,13 @@ class ReclaimRule:
 
 @dataclass(frozen=True)
 class PoolPolicy:
-    default: ReclaimRule = field(default_factory=lambda: ReclaimRule(7, 30))
-    by_intent: dict[str, ReclaimRule] = field(default_factory=dict)
-    warning_days: int = 2
-    cooldown_days: int = 7
-    claims_per_day: int = 5
+    """From settings (``CRM_POOL_*``); the defaults live there, not here."""
+
+    default: ReclaimRule
+    by_intent: dict[str, ReclaimRule]
+    warning_days: int
+    cooldown_days: int
+    claims_per_day: int
 
     def rule_for(self, intent_level: str | None) -> ReclaimRule:
         return self.by_intent.get(intent_level or "", self.default)
