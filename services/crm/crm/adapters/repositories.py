@@ -436,15 +436,22 @@ class DealRepository:
 
     async def with_instalments_due_before(self, scope: Scope, day, *, rep_id: uuid.UUID | None = None
                                           ) -> list[tuple[Deal, list[Instalment]]]:
-        """Active deals in scope with an instalment due before ``day``, with their whole plan: the
-        candidates of the overdue-receivables list (which of them are short is the domain's call)."""
-        due = select(instalments.c.deal_id).where(instalments.c.due_on < day)
+        """Active deals in scope whose money received (net) falls short of what fell due before ``day``,
+        with their whole plan: exactly the deals with an overdue instalment, as money pays the earliest
+        first; fully paid plans stay out of the scan however old they are."""
+        due = (select(instalments.c.deal_id, func.sum(instalments.c.amount).label("due"))
+               .where(instalments.c.due_on < day).group_by(instalments.c.deal_id).subquery())
+        paid = select(func.coalesce(func.sum(payments.c.amount), 0)).where(
+            payments.c.deal_id == deals.c.id).scalar_subquery()
+        given_back = select(func.coalesce(func.sum(refunds.c.amount), 0)).where(
+            refunds.c.deal_id == deals.c.id).scalar_subquery()
         conditions = [c for c in (
             _scoped(scope, deals.c.rep_id, deals.c.group_id, deals.c.department_id),
             deals.c.rep_id == rep_id if rep_id else None,
         ) if c is not None]
         rows = list(await self._session.execute(
-            _deal_with_money().where(deals.c.status == DealStatus.ACTIVE.value, deals.c.id.in_(due), *conditions)
+            _deal_with_money().join(due, due.c.deal_id == deals.c.id)
+            .where(deals.c.status == DealStatus.ACTIVE.value, paid - given_back < due.c.due, *conditions)
             .order_by(deals.c.signed_on, deals.c.id)))
         found = [_deal(row, Decimal(row.collected), Decimal(row.refunded)) for row in rows]
         plans: dict[uuid.UUID, list[Instalment]] = {deal.id: [] for deal in found}

@@ -197,6 +197,13 @@ class TestPlansAndOverdue:
             {"due_on": day(world, 20), "amount": "3000"}]})
         assert plan.status_code == 200, plan.text
         await pay(world, client, deal, "4000.00", on=-45)
+        # Another deal whose past instalment was paid in full is never listed.
+        paid_lead = await world.owned_lead(world.li, "13900000000")
+        paid_deal = (await client.post("/deals", headers=world.li.headers, json={
+            "lead_id": paid_lead["id"], "amount": "500.00", "signed_on": day(world, -40)})).json()
+        assert (await client.put(f"/deals/{paid_deal['id']}/plan", headers=world.finance.headers, json={
+            "instalments": [{"due_on": day(world, -30), "amount": "500.00"}]})).status_code == 200
+        await pay(world, client, paid_deal, "500.00", on=-31)
 
         overdue = await client.get("/receivables/overdue", headers=world.manager.headers)
         assert overdue.status_code == 200
