@@ -607,14 +607,16 @@ def _lead_values(lead: Lead) -> dict:
     return {"id": lead.id, "customer_id": lead.customer_id, "source": lead.source, "status": lead.status.value,
             "department_id": lead.department_id, "group_id": lead.group_id, "owner_id": lead.owner_id,
             "intent_level": lead.intent_level, "created_by": lead.created_by, "created_at": lead.created_at,
-            "assigned_at": lead.assigned_at, "followed_up_at": lead.followed_up_at, "lost_reason": lead.lost_reason}
+            "assigned_at": lead.assigned_at, "followed_up_at": lead.followed_up_at, "lost_reason": lead.lost_reason,
+            "needs": lead.needs}
 
 
 def _lead(row: Row) -> Lead:
     return Lead(id=row.id, customer_id=row.customer_id, source=row.source, status=LeadStatus(row.status),
                 department_id=row.department_id, created_by=row.created_by, created_at=row.created_at,
                 group_id=row.group_id, owner_id=row.owner_id, intent_level=row.intent_level,
-                assigned_at=row.assigned_at, followed_up_at=row.followed_up_at, lost_reason=row.lost_reason)
+                assigned_at=row.assigned_at, followed_up_at=row.followed_up_at, lost_reason=row.lost_reason,
+                needs=row.needs)
 
 
 def _follow_up_values(follow_up: FollowUp) -> dict:

@@ -79,6 +79,7 @@ leads = Table(
     # Added by 2026_12_04_1100: the pool's no-follow-up clock (C5) and why a lead was lost.
     Column("followed_up_at", DateTime(timezone=True)),
     Column("lost_reason", String(500)),
+    Column("needs", String(1000)),
     CheckConstraint(_one_of("status", [status.value for status in LeadStatus]), name="status"),
     Index("ix_leads_customer_id", "customer_id"),
     Index("ix_leads_department_id", "department_id"),

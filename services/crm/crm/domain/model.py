@@ -63,6 +63,7 @@ class Lead:
     # The last follow-up (a status move forward or a follow-up done): the pool's no-follow-up clock (C5).
     followed_up_at: datetime | None = None
     lost_reason: str | None = None
+    needs: str | None = None  # what the customer wants from this sale (C2 archive)
 
     @property
     def is_open(self) -> bool:

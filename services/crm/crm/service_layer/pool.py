@@ -21,7 +21,7 @@ from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.auth import Principal
 from shared.bus import CommandHandler
 from shared.db import new_id
-from shared.errors import Forbidden, NotFound, RuleViolation
+from shared.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from shared.events.crm import LeadAssigned, LeadClaimed, LeadReturnedToPool, LeadStatusChanged
 
 
@@ -40,6 +40,26 @@ async def change_lead_status(command: commands.ChangeLeadStatus, bus: CrmBus) ->
         uow.emit(LeadStatusChanged(lead_id=lead.id, from_status=previous.value, to_status=lead.status.value,
                                    owner_id=lead.owner_id, group_id=lead.group_id, department_id=lead.department_id,
                                    reason=reason, changed_by=by.employee_id, changed_at=now))
+        await uow.commit()
+    return lead
+
+
+async def update_lead_archive(command: commands.UpdateLeadArchive, bus: CrmBus) -> Lead:
+    by = command.by
+    if command.intent_level is None and command.needs is None:
+        raise InvalidInput("intent_level", "give intent_level and/or needs")
+    intent = bus.policy.ensure_known_intent(command.intent_level) if command.intent_level is not None else None
+    needs = (command.needs or "").strip() or None
+    if needs is not None and len(needs) > 1000:
+        raise InvalidInput("needs", "at most 1000 characters")
+    async with bus.uow() as uow:
+        lead = await _held_lead_for(uow, by, command.lead_id, "updating a lead's archive")
+        if command.intent_level is not None:
+            # The intent level picks the pool's periods (C5): a change takes effect from the next sweep.
+            lead.intent_level = intent
+        if command.needs is not None:
+            lead.needs = needs
+        await uow.leads.save(lead)
         await uow.commit()
     return lead
 
@@ -175,4 +195,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.ReleaseLead: release_lead,
     commands.ClaimLead: claim_lead,
     commands.ReclaimIdleLeads: reclaim_idle_leads,
+    commands.UpdateLeadArchive: update_lead_archive,
 }

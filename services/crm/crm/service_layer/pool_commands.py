@@ -35,3 +35,14 @@ class ClaimLead:
 @dataclass(frozen=True)
 class ReclaimIdleLeads:
     """The schedule's sweep: every held lead past its level's periods returns to the pool."""
+
+
+@dataclass(frozen=True)
+class UpdateLeadArchive:
+    """The holder (or their leader) keeps the archive current (C2): intent level, needs. ``None`` leaves
+    a field as it is; an empty string clears it."""
+
+    by: Principal
+    lead_id: uuid.UUID
+    intent_level: str | None = None
+    needs: str | None = None

@@ -1,5 +1,5 @@
-"""Leads get the sales stages (contacted, intent, negotiating, lost), the pool's follow-up clock, and
-a life log of moves (status, returned to the pool, claimed).
+"""Leads get the sales stages (contacted, intent, negotiating, lost), the pool's follow-up clock, the
+customer's needs, and a life log of moves (status, returned to the pool, claimed).
 
 Revision ID: 2026_12_04_1100
 Revises: 2026_12_04_1000
@@ -29,6 +29,7 @@ def _uuid(name: str, nullable: bool = True) -> sa.Column:
 def upgrade() -> None:
     op.add_column("leads", sa.Column("followed_up_at", sa.DateTime(timezone=True)))
     op.add_column("leads", sa.Column("lost_reason", sa.String(500)))
+    op.add_column("leads", sa.Column("needs", sa.String(1000)))
     op.drop_constraint("ck_leads_status", "leads", type_="check")
     op.create_check_constraint("ck_leads_status", "leads",
                                f"status IN ({', '.join(repr(status) for status in _STATUSES)})")
@@ -61,5 +62,6 @@ def downgrade() -> None:
     op.execute("UPDATE leads SET status = 'assigned' WHERE status IN ('contacted', 'intent', 'negotiating')")
     op.execute("UPDATE leads SET status = 'in_group' WHERE status = 'lost'")
     op.create_check_constraint("ck_leads_status", "leads", "status IN ('new', 'in_group', 'assigned', 'won')")
+    op.drop_column("leads", "needs")
     op.drop_column("leads", "lost_reason")
     op.drop_column("leads", "followed_up_at")

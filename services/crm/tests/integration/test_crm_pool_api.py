@@ -5,14 +5,23 @@ concurrency, the caps, leads of a rep who leaves or moves, and every move logged
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
+import pytest
 from crm_world import Person, World
 
+from crm.config import MIGRATIONS_DIR, CrmSettings
 from crm.entrypoints.consumers import CONSUMERS
 from shared.events import CloudEvent, Event
 from shared.events.org import EmployeeLeft, EmployeeTransferred
+
+
+@pytest.fixture
+def crm_settings(service_settings) -> CrmSettings:
+    # High-intent leads get longer before the pool takes them: the per-level periods run in SQL too.
+    return service_settings(CrmSettings, "crm", MIGRATIONS_DIR, rep_open_lead_cap=3,
+                            pool_rules_by_intent={"high": {"no_follow_up_days": 14, "no_deal_days": 60}})
 
 
 async def events(world: World, event_type: str) -> list[dict]:
@@ -72,6 +81,21 @@ class TestStages:
                                   headers=world.li.headers)).status_code == 404
         assert (await status(client, lead, world.east_leader, "contacted")).status_code == 200
 
+    async def test_the_holder_keeps_the_archive_current_and_the_intent_level_picks_the_pool_periods(
+            self, world: World, client: httpx.AsyncClient) -> None:
+        lead = await world.owned_lead(world.wang, "13800000001")
+        url = f"/leads/{lead['id']}"
+        updated = await client.patch(url, headers=world.wang.headers,
+                                     json={"intent_level": "High", "needs": "20 units, delivery in March"})
+        assert updated.status_code == 200, updated.text
+        assert (updated.json()["intent_level"], updated.json()["needs"]) == ("high", "20 units, delivery in March")
+        unknown = await client.patch(url, headers=world.wang.headers, json={"intent_level": "burning"})
+        assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "intent_level")
+        assert (await client.patch(url, headers=world.wang.headers, json={})).status_code == 422
+        assert (await client.patch(url, headers=world.li.headers, json={"needs": "x"})).status_code == 404
+        cleared = await client.patch(url, headers=world.east_leader.headers, json={"intent_level": ""})
+        assert (cleared.json()["intent_level"], cleared.json()["needs"]) == (None, "20 units, delivery in March")
+
     async def test_a_deal_on_the_lead_is_its_last_move(self, world: World, client: httpx.AsyncClient) -> None:
         lead = await world.owned_lead(world.wang, "13800000001")
         await status(client, lead, world.wang, "negotiating")
@@ -123,6 +147,20 @@ class TestReclaim:
         assert await reclaim(world, client) == []
         world.clock.advance(timedelta(days=4))
         assert await reclaim(world, client) == [worked["id"]]
+
+    async def test_the_intent_level_sets_the_periods(self, world: World, client: httpx.AsyncClient) -> None:
+        high = await world.owned_lead(world.wang, "13800000001")
+        plain = await world.owned_lead(world.wang, "13800000002")
+        assert (await client.patch(f"/leads/{high['id']}", headers=world.wang.headers,
+                                   json={"intent_level": "high"})).status_code == 200
+        upcoming = (await client.get("/pool/upcoming?days=30", headers=world.wang.headers)).json()
+        period = {item["lead"]["id"]: datetime.fromisoformat(item["due_at"])
+                  - datetime.fromisoformat(item["lead"]["assigned_at"]) for item in upcoming}
+        assert period == {high["id"]: timedelta(days=14), plain["id"]: timedelta(days=7)}
+        world.clock.advance(timedelta(days=8))
+        assert await reclaim(world, client) == [plain["id"]]
+        world.clock.advance(timedelta(days=6))
+        assert await reclaim(world, client) == [high["id"]]
 
     async def test_no_deal_within_m_days_returns_a_lead_followed_up_all_along(
             self, world: World, client: httpx.AsyncClient) -> None:

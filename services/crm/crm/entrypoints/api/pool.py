@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from crm.domain.model import LeadStatus
 from crm.entrypoints.api.deps import BusDep, CurrentUser
@@ -25,6 +25,15 @@ router = APIRouter(tags=["pool"])
 class StatusChange(_Request):
     status: Literal["contacted", "intent", "negotiating", "lost"]
     reason: Reason | None = Field(None, description="required for lost and for a move back to an earlier stage")
+
+
+IntentLevel = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[^\x00]*$")]
+Needs = Annotated[str, StringConstraints(max_length=1000, pattern=r"^[^\x00]*$")]
+
+
+class ArchiveUpdate(_Request):
+    intent_level: IntentLevel | None = Field(None, description="one of CRM_INTENT_LEVELS; empty clears it")
+    needs: Needs | None = Field(None, description="what the customer wants; empty clears it")
 
 
 class Release(_Request):
@@ -62,6 +71,14 @@ async def change_status(lead_id: uuid.UUID, body: StatusChange, bus: BusDep, use
     back to an earlier stage with a reason. Emits ``crm.lead.status_changed.v1``."""
     lead = await bus.handle(commands.ChangeLeadStatus(by=user, lead_id=lead_id, status=LeadStatus(body.status),
                                                       reason=body.reason))
+    return LeadRead.from_view(await views.lead(bus, user, lead.id))
+
+
+@router.patch("/leads/{lead_id}")
+async def update_archive(lead_id: uuid.UUID, body: ArchiveUpdate, bus: BusDep, user: CurrentUser) -> LeadRead:
+    """The holder (or their leader) updates the lead's intent level (which picks its pool periods) and needs."""
+    lead = await bus.handle(commands.UpdateLeadArchive(by=user, lead_id=lead_id, intent_level=body.intent_level,
+                                                       needs=body.needs))
     return LeadRead.from_view(await views.lead(bus, user, lead.id))
 
 

@@ -85,6 +85,7 @@ class LeadRead(BaseModel):
     assigned_at: datetime | None
     followed_up_at: datetime | None = Field(None, description="the last follow-up: the pool's clock (C5)")
     lost_reason: str | None = None
+    needs: str | None = None
 
     @classmethod
     def from_view(cls, view: LeadView, **more: Any) -> LeadRead:
@@ -93,7 +94,7 @@ class LeadRead(BaseModel):
                    status=lead.status, department_id=lead.department_id, group_id=lead.group_id,
                    owner_id=lead.owner_id, intent_level=lead.intent_level, created_by=lead.created_by,
                    created_at=lead.created_at, assigned_at=lead.assigned_at, followed_up_at=lead.followed_up_at,
-                   lost_reason=lead.lost_reason, **more)
+                   lost_reason=lead.lost_reason, needs=lead.needs, **more)
 
 
 class LeadCreatedRead(LeadRead):
