@@ -134,3 +134,179 @@ class DealCancelled(Event):
     cancelled_on: date
     reason: str
     cancelled_by: uuid.UUID
+    # Added compatibly: money collected (net of refunds) and refunded on the deal when it was cancelled.
+    collected: Decimal | None = None
+    refunded: Decimal | None = None
+
+
+@register
+class DealCostSet(Event):
+    event_type = "crm.deal.cost_set.v1"
+    topic = "crm.deal"
+    key_field = "deal_id"
+    summary = (
+        "The cost of a signed deal was set or corrected after signing, so its profit changed (C8; P4 net-profit "
+        "plans, P5 profit share). ``revision`` grows with each change of the deal: keep the highest."
+    )
+
+    deal_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    amount: Decimal
+    cost: Decimal
+    profit: Decimal
+    previous_cost: Decimal | None = None
+    currency: str = "CNY"
+    revision: int
+    set_by: uuid.UUID
+    set_at: datetime
+
+
+@register
+class LeadStatusChanged(Event):
+    event_type = "crm.lead.status_changed.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "The rep holding a lead moved it through the sales stages (C2): assigned, contacted, intent, negotiating, "
+        "or lost (with a reason). Won comes with crm.deal.won.v1; the pool with crm.lead.returned_to_pool.v1."
+    )
+
+    lead_id: uuid.UUID
+    from_status: str
+    to_status: str
+    owner_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    reason: str | None = None
+    changed_by: uuid.UUID
+    changed_at: datetime
+
+
+@register
+class LeadReturnedToPool(Event):
+    event_type = "crm.lead.returned_to_pool.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "A lead left the rep who held it and went back to its group's pool (公海, C5): reclaimed on schedule "
+        "(no_follow_up, no_deal), its holder left or moved (owner_left, owner_transferred), or released by the "
+        "holder (released). ``returned_by`` is absent when the service's own schedule or org's event did it."
+    )
+
+    lead_id: uuid.UUID
+    previous_owner_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    cause: Literal["no_follow_up", "no_deal", "owner_left", "owner_transferred", "released"]
+    reason: str | None = None
+    returned_by: uuid.UUID | None = None
+    returned_at: datetime
+
+
+@register
+class LeadClaimed(Event):
+    event_type = "crm.lead.claimed.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "A rep claimed a lead from their group's pool (C5), first come first served within the caps. The same "
+        "transaction also announces it as crm.lead.assigned.v1 (level rep, strategy pool_claim)."
+    )
+
+    lead_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID
+    department_id: uuid.UUID | None = None
+    previous_owner_id: uuid.UUID | None = None
+    claimed_at: datetime
+
+
+@register
+class FollowUpDone(Event):
+    event_type = "crm.followup.done.v1"
+    topic = "crm.lead"
+    key_field = "lead_id"
+    summary = (
+        "A rep did a planned follow-up of a lead (C6): how, when it was planned for, when done, and whether on "
+        "time; appraisal counts them per rep (one per follow_up_id). No contact details or content travel."
+    )
+
+    follow_up_id: uuid.UUID
+    lead_id: uuid.UUID
+    customer_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    method: str
+    planned_for: datetime
+    done_at: datetime
+    done_on: date
+    on_time: bool
+
+
+@register
+class ComplaintRecorded(Event):
+    event_type = "crm.complaint.recorded.v1"
+    topic = "crm.complaint"
+    key_field = "complaint_id"
+    summary = "A customer's complaint was recorded, with the apology made (C9); placed by the lead's holder."
+
+    complaint_id: uuid.UUID
+    lead_id: uuid.UUID
+    customer_id: uuid.UUID
+    rep_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID
+    cause: str
+    recorded_by: uuid.UUID
+    recorded_at: datetime
+
+
+@register
+class ComplaintEscalated(Event):
+    event_type = "crm.complaint.escalated.v1"
+    topic = "crm.complaint"
+    key_field = "complaint_id"
+    summary = (
+        "A complaint was still unanswered after the set time (default 2 days, C9) and was escalated to the "
+        "supervisor of the department answerable for it (``escalated_to`` absent when it has none)."
+    )
+
+    complaint_id: uuid.UUID
+    rep_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID
+    responsible_department_id: uuid.UUID
+    escalated_to: uuid.UUID | None = None
+    recorded_at: datetime
+    escalated_at: datetime
+
+
+@register
+class ComplaintClosed(Event):
+    event_type = "crm.complaint.closed.v1"
+    topic = "crm.complaint"
+    key_field = "complaint_id"
+    summary = (
+        "A complaint was closed with the customer's satisfaction (C9). For appraisal's complaint-handling "
+        "timeliness: ``on_time`` is true when it was answered before the escalation time; ``hours_to_resolve`` "
+        "runs from recording to the (last) answer."
+    )
+
+    complaint_id: uuid.UUID
+    rep_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID
+    responsible_department_id: uuid.UUID
+    resolved_by: uuid.UUID
+    cause: str
+    satisfaction: Literal["satisfied", "neutral"]
+    recorded_at: datetime
+    resolved_at: datetime
+    closed_at: datetime
+    hours_to_resolve: Decimal
+    escalated: bool
+    on_time: bool
+    reopened: int = 0

@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     Numeric,
     PrimaryKeyConstraint,
     String,
@@ -23,6 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
+from crm.domain.complaints import ComplaintStatus
+from crm.domain.deals import DealStatus
+from crm.domain.followups import FollowUpStatus
 from crm.domain.model import LeadStatus
 from shared.db import new_metadata
 
@@ -46,6 +50,12 @@ customers = Table(
     Column("company", String(200)),
     Column("created_by", UUID(as_uuid=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Added by 2026_12_04_1400: credit (C11), the current state; customer_credit_log keeps each change.
+    Column("credit_rating", String(20)),
+    Column("credit_flag", String(40)),
+    Column("credit_reason", String(500)),
+    Column("credit_changed_by", UUID(as_uuid=True)),
+    Column("credit_changed_at", DateTime(timezone=True)),
     # NULLs are distinct: many customers may lack an e-mail, none may share one.
     UniqueConstraint("phone"),
     UniqueConstraint("email"),
@@ -66,6 +76,10 @@ leads = Table(
     Column("created_by", UUID(as_uuid=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("assigned_at", DateTime(timezone=True)),
+    # Added by 2026_12_04_1100: the pool's no-follow-up clock (C5) and why a lead was lost.
+    Column("followed_up_at", DateTime(timezone=True)),
+    Column("lost_reason", String(500)),
+    Column("needs", String(1000)),
     CheckConstraint(_one_of("status", [status.value for status in LeadStatus]), name="status"),
     Index("ix_leads_customer_id", "customer_id"),
     Index("ix_leads_department_id", "department_id"),
@@ -88,6 +102,82 @@ lead_assignments = Table(
     Column("assigned_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("level IN ('group', 'rep')", name="level"),
     Index("ix_lead_assignments_lead_id", "lead_id"),
+)
+
+# A lead's life log (C5): status moves, returns to the pool, claims; with the previous owner and the time.
+lead_moves = Table(
+    "lead_moves",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("from_status", String(20), nullable=False),
+    Column("to_status", String(20), nullable=False),
+    Column("owner_id", UUID(as_uuid=True)),
+    Column("previous_owner_id", UUID(as_uuid=True)),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("reason", String(500)),
+    Column("by", UUID(as_uuid=True)),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("on_day", Date, nullable=False),
+    CheckConstraint("kind IN ('status', 'returned', 'claimed')", name="kind"),
+    Index("ix_lead_moves_lead_id", "lead_id"),
+    Index("ix_lead_moves_owner_id_kind_on_day", "owner_id", "kind", "on_day"),
+)
+
+# Follow-up plans (C6): planned, then done (with the outcome) or cancelled.
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id"), nullable=False),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("content", String(1000), nullable=False),
+    Column("goal", String(500)),
+    Column("status", String(20), nullable=False),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True)),
+    Column("outcome", String(1000)),
+    Column("cancel_reason", String(500)),
+    CheckConstraint(_one_of("status", [status.value for status in FollowUpStatus]), name="status"),
+    Index("ix_follow_ups_lead_id", "lead_id"),
+    Index("ix_follow_ups_status_due_at", "status", "due_at"),
+)
+
+# Complaints (C9), with the lead's placement for scope and the department answerable for them.
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id"), nullable=False),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("rep_id", UUID(as_uuid=True)),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True), nullable=False),
+    Column("cause", String(60), nullable=False),
+    Column("content", String(2000), nullable=False),
+    Column("apology", String(500), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("recorded_by", UUID(as_uuid=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("responsible_department_id", UUID(as_uuid=True)),
+    Column("forwarded_at", DateTime(timezone=True)),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("escalated_to", UUID(as_uuid=True)),
+    Column("resolution", String(2000)),
+    Column("resolved_by", UUID(as_uuid=True)),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("satisfaction", String(20)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("reopened", Integer, nullable=False),
+    CheckConstraint(_one_of("status", [status.value for status in ComplaintStatus]), name="status"),
+    Index("ix_complaints_status_recorded_at", "status", "recorded_at"),
+    Index("ix_complaints_department_id", "department_id"),
 )
 
 # The round-robin rotation of each group (C4): when each rep last got a lead there.
@@ -116,8 +206,19 @@ deals = Table(
     Column("signed_on", Date, nullable=False),
     Column("created_by", UUID(as_uuid=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Added by 2026_12_04_1000: units sold (per-unit commission plans, P4) and cancellation (退单).
+    Column("units", Integer),
+    Column("status", String(20), nullable=False, server_default="active"),
+    Column("cancelled_on", Date),
+    Column("cancel_reason", String(500)),
+    Column("cancelled_by", UUID(as_uuid=True)),
+    Column("cancelled_at", DateTime(timezone=True)),
+    # Each change after signing (the cost) bumps it, so that subscribers keep the newest.
+    Column("revision", Integer, nullable=False, server_default="1"),
     CheckConstraint("amount > 0", name="amount_positive"),
     CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
+    CheckConstraint("units IS NULL OR units >= 0", name="units_not_negative"),
+    CheckConstraint(_one_of("status", [status.value for status in DealStatus]), name="status"),
     Index("ix_deals_rep_id", "rep_id"),
     Index("ix_deals_department_id", "department_id"),
     Index("ix_deals_lead_id", "lead_id"),
@@ -134,6 +235,49 @@ payments = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("amount > 0", name="amount_positive"),
     Index("ix_payments_deal_id", "deal_id"),
+)
+
+# Money given back against one payment (退款); never more than the payment, checked under the deal's lock.
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("payment_id", UUID(as_uuid=True), ForeignKey("payments.id"), nullable=False),
+    Column("deal_id", UUID(as_uuid=True), ForeignKey("deals.id"), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("refunded_on", Date, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("recorded_by", UUID(as_uuid=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    Index("ix_refunds_deal_id", "deal_id"),
+    Index("ix_refunds_payment_id", "payment_id"),
+)
+
+# A deal's payment plan (C8): replaced as a whole, one row per instalment.
+instalments = Table(
+    "instalments",
+    metadata,
+    Column("deal_id", UUID(as_uuid=True), ForeignKey("deals.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    PrimaryKeyConstraint("deal_id", "seq"),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    Index("ix_instalments_due_on", "due_on"),
+)
+
+customer_credit_log = Table(
+    "customer_credit_log",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("rating", String(20)),
+    Column("flag", String(40)),
+    Column("reason", String(500), nullable=False),
+    Column("changed_by", UUID(as_uuid=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_customer_credit_log_customer_id", "customer_id"),
 )
 
 # Every reveal and every export of full contact details (C10).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crm.domain.pool import PoolPolicy
 from shared.errors import InvalidInput
 
 
@@ -19,6 +20,15 @@ class CrmPolicy:
     distribution_roles: frozenset[str]
     contact_reveal_roles: frozenset[str]
     import_max_rows: int
+    pool: PoolPolicy
+    reclaim_batch: int
+    follow_up_methods: tuple[str, ...]
+    follow_up_horizon_days: int
+    complaint_causes: tuple[str, ...]
+    complaint_escalation_hours: int
+    complaint_escalation_roles: tuple[str, ...]
+    credit_ratings: tuple[str, ...]
+    credit_flags: tuple[str, ...]
     currency: str = "CNY"
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:

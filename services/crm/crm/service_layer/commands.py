@@ -76,6 +76,7 @@ class RecordDeal:
     customer_id: uuid.UUID | None = None
     cost: Decimal | None = None
     rep_id: uuid.UUID | None = None
+    units: int | None = None  # units sold, for per-unit commission plans (P4)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,12 @@ from crm.service_layer.access import (
     require,
     scope_in,
 )
+from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_HANDLERS
+from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
+from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
+from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
+from crm.service_layer.pool import log_move
+from crm.service_layer.receivables import COMMAND_HANDLERS as RECEIVABLE_COMMAND_HANDLERS
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.auth import Principal, Role
 from shared.bus import CommandHandler, refuses_duplicates
@@ -368,6 +374,8 @@ async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
     cost = money(command.cost, field="cost") if command.cost is not None else None
     if cost is not None and cost < 0:
         raise InvalidInput("cost", "must not be negative")
+    if command.units is not None and command.units < 0:
+        raise InvalidInput("units", "must not be negative")
     # Not after the company's today: before 08:00 in Beijing, UTC still says yesterday.
     if command.signed_on > bus.clock.today():
         raise InvalidInput("signed_on", "a deal is recorded once signed, not before")
@@ -396,14 +404,18 @@ async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
         deal = Deal(id=new_id(), customer_id=customer_id, lead_id=lead.id if lead else None, rep_id=rep.employee_id,
                     group_id=rep.group_id, department_id=rep.department_id, amount=amount, cost=cost,
                     currency=bus.policy.currency, signed_on=command.signed_on, created_by=by.employee_id,
-                    created_at=now)
+                    created_at=now, units=command.units)
         await uow.deals.add(deal)
         if lead is not None:
+            was = lead.status
             lead.win()
             await uow.leads.save(lead)
+            await log_move(uow, bus, lead, kind="status", from_status=was, previous_owner=lead.owner_id,
+                           reason=f"deal {deal.id}", by=by.employee_id, at=now)
         uow.emit(DealWon(deal_id=deal.id, lead_id=deal.lead_id, customer_id=deal.customer_id, rep_id=deal.rep_id,
                          group_id=deal.group_id, department_id=deal.department_id, amount=deal.amount,
-                         cost=deal.cost, profit=deal.profit, currency=deal.currency, signed_on=deal.signed_on))
+                         cost=deal.cost, profit=deal.profit, currency=deal.currency, signed_on=deal.signed_on,
+                         units=deal.units))
         await uow.commit()
     return deal
 
@@ -482,4 +494,9 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.RecordDeal: record_deal,
     commands.RecordPayment: record_payment,
     commands.RevealContact: reveal_contact,
+    **RECEIVABLE_COMMAND_HANDLERS,
+    **POOL_COMMAND_HANDLERS,
+    **FOLLOW_UP_COMMAND_HANDLERS,
+    **COMPLAINT_COMMAND_HANDLERS,
+    **CREDIT_COMMAND_HANDLERS,
 }

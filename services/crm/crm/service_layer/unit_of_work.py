@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from crm.adapters.repositories import (
     AssignmentRepository,
+    ComplaintRepository,
+    CreditRepository,
     CustomerRepository,
     DealRepository,
     DirectoryRepository,
     DisclosureRepository,
+    FollowUpRepository,
     LeadRepository,
+    MoveRepository,
     RotationRepository,
 )
 from crm.domain.policy import CrmPolicy
@@ -23,6 +27,10 @@ class CrmUnitOfWork(UnitOfWork):
     assignments: AssignmentRepository
     rotation: RotationRepository
     deals: DealRepository
+    moves: MoveRepository
+    follow_ups: FollowUpRepository
+    complaints: ComplaintRepository
+    credit: CreditRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
 
@@ -32,6 +40,10 @@ class CrmUnitOfWork(UnitOfWork):
         self.assignments = AssignmentRepository(self.session)
         self.rotation = RotationRepository(self.session)
         self.deals = DealRepository(self.session)
+        self.moves = MoveRepository(self.session)
+        self.follow_ups = FollowUpRepository(self.session)
+        self.complaints = ComplaintRepository(self.session)
+        self.credit = CreditRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
 

@@ -4,12 +4,12 @@ did not exist. Contact details leave this module masked unless the caller owns t
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from crm.adapters.repositories import DealQuery, LeadQuery
 from crm.domain.contacts import mask_email, mask_phone
-from crm.domain.deals import Deal, Payment
+from crm.domain.deals import Deal, InstalmentState, Payment, Refund, instalment_states
 from crm.domain.model import Customer, Lead, LeadAssignment
 from crm.domain.visibility import sees_contact
 from crm.service_layer.access import scope_in
@@ -46,6 +46,8 @@ class Page(Generic[T]):
 class DealView:
     deal: Deal
     payments: list[Payment]
+    refunds: list[Refund] = field(default_factory=list)
+    plan: list[InstalmentState] = field(default_factory=list)
 
 
 def contact_for(viewer: Principal, lead: Lead, customer: Customer) -> ContactView:
@@ -102,4 +104,7 @@ async def deal(bus: CrmBus, viewer: Principal, deal_id: uuid.UUID) -> DealView:
         if found is None or not scope.sees(owner_id=found.rep_id, group_id=found.group_id,
                                            department_id=found.department_id):
             raise NotFound("no such deal", deal_id=str(deal_id))
-        return DealView(deal=found, payments=await uow.deals.payments(deal_id))
+        return DealView(deal=found, payments=await uow.deals.payments(deal_id),
+                        refunds=await uow.deals.refunds(deal_id),
+                        plan=instalment_states(await uow.deals.plan(deal_id), found.net_collected,
+                                               bus.clock.today()) if not found.is_cancelled else [])

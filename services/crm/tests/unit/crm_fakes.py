@@ -14,7 +14,7 @@ from typing import Any, Self
 from crm.bootstrap import bootstrap
 from crm.config import CrmSettings
 from crm.domain.deals import Deal, Payment
-from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
+from crm.domain.model import HELD_STATUSES, ContactDisclosure, Customer, Lead, LeadAssignment, LeadMove, LeadStatus
 from crm.domain.visibility import Scope
 from crm.service_layer.unit_of_work import CrmBus
 from shared import testing
@@ -31,6 +31,7 @@ class FakeStore:
     deals: dict[uuid.UUID, Deal] = field(default_factory=dict)
     payments: list[Payment] = field(default_factory=list)
     disclosures: list[ContactDisclosure] = field(default_factory=list)
+    moves: list[LeadMove] = field(default_factory=list)
     employees: dict[uuid.UUID, DirectoryEmployee] = field(default_factory=dict)
     groups: dict[uuid.UUID, DirectoryGroup] = field(default_factory=dict)
 
@@ -84,7 +85,7 @@ class FakeLeads(_Repo):
 
     async def open_counts(self, rep_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
         return {rep: sum(1 for lead in self.s.leads.values()
-                         if lead.owner_id == rep and lead.status is LeadStatus.ASSIGNED) for rep in rep_ids}
+                         if lead.owner_id == rep and lead.status in HELD_STATUSES) for rep in rep_ids}
 
     async def unassigned_in_group(self, group_id, lead_ids=None, *, limit: int):
         found = [lead for lead in self.s.leads.values() if lead.group_id == group_id
@@ -131,6 +132,21 @@ class FakeDeals(_Repo):
         return [p for p in self.s.payments if p.deal_id == deal_id]
 
 
+class FakeMoves(_Repo):
+    async def add(self, move: LeadMove) -> None:
+        self.s.moves.append(move)
+
+    async def for_lead(self, lead_id):
+        return [m for m in self.s.moves if m.lead_id == lead_id]
+
+    async def claims_on(self, rep_id, day) -> int:
+        return sum(1 for m in self.s.moves if m.owner_id == rep_id and m.kind == "claimed" and m.on_day == day)
+
+    async def last_returned_from(self, lead_id, rep_id):
+        return max((m.at for m in self.s.moves if m.lead_id == lead_id and m.kind == "returned"
+                    and m.previous_owner_id == rep_id), default=None)
+
+
 class FakeDisclosures(_Repo):
     async def add(self, disclosure: ContactDisclosure) -> None:
         self.s.disclosures.append(disclosure)
@@ -169,6 +185,7 @@ class FakeUnitOfWork(testing.FakeUnitOfWork[FakeStore]):
         self.customers, self.leads = FakeCustomers(self), FakeLeads(self)
         self.assignments, self.rotation = FakeAssignments(self), FakeRotation(self)
         self.deals, self.disclosures, self.directory = FakeDeals(self), FakeDisclosures(self), FakeDirectory(self)
+        self.moves = FakeMoves(self)
 
     async def __aenter__(self) -> Self:
         self.clock.advance(timedelta(seconds=1))

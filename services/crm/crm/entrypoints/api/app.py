@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm.bootstrap import bootstrap
 from crm.config import CrmSettings
-from crm.entrypoints.api import deals, groups, leads
+from crm.entrypoints.api import complaints, credit, deals, followups, groups, leads, pool, receivables
 from shared.clock import Clock
 from shared.runtime import service_app
 
@@ -19,5 +19,6 @@ def create_app(settings: CrmSettings | None = None, *, engine: AsyncEngine | Non
         title="crm",
         description="Customers and leads: sources, duplicate checks, two-level distribution, deals and "
                     "payments, masked contact details.",
-        routers=[leads.router, groups.router, deals.router],
+        routers=[leads.router, groups.router, deals.router, receivables.router, pool.router,
+                 followups.router, complaints.router, credit.router],
     )

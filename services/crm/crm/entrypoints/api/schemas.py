@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from crm.domain.deals import Deal, Payment
+from crm.domain.deals import Deal, InstalmentState, Payment
 from crm.domain.model import LeadAssignment, LeadStatus
 from crm.service_layer.handlers import DistributionReport, ImportReport, LeadOutcome, PaymentOutcome
 from crm.service_layer.views import ContactView, LeadView
@@ -83,6 +83,9 @@ class LeadRead(BaseModel):
     created_by: uuid.UUID
     created_at: datetime
     assigned_at: datetime | None
+    followed_up_at: datetime | None = Field(None, description="the last follow-up: the pool's clock (C5)")
+    lost_reason: str | None = None
+    needs: str | None = None
 
     @classmethod
     def from_view(cls, view: LeadView, **more: Any) -> LeadRead:
@@ -90,7 +93,8 @@ class LeadRead(BaseModel):
         return cls(id=lead.id, customer=CustomerContactRead.from_view(view.customer), source=lead.source,
                    status=lead.status, department_id=lead.department_id, group_id=lead.group_id,
                    owner_id=lead.owner_id, intent_level=lead.intent_level, created_by=lead.created_by,
-                   created_at=lead.created_at, assigned_at=lead.assigned_at, **more)
+                   created_at=lead.created_at, assigned_at=lead.assigned_at, followed_up_at=lead.followed_up_at,
+                   lost_reason=lead.lost_reason, needs=lead.needs, **more)
 
 
 class LeadCreatedRead(LeadRead):
@@ -213,6 +217,7 @@ class DealCreate(_Request):
     cost: Cost | None = None
     signed_on: IsoDate
     rep_id: uuid.UUID | None = Field(None, description="the signing rep; defaults to the lead's owner")
+    units: int | None = Field(None, ge=0, le=10_000_000, description="units sold (台/套/件), for per-unit plans")
 
     @model_validator(mode="after")
     def _one_target(self) -> DealCreate:
@@ -233,6 +238,32 @@ class PaymentRead(_Read):
     received_on: IsoDate
     recorded_by: uuid.UUID
     recorded_at: datetime
+    refunded: Decimal = Field(description="how much of this payment was given back")
+
+
+class RefundRead(_Read):
+    id: uuid.UUID
+    payment_id: uuid.UUID
+    deal_id: uuid.UUID
+    amount: Decimal
+    refunded_on: IsoDate
+    reason: str
+    recorded_by: uuid.UUID
+    recorded_at: datetime
+
+
+class InstalmentRead(BaseModel):
+    seq: int
+    due_on: IsoDate
+    amount: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    days_overdue: int
+
+    @classmethod
+    def of(cls, state: InstalmentState) -> InstalmentRead:
+        return cls(seq=state.instalment.seq, due_on=state.instalment.due_on, amount=state.instalment.amount,
+                   paid=state.paid, outstanding=state.outstanding, days_overdue=state.days_overdue)
 
 
 class DealRead(BaseModel):
@@ -245,22 +276,38 @@ class DealRead(BaseModel):
     amount: Decimal
     cost: Decimal | None
     profit: Decimal | None
-    collected: Decimal
-    outstanding: Decimal
+    collected: Decimal = Field(description="money received, before refunds")
+    refunded: Decimal
+    outstanding: Decimal = Field(description="amount - (collected - refunded); 0 once cancelled")
     currency: str
     signed_on: IsoDate
     created_at: datetime
+    units: int | None
+    status: Literal["active", "cancelled"]
+    cancelled_on: IsoDate | None
+    cancel_reason: str | None
+    revision: int
 
     @classmethod
     def of(cls, deal: Deal, **more: Any) -> DealRead:
         return cls(id=deal.id, lead_id=deal.lead_id, customer_id=deal.customer_id, rep_id=deal.rep_id,
                    group_id=deal.group_id, department_id=deal.department_id, amount=deal.amount, cost=deal.cost,
-                   profit=deal.profit, collected=deal.collected, outstanding=deal.outstanding,
-                   currency=deal.currency, signed_on=deal.signed_on, created_at=deal.created_at, **more)
+                   profit=deal.profit, collected=deal.collected, refunded=deal.refunded,
+                   outstanding=deal.outstanding, currency=deal.currency, signed_on=deal.signed_on,
+                   created_at=deal.created_at, units=deal.units, status=deal.status.value,
+                   cancelled_on=deal.cancelled_on, cancel_reason=deal.cancel_reason, revision=deal.revision,
+                   **more)
+
+
+class DealRecordedRead(DealRead):
+    warnings: list[str] = Field(default_factory=list, description="e.g. the customer is flagged for credit")
 
 
 class DealDetailRead(DealRead):
     payments: list[PaymentRead]
+    refunds: list[RefundRead]
+    plan: list[InstalmentRead] = Field(description="the payment plan with what is paid of each instalment "
+                                                   "(money received pays the earliest first)")
 
 
 class DealPageRead(BaseModel):
