@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Collection as Many
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payroll.adapters.tables import deal_cancellations, deals, refunds
+from payroll.adapters.tables import deal_cancellations, deal_costs, deals, refunds
 from payroll.domain.deals import Deal, DealCancellation, DepartmentProfit, Refund
 
 
@@ -27,6 +28,19 @@ class DealRepository:
             signed_on=deal.signed_on, period=deal.period,
         ).on_conflict_do_nothing().returning(deals.c.deal_id))
         return inserted.first() is not None
+
+    async def record_cost(self, deal_id: uuid.UUID, cost: Decimal, profit: Decimal, revision: int,
+                          set_at: datetime) -> bool:
+        """Keep the highest revision: an older correction arriving late changes nothing."""
+        statement = pg_insert(deal_costs).values(deal_id=deal_id, cost=cost, profit=profit, revision=revision,
+                                                 set_at=set_at)
+        changed = await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[deal_costs.c.deal_id],
+            set_={"cost": statement.excluded.cost, "profit": statement.excluded.profit,
+                  "revision": statement.excluded.revision, "set_at": statement.excluded.set_at},
+            where=deal_costs.c.revision < statement.excluded.revision,
+        ).returning(deal_costs.c.deal_id))
+        return changed.first() is not None
 
     async def record_cancellation(self, cancellation: DealCancellation) -> bool:
         inserted = await self._session.execute(pg_insert(deal_cancellations).values(
@@ -121,8 +135,13 @@ class DealRepository:
 
 
 def _deal_query():
-    return (select(deals, deal_cancellations.c.cancelled_on, deal_cancellations.c.reason.label("cancel_reason"))
-            .outerjoin(deal_cancellations, deal_cancellations.c.deal_id == deals.c.deal_id))
+    # A corrected cost replaces the one signed with, and the profit with it.
+    signed = [column for column in deals.c if column.name not in ("cost", "profit")]
+    return (select(*signed, func.coalesce(deal_costs.c.cost, deals.c.cost).label("cost"),
+                   func.coalesce(deal_costs.c.profit, deals.c.profit).label("profit"),
+                   deal_cancellations.c.cancelled_on, deal_cancellations.c.reason.label("cancel_reason"))
+            .outerjoin(deal_cancellations, deal_cancellations.c.deal_id == deals.c.deal_id)
+            .outerjoin(deal_costs, deal_costs.c.deal_id == deals.c.deal_id))
 
 
 def _deal(row: Row) -> Deal:

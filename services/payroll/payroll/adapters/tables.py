@@ -324,6 +324,18 @@ deals = Table(
     Index("ix_deals_department_id_period", "department_id", "period"),
 )
 
+# A deal's cost corrected after signing (crm.deal.cost_set.v1): the highest revision wins, whether it
+# arrives before or after the deal; reads of a deal take its cost and profit from here when present.
+deal_costs = Table(
+    "deal_costs",
+    metadata,
+    Column("deal_id", UUID(as_uuid=True), primary_key=True),
+    Column("cost", MONEY, nullable=False),
+    Column("profit", MONEY, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
 # Cancellations (crm.deal.cancelled.v1), in their own table so that one arriving before its deal is
 # kept. ``settled_run_id``: the run that reversed the commission paid on the deal.
 deal_cancellations = Table(

@@ -17,7 +17,7 @@ from shared.calendar import WorkingCalendar
 from shared.consumer import ConsumerSpec, Handler
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed
-from shared.events.crm import DealCancelled, DealWon, PaymentReceived, PaymentRefunded
+from shared.events.crm import DealCancelled, DealCostSet, DealWon, PaymentReceived, PaymentRefunded
 from shared.events.envelope import CloudEvent
 from shared.events.org import AttendanceDayClassified, WorkingCalendarSet
 
@@ -49,6 +49,12 @@ async def on_deal_won(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: Payroll
         deal_id=won.deal_id, rep_id=won.rep_id, group_id=won.group_id, department_id=won.department_id,
         amount=won.amount, cost=won.cost, profit=deal_profit(won.amount, won.cost, won.profit), units=won.units,
         signed_on=won.signed_on, period=period_of(won.signed_on, bus.clock.timezone), currency=won.currency))
+
+
+async def on_deal_cost_set(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
+    corrected = envelope.payload(DealCostSet)
+    await deals.record_deal_cost(uow, bus, corrected.deal_id, corrected.cost, corrected.profit, corrected.revision,
+                                 corrected.set_at)
 
 
 async def on_deal_cancelled(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
@@ -108,6 +114,7 @@ CONSUMERS = [
             PaymentReceived.event_type: on_payment_received,
             # Deals, cancellations and refunds feed commission plans, clawbacks and the profit share (P4, P5).
             DealWon.event_type: on_deal_won,
+            DealCostSet.event_type: on_deal_cost_set,
             DealCancelled.event_type: on_deal_cancelled,
             PaymentRefunded.event_type: on_payment_refunded,
         },

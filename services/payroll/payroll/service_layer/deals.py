@@ -5,6 +5,10 @@ state). Nothing is paid here: the next run computed reads them."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
 from payroll.domain.deals import Deal, DealCancellation, Refund
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 
@@ -13,6 +17,14 @@ async def record_deal_won(uow: PayrollUnitOfWork, bus: PayrollBus, deal: Deal) -
     # Under the pay-run lock: a run being computed either sees the deal whole or leaves it to the next run.
     await uow.lock_pay_runs()
     return await uow.deals.record_won(deal)
+
+
+async def record_deal_cost(uow: PayrollUnitOfWork, bus: PayrollBus, deal_id: uuid.UUID, cost: Decimal,
+                           profit: Decimal, revision: int, set_at: datetime) -> bool:
+    """A cost corrected after signing changes the deal's profit for the runs computed from now on (a
+    draft recomputed, the next period's profit share); a locked run keeps what it paid (P8)."""
+    await uow.lock_pay_runs()
+    return await uow.deals.record_cost(deal_id, cost, profit, revision, set_at)
 
 
 async def record_deal_cancelled(uow: PayrollUnitOfWork, bus: PayrollBus, cancellation: DealCancellation) -> bool:

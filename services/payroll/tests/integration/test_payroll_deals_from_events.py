@@ -4,11 +4,12 @@ they arrive before what they refer to."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from payroll_world import SALES, PayrollWorld, day
 
-from shared.events.crm import DealCancelled, DealWon, PaymentRefunded
+from shared.events.crm import DealCancelled, DealCostSet, DealWon, PaymentRefunded
 
 D = Decimal
 ANN = uuid.UUID(int=0xA)
@@ -83,3 +84,24 @@ async def test_department_profit_sums_the_periods_deals(world: PayrollWorld, per
     assert profit.profit == D("4539.50")
     assert len(profit.deals) == 3
     assert elsewhere.profit == D(0)
+
+
+def cost_set(deal: DealWon, cost: str, revision: int) -> DealCostSet:
+    return DealCostSet(deal_id=deal.deal_id, rep_id=deal.rep_id, department_id=deal.department_id,
+                       amount=deal.amount, cost=D(cost), profit=deal.amount - D(cost), revision=revision,
+                       set_by=uuid.uuid4(), set_at=datetime(2026, 1, 1, tzinfo=UTC))
+
+
+async def test_a_corrected_cost_changes_the_profit_whatever_the_order(world: PayrollWorld, period: str) -> None:
+    late, early = won(period, "10000.00", cost=None), won(period, "5000.00", cost="1000.00")
+    await world.deliver(cost_set(late, "7000.00", revision=3))  # before its deal
+    await world.deliver(late)
+    await world.deliver(early)
+    await world.deliver(cost_set(early, "2500.00", revision=2))
+    await world.deliver(cost_set(early, "4000.00", revision=1))  # older, arriving late: ignored
+    async with world.uow() as uow:
+        profit = await uow.deals.department_profit(SALES, period)
+        found = await uow.deals.get(early.deal_id)
+    assert (found.cost, found.profit) == (D("2500.00"), D("2500.00"))
+    assert profit.profit == D("3000.00") + D("2500.00")
+    assert profit.without_profit == ()
