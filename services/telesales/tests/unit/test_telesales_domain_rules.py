@@ -125,11 +125,11 @@ class TestTargets:
 
 class TestMasking:
     @pytest.mark.parametrize(("number", "masked"), [
-        ("+8613800138000", "+*********8000"),
-        ("13800138000", "*******8000"),
-        ("10086", "*****"),
+        ("+8613800138000", "+861******8000"),
+        ("13800138000", "138****8000"),
+        ("10086", "***86"),
     ])
-    def test_only_the_last_four_digits_of_a_long_number_show(self, number, masked) -> None:
+    def test_the_shared_rule_keeps_the_first_three_and_last_four_digits(self, number, masked) -> None:
         assert mask_number(number) == masked
 
 
