@@ -11,6 +11,7 @@ from datetime import date
 from shared.auth import Principal, scope_of
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.scope import DataScope
+from telesales.adapters.compliance import Refusal
 from telesales.adapters.repositories import CallQuery, Slice
 from telesales.domain.calls import Call
 from telesales.domain.figures import AgentDay, DailyFigures, total
@@ -152,3 +153,17 @@ def _subtotal(identifier: uuid.UUID | None, lines: list[AgentLine]) -> Subtotal:
     figures = total(line.figures for line in lines)
     return Subtotal(id=identifier, agents=len(lines), figures=figures,
                     progress=progress(sum(line.progress.target for line in lines), figures.dials))
+
+
+async def call_versions(bus: TelesalesBus, reader: Principal, call_id: str) -> list[dict]:
+    """The versions of a call the reader may see; NotFound as for the call itself."""
+    await call(bus, reader, call_id)
+    async with bus.uow() as uow:
+        return await uow.calls.versions(call_id)
+
+
+async def refusals(bus: TelesalesBus, *, submitted_by: uuid.UUID | None, agent_id: uuid.UUID | None,
+                   call_id: str | None, after_id: int, limit: int) -> list[Refusal]:
+    async with bus.uow() as uow:
+        return await uow.refusals.page(submitted_by=submitted_by, agent_id=agent_id, call_id=call_id,
+                                       after_id=after_id, limit=limit)
