@@ -12,6 +12,7 @@ from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from telesales.adapters.repositories import NumberChecks
 from telesales.adapters.tables import (
     calls,
     compliance_rules,
@@ -92,14 +93,15 @@ class DncRepository:
             select(do_not_call_log).where(do_not_call_log.c.number == number).order_by(do_not_call_log.c.id))
         return [dict(row._mapping) for row in rows]
 
-    async def number_state(self, number: str, *, before: datetime, day_start: datetime,
-                           week_start: datetime) -> tuple[bool, int, int]:
-        """Listed?, and the calls to the number stored since the day's and the week's start, in one query."""
-        earlier = [calls.c.number_normalised == number, calls.c.started_at < before]
+    async def number_state(self, number: str, checks: NumberChecks) -> tuple[bool, int, int]:
+        """Listed?, and the calls to the number stored in its day and week, in one query."""
+        same = calls.c.number_normalised == number
         row = (await self._session.execute(select(
             select(do_not_call.c.number).where(do_not_call.c.number == number).exists().label("listed"),
-            select(func.count()).where(*earlier, calls.c.started_at >= day_start).scalar_subquery().label("today"),
-            select(func.count()).where(*earlier, calls.c.started_at >= week_start).scalar_subquery().label("week"),
+            select(func.count()).where(same, calls.c.started_at.between(checks.day_start, checks.day_end))
+            .scalar_subquery().label("today"),
+            select(func.count()).where(same, calls.c.started_at.between(checks.week_start, checks.week_end))
+            .scalar_subquery().label("week"),
         ))).one()
         return bool(row.listed), int(row.today), int(row.week)
 

@@ -35,11 +35,13 @@ class CallQuery:
 
 @dataclass(frozen=True)
 class NumberChecks:
-    """What a stored call is judged against besides the number's history: where its company day
-    and week begin, whether it started outside the permitted hours, and the caps."""
+    """What a stored call is judged against besides the number's history: its company day and
+    week (inclusive bounds), whether it started outside the permitted hours, and the caps."""
 
     day_start: datetime
+    day_end: datetime
     week_start: datetime
+    week_end: datetime
     outside_hours: bool
     daily_cap: int | None
     weekly_cap: int | None
@@ -100,16 +102,18 @@ class CallRepository:
 
     async def add(self, call: Call, *, number: str, fingerprint: str, checks: NumberChecks) -> tuple[str, ...] | None:
         """Store the call unless its call_id is already taken, judging it against the do-not-call
-        list and the calls to the same number stored before it in the same statement, so that the
-        compliance check costs no round trip of its own. The rules it broke; None when not new."""
+        list and the calls to the same number of its day and week stored before it, in the same
+        statement, so that the compliance check costs no round trip of its own. Calls stored out of
+        order flag a different call, never a different number of them. The rules it broke; None
+        when not new."""
         listed = exists().where(do_not_call.c.number == number)
-        earlier = [calls.c.number_normalised == number, calls.c.started_at < call.started_at]
+        same = calls.c.number_normalised == number
         history = select(
             listed.label("listed"),
-            select(func.count()).where(*earlier, calls.c.started_at >= checks.day_start).scalar_subquery()
-            .label("today"),
-            select(func.count()).where(*earlier, calls.c.started_at >= checks.week_start).scalar_subquery()
-            .label("week"),
+            select(func.count()).where(same, calls.c.started_at.between(checks.day_start, checks.day_end))
+            .scalar_subquery().label("today"),
+            select(func.count()).where(same, calls.c.started_at.between(checks.week_start, checks.week_end))
+            .scalar_subquery().label("week"),
         ).cte("history")
         flags = [
             case((history.c.listed, literal(Violation.DO_NOT_CALL.value))),

@@ -50,8 +50,8 @@ class RulesError(ValueError):
 @dataclass(frozen=True)
 class CallingRules:
     """``hours`` by weekday (0 = Monday); a day without windows permits no calls. A cap of None
-    means no cap. A call is over a cap when that many calls to the number were made before it
-    in the same company day (week, from Monday)."""
+    means no cap. A call is over a cap when that many calls to the number of the same company day
+    (week, from Monday) were stored before it."""
 
     hours: Mapping[int, tuple[Window, ...]] = field(default_factory=dict)
     daily_cap: int | None = None
@@ -61,8 +61,8 @@ class CallingRules:
         return any(window.holds(local.time()) for window in self.hours.get(local.weekday(), ()))
 
     def as_config(self) -> dict:
-        return {"hours": {WEEKDAYS[day]: [[w.start.strftime("%H:%M"), w.end.strftime("%H:%M")]
-                                          for w in self.hours.get(day, ())] for day in range(7)},
+        return {"hours": {WEEKDAYS[day]: [[_written(w.start), _written(w.end)] for w in self.hours.get(day, ())]
+                          for day in range(7)},
                 "daily_cap": self.daily_cap, "weekly_cap": self.weekly_cap}
 
     @classmethod
@@ -96,6 +96,10 @@ class CallingRules:
         if daily_cap is not None and weekly_cap is not None and weekly_cap < daily_cap:
             raise RulesError("weekly_cap", "is below the daily cap")
         return cls(hours=parsed, daily_cap=daily_cap, weekly_cap=weekly_cap)
+
+
+def _written(moment: time) -> str:
+    return "24:00" if moment == time.max else moment.strftime("%H:%M")
 
 
 def _clock_time(value: object, where: str) -> time:

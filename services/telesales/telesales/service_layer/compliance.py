@@ -75,9 +75,12 @@ def number_checks(bus: TelesalesBus, rules: CallingRules, started_at: datetime) 
     zone = bus.clock.timezone
     local = started_at.astimezone(zone)
     day = local.date()
+    monday = week_start(day)
     return NumberChecks(
         day_start=datetime.combine(day, time.min, tzinfo=zone),
-        week_start=datetime.combine(week_start(day), time.min, tzinfo=zone),
+        day_end=datetime.combine(day, time.max, tzinfo=zone),
+        week_start=datetime.combine(monday, time.min, tzinfo=zone),
+        week_end=datetime.combine(monday + timedelta(days=6), time.max, tzinfo=zone),
         outside_hours=not rules.permits(local), daily_cap=rules.daily_cap, weekly_cap=rules.weekly_cap)
 
 
@@ -149,8 +152,7 @@ async def check_number(bus: TelesalesBus, raw: str, at: datetime | None = None) 
     async with bus.uow() as uow:
         rules = await calling_rules(uow, bus)
         checks = number_checks(bus, rules, when)
-        listed, today, week = await uow.dnc.number_state(number, before=when, day_start=checks.day_start,
-                                                         week_start=checks.week_start)
+        listed, today, week = await uow.dnc.number_state(number, checks)
         listing = await uow.dnc.get(number) if listed else None
     found = violations(rules, when.astimezone(bus.clock.timezone), NumberHistory(listed, today, week))
     return CheckResult(number=number, may_call=not found, violations=found, listed=listing, calls_today=today,
