@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.clock import FixedClock
+from shared.phones import mask_phone
 from shared.scope import DataScope
 from shared.testing import QUIET_INSTANT
 from telesales.domain.calls import Call, Disposition, call_problems
 from telesales.domain.effectiveness import EffectiveConversationRule
 from telesales.domain.figures import DailyFigures, contribution, total
-from telesales.domain.privacy import mask_number
 from telesales.domain.targets import DailyTargets, progress
 
 DEFAULT_RULE = EffectiveConversationRule.of(60, ["intent", "appointment", "order"])
@@ -130,7 +130,7 @@ class TestMasking:
         ("10086", "***86"),
     ])
     def test_the_shared_rule_keeps_the_first_three_and_last_four_digits(self, number, masked) -> None:
-        assert mask_number(number) == masked
+        assert mask_phone(number) == masked
 
 
 class TestRecordConsistency:
