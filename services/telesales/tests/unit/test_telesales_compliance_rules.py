@@ -166,3 +166,17 @@ class TestServiceAccounts:
 
 def test_midnight_is_written_as_24_00_only_for_the_end() -> None:
     assert CallingRules.parse({"mon": [["00:00", "24:00"]]}, None, None).hours[0][0].start == time(0, 0)
+
+
+def test_settings_refuse_hours_that_overlap_and_give_the_rules_to_the_policy() -> None:
+    from pydantic import ValidationError
+
+    from telesales.config import TelesalesSettings
+
+    with pytest.raises(ValidationError, match="overlap"):
+        TelesalesSettings(calling_hours={"mon": [["09:00", "13:00"], ["12:00", "14:00"]]})
+    policy = TelesalesSettings(calling_hours={"mon": [["09:00", "12:00"]]}, daily_cap_per_number=None,
+                               correction_window_hours=24, dnc_removal_roles=["admin"]).policy()
+    assert policy.calling_rules.as_config()["hours"]["mon"] == [["09:00", "12:00"]]
+    assert (policy.calling_rules.daily_cap, policy.calling_rules.weekly_cap) == (None, 6)
+    assert (policy.correction_window.agent_hours, policy.dnc_removal_roles) == (24, frozenset({"admin"}))
