@@ -1,8 +1,9 @@
 """Settings of the telesales service (environment variables prefixed ``TELESALES_``).
 
-Business defaults (T3, T4) are settings, never constants in the rules: the effective-conversation
-rule and the daily dial target per role, read by the domain as :class:`TelesalesPolicy`
-(``settings.policy()``). The company's time zone is the shared ``TELESALES_COMPANY_TIMEZONE``,
+Business defaults (T3, T4, T6) are settings, never constants in the rules: the effective-conversation
+rule, the daily dial target per role, the calling hours and per-number caps, the agent's
+correction window and who may take a number off the do-not-call list, read by the domain as
+:class:`TelesalesPolicy` (``settings.policy()``). The company's time zone is the shared ``TELESALES_COMPANY_TIMEZONE``,
 read through the clock. Lists and maps are read as JSON, e.g.
 ``TELESALES_DAILY_DIAL_TARGETS='{"telesales_agent": 40, "sales_rep": 25}'``.
 """
