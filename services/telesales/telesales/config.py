@@ -18,7 +18,7 @@ from pydantic_settings import SettingsConfigDict
 
 from shared.config import ServiceSettings
 from telesales.domain.calls import Disposition
-from telesales.domain.compliance import CallingRules, RulesError
+from telesales.domain.compliance import MAX_CAP, CallingRules, RulesError
 from telesales.domain.corrections import CorrectionWindow
 from telesales.domain.effectiveness import EffectiveConversationRule
 from telesales.domain.policy import TelesalesPolicy
@@ -55,8 +55,8 @@ class TelesalesSettings(ServiceSettings):
         **{day: [["09:00", "20:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
         "sat": [["10:00", "18:00"]], "sun": []})
     # Calls to one number before a further one is flagged: per company day, per week (null: no cap).
-    daily_cap_per_number: int | None = Field(3, ge=1)
-    weekly_cap_per_number: int | None = Field(6, ge=1)
+    daily_cap_per_number: int | None = Field(3, ge=1, le=MAX_CAP)
+    weekly_cap_per_number: int | None = Field(6, ge=1, le=MAX_CAP)
     compliance_rules_refresh_seconds: float = Field(30.0, ge=0)
     correction_window_hours: int = Field(48, ge=0)
     dnc_removal_roles: list[str] = Field(default_factory=lambda: ["admin", "department_manager"])

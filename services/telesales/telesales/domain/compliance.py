@@ -11,6 +11,8 @@ from enum import StrEnum
 from itertools import pairwise
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# A cap beyond this is no cap at all; bounded so that it stays an ordinary number in every query.
+MAX_CAP = 10_000
 
 
 class Violation(StrEnum):
@@ -91,8 +93,8 @@ class CallingRules:
                                                       f"{earlier.end:%H:%M}, the end of the one before")
             parsed[WEEKDAYS.index(name)] = tuple(day)
         for cap_name, cap in (("daily_cap", daily_cap), ("weekly_cap", weekly_cap)):
-            if cap is not None and cap < 1:
-                raise RulesError(cap_name, "a cap is at least 1 call, or null for none")
+            if cap is not None and not 1 <= cap <= MAX_CAP:
+                raise RulesError(cap_name, f"a cap is 1 to {MAX_CAP} calls, or null for none")
         if daily_cap is not None and weekly_cap is not None and weekly_cap < daily_cap:
             raise RulesError("weekly_cap", "is below the daily cap")
         return cls(hours=parsed, daily_cap=daily_cap, weekly_cap=weekly_cap)

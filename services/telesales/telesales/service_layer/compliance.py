@@ -27,6 +27,8 @@ from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWo
 # Who may put numbers on the list in bulk; anyone may list a single number (a customer asked them).
 IMPORT_ROLES = (Role.ADMIN, Role.DEPARTMENT_MANAGER, Role.GROUP_LEADER, Role.SUPERVISOR)
 RULES_ROLES = (Role.ADMIN,)
+# How far from now "may I call at …?" is answered: a planned callback, not a calendar.
+CHECK_HORIZON = timedelta(days=366)
 # Who may read the list itself: the people who maintain it.
 LIST_READERS = (Role.ADMIN, Role.DEPARTMENT_MANAGER, Role.SUPERVISOR, Role.GROUP_LEADER)
 
@@ -148,7 +150,10 @@ async def check_number(bus: TelesalesBus, raw: str, at: datetime | None = None) 
     """May this number be called now (or at ``at``)? One indexed query: the list and the number's
     calls of the day and week."""
     number = normalised(raw)
-    when = at or bus.clock.now()
+    now = bus.clock.now()
+    when = at or now
+    if abs(when - now) > CHECK_HORIZON:
+        raise InvalidInput("at", f"ask about a moment within {CHECK_HORIZON.days} days of now")
     async with bus.uow() as uow:
         rules = await calling_rules(uow, bus)
         checks = number_checks(bus, rules, when)

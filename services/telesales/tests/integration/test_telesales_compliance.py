@@ -176,6 +176,13 @@ class TestHoursAndCaps:
         check = (await client.get("/do-not-call/check", params={"number": "13600000001"},
                                   headers=as_(tokens, agent))).json()
         assert (check["may_call"], check["violations"], check["calls_today"]) == (False, ["daily_cap"], 4)
+        tomorrow = (await client.get("/do-not-call/check", headers=as_(tokens, agent), params={
+            "number": "13600000001", "at": at(clock, clock.today() + timedelta(days=1), 10).isoformat()})).json()
+        assert (tomorrow["may_call"], tomorrow["calls_today"]) == (True, 0)
+        far = await client.get("/do-not-call/check", headers=as_(tokens, agent),
+                               params={"number": "13600000001", "at": "0001-01-01T00:00:00+14:00"})
+        unreadable = await client.get("/do-not-call/check", params={"number": "12"}, headers=as_(tokens, agent))
+        assert (far.status_code, unreadable.status_code) == (422, 422)
 
     async def test_rules_are_set_by_an_admin_and_bad_windows_refused(
             self, runtime, store, client, tokens: Tokens, clock: FixedClock, team) -> None:

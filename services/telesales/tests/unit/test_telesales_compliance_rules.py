@@ -60,6 +60,8 @@ class TestCallingRules:
     def test_caps_are_at_least_one_and_the_week_not_below_the_day(self) -> None:
         with pytest.raises(RulesError, match="daily_cap"):
             CallingRules.parse({}, 0, None)
+        with pytest.raises(RulesError, match="daily_cap"):
+            CallingRules.parse({}, 10**30, None)
         with pytest.raises(RulesError, match="weekly_cap"):
             CallingRules.parse({}, 5, 4)
 
