@@ -27,5 +27,5 @@ class TelesalesPolicy:
     correction_window: CorrectionWindow = field(default_factory=lambda: CorrectionWindow(agent_hours=48))
     # Who may take a number off the do-not-call list (always with a reason).
     dnc_removal_roles: frozenset[str] = frozenset({"admin", "department_manager"})
-    # How long a worker trusts the calling rules it read before reading them again.
+    # How long a worker trusts the calling rules and a service account it read before reading again.
     rules_refresh_seconds: float = 30.0

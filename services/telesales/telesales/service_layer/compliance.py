@@ -3,6 +3,7 @@ this number now?". Workers judge each stored call against the same rules (handle
 
 from __future__ import annotations
 
+import uuid
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -21,6 +22,7 @@ from telesales.domain.compliance import (
     violations,
     week_start,
 )
+from telesales.domain.service_accounts import ServiceAccount
 from telesales.service_layer import commands
 from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
@@ -29,6 +31,7 @@ IMPORT_ROLES = (Role.ADMIN, Role.DEPARTMENT_MANAGER, Role.GROUP_LEADER, Role.SUP
 RULES_ROLES = (Role.ADMIN,)
 # How far from now "may I call at …?" is answered: a planned callback, not a calendar.
 CHECK_HORIZON = timedelta(days=366)
+MAX_CACHED_ACCOUNTS = 1_000
 # Who may read the list itself: the people who maintain it.
 LIST_READERS = (Role.ADMIN, Role.DEPARTMENT_MANAGER, Role.SUPERVISOR, Role.GROUP_LEADER)
 
@@ -98,6 +101,33 @@ async def set_calling_rules(command: commands.SetCallingRules, bus: TelesalesBus
         await uow.commit()
     _rules_cache.pop(bus, None)
     return rules
+
+
+@dataclass
+class _CachedAccount:
+    account: ServiceAccount | None
+    read_at: datetime
+
+
+_account_cache: weakref.WeakKeyDictionary[TelesalesBus, dict[uuid.UUID, _CachedAccount]] = \
+    weakref.WeakKeyDictionary()
+
+
+async def service_account(uow: TelesalesUnitOfWork, bus: TelesalesBus, account_id: uuid.UUID) -> ServiceAccount | None:
+    """The account a dialler's calls come from, read once per worker every ``rules_refresh_seconds``
+    rather than once per call: a revocation reaches the workers within that many seconds."""
+    now = bus.clock.now()
+    accounts = _account_cache.setdefault(bus, {})
+    cached = accounts.get(account_id)
+    if cached is None or now - cached.read_at >= timedelta(seconds=bus.policy.rules_refresh_seconds):
+        if len(accounts) > MAX_CACHED_ACCOUNTS:
+            accounts.clear()
+        cached = accounts[account_id] = _CachedAccount(await uow.service_accounts.get(account_id), now)
+    return cached.account
+
+
+def forget_account(bus: TelesalesBus, account_id: uuid.UUID) -> None:
+    _account_cache.get(bus, {}).pop(account_id, None)
 
 
 async def current_rules(bus: TelesalesBus) -> CallingRules:

@@ -15,7 +15,7 @@ from telesales.domain.compliance import DncSource
 from telesales.domain.corrections import content_fingerprint
 from telesales.domain.figures import contribution
 from telesales.service_layer import commands, compliance, corrections, reports, service_accounts
-from telesales.service_layer.compliance import calling_rules, comparable_number, number_checks
+from telesales.service_layer.compliance import calling_rules, comparable_number, number_checks, service_account
 from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
 
@@ -86,7 +86,7 @@ async def _within_account(uow: TelesalesUnitOfWork, bus: TelesalesBus, command: 
                           placement: Placement) -> bool:
     """A service account sends for the agents of its scope only, and nothing once revoked; what it
     may not send is refused in the log it reads back, never stored."""
-    account = await uow.service_accounts.get(command.service_account_id)
+    account = await service_account(uow, bus, command.service_account_id)
     if account is None or (account.revoked_at is not None and account.revoked_at <= command.received_at):
         await _refuse(uow, bus, command, "revoked", "the service account was revoked before the record came in")
         return False

@@ -288,3 +288,18 @@ class TestCorrections:
         by_leader = await client.post(url, json={"disposition": "order", "reason": "confirmed"},
                                       headers=as_(tokens, leader))
         assert by_leader.status_code == 200
+
+    async def test_a_correction_to_do_not_call_lists_the_number(
+            self, store, client, tokens: Tokens, clock: FixedClock, team) -> None:
+        _, agent, _, _ = team
+        call = submitted(agent.employee_id, started_at=at(clock, clock.today(), 10), number_dialled="13300000009",
+                         disposition="refused")
+        await store(call)
+        check = {"number": "13300000009"}
+        assert (await client.get("/do-not-call/check", params=check, headers=as_(tokens, agent))).json()[
+            "violations"] == []
+        corrected = await client.post(f"/calls/{call.call_id}/corrections", headers=as_(tokens, agent),
+                                      json={"disposition": "do_not_call", "reason": "asked never to be called"})
+        assert corrected.status_code == 200, corrected.text
+        assert (await client.get("/do-not-call/check", params=check, headers=as_(tokens, agent))).json()[
+            "violations"] == ["do_not_call"]
