@@ -31,6 +31,7 @@ IMPORT_ROLES = (Role.ADMIN, Role.DEPARTMENT_MANAGER, Role.GROUP_LEADER, Role.SUP
 RULES_ROLES = (Role.ADMIN,)
 # How far from now "may I call at …?" is answered: a planned callback, not a calendar.
 CHECK_HORIZON = timedelta(days=366)
+# A worker hears from a handful of diallers; the bound only keeps a mistake from growing the cache.
 MAX_CACHED_ACCOUNTS = 1_000
 # Who may read the list itself: the people who maintain it.
 LIST_READERS = (Role.ADMIN, Role.DEPARTMENT_MANAGER, Role.SUPERVISOR, Role.GROUP_LEADER)
