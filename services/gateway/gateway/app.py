@@ -18,7 +18,8 @@ from shared.web import create_app as create_service_app
 DESCRIPTION = (
     "The one door to the sales-team services. Log in at `/auth/login`, then call "
     "`/api/<service>/<path>` with the bearer token; each service's own API is described at "
-    "`/api/<service>/openapi.json` (listed at `/openapi/services`)."
+    "`/api/<service>/openapi.json` (listed at `/openapi/services`). A telephony system exchanges its "
+    "service account's client credentials at `/auth/token` for a short-lived token limited to call intake."
 )
 
 
