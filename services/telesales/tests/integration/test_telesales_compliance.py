@@ -226,6 +226,9 @@ class TestConflicts:
         assert await day_figures(runtime, agent.employee_id) == (1, 1, 0, 0)
         refusals = await client.get("/intake/refusals", headers=as_(tokens, agent))
         assert [(r["call_id"], r["kind"]) for r in refusals.json()] == [(original.call_id, "conflict")]
+        _, _, peer, _ = team
+        assert (await client.get("/intake/refusals", headers=as_(tokens, peer))).json() == []
+        assert len((await client.get("/intake/refusals", headers=tokens.headers(Role.ADMIN))).json()) == 1
         outbox = await rows(runtime, "SELECT event_type FROM outbox")
         assert [o.event_type for o in outbox] == ["telesales.call.logged.v1"]
 
@@ -262,6 +265,10 @@ class TestCorrections:
                                       headers=as_(tokens, leader))
         assert (by_leader.status_code, by_leader.json()["version"]) == (200, 3)
         assert await day_figures(runtime, agent.employee_id) == (1, 1, 0, 0)
+        _, _, peer, stranger = team
+        for outsider in (peer, stranger):
+            hidden = await client.get(f"/calls/{call.call_id}/versions", headers=as_(tokens, outsider))
+            assert hidden.status_code == 404
         versions = (await client.get(f"/calls/{call.call_id}/versions", headers=as_(tokens, leader))).json()
         assert [(v["version"], v["disposition"], v["changed_by"]) for v in versions] == [
             (1, "refused", str(agent.employee_id)), (2, "order", str(agent.employee_id)),

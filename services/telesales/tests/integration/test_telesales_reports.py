@@ -93,8 +93,10 @@ async def test_the_leaders_board_shows_the_whole_group_today(client, tokens: Tok
 
 
 async def test_the_month_end_summary_is_pre_filled_and_written_by_the_agent(client, tokens: Tokens, month) -> None:
-    leader, agent, _, _ = month
+    leader, agent, peer, stranger = month
     url = f"/reports/monthly/{agent.employee_id}"
+    for outsider in (peer, stranger):
+        assert (await client.get(url, headers=as_(tokens, outsider))).status_code == 403
     draft = (await client.get(url, params={"month": "2026-12"}, headers=as_(tokens, agent))).json()
     assert (draft["figures"]["dials"], draft["days_dialled"], draft["days_target_met"], draft["daily_target"],
             draft["summary"]) == (3, 2, 0, 30, None)
