@@ -92,6 +92,14 @@ def scope_of(principal: Principal, led_group_ids: Iterable[uuid.UUID] = ()) -> D
     return DataScope(department_ids=departments, group_ids=groups, employee_ids=frozenset({principal.employee_id}))
 
 
+# The claim naming the only routes a limited token may call; a token without it is unlimited.
+SCOPE_CLAIM = "scp"
+
+
+def token_scope(principal: Principal) -> str | None:
+    return principal.extra.get("scope")
+
+
 class TokenCodec:
     algorithm = "HS256"
 
@@ -104,7 +112,10 @@ class TokenCodec:
         self._issuer = issuer
         self._ttl = ttl_seconds
 
-    def issue(self, principal: Principal, ttl_seconds: int | None = None) -> tuple[str, int]:
+    def issue(self, principal: Principal, ttl_seconds: int | None = None, *,
+              scope: str | None = None) -> tuple[str, int]:
+        """``scope`` limits the token to the routes that accept it (:func:`principal_accepting`);
+        a service account's token carries one, so it cannot act as a company-wide ``system`` caller."""
         ttl = ttl_seconds or self._ttl
         now = WALL_CLOCK.now()
         claims = {
@@ -118,6 +129,8 @@ class TokenCodec:
             "exp": now + timedelta(seconds=ttl),
             "jti": uuid.uuid4().hex,
         }
+        if scope:
+            claims[SCOPE_CLAIM] = scope
         return jwt.encode(claims, self._secret, algorithm=self.algorithm), ttl
 
     def verify(self, token: str) -> Principal:
@@ -132,6 +145,7 @@ class TokenCodec:
                 group_id=uuid.UUID(claims["grp"]) if claims.get("grp") else None,
                 department_id=uuid.UUID(claims["dept"]) if claims.get("dept") else None,
                 name=claims.get("name") or "",
+                extra={"scope": str(claims[SCOPE_CLAIM])} if claims.get(SCOPE_CLAIM) else {},
             )
         except jwt.ExpiredSignatureError as error:
             raise Unauthorized("the token has expired; log in again") from error
@@ -204,15 +218,36 @@ class CachedPrincipalSource:
 _bearer = HTTPBearer(auto_error=False)
 
 
-async def current_principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
+async def _verified(request: Request, credentials: HTTPAuthorizationCredentials | None,
+                    accepted_scopes: frozenset[str]) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("a bearer token is required")
     codec: TokenCodec = request.app.state.token_codec
     principal = codec.verify(credentials.credentials)
+    scope = token_scope(principal)
+    if scope is not None and scope not in accepted_scopes:
+        raise Forbidden(f"this token is limited to '{scope}' and cannot be used here", token_scope=scope)
     source: PrincipalSource | None = getattr(request.app.state, "principal_source", None)
     return principal if source is None else await source.refresh(principal)
+
+
+async def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The caller of an ordinary route: any unlimited token; a scoped token is refused."""
+    return await _verified(request, credentials, frozenset())
+
+
+def principal_accepting(*scopes: str):
+    """Dependency for a route that scoped tokens of ``scopes`` may call, besides unlimited ones."""
+    accepted = frozenset(scopes)
+
+    async def verified(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    ) -> Principal:
+        return await _verified(request, credentials, accepted)
+
+    return verified
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

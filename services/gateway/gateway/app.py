@@ -9,7 +9,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from gateway import login, proxy, readiness
+from gateway import login, proxy, readiness, service_tokens
 from gateway.config import GatewaySettings
 from shared.auth import TokenCodec
 from shared.web import REQUEST_ID_HEADER
@@ -18,7 +18,8 @@ from shared.web import create_app as create_service_app
 DESCRIPTION = (
     "The one door to the sales-team services. Log in at `/auth/login`, then call "
     "`/api/<service>/<path>` with the bearer token; each service's own API is described at "
-    "`/api/<service>/openapi.json` (listed at `/openapi/services`)."
+    "`/api/<service>/openapi.json` (listed at `/openapi/services`). A telephony system exchanges its "
+    "service account's client credentials at `/auth/token` for a short-lived token limited to call intake."
 )
 
 
@@ -37,7 +38,8 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
             yield
 
     app = create_service_app(title="Gateway", service=settings.service_name, description=DESCRIPTION,
-                             routers=[login.router, proxy.router, readiness.router], lifespan=lifespan,
+                             routers=[login.router, service_tokens.router, proxy.router, readiness.router],
+                             lifespan=lifespan,
                              # No database or broker here: the gateway is ready when its services are.
                              own_readiness=True, problem_type_base=settings.problem_type_base)
 

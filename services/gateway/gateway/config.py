@@ -26,6 +26,11 @@ class GatewaySettings(ServiceSettings):
     # Access tokens are short-lived: a logout leaves the one in hand working at most this long.
     jwt_ttl_seconds: int = Field(900, ge=60)
 
+    # Service-account tokens (POST /auth/token): short, so that a revoked account's token runs out soon.
+    service_token_ttl_seconds: int = Field(300, ge=30, le=3600)
+    # The service that keeps the service accounts and checks their credentials.
+    service_accounts_service: str = "telesales"
+
     # Service name (the first path segment after /api/) -> base URL.
     services: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SERVICES))
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]

@@ -1,8 +1,9 @@
 """Settings of the telesales service (environment variables prefixed ``TELESALES_``).
 
-Business defaults (T3, T4) are settings, never constants in the rules: the effective-conversation
-rule and the daily dial target per role, read by the domain as :class:`TelesalesPolicy`
-(``settings.policy()``). The company's time zone is the shared ``TELESALES_COMPANY_TIMEZONE``,
+Business defaults (T3, T4, T6) are settings, never constants in the rules: the effective-conversation
+rule, the daily dial target per role, the calling hours and per-number caps, the agent's
+correction window and who may take a number off the do-not-call list, read by the domain as
+:class:`TelesalesPolicy` (``settings.policy()``). The company's time zone is the shared ``TELESALES_COMPANY_TIMEZONE``,
 read through the clock. Lists and maps are read as JSON, e.g.
 ``TELESALES_DAILY_DIAL_TARGETS='{"telesales_agent": 40, "sales_rep": 25}'``.
 """
@@ -17,6 +18,8 @@ from pydantic_settings import SettingsConfigDict
 
 from shared.config import ServiceSettings
 from telesales.domain.calls import Disposition
+from telesales.domain.compliance import MAX_CAP, CallingRules, RulesError
+from telesales.domain.corrections import CorrectionWindow
 from telesales.domain.effectiveness import EffectiveConversationRule
 from telesales.domain.policy import TelesalesPolicy
 from telesales.domain.targets import DailyTargets
@@ -46,6 +49,27 @@ class TelesalesSettings(ServiceSettings):
     # Telephony clocks drift; a call "starting" further ahead than this is a bad record.
     max_future_skew_seconds: int = Field(300, ge=0)
 
+    # Compliance (T6): permitted hours per weekday, company time; a day left out permits no calls.
+    # An administrator may replace them and the caps at run time (PUT /compliance/rules).
+    calling_hours: dict[str, list[list[str]]] = Field(default_factory=lambda: {
+        **{day: [["09:00", "20:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
+        "sat": [["10:00", "18:00"]], "sun": []})
+    # Calls to one number before a further one is flagged: per company day, per week (null: no cap).
+    daily_cap_per_number: int | None = Field(3, ge=1, le=MAX_CAP)
+    weekly_cap_per_number: int | None = Field(6, ge=1, le=MAX_CAP)
+    compliance_rules_refresh_seconds: float = Field(30.0, ge=0)
+    correction_window_hours: int = Field(48, ge=0)
+    dnc_removal_roles: list[str] = Field(default_factory=lambda: ["admin", "department_manager"])
+
+    @field_validator("calling_hours")
+    @classmethod
+    def _hours_are_sound(cls, value: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+        try:
+            CallingRules.parse(value, None, None)
+        except RulesError as error:
+            raise ValueError(str(error)) from error
+        return value
+
     @field_validator("daily_dial_targets")
     @classmethod
     def _targets_not_negative(cls, value: dict[str, int]) -> dict[str, int]:
@@ -63,6 +87,11 @@ class TelesalesSettings(ServiceSettings):
             effective_rule=EffectiveConversationRule.of(self.effective_min_seconds, self.effective_dispositions),
             targets=DailyTargets(by_role=dict(self.daily_dial_targets), default=self.default_daily_dial_target),
             max_future_skew=timedelta(seconds=self.max_future_skew_seconds),
+            calling_rules=CallingRules.parse(self.calling_hours, self.daily_cap_per_number,
+                                             self.weekly_cap_per_number),
+            correction_window=CorrectionWindow(agent_hours=self.correction_window_hours),
+            dnc_removal_roles=frozenset(self.dnc_removal_roles),
+            rules_refresh_seconds=self.compliance_rules_refresh_seconds,
         )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from crm.adapters.repositories import DealQuery, LeadQuery
-from crm.domain.contacts import mask_email, mask_phone
+from crm.domain.contacts import mask_email
 from crm.domain.deals import Deal, InstalmentState, Payment, Refund, instalment_states
 from crm.domain.model import Customer, Lead, LeadAssignment
 from crm.domain.visibility import sees_contact
@@ -16,6 +16,7 @@ from crm.service_layer.access import scope_in
 from crm.service_layer.unit_of_work import CrmBus
 from shared.auth import Principal
 from shared.errors import NotFound
+from shared.phones import mask_phone
 
 T = TypeVar("T")
 

@@ -43,6 +43,9 @@ class CallSubmitted(Event):
     # when its directory replica does not know the agent yet.
     claimed_group_id: uuid.UUID | None = None
     claimed_department_id: uuid.UUID | None = None
+    # The telephony system's service account that sent it (then submitted_by is the account's id):
+    # the worker stores the call only for an agent within the account's scope, and not once revoked.
+    service_account_id: uuid.UUID | None = None
 
 
 class IntakePublisher:

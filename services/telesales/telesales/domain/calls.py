@@ -70,6 +70,12 @@ class Call:
     next_step: str | None = None
     submitted_by: uuid.UUID | None = None
     received_at: datetime | None = None
+    # Compliance rules the call broke when it was stored (T6), as ``Violation`` values.
+    violations: tuple[str, ...] = ()
+    # 1 as submitted; each correction makes the next version.
+    version: int = 1
+    # The telephony system's service account that sent the record, if one did.
+    service_account_id: uuid.UUID | None = None
 
 
 # What intake accepts, the worker must be able to store: a year-1 instant at +14:00 overflows.

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from telesales.domain.calls import Call, Disposition
+from telesales.domain.calls import Call, CallStage, Disposition
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,14 @@ class DailyFigures:
     orders: int = 0
     # Time on the line with someone: an unanswered call rings, it does not talk.
     talk_seconds: int = 0
+    # Calls that broke a compliance rule (T6): on the do-not-call list, outside hours, over a cap.
+    violations: int = 0
 
     def __add__(self, other: DailyFigures) -> DailyFigures:
         return DailyFigures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    def __sub__(self, other: DailyFigures) -> DailyFigures:
+        return DailyFigures(**{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)})
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -37,6 +42,7 @@ def contribution(call: Call) -> DailyFigures:
         appointments=int(call.disposition == Disposition.APPOINTMENT),
         orders=int(call.disposition == Disposition.ORDER),
         talk_seconds=call.duration_seconds if call.connected else 0,
+        violations=int(bool(call.violations)),
     )
 
 
@@ -55,3 +61,21 @@ class AgentDay:
     group_id: uuid.UUID | None
     department_id: uuid.UUID | None
     figures: DailyFigures
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    stage: CallStage
+    # Calls whose furthest stage is this one or a later one: they went through it (T2).
+    reached: int
+
+
+def funnel(furthest: dict[CallStage | None, int]) -> list[FunnelStep]:
+    """The call-stage funnel from the count of calls by furthest stage reached; calls with no
+    stage noted reached none."""
+    steps: list[FunnelStep] = []
+    running = 0
+    for stage in reversed(list(CallStage)):
+        running += furthest.get(stage, 0)
+        steps.append(FunnelStep(stage, running))
+    return list(reversed(steps))

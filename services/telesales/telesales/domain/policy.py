@@ -4,9 +4,11 @@ company's time zone is not part of it, the clock carries that."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from telesales.domain.compliance import CallingRules
+from telesales.domain.corrections import CorrectionWindow
 from telesales.domain.effectiveness import EffectiveConversationRule
 from telesales.domain.targets import DailyTargets
 
@@ -19,3 +21,11 @@ class TelesalesPolicy:
     targets: DailyTargets
     # Telephony clocks drift: a call "starting" further ahead of now than this is a bad record (T7).
     max_future_skew: timedelta
+    # Calling hours and per-number caps (T6) until an administrator sets others (stored, then read).
+    calling_rules: CallingRules = field(default_factory=CallingRules)
+    # How long an agent may correct their own call; the leader may at any time.
+    correction_window: CorrectionWindow = field(default_factory=lambda: CorrectionWindow(agent_hours=48))
+    # Who may take a number off the do-not-call list (always with a reason).
+    dnc_removal_roles: frozenset[str] = frozenset({"admin", "department_manager"})
+    # How long a worker trusts the calling rules and a service account it read before reading again.
+    rules_refresh_seconds: float = 30.0

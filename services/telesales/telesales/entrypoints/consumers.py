@@ -32,6 +32,7 @@ async def on_call_submitted(envelope: CloudEvent, uow: TelesalesUnitOfWork, bus:
         ),
         submitted_by=submitted.submitted_by, received_at=submitted.received_at,
         claimed_group_id=submitted.claimed_group_id, claimed_department_id=submitted.claimed_department_id,
+        service_account_id=submitted.service_account_id,
     )
     await handlers.record_call(uow, bus, command)
 

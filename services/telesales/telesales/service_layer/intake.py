@@ -5,18 +5,22 @@ against and stamped with is the bus's clock; the allowed clock skew is the compa
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from shared.auth import Principal
+from shared.auth import Principal, token_scope
 from telesales.adapters.intake import CallSubmitted
 from telesales.domain.calls import call_problems
 from telesales.domain.policy import TelesalesPolicy
+from telesales.domain.service_accounts import INTAKE_SCOPE
 from telesales.service_layer.access import may_submit_for
 from telesales.service_layer.commands import SubmitCall
 from telesales.service_layer.unit_of_work import TelesalesBus
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,11 @@ async def submit_calls(bus: TelesalesBus, records: Sequence[tuple[int, SubmitCal
     accepted, rejected = screen(records, submitter=submitter, policy=bus.policy, now=bus.clock.now())
     if accepted:
         await publisher.publish(accepted)
+    # The audit of who sent what: each stored call also keeps submitted_by and its service account.
+    log.info("call records received", extra={
+        "submitted_by": str(submitter.employee_id), "submitter_name": submitter.name,
+        "service_account": token_scope(submitter) == INTAKE_SCOPE, "accepted": len(accepted),
+        "rejected": len(rejected) + len(unparsed)})
     return IntakeResult(accepted=[message.call_id for message in accepted],
                         rejected=sorted([*unparsed, *rejected], key=lambda rejection: rejection.index))
 
@@ -93,4 +102,5 @@ def _message(record: SubmitCall, submitter: Principal, now: datetime) -> CallSub
         notes=record.notes, next_step=record.next_step, submitted_by=submitter.employee_id, received_at=now,
         claimed_group_id=submitter.group_id if own else None,
         claimed_department_id=submitter.department_id if own else None,
+        service_account_id=submitter.employee_id if token_scope(submitter) == INTAKE_SCOPE else None,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from shared.bus import Bus
 from shared.db import UnitOfWork
+from telesales.adapters.compliance import DncRepository, RefusalRepository, RulesRepository, ServiceAccountRepository
+from telesales.adapters.reports import ReportRepository
 from telesales.adapters.repositories import CallRepository, DirectoryRepository, FigureRepository
 from telesales.domain.policy import TelesalesPolicy
 
@@ -13,11 +15,21 @@ class TelesalesUnitOfWork(UnitOfWork):
     calls: CallRepository
     figures: FigureRepository
     directory: DirectoryRepository
+    dnc: DncRepository
+    rules: RulesRepository
+    refusals: RefusalRepository
+    service_accounts: ServiceAccountRepository
+    reports: ReportRepository
 
     def _open(self) -> None:
         self.calls = CallRepository(self.session)
         self.figures = FigureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.dnc = DncRepository(self.session)
+        self.rules = RulesRepository(self.session)
+        self.refusals = RefusalRepository(self.session)
+        self.service_accounts = ServiceAccountRepository(self.session)
+        self.reports = ReportRepository(self.session)
 
 
 TelesalesBus = Bus[TelesalesUnitOfWork, TelesalesPolicy]

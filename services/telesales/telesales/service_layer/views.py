@@ -10,11 +10,12 @@ from datetime import date
 
 from shared.auth import Principal, scope_of
 from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.phones import mask_phone
 from shared.scope import DataScope
+from telesales.adapters.compliance import Refusal
 from telesales.adapters.repositories import CallQuery, Slice
 from telesales.domain.calls import Call
 from telesales.domain.figures import AgentDay, DailyFigures, total
-from telesales.domain.privacy import mask_number
 from telesales.domain.targets import Progress, progress
 from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
@@ -22,7 +23,7 @@ from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWo
 @dataclass(frozen=True)
 class ReadableCall:
     call: Call
-    # Whole for the agent who dialled it, masked for everyone else (C10).
+    # Whole for the agent who dialled it, masked for everyone else by the company's one rule (C10).
     number: str
     number_masked: bool
 
@@ -63,8 +64,8 @@ class FiguresReport:
 
 def readable(call: Call, reader: Principal) -> ReadableCall:
     own = call.agent_id == reader.employee_id
-    return ReadableCall(call=call, number=call.number_dialled if own else mask_number(call.number_dialled),
-                        number_masked=not own)
+    number = call.number_dialled if own else mask_phone(call.number_dialled) or ""
+    return ReadableCall(call=call, number=number, number_masked=not own)
 
 
 async def call(bus: TelesalesBus, reader: Principal, call_id: str) -> ReadableCall:
@@ -152,3 +153,17 @@ def _subtotal(identifier: uuid.UUID | None, lines: list[AgentLine]) -> Subtotal:
     figures = total(line.figures for line in lines)
     return Subtotal(id=identifier, agents=len(lines), figures=figures,
                     progress=progress(sum(line.progress.target for line in lines), figures.dials))
+
+
+async def call_versions(bus: TelesalesBus, reader: Principal, call_id: str) -> list[dict]:
+    """The versions of a call the reader may see; NotFound as for the call itself."""
+    await call(bus, reader, call_id)
+    async with bus.uow() as uow:
+        return await uow.calls.versions(call_id)
+
+
+async def refusals(bus: TelesalesBus, *, submitted_by: uuid.UUID | None, agent_id: uuid.UUID | None,
+                   call_id: str | None, after_id: int, limit: int) -> list[Refusal]:
+    async with bus.uow() as uow:
+        return await uow.refusals.page(submitted_by=submitted_by, agent_id=agent_id, call_id=call_id,
+                                       after_id=after_id, limit=limit)

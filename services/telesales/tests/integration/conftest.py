@@ -17,13 +17,19 @@ from shared.runtime import ServiceRuntime
 from telesales.adapters.intake import CallSubmitted
 from telesales.bootstrap import bootstrap
 from telesales.config import MIGRATIONS_DIR, TelesalesSettings
+from telesales.domain.compliance import WEEKDAYS
 from telesales.entrypoints.api.app import create_app
 from telesales.entrypoints.intake.app import create_app as create_intake_app
+
+ALL_DAY = {day: [["00:00", "24:00"]] for day in WEEKDAYS}
 
 
 @pytest.fixture
 def telesales_settings(service_settings) -> TelesalesSettings:
-    return service_settings(TelesalesSettings, "telesales", MIGRATIONS_DIR, topic_partitions=3)
+    # Calls at any hour and as often as the tests make them: compliance has tests of its own, and the
+    # suite's day may be a Sunday, when the default hours permit no calls.
+    return service_settings(TelesalesSettings, "telesales", MIGRATIONS_DIR, topic_partitions=3,
+                            calling_hours=ALL_DAY, daily_cap_per_number=None, weekly_cap_per_number=None)
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.clock import FixedClock
+from shared.phones import mask_phone
 from shared.scope import DataScope
 from shared.testing import QUIET_INSTANT
 from telesales.domain.calls import Call, Disposition, call_problems
 from telesales.domain.effectiveness import EffectiveConversationRule
 from telesales.domain.figures import DailyFigures, contribution, total
-from telesales.domain.privacy import mask_number
 from telesales.domain.targets import DailyTargets, progress
 
 DEFAULT_RULE = EffectiveConversationRule.of(60, ["intent", "appointment", "order"])
@@ -125,12 +125,12 @@ class TestTargets:
 
 class TestMasking:
     @pytest.mark.parametrize(("number", "masked"), [
-        ("+8613800138000", "+*********8000"),
-        ("13800138000", "*******8000"),
-        ("10086", "*****"),
+        ("+8613800138000", "+861******8000"),
+        ("13800138000", "138****8000"),
+        ("10086", "***86"),
     ])
-    def test_only_the_last_four_digits_of_a_long_number_show(self, number, masked) -> None:
-        assert mask_number(number) == masked
+    def test_the_shared_rule_keeps_the_first_three_and_last_four_digits(self, number, masked) -> None:
+        assert mask_phone(number) == masked
 
 
 class TestRecordConsistency:

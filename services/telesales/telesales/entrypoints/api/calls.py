@@ -27,12 +27,13 @@ async def list_calls(
     date_from: IsoDate | None = None,
     date_to: IsoDate | None = None,
     disposition: Disposition | None = None,
+    flagged: Annotated[bool | None, Query(description="true: only calls that broke a compliance rule")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> CallPageRead:
     """List the calls the caller may see, newest first, filtered and paginated."""
     query = CallQuery(agent_id=agent_id, group_id=group_id, department_id=department_id, date_from=date_from,
-                      date_to=date_to, disposition=disposition)
+                      date_to=date_to, disposition=disposition, flagged=flagged)
     page = await views.calls(bus, user, query, limit=limit, offset=offset)
     return CallPageRead(items=[CallRead.from_view(item) for item in page.items], total=page.total, limit=limit,
                         offset=offset)

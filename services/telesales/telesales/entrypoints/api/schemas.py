@@ -31,6 +31,10 @@ class CallRead(BaseModel):
     notes: str | None
     next_step: str | None
     received_at: datetime | None
+    violations: list[str] = Field(description="compliance rules the call broke when stored (T6)")
+    version: int = Field(description="1 as submitted; each correction adds one")
+    submitted_by: uuid.UUID | None = Field(description="the person or service account that sent the record")
+    service_account_id: uuid.UUID | None = Field(description="the telephony system's account, if one sent it")
 
     @classmethod
     def from_view(cls, view: ReadableCall) -> CallRead:
@@ -42,6 +46,8 @@ class CallRead(BaseModel):
             duration_seconds=call.duration_seconds, connected=call.connected, disposition=call.disposition.value,
             effective=call.effective, stage_reached=call.stage_reached.value if call.stage_reached else None,
             notes=call.notes, next_step=call.next_step, received_at=call.received_at,
+            violations=list(call.violations), version=call.version, submitted_by=call.submitted_by,
+            service_account_id=call.service_account_id,
         )
 
 
@@ -60,6 +66,7 @@ class FiguresRead(BaseModel):
     appointments: int
     orders: int
     talk_seconds: int = Field(description="seconds on connected calls")
+    violations: int = Field(description="calls that broke a compliance rule (T6)")
 
     @classmethod
     def of(cls, figures: DailyFigures) -> FiguresRead:

@@ -27,7 +27,10 @@ async def submit_call(body: CallCreate, user: CurrentUser, bus: BusDep, publishe
 @router.post("/calls/batch", status_code=202)
 async def submit_call_batch(body: CallBatchCreate, user: CurrentUser, bus: BusDep, publisher: PublisherDep,
                             settings: SettingsDep) -> BatchAccepted:
-    """Accept a batch of call records; each bad one is refused alone, by index and call_id."""
+    """Accept a batch of call records; each bad one is refused alone, by index and call_id. What the
+    workers cannot store after the 202 (a call_id already holding other content; for a service
+    account, an agent outside its scope or a revoked account) is listed by the telesales API at
+    ``GET /intake/refusals``."""
     if len(body.calls) > settings.intake_batch_limit:
         raise InvalidInput("calls", f"at most {settings.intake_batch_limit} records in one batch, "
                                     f"this one has {len(body.calls)}")

@@ -1,0 +1,192 @@
+"""Queries of the do-not-call list, the calling rules, intake refusals and service accounts.
+Repositories never commit (the unit of work does)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from telesales.adapters.repositories import NumberChecks
+from telesales.adapters.tables import (
+    calls,
+    compliance_rules,
+    do_not_call,
+    do_not_call_log,
+    intake_refusals,
+    service_accounts,
+)
+from telesales.domain.compliance import DncSource
+from telesales.domain.service_accounts import ServiceAccount
+
+
+@dataclass(frozen=True)
+class Listing:
+    number: str
+    source: DncSource
+    added_by: uuid.UUID | None
+    added_at: datetime
+    call_id: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    id: int
+    call_id: str
+    agent_id: uuid.UUID
+    submitted_by: uuid.UUID
+    service_account_id: uuid.UUID | None
+    received_at: datetime
+    kind: str
+    detail: str
+    recorded_at: datetime
+
+
+class DncRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, numbers: Sequence[str], *, source: DncSource, actor_id: uuid.UUID | None, at: datetime,
+                  call_id: str | None = None, note: str | None = None) -> list[str]:
+        """List the numbers not listed yet; the ones that were new (a listed number keeps its first entry)."""
+        if not numbers:
+            return []
+        added = (await self._session.execute(
+            pg_insert(do_not_call).values([
+                {"number": number, "source": source.value, "added_by": actor_id, "added_at": at,
+                 "call_id": call_id, "note": note} for number in dict.fromkeys(numbers)])
+            .on_conflict_do_nothing(index_elements=["number"]).returning(do_not_call.c.number))).scalars().all()
+        if added:
+            await self._session.execute(pg_insert(do_not_call_log).values([
+                {"number": number, "action": "added", "source": source.value, "actor_id": actor_id,
+                 "reason": note, "at": at} for number in added]))
+        return list(added)
+
+    async def remove(self, number: str, *, actor_id: uuid.UUID, reason: str, at: datetime) -> bool:
+        removed = (await self._session.execute(
+            delete(do_not_call).where(do_not_call.c.number == number).returning(do_not_call.c.source))).first()
+        if removed is None:
+            return False
+        await self._session.execute(pg_insert(do_not_call_log).values(
+            number=number, action="removed", source=removed.source, actor_id=actor_id, reason=reason, at=at))
+        return True
+
+    async def get(self, number: str) -> Listing | None:
+        row = (await self._session.execute(select(do_not_call).where(do_not_call.c.number == number))).first()
+        return _listing(row) if row else None
+
+    async def page(self, *, limit: int, offset: int) -> tuple[list[Listing], int]:
+        count = (await self._session.execute(select(func.count()).select_from(do_not_call))).scalar_one()
+        rows = await self._session.execute(
+            select(do_not_call).order_by(do_not_call.c.added_at.desc(), do_not_call.c.number)
+            .limit(limit).offset(offset))
+        return [_listing(row) for row in rows], count
+
+    async def history(self, number: str) -> list[dict]:
+        rows = await self._session.execute(
+            select(do_not_call_log).where(do_not_call_log.c.number == number).order_by(do_not_call_log.c.id))
+        return [dict(row._mapping) for row in rows]
+
+    async def number_state(self, number: str, checks: NumberChecks) -> tuple[bool, int, int]:
+        """Listed?, and the calls to the number stored in its day and week, in one query."""
+        same = calls.c.number_normalised == number
+        row = (await self._session.execute(select(
+            select(do_not_call.c.number).where(do_not_call.c.number == number).exists().label("listed"),
+            select(func.count()).where(same, calls.c.started_at.between(checks.day_start, checks.day_end))
+            .scalar_subquery().label("today"),
+            select(func.count()).where(same, calls.c.started_at.between(checks.week_start, checks.week_end))
+            .scalar_subquery().label("week"),
+        ))).one()
+        return bool(row.listed), int(row.today), int(row.week)
+
+
+class RulesRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self) -> dict | None:
+        return (await self._session.execute(
+            select(compliance_rules.c.rules).where(compliance_rules.c.id == 1))).scalar_one_or_none()
+
+    async def put(self, rules: dict, *, actor_id: uuid.UUID, at: datetime) -> None:
+        insert = pg_insert(compliance_rules).values(id=1, rules=rules, updated_by=actor_id, updated_at=at)
+        await self._session.execute(insert.on_conflict_do_update(
+            index_elements=["id"], set_={"rules": insert.excluded.rules, "updated_by": actor_id, "updated_at": at}))
+
+
+class RefusalRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, *, call_id: str, agent_id: uuid.UUID, submitted_by: uuid.UUID,
+                  service_account_id: uuid.UUID | None, received_at: datetime, kind: str, detail: str,
+                  at: datetime) -> None:
+        await self._session.execute(pg_insert(intake_refusals).values(
+            call_id=call_id, agent_id=agent_id, submitted_by=submitted_by, service_account_id=service_account_id,
+            received_at=received_at, kind=kind, detail=detail, recorded_at=at))
+
+    async def page(self, *, submitted_by: uuid.UUID | None, agent_id: uuid.UUID | None, call_id: str | None,
+                   after_id: int, limit: int) -> list[Refusal]:
+        conditions = [intake_refusals.c.id > after_id]
+        if submitted_by is not None:
+            conditions.append(intake_refusals.c.submitted_by == submitted_by)
+        if agent_id is not None:
+            conditions.append(intake_refusals.c.agent_id == agent_id)
+        if call_id is not None:
+            conditions.append(intake_refusals.c.call_id == call_id)
+        rows = await self._session.execute(
+            select(intake_refusals).where(*conditions).order_by(intake_refusals.c.id).limit(limit))
+        return [Refusal(**row._mapping) for row in rows]
+
+
+class ServiceAccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, account: ServiceAccount) -> None:
+        await self._session.execute(pg_insert(service_accounts).values(
+            id=account.id, name=account.name, client_id=account.client_id, secret_hash=account.secret_hash,
+            department_ids=sorted(account.department_ids), group_ids=sorted(account.group_ids),
+            created_by=account.created_by, created_at=account.created_at))
+
+    async def get(self, account_id: uuid.UUID, *, for_update: bool = False) -> ServiceAccount | None:
+        query = select(service_accounts).where(service_accounts.c.id == account_id)
+        row = (await self._session.execute(query.with_for_update() if for_update else query)).first()
+        return _account(row) if row else None
+
+    async def by_client_id(self, client_id: str) -> ServiceAccount | None:
+        row = (await self._session.execute(
+            select(service_accounts).where(service_accounts.c.client_id == client_id))).first()
+        return _account(row) if row else None
+
+    async def all(self) -> list[ServiceAccount]:
+        rows = await self._session.execute(select(service_accounts).order_by(service_accounts.c.created_at,
+                                                                             service_accounts.c.id))
+        return [_account(row) for row in rows]
+
+    async def rotate(self, account_id: uuid.UUID, secret_hash: str, at: datetime) -> None:
+        await self._session.execute(update(service_accounts).where(service_accounts.c.id == account_id)
+                                    .values(secret_hash=secret_hash, rotated_at=at))
+
+    async def revoke(self, account_id: uuid.UUID, *, actor_id: uuid.UUID, reason: str, at: datetime) -> None:
+        await self._session.execute(update(service_accounts).where(service_accounts.c.id == account_id)
+                                    .values(revoked_at=at, revoked_by=actor_id, revoke_reason=reason))
+
+
+def _listing(row: Row) -> Listing:
+    return Listing(number=row.number, source=DncSource(row.source), added_by=row.added_by, added_at=row.added_at,
+                   call_id=row.call_id, note=row.note)
+
+
+def _account(row: Row) -> ServiceAccount:
+    return ServiceAccount(
+        id=row.id, name=row.name, client_id=row.client_id, secret_hash=row.secret_hash,
+        department_ids=frozenset(row.department_ids or ()), group_ids=frozenset(row.group_ids or ()),
+        created_by=row.created_by, created_at=row.created_at, rotated_at=row.rotated_at,
+        revoked_at=row.revoked_at, revoked_by=row.revoked_by, revoke_reason=row.revoke_reason)
