@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -36,6 +37,16 @@ class AppraisalSettings(ServiceSettings):
     review_hr_composite_overrides: bool = True
     # Points of a rated indicator no review has rated yet (the live score before reviews).
     unrated_indicator_points: Points = Field(Decimal(0), ge=0, le=100)
+
+    # A3: stages every appraised employee needs before a period closes; HR may close without one
+    # only by stating the rule for the missing stages (POST /periods/{p}/close, missing_stages_rule).
+    close_required_stages: list[Literal["self", "leader", "superior", "hr"]] = ["self", "leader", "superior"]
+    # A1: the day of the following month each stage is due by (forms reach HR by the 8th; the
+    # month's appraisal is done within the first ten days). Past it, the stage is listed overdue.
+    review_self_due_day: int = Field(8, ge=1, le=28)
+    review_leader_due_day: int = Field(8, ge=1, le=28)
+    review_superior_due_day: int = Field(10, ge=1, le=28)
+    review_hr_due_day: int = Field(10, ge=1, le=28)
 
     # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
     # A4: a half-day absence counts as a whole absence day on the attendance indicator.
@@ -78,6 +89,10 @@ class AppraisalSettings(ServiceSettings):
             retraining_below=self.retraining_score,
             low_score_below=self.low_score,
             low_score_months=self.low_score_months,
+            required_stages=tuple(stage for stage in ("self", "leader", "superior", "hr")
+                                  if stage in self.close_required_stages),
+            stage_due_days={"self": self.review_self_due_day, "leader": self.review_leader_due_day,
+                            "superior": self.review_superior_due_day, "hr": self.review_hr_due_day},
         )
 
 

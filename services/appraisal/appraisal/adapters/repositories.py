@@ -13,8 +13,18 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from appraisal.adapters.tables import facts, periods, results, reviews, scores, template_roles, templates
+from appraisal.adapters.tables import (
+    facts,
+    feedback,
+    periods,
+    results,
+    reviews,
+    scores,
+    template_roles,
+    templates,
+)
 from appraisal.domain.facts import Fact, RecordedFact
+from appraisal.domain.flow import Feedback
 from appraisal.domain.periods import PeriodRecord, PeriodStatus
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
@@ -248,7 +258,8 @@ class ResultRepository:
             "period": item.period, "employee_id": item.employee_id, "role": item.role,
             "template_key": item.card.template_key, "score": item.score, "coefficient": item.coefficient,
             "rank": item.rank, "flags": list(item.flags), "breakdown": card_to_json(item.card),
-            "finalized_at": item.finalized_at,
+            "finalized_at": item.finalized_at, "missing_stages": list(item.missing_stages),
+            "missing_stages_rule": item.missing_stages_rule,
         } for item in items]
         if rows:
             await self._session.execute(pg_insert(results), rows)
@@ -274,6 +285,30 @@ class ResultRepository:
             .where(results.c.period.in_(list(period_names)), results.c.employee_id.in_(list(employee_ids)))
         )
         return {(row.employee_id, row.period): row.score for row in rows}
+
+
+class FeedbackRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, employee_id: uuid.UUID, period: str, *, lock: bool = False) -> Feedback | None:
+        query = select(feedback).where(feedback.c.employee_id == employee_id, feedback.c.period == period)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).first()
+        return _feedback(row) if row else None
+
+    async def add(self, item: Feedback) -> bool:
+        """False when an interview was already recorded for the employee and period."""
+        inserted = await self._session.execute(pg_insert(feedback).values(
+            employee_id=item.employee_id, period=item.period, interviewer_id=item.interviewer_id,
+            held_on=item.held_on, notes=item.notes, improvement_plan=item.improvement_plan,
+            recorded_at=item.recorded_at,
+        ).on_conflict_do_nothing().returning(feedback.c.employee_id))
+        return inserted.first() is not None
+
+    async def acknowledge(self, employee_id: uuid.UUID, period: str, at: datetime, comment: str | None) -> None:
+        await self._session.execute(
+            update(feedback).where(feedback.c.employee_id == employee_id, feedback.c.period == period)
+            .values(acknowledged_at=at, acknowledgement_comment=comment))
 
 
 class DirectoryRepository(DirectoryReader):
@@ -331,7 +366,15 @@ def _review(row: Any) -> Review:
 def _result(row: Any) -> AppraisalResult:
     return AppraisalResult(period=row.period, employee_id=row.employee_id, role=row.role,
                            card=card_from_json(row.breakdown), coefficient=row.coefficient, rank=row.rank,
-                           flags=tuple(row.flags), finalized_at=row.finalized_at)
+                           flags=tuple(row.flags), finalized_at=row.finalized_at,
+                           missing_stages=tuple(row.missing_stages), missing_stages_rule=row.missing_stages_rule)
+
+
+def _feedback(row: Any) -> Feedback:
+    return Feedback(employee_id=row.employee_id, period=row.period, interviewer_id=row.interviewer_id,
+                    held_on=row.held_on, notes=row.notes, improvement_plan=row.improvement_plan,
+                    recorded_at=row.recorded_at, acknowledged_at=row.acknowledged_at,
+                    acknowledgement_comment=row.acknowledgement_comment)
 
 
 def _directory_employee(row: Any) -> DirectoryEmployee:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -129,6 +130,25 @@ results = Table(
     Column("flags", JSONB, nullable=False),
     Column("breakdown", JSONB, nullable=False),
     Column("finalized_at", DateTime(timezone=True), nullable=False),
+    # A3: required stages never submitted and HR's stated rule for them at the close.
+    Column("missing_stages", JSONB, nullable=False, server_default="[]"),
+    Column("missing_stages_rule", String(20)),
     PrimaryKeyConstraint("period", "employee_id"),
     Index("ix_results_employee_id", "employee_id"),
+)
+
+# A3: the feedback interview after the reviews, and the employee's acknowledgement of the result.
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("interviewer_id", UUID(as_uuid=True), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("improvement_plan", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledgement_comment", Text),
+    PrimaryKeyConstraint("employee_id", "period"),
 )

@@ -34,3 +34,9 @@ class AppraisalPolicy:
     # … and so do ``low_score_months`` consecutive months below this.
     low_score_below: Decimal
     low_score_months: int
+    # A3: the review stages a close requires for everyone whose template has rated indicators;
+    # a close without one of them needs HR's stated rule (domain.flow.MissingRule).
+    required_stages: tuple[str, ...]
+    # A1: day of the month after the period by which each stage is due (forms to HR by the 8th,
+    # the appraisal done in the first ten days).
+    stage_due_days: Mapping[str, int]

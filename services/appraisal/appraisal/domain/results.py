@@ -28,6 +28,9 @@ class AppraisalResult:
     rank: int
     flags: tuple[str, ...]
     finalized_at: datetime
+    # A3: the required review stages that were never submitted, and HR's stated rule for them.
+    missing_stages: tuple[str, ...] = ()
+    missing_stages_rule: str | None = None
 
     @property
     def score(self) -> Decimal:

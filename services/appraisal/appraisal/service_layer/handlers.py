@@ -12,11 +12,20 @@ the employee and period, so redelivered, reordered or late inputs cannot skew th
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from appraisal.domain.facts import Fact
+from appraisal.domain.flow import (
+    Feedback,
+    MissingRule,
+    apply_missing_rule,
+    ensure_interview_may_follow,
+    ensure_may_acknowledge,
+    missing_stages,
+)
 from appraisal.domain.periods import Period, PeriodRecord
 from appraisal.domain.presets import PRESETS
 from appraisal.domain.results import AppraisalResult, coefficient_for, flags_for, ranks
@@ -24,6 +33,8 @@ from appraisal.domain.reviews import (
     Review,
     Reviewee,
     Reviewer,
+    Stage,
+    ensure_distinct_reviewer,
     ensure_in_order,
     ensure_may_review,
     review_total,
@@ -40,7 +51,14 @@ from shared.clock import Clock
 from shared.db import new_id
 from shared.directory import DirectoryEmployee
 from shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed, ReviewSubmitted, ScoreUpdated
+from shared.events.appraisal import (
+    AppraisalResultFinalized,
+    FeedbackInterviewHeld,
+    PeriodClosed,
+    ResultAcknowledged,
+    ReviewSubmitted,
+    ScoreUpdated,
+)
 
 # --- inputs from events --------------------------------------------------------------------------
 
@@ -109,7 +127,7 @@ async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Re
     reviewer = command.by
     async with bus.uow() as uow:
         employee = await uow.directory.employee(command.employee_id)
-        reviewee = await _reviewee(uow, employee) if employee is not None else None
+        reviewee = await reviewee_of(uow, employee) if employee is not None else None
         named_reviewer = reviewee is not None and reviewer.employee_id in (reviewee.leader_id, reviewee.superior_id)
         if employee is None or not (named_reviewer or may_see(reviewer, employee)):
             raise NotFound(f"employee {command.employee_id} does not exist")
@@ -124,8 +142,10 @@ async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Re
             department_wide=reviewer.is_department_wide, is_hr=reviewer.has_any(Role.HR)))
         # Locking the score row first makes two stages submitted at once take turns.
         await uow.scores.lock(employee.employee_id, str(period))
-        submitted = {review.stage for review in await uow.reviews.of(employee.employee_id, str(period))}
+        earlier = await uow.reviews.of(employee.employee_id, str(period))
+        submitted = {review.stage for review in earlier}
         ensure_in_order(command.stage, submitted)
+        ensure_distinct_reviewer(command.stage, reviewer.employee_id, earlier)
         validate_ratings(command.ratings, template)
         review = Review(id=new_id(), employee_id=employee.employee_id, period=str(period), stage=command.stage,
                         reviewer_id=reviewer.employee_id, ratings=dict(command.ratings),
@@ -139,7 +159,7 @@ async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Re
     return review
 
 
-async def _reviewee(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Reviewee:
+async def reviewee_of(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Reviewee:
     """Who reviews whom: the leader of the employee's group (their manager when they lead it
     themself or belong to none), then that leader's manager."""
     group = await uow.directory.group(employee.group_id) if employee.group_id is not None else None
@@ -156,6 +176,56 @@ async def _template_for(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -
     if template is None:
         raise Conflict(f"no appraisal template applies to the role {employee.role}", role=employee.role)
     return template
+
+
+# --- feedback interview and acknowledgement (A3) --------------------------------------------------
+
+
+async def record_interview(command: commands.RecordInterview, bus: AppraisalBus) -> Feedback:
+    """The manager who may write the superior stage holds the interview once the required
+    reviews are in; it may follow the close (it discusses the result)."""
+    period = _past_or_current(command.period, bus.clock)
+    by = command.by
+    async with bus.uow() as uow:
+        employee = await uow.directory.employee(command.employee_id)
+        reviewee = await reviewee_of(uow, employee) if employee is not None else None
+        if employee is None or reviewee is None or not (
+                by.employee_id in (reviewee.leader_id, reviewee.superior_id) or may_see(by, employee)):
+            raise NotFound(f"employee {command.employee_id} does not exist")
+        ensure_may_review(Stage.SUPERIOR, reviewee, Reviewer(
+            employee_id=by.employee_id, department_id=by.department_id, department_wide=by.is_department_wide,
+            is_hr=by.has_any(Role.HR)))
+        await uow.scores.lock(employee.employee_id, str(period))
+        submitted = {review.stage for review in await uow.reviews.of(employee.employee_id, str(period))}
+        ensure_interview_may_follow(submitted, bus.policy.required_stages, period, command.held_on,
+                                    bus.clock.today())
+        item = Feedback(employee_id=employee.employee_id, period=str(period), interviewer_id=by.employee_id,
+                        held_on=command.held_on, notes=command.notes, improvement_plan=command.improvement_plan,
+                        recorded_at=bus.clock.now())
+        if not await uow.feedback.add(item):
+            raise Conflict(f"the feedback interview for {period} has already been recorded", stage="interview")
+        uow.emit(FeedbackInterviewHeld(employee_id=item.employee_id, period=item.period,
+                                       interviewer_id=item.interviewer_id, held_on=item.held_on, notes=item.notes,
+                                       improvement_plan=item.improvement_plan))
+        await uow.commit()
+    return item
+
+
+async def acknowledge_result(command: commands.AcknowledgeResult, bus: AppraisalBus) -> Feedback:
+    period = Period.parse(command.period)
+    async with bus.uow() as uow:
+        employee = await uow.directory.employee(command.employee_id)
+        if employee is None or not may_see(command.by, employee):
+            raise NotFound(f"employee {command.employee_id} does not exist")
+        current = await uow.feedback.get(employee.employee_id, str(period), lock=True)
+        ensure_may_acknowledge(current, employee.employee_id, command.by.employee_id)
+        now = bus.clock.now()
+        await uow.feedback.acknowledge(employee.employee_id, str(period), now, command.comment)
+        uow.emit(ResultAcknowledged(employee_id=employee.employee_id, period=str(period), acknowledged_at=now,
+                                    comment=command.comment))
+        await uow.commit()
+    assert current is not None
+    return dataclasses.replace(current, acknowledged_at=now, acknowledgement_comment=command.comment)
 
 
 # --- closing a period ----------------------------------------------------------------------------
@@ -178,6 +248,8 @@ class ClosedPeriod:
 async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> ClosedPeriod:
     period = Period.parse(command.period)
     name = str(period)
+    if command.missing_stages_rule is not None and command.missing_stages_rule not in MissingRule.ALL:
+        raise InvalidInput("missing_stages_rule", f"must be one of {', '.join(MissingRule.ALL)}")
     # Ended on the company's calendar: at 00:30 Beijing time on the 1st the previous month has.
     if not bus.clock.has_ended(name):
         raise RuleViolation(f"period {period} has not ended yet; it can be closed from "
@@ -200,6 +272,7 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
         people = {e.employee_id: e for e in employed} | await uow.directory.employees(with_inputs)
 
         cards: dict[uuid.UUID, tuple[str, ScoreCard]] = {}
+        missing: dict[uuid.UUID, list[str]] = {}
         unappraised: list[Unappraised] = []
         for employee_id in sorted(with_inputs | {e.employee_id for e in employed}, key=str):
             employee = people.get(employee_id)
@@ -210,7 +283,19 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
                 unappraised.append(Unappraised(employee_id, role, reason))
                 continue
             submitted = [SubmittedReview(r.stage, r.ratings) for r in reviews.get(employee_id, [])]
+            lacking = missing_stages({r.stage for r in submitted}, policy.required_stages) if template.rated else []
+            if lacking:
+                missing[employee_id] = lacking
+                if command.missing_stages_rule is not None:
+                    submitted = apply_missing_rule(submitted, lacking, command.missing_stages_rule, template)
             cards[employee_id] = (role, score(template, tallies.get(employee_id, {}), submitted, policy))
+        if missing and command.missing_stages_rule is None:
+            raise Conflict(
+                f"{len(missing)} employee(s) lack required reviews; submit them, or close stating the rule for "
+                f"the missing stages (missing_stages_rule: {', '.join(MissingRule.ALL)})",
+                field="missing_stages_rule", period=name,
+                missing_reviews=[{"employee_id": str(employee_id), "missing_stages": stages}
+                                 for employee_id, stages in missing.items()])
 
         earlier = [period]
         for _ in range(policy.low_score_months - 1):
@@ -223,7 +308,8 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
                 period=name, employee_id=employee_id, role=role, card=card,
                 coefficient=coefficient_for(card.total, policy.bands), rank=ranking[employee_id],
                 flags=tuple(flags_for(card.total, [history.get((employee_id, str(p))) for p in earlier], policy)),
-                finalized_at=now,
+                finalized_at=now, missing_stages=tuple(missing.get(employee_id, ())),
+                missing_stages_rule=command.missing_stages_rule if employee_id in missing else None,
             )
             for employee_id, (role, card) in cards.items()
         ]
@@ -232,7 +318,8 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
         for result in results:
             uow.emit(AppraisalResultFinalized(period=name, employee_id=result.employee_id, role=result.role,
                                               score=result.score, coefficient=result.coefficient, rank=result.rank,
-                                              flags=list(result.flags)))
+                                              flags=list(result.flags), missing_stages=list(result.missing_stages),
+                                              missing_stages_rule=result.missing_stages_rule))
         uow.emit(PeriodClosed(period=name, closed_at=now, closed_by=command.by.employee_id,
                               employee_count=len(results)))
         await uow.commit()
@@ -307,4 +394,6 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.ClosePeriod: close_period,
     commands.SaveTemplate: save_template,
     commands.InstallTemplatePreset: install_template_preset,
+    commands.RecordInterview: record_interview,
+    commands.AcknowledgeResult: acknowledge_result,
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from appraisal.adapters.repositories import (
     DirectoryRepository,
     FactRepository,
+    FeedbackRepository,
     PeriodRepository,
     ResultRepository,
     ReviewRepository,
@@ -26,6 +27,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     scores: ScoreRepository
     results: ResultRepository
     directory: DirectoryRepository
+    feedback: FeedbackRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -35,6 +37,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.scores = ScoreRepository(self.session)
         self.results = ResultRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.feedback = FeedbackRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

@@ -9,12 +9,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from appraisal.domain.facts import RecordedFact
+from appraisal.domain.flow import Feedback, OverdueReview, due_on, missing_stages
 from appraisal.domain.periods import Period, PeriodRecord, PeriodStatus
 from appraisal.domain.presets import PRESETS, Preset
 from appraisal.domain.results import AppraisalResult
-from appraisal.domain.reviews import Review
+from appraisal.domain.reviews import Review, Stage
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
 from appraisal.domain.templates import Template
+from appraisal.service_layer import handlers
 from appraisal.service_layer.access import may_see
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.auth import Principal
@@ -125,3 +127,44 @@ def _frozen(result: AppraisalResult) -> EmployeeScore:
     return EmployeeScore(period=result.period, employee_id=result.employee_id, role=result.role,
                          status=PeriodStatus.CLOSED, card=result.card, computed_at=result.finalized_at,
                          coefficient=result.coefficient, rank=result.rank, flags=result.flags)
+
+
+async def overdue_reviews(bus: AppraisalBus, name: str) -> list[OverdueReview]:
+    """Required stages past their due day (A1) and still not submitted, for HR to chase. Only
+    employees whose template has rated indicators are reviewed at all."""
+    period = Period.parse(name)
+    today = bus.clock.today()
+    policy = bus.policy
+    due = {stage: due_on(period, stage, policy.stage_due_days) for stage in policy.required_stages}
+    if not any(day < today for day in due.values()):
+        return []
+    async with bus.uow() as uow:
+        record = await uow.periods.get(name)
+        if record is not None and record.is_closed:
+            return []  # the close settled every missing stage by HR's stated rule
+        templates = {template.key: template for template in await uow.templates.all()}
+        owners = {role: key for role, key in (await uow.templates.role_owners()).items() if templates[key].rated}
+        employed = await uow.directory.employed_during(period.first_day, period.last_day, owners.keys())
+        reviews = await uow.reviews.for_period(name)
+        overdue = []
+        for employee in employed:
+            submitted = {review.stage for review in reviews.get(employee.employee_id, [])}
+            lacking = [stage for stage in missing_stages(submitted, policy.required_stages) if due[stage] < today]
+            if not lacking:
+                continue
+            reviewee = await handlers.reviewee_of(uow, employee)
+            named = {Stage.SELF: employee.employee_id, Stage.LEADER: reviewee.leader_id,
+                     Stage.SUPERIOR: reviewee.superior_id}
+            overdue.extend(OverdueReview(employee_id=employee.employee_id, stage=stage, due_on=due[stage],
+                                         reviewer_id=named.get(stage)) for stage in lacking)
+    return overdue
+
+
+async def feedback(bus: AppraisalBus, principal: Principal, name: str, employee_id: uuid.UUID) -> Feedback:
+    Period.parse(name)
+    async with bus.uow() as uow:
+        await _visible_employee(uow, principal, employee_id)
+        found = await uow.feedback.get(employee_id, name)
+    if found is None:
+        raise NotFound(f"no feedback interview is recorded for {employee_id} in {name}")
+    return found

@@ -20,6 +20,8 @@ from shared.events.crm import DealWon
 from shared.events.telesales import CallLogged
 
 BOTH = {"teamwork": "50", "ability": "50"}
+# Closes here are about scores, not the review flow: missing reviews count as 0 (A3, stated).
+ZERO_RULE = {"missing_stages_rule": "zero"}
 NEXT_MONTH = "next month"  # a parameter standing for the clock's next month
 
 
@@ -94,7 +96,7 @@ class TestReviews:
 
     async def test_a_review_for_a_closed_period_is_refused(self, world: World, client, tokens: Tokens, period: str):
         earlier = shift_month(period, -1)
-        assert (await client.post(f"/periods/{earlier}/close", headers=tokens.hr())).status_code == 200
+        assert (await client.post(f"/periods/{earlier}/close", headers=tokens.hr(), json=ZERO_RULE)).status_code == 200
         refused = await review(client, tokens.of(world.rep), world.rep, "self", earlier)
         assert refused.status_code == 409 and "closed" in refused.json()["detail"]
 
@@ -157,7 +159,7 @@ class TestClosing:
     async def test_close_freezes_ranks_and_emits_one_result_each_and_one_period_closed(
             self, world: World, client, tokens: Tokens, period: str):
         await world.apply(won(world.rep, "100000", on(period, 12)), won(world.rep3, "20000", on(period, 12)))
-        closed = await client.post(f"/periods/{period}/close", headers=tokens.hr())
+        closed = await client.post(f"/periods/{period}/close", headers=tokens.hr(), json=ZERO_RULE)
         assert closed.status_code == 200, closed.text
         body = closed.json()
         appraised = {str(p.id) for p in world.appraised}
@@ -181,7 +183,7 @@ class TestClosing:
 
     @pytest.mark.parametrize("month", ["0000-01", "9999-12", "1899-12", "3000-01"])
     async def test_a_month_outside_the_calendar_is_422_not_a_server_error(self, client, tokens: Tokens, month: str):
-        refused = await client.post(f"/periods/{month}/close", headers=tokens.hr())
+        refused = await client.post(f"/periods/{month}/close", headers=tokens.hr(), json=ZERO_RULE)
         assert refused.status_code == 422, refused.text
         assert refused.json()["errors"][0]["field"] == "period"
 
@@ -190,9 +192,10 @@ class TestClosing:
         # The clock's own month has not ended (whatever the date); the one before it has.
         assert period == shift_month(clock.month(), -1)
         assert (await client.post(f"/periods/{period}/close", headers=tokens.of(world.manager))).status_code == 403
-        assert (await client.post(f"/periods/{clock.month()}/close", headers=tokens.hr())).status_code == 409
-        assert (await client.post(f"/periods/{period}/close", headers=tokens.hr())).status_code == 200
-        twice = await client.post(f"/periods/{period}/close", headers=tokens.hr())
+        too_early = await client.post(f"/periods/{clock.month()}/close", headers=tokens.hr(), json=ZERO_RULE)
+        assert too_early.status_code == 409
+        assert (await client.post(f"/periods/{period}/close", headers=tokens.hr(), json=ZERO_RULE)).status_code == 200
+        twice = await client.post(f"/periods/{period}/close", headers=tokens.hr(), json=ZERO_RULE)
         assert twice.status_code == 409 and twice.json()["closed_at"]
         assert len(await world.outbox("appraisal.period.closed.v1")) == 1
         closed = (await client.get(f"/periods/{period}", headers=tokens.of(world.rep))).json()
@@ -204,7 +207,8 @@ class TestClosing:
                                                              period: str):
         months = [shift_month(period, back) for back in (-3, -2, -1)]
         for month in months:
-            assert (await client.post(f"/periods/{month}/close", headers=tokens.hr())).status_code == 200
+            closed = await client.post(f"/periods/{month}/close", headers=tokens.hr(), json=ZERO_RULE)
+            assert closed.status_code == 200
         results = {p: {r["employee_id"]: r["flags"] for r in (await client.get(
             f"/periods/{p}/results", headers=tokens.hr())).json()} for p in months[1:]}
         assert results[months[1]][str(world.rep3.id)] == ["retraining:score_below_minimum"]
@@ -214,7 +218,7 @@ class TestClosing:
     async def test_results_are_scoped_and_late_inputs_are_hrs(self, world: World, client, tokens: Tokens,
                                                               period: str):
         assert (await client.get(f"/periods/{period}/results", headers=tokens.hr())).status_code == 409
-        await client.post(f"/periods/{period}/close", headers=tokens.hr())
+        await client.post(f"/periods/{period}/close", headers=tokens.hr(), json=ZERO_RULE)
         own = (await client.get(f"/periods/{period}/results", headers=tokens.of(world.rep))).json()
         assert [item["employee_id"] for item in own] == [str(world.rep.id)]
         group = (await client.get(f"/periods/{period}/results", headers=tokens.of(world.leader))).json()

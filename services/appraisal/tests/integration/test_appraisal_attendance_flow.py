@@ -81,7 +81,7 @@ async def test_a_correction_lifts_the_score_and_a_void_day_stops_counting(world:
 
 async def test_after_the_close_a_new_revision_is_kept_as_late_and_the_result_stands(world: World, period: str):
     await world.apply(classified(world.rep, on(period, 5), "on_time"))
-    await world.runtime.bus.handle(commands.ClosePeriod(period=period, by=HR))
+    await world.runtime.bus.handle(commands.ClosePeriod(period=period, by=HR, missing_stages_rule="zero"))
     frozen = await views.employee_score(world.runtime.bus, HR, period, world.rep.id)
     updates = len(await world.outbox("appraisal.score.updated.v1"))
 

@@ -112,7 +112,7 @@ async def test_inputs_in_two_different_orders_give_the_same_score(runtime, perio
 async def test_a_late_event_for_a_closed_period_is_recorded_and_changes_nothing(world: World, period: str
                                                                                 ) -> None:
     await world.apply(deal(world.rep, "50000", on(period, 12)))
-    await world.runtime.bus.handle(commands.ClosePeriod(period=period, by=HR))
+    await world.runtime.bus.handle(commands.ClosePeriod(period=period, by=HR, missing_stages_rule="zero"))
     frozen = await score_of(world, world.rep, period)
     updates_before = len(await world.outbox("appraisal.score.updated.v1"))
 

@@ -160,7 +160,7 @@ class TestConsumer:
         firm, period = company(clock), shift_month(clock.month(), -1)
         work_date = first_day(period) + timedelta(days=4)
         await deliver(firm, day(work_date, "on_time", revision=1))
-        await firm.bus.handle(commands.ClosePeriod(period=period, by=HR))
+        await firm.bus.handle(commands.ClosePeriod(period=period, by=HR, missing_stages_rule="zero"))
         frozen = firm.uow.store.results[(period, REP)]
         published = len(firm.uow.published)
 

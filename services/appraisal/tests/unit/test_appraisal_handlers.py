@@ -64,7 +64,7 @@ async def deliver(company: Company, envelope: CloudEvent) -> None:
 
 
 async def close(company: Company, period: str) -> ClosedPeriod:
-    return await company.bus.handle(commands.ClosePeriod(period=period, by=HR))
+    return await company.bus.handle(commands.ClosePeriod(period=period, by=HR, missing_stages_rule="zero"))
 
 
 def month_of_work(period: str) -> list[CloudEvent]:

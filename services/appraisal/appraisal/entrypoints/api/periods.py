@@ -8,7 +8,12 @@ from fastapi import APIRouter
 
 from appraisal.entrypoints.api.deps import AppraisalAdmin, BusDep, CurrentUser, PeriodPath
 from appraisal.entrypoints.api.schemas import (
+    AcknowledgementCreate,
+    ClosePeriodBody,
+    FeedbackRead,
+    InterviewCreate,
     LateInputRead,
+    OverdueReviewRead,
     PeriodClosedRead,
     PeriodRead,
     ResultRead,
@@ -28,9 +33,13 @@ async def get_period(period: PeriodPath, bus: BusDep, user: CurrentUser) -> Peri
 
 
 @router.post("/{period}/close")
-async def close_period(period: PeriodPath, bus: BusDep, user: AppraisalAdmin) -> PeriodClosedRead:
-    """Freeze every score of an ended period, give coefficients, ranks and retraining flags, announce them."""
-    closed = await bus.handle(commands.ClosePeriod(period=period, by=user))
+async def close_period(period: PeriodPath, bus: BusDep, user: AppraisalAdmin,
+                       body: ClosePeriodBody | None = None) -> PeriodClosedRead:
+    """Freeze every score of an ended period, give coefficients, ranks and retraining flags, announce them.
+    409 with ``missing_reviews`` while a required review stage is missing, unless the body states the
+    rule for the missing stages."""
+    rule = body.missing_stages_rule if body is not None else None
+    closed = await bus.handle(commands.ClosePeriod(period=period, by=user, missing_stages_rule=rule))
     return PeriodClosedRead.from_domain(closed)
 
 
@@ -66,3 +75,31 @@ async def submit_review(period: PeriodPath, employee_id: uuid.UUID, body: Review
     command = commands.SubmitReview(period=period, employee_id=employee_id, stage=body.stage,
                                     ratings=dict(body.ratings), by=user)
     return ReviewRead.from_domain(await bus.handle(command))
+
+
+@router.get("/{period}/overdue-reviews")
+async def list_overdue_reviews(period: PeriodPath, bus: BusDep, user: AppraisalAdmin) -> list[OverdueReviewRead]:
+    """Required review stages past their due day (APPRAISAL_REVIEW_*_DUE_DAY of the next month) and not in."""
+    return [OverdueReviewRead.model_validate(item) for item in await views.overdue_reviews(bus, period)]
+
+
+@router.post("/{period}/employees/{employee_id}/interview", status_code=201)
+async def record_interview(period: PeriodPath, employee_id: uuid.UUID, body: InterviewCreate, bus: BusDep,
+                           user: CurrentUser) -> FeedbackRead:
+    """The feedback interview (date, notes, improvement plan), by the manager who writes the superior
+    stage, once the required reviews are in."""
+    return FeedbackRead.model_validate(await bus.handle(body.to_command(period, employee_id, user)))
+
+
+@router.get("/{period}/employees/{employee_id}/feedback")
+async def get_feedback(period: PeriodPath, employee_id: uuid.UUID, bus: BusDep, user: CurrentUser) -> FeedbackRead:
+    """The feedback interview and whether the employee has acknowledged the result."""
+    return FeedbackRead.model_validate(await views.feedback(bus, user, period, employee_id))
+
+
+@router.post("/{period}/employees/{employee_id}/acknowledgement", status_code=201)
+async def acknowledge(period: PeriodPath, employee_id: uuid.UUID, body: AcknowledgementCreate, bus: BusDep,
+                      user: CurrentUser) -> FeedbackRead:
+    """The employee acknowledges their result after the interview; nobody else may."""
+    command = commands.AcknowledgeResult(period=period, employee_id=employee_id, by=user, comment=body.comment)
+    return FeedbackRead.model_validate(await bus.handle(command))

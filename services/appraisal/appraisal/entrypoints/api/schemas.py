@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from appraisal.domain.facts import RecordedFact
+from appraisal.domain.flow import MissingRule
 from appraisal.domain.presets import Preset
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review, Stage
@@ -189,11 +190,15 @@ class ResultRead(BaseModel):
     coefficient: Decimal
     rank: int
     flags: list[str]
+    missing_stages: list[str] = Field(default_factory=list,
+                                      description="Required review stages never submitted (A3)")
+    missing_stages_rule: str | None = Field(None, description="HR's stated rule for them at the close")
 
     @classmethod
     def from_domain(cls, result: AppraisalResult) -> ResultRead:
         return cls(employee_id=result.employee_id, role=result.role, score=result.score,
-                   coefficient=result.coefficient, rank=result.rank, flags=list(result.flags))
+                   coefficient=result.coefficient, rank=result.rank, flags=list(result.flags),
+                   missing_stages=list(result.missing_stages), missing_stages_rule=result.missing_stages_rule)
 
 
 class UnappraisedRead(_Read):
@@ -233,3 +238,47 @@ class LateInputRead(BaseModel):
                    source_id=fact.source_id, event_id=fact.event_id, occurred_on=fact.occurred_on,
                    recorded_at=recorded.recorded_at)
 
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000, pattern=_NO_NUL)]
+Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_NO_NUL)]
+
+
+class ClosePeriodBody(_Request):
+    missing_stages_rule: Literal[MissingRule.ALL] | None = Field(  # type: ignore[valid-type]
+        None, description="Required only while reviews are missing: zero (a missing stage rates 0), leader "
+                          "(it counts as the leader's ratings, 0 without them) or reweight (the submitted stages "
+                          "share its weight). Recorded on every result it touched.")
+
+
+class OverdueReviewRead(_Read):
+    employee_id: uuid.UUID
+    stage: str
+    due_on: IsoDate
+    reviewer_id: uuid.UUID | None
+
+
+class InterviewCreate(_Request):
+    held_on: IsoDate
+    notes: Text
+    improvement_plan: Text
+
+    def to_command(self, period: str, employee_id: uuid.UUID, by: Principal) -> commands.RecordInterview:
+        return commands.RecordInterview(period=period, employee_id=employee_id, held_on=self.held_on,
+                                        notes=self.notes, improvement_plan=self.improvement_plan, by=by)
+
+
+class AcknowledgementCreate(_Request):
+    comment: Comment | None = None
+
+
+class FeedbackRead(_Read):
+    employee_id: uuid.UUID
+    period: str
+    interviewer_id: uuid.UUID
+    held_on: IsoDate
+    notes: str
+    improvement_plan: str
+    recorded_at: datetime
+    acknowledged_at: datetime | None
+    acknowledgement_comment: str | None
