@@ -48,6 +48,10 @@ class AppraisalSettings(ServiceSettings):
     review_superior_due_day: int = Field(10, ge=1, le=28)
     review_hr_due_day: int = Field(10, ge=1, le=28)
 
+    # Seed 003: a call with one of these dispositions makes its lead an intent customer (意向客户),
+    # counted once per lead and month on the intent_customers indicator.
+    intent_dispositions: list[str] = Field(["intent"], min_length=1)
+
     # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
     # A4: a half-day absence counts as a whole absence day on the attendance indicator.
     attendance_half_day_counts_as_full: bool = True
@@ -93,6 +97,7 @@ class AppraisalSettings(ServiceSettings):
                                   if stage in self.close_required_stages),
             stage_due_days={"self": self.review_self_due_day, "leader": self.review_leader_due_day,
                             "superior": self.review_superior_due_day, "hr": self.review_hr_due_day},
+            intent_dispositions=frozenset(self.intent_dispositions),
         )
 
 

@@ -19,6 +19,7 @@ from appraisal.adapters.tables import (
     periods,
     results,
     reviews,
+    role_history,
     scores,
     template_roles,
     templates,
@@ -28,8 +29,10 @@ from appraisal.domain.flow import Feedback
 from appraisal.domain.periods import PeriodRecord, PeriodStatus
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
+from appraisal.domain.roles import RoleSpan
 from appraisal.domain.scoring import IndicatorScore, ScoreCard, Tally
 from appraisal.domain.templates import Indicator, Template
+from shared.auth import Role
 from shared.directory import DirectoryEmployee, DirectoryReader, directory_employees
 
 
@@ -238,8 +241,10 @@ class ScoreRepository:
     async def open_scores_of_roles(self, roles: Collection[str]) -> list[tuple[uuid.UUID, str]]:
         rows = await self._session.execute(
             select(scores.c.employee_id, scores.c.period).join(periods, periods.c.period == scores.c.period)
-            .join(directory_employees, directory_employees.c.employee_id == scores.c.employee_id)
-            .where(periods.c.status == PeriodStatus.OPEN, directory_employees.c.role.in_(list(roles)))
+            .outerjoin(directory_employees, directory_employees.c.employee_id == scores.c.employee_id)
+            # The role scored in that month, or the one held now (a role may have changed since).
+            .where(periods.c.status == PeriodStatus.OPEN,
+                   or_(directory_employees.c.role.in_(list(roles)), scores.c.role.in_(list(roles))))
             .order_by(scores.c.period, scores.c.employee_id)
         )
         return [(row.employee_id, row.period) for row in rows]
@@ -311,8 +316,46 @@ class FeedbackRepository:
             .values(acknowledged_at=at, acknowledgement_comment=comment))
 
 
+class RoleHistoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, employee_id: uuid.UUID, effective_on: date, role: str) -> None:
+        """Keyed by the effective date: a redelivery or a late arrival lands on the same row."""
+        insert = pg_insert(role_history).values(employee_id=employee_id, effective_on=effective_on, role=role)
+        await self._session.execute(insert.on_conflict_do_update(
+            index_elements=["employee_id", "effective_on"], set_={"role": insert.excluded.role}))
+
+    async def spans(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, tuple[list[RoleSpan], date | None]]:
+        """Per employee: their role spans and the day they left (None while employed)."""
+        if not employee_ids:
+            return {}
+        ids = list(employee_ids)
+        found: dict[uuid.UUID, tuple[list[RoleSpan], date | None]] = {}
+        left = await self._session.execute(
+            select(directory_employees.c.employee_id, directory_employees.c.left_on)
+            .where(directory_employees.c.employee_id.in_(ids)))
+        left_on = {row.employee_id: row.left_on for row in left}
+        rows = await self._session.execute(
+            select(role_history).where(role_history.c.employee_id.in_(ids)).order_by(role_history.c.effective_on))
+        for row in rows:
+            found.setdefault(row.employee_id, ([], left_on.get(row.employee_id)))[0].append(
+                RoleSpan(row.effective_on, row.role))
+        for employee_id in ids:
+            found.setdefault(employee_id, ([], left_on.get(employee_id)))
+        return found
+
+
 class DirectoryRepository(DirectoryReader):
     """The org directory replica (:mod:`shared.directory`), plus who was on the books in a month."""
+
+    async def department_heads(self, department_id: uuid.UUID) -> list[uuid.UUID]:
+        """The department-wide managers (supervisor, department or regional manager) employed in it."""
+        c = directory_employees.c
+        rows = await self._session.execute(
+            select(c.employee_id).where(c.department_id == department_id, c.role.in_(list(Role.DEPARTMENT_WIDE)),
+                                        c.status != "left").order_by(c.employee_id))
+        return list(rows.scalars())
 
     async def employed_during(self, first_day: date, last_day: date, roles: Collection[str]
                               ) -> list[DirectoryEmployee]:

@@ -152,3 +152,14 @@ feedback = Table(
     Column("acknowledgement_comment", Text),
     PrimaryKeyConstraint("employee_id", "period"),
 )
+
+# The roles each employee held and from when (org's hires and transfers), so that a month is
+# scored under the role held at its end (domain.roles), not the one held when it is closed.
+role_history = Table(
+    "role_history",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("role", String(40), nullable=False),
+    PrimaryKeyConstraint("employee_id", "effective_on"),
+)

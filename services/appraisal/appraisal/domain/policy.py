@@ -40,3 +40,5 @@ class AppraisalPolicy:
     # A1: day of the month after the period by which each stage is due (forms to HR by the 8th,
     # the appraisal done in the first ten days).
     stage_due_days: Mapping[str, int]
+    # Seed 003's intent customers: the call dispositions that mark the called lead as one.
+    intent_dispositions: frozenset[str]

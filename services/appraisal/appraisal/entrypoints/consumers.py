@@ -32,7 +32,8 @@ async def on_payment_received(envelope: CloudEvent, uow: AppraisalUnitOfWork, bu
 
 
 async def on_call_logged(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
-    await handlers.record_inputs(uow, bus, inputs.from_call_logged(envelope.payload(CallLogged), envelope.id))
+    facts = inputs.from_call_logged(envelope.payload(CallLogged), envelope.id, bus.policy)
+    await handlers.record_inputs(uow, bus, facts)
 
 
 async def on_attendance_day_classified(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
@@ -44,6 +45,12 @@ async def on_employee_changed(envelope: CloudEvent, uow: AppraisalUnitOfWork, bu
     """Update the directory replica, then rescore: a new role may mean a new template, and a hire
     may arrive after the employee's first inputs."""
     await DIRECTORY_HANDLERS[envelope.type](envelope, uow, bus)
+    if envelope.type == EmployeeHired.event_type:
+        hired = envelope.payload(EmployeeHired)
+        await uow.roles.record(hired.employee_id, hired.hired_on, hired.role)
+    elif envelope.type == EmployeeTransferred.event_type:
+        moved = envelope.payload(EmployeeTransferred)
+        await uow.roles.record(moved.employee_id, moved.effective_date, moved.to_role)
     await handlers.rescore_employee(uow, bus, uuid.UUID(str(envelope.data["employee_id"])))
 
 

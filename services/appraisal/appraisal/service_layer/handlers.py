@@ -40,8 +40,9 @@ from appraisal.domain.reviews import (
     review_total,
     validate_ratings,
 )
+from appraisal.domain.roles import role_in_period, rolled_up
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
-from appraisal.domain.templates import Template, validate_template
+from appraisal.domain.templates import Source, Template, validate_template
 from appraisal.service_layer import commands
 from appraisal.service_layer.access import may_see
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
@@ -66,15 +67,35 @@ from shared.events.appraisal import (
 async def record_inputs(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> None:
     """Store the facts of one event and have whom they concern rescored before the transaction
     commits (once per employee and period, however many events the transaction holds); facts for
-    a closed period are kept as late inputs and leave the frozen score alone."""
+    a closed period are kept as late inputs and leave the frozen score alone. A fact stored for
+    the first time also counts for the group leader and the department's managers (domain.roles);
+    a repeated one adds nothing to anyone."""
+    added = await _store_facts(uow, bus, facts)
+    derived: list[Fact] = []
+    for fact in added:
+        if fact.kind not in Source.ROLLED_UP or fact.revision is not None:
+            continue
+        employee = await uow.directory.employee(fact.employee_id)
+        if employee is None:
+            continue
+        group = await uow.directory.group(employee.group_id) if employee.group_id is not None else None
+        heads = await uow.directory.department_heads(employee.department_id) if employee.department_id else []
+        derived.extend(rolled_up(fact, group.leader_id if group is not None else None, heads))
+    await _store_facts(uow, bus, derived)
+
+
+async def _store_facts(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> list[Fact]:
     grouped: dict[tuple[str, uuid.UUID], list[Fact]] = {}
     for fact in facts:
         grouped.setdefault((fact.period, fact.employee_id), []).append(fact)
+    stored: list[Fact] = []
     for (period, employee_id), group in sorted(grouped.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         record = await uow.periods.lock(period)
-        added = [await uow.facts.add(fact, late=record.is_closed) for fact in group]
-        if any(added) and not record.is_closed:
+        added = [fact for fact in group if await uow.facts.add(fact, late=record.is_closed)]
+        stored.extend(added)
+        if added and not record.is_closed:
             rescore_before_commit(uow, bus, employee_id, period)
+    return stored
 
 
 def rescore_before_commit(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uuid.UUID, period: str) -> None:
@@ -99,7 +120,7 @@ async def recompute(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uu
     """
     stored = await uow.scores.lock(employee_id, period)
     employee = await uow.directory.employee(employee_id)
-    role = employee.role if employee is not None else None
+    role = await role_in(uow, employee_id, Period.parse(period), employee)
     card = await _live_card(uow, bus, employee_id, period, role)
     now = bus.clock.now()
     await uow.scores.save(employee_id, period, role, card, now)
@@ -136,7 +157,7 @@ async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Re
         if record.is_closed:
             raise Conflict(f"period {period} is closed; its reviews are frozen", period=str(period),
                            closed_at=record.closed_at.isoformat() if record.closed_at else None)
-        template = await _template_for(uow, employee)
+        template = await _template_for(uow, employee, period)
         ensure_may_review(command.stage, reviewee, Reviewer(
             employee_id=reviewer.employee_id, department_id=reviewer.department_id,
             department_wide=reviewer.is_department_wide, is_hr=reviewer.has_any(Role.HR)))
@@ -171,11 +192,19 @@ async def reviewee_of(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> 
                     superior_id=leader.manager_id if leader is not None else None)
 
 
-async def _template_for(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Template:
-    template = await uow.templates.for_role(employee.role)
+async def _template_for(uow: AppraisalUnitOfWork, employee: DirectoryEmployee, period: Period) -> Template:
+    role = await role_in(uow, employee.employee_id, period, employee)
+    template = await uow.templates.for_role(role) if role is not None else None
     if template is None:
-        raise Conflict(f"no appraisal template applies to the role {employee.role}", role=employee.role)
+        raise Conflict(f"no appraisal template applies to the role {role} held in {period}", role=role)
     return template
+
+
+async def role_in(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: Period,
+                  employee: DirectoryEmployee | None) -> str | None:
+    """The role the month is scored under: held at its end (domain.roles)."""
+    spans, left_on = (await uow.roles.spans([employee_id]))[employee_id]
+    return role_in_period(spans, period, left_on, employee.role if employee is not None else None)
 
 
 # --- feedback interview and acknowledgement (A3) --------------------------------------------------
@@ -267,17 +296,23 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
         owners = await uow.templates.role_owners()
         tallies = await uow.facts.tallies_for_period(name)
         reviews = await uow.reviews.for_period(name)
-        employed = await uow.directory.employed_during(period.first_day, period.last_day, owners.keys())
+        # Everyone on the books: the role that counts is the one held at the month's end, which may
+        # differ from the one they hold today.
+        employed = await uow.directory.employed_during(period.first_day, period.last_day, Role.ALL)
         with_inputs = set(tallies) | set(reviews) | await uow.scores.employees_in(name)
         people = {e.employee_id: e for e in employed} | await uow.directory.employees(with_inputs)
+        spans = await uow.roles.spans(with_inputs | people.keys())
 
         cards: dict[uuid.UUID, tuple[str, ScoreCard]] = {}
         missing: dict[uuid.UUID, list[str]] = {}
         unappraised: list[Unappraised] = []
         for employee_id in sorted(with_inputs | {e.employee_id for e in employed}, key=str):
             employee = people.get(employee_id)
-            role = employee.role if employee is not None else None
+            history, left_on = spans.get(employee_id, ([], None))
+            role = role_in_period(history, period, left_on, employee.role if employee is not None else None)
             template = templates.get(owners.get(role, "")) if role is not None else None
+            if template is None and employee_id not in with_inputs:
+                continue  # on the books in a role nobody appraises, and nothing to say about them
             if template is None:
                 reason = "not in the org directory" if employee is None else f"no template for the role {role}"
                 unappraised.append(Unappraised(employee_id, role, reason))

@@ -38,13 +38,19 @@ def from_payment_received(payment: PaymentReceived, event_id: uuid.UUID) -> list
                  f"payment:{payment.payment_id}", event_id, payment.received_on)]
 
 
-def from_call_logged(call: CallLogged, event_id: uuid.UUID) -> list[Fact]:
+def from_call_logged(call: CallLogged, event_id: uuid.UUID, policy: AppraisalPolicy) -> list[Fact]:
     period = str(Period.of_day(call.call_date))
     source_id = f"call:{call.call_id}"
     facts = [Fact(call.agent_id, period, Source.CALLS_DIALLED, ONE, source_id, event_id, call.call_date)]
     if call.effective:
         facts.append(Fact(call.agent_id, period, Source.EFFECTIVE_CONVERSATIONS, ONE, source_id, event_id,
                           call.call_date))
+    if call.disposition in policy.intent_dispositions:
+        # One intent customer per lead and month, however many calls mark it; a call without a
+        # lead stands for its own customer.
+        customer = f"lead:{call.lead_id}" if call.lead_id is not None else source_id
+        facts.append(Fact(call.agent_id, period, Source.INTENT_CUSTOMERS, ONE,
+                          f"intent:{customer}:agent:{call.agent_id}:{period}", event_id, call.call_date))
     return facts
 
 

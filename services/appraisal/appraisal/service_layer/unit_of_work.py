@@ -11,6 +11,7 @@ from appraisal.adapters.repositories import (
     PeriodRepository,
     ResultRepository,
     ReviewRepository,
+    RoleHistoryRepository,
     ScoreRepository,
     TemplateRepository,
 )
@@ -28,6 +29,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     results: ResultRepository
     directory: DirectoryRepository
     feedback: FeedbackRepository
+    roles: RoleHistoryRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -38,6 +40,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.results = ResultRepository(self.session)
         self.directory = DirectoryRepository(self.session)
         self.feedback = FeedbackRepository(self.session)
+        self.roles = RoleHistoryRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

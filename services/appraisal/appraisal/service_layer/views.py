@@ -79,7 +79,7 @@ async def employee_score(bus: AppraisalBus, principal: Principal, name: str, emp
             return EmployeeScore(period=name, employee_id=employee_id, role=stored.role, status=PeriodStatus.OPEN,
                                  card=stored.card, computed_at=stored.computed_at)
         # No input has landed yet: the score every indicator gives to nothing, computed, not stored.
-        role = employee.role if employee is not None else None
+        role = await handlers.role_in(uow, employee_id, Period.parse(name), employee)
         found = await uow.templates.for_role(role) if role is not None else None
         if found is None:
             raise NotFound(f"employee {employee_id} has no appraisal: no template applies to the role {role}")

@@ -143,7 +143,8 @@ class TestPresets:
     async def test_listed_to_anyone_installed_by_hr_only_and_never_over_a_template(
             self, world: World, client: httpx.AsyncClient, tokens: Tokens):
         listed = (await client.get("/templates/presets", headers=tokens.of(world.rep))).json()
-        assert {p["key"]: (p["suggested_roles"], [i["weight"] for i in p["indicators"]]) for p in listed} == {
+        assert {p["key"]: (p["suggested_roles"], [i["weight"] for i in p["indicators"]]) for p in listed
+                if p["key"].startswith("a4_")} == {
             "a4_regional_manager": (["regional_manager"], ["42", "7", "7", "7", "7", "30"]),
             "a4_regional_sales": (["sales_rep"], ["21", "28", "21", "30"]),
         }

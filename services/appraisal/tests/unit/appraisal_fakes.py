@@ -8,6 +8,7 @@ left nothing behind. Locks are no-ops: concurrency is the integration tests' bus
 from __future__ import annotations
 
 import copy
+import dataclasses
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -16,11 +17,14 @@ from decimal import Decimal
 
 from appraisal.domain.attendance import supersedes
 from appraisal.domain.facts import Fact, RecordedFact
+from appraisal.domain.flow import Feedback
 from appraisal.domain.periods import PeriodRecord, PeriodStatus
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
+from appraisal.domain.roles import RoleSpan
 from appraisal.domain.scoring import ScoreCard, Tally
 from appraisal.domain.templates import Template
+from shared.auth import Role
 from shared.clock import Clock
 from shared.directory import DirectoryEmployee, DirectoryGroup
 from shared.testing import FakeUnitOfWork
@@ -46,6 +50,8 @@ class FakeStore:
     results: dict[tuple[str, uuid.UUID], AppraisalResult] = field(default_factory=dict)
     employees: dict[uuid.UUID, DirectoryEmployee] = field(default_factory=dict)
     groups: dict[uuid.UUID, DirectoryGroup] = field(default_factory=dict)
+    roles: dict[uuid.UUID, dict[date, str]] = field(default_factory=dict)
+    feedback: dict[tuple[uuid.UUID, str], Feedback] = field(default_factory=dict)
 
 
 class _Repo:
@@ -174,6 +180,33 @@ class FakeDirectory(_Repo):
                               ) -> list[DirectoryEmployee]:
         return [e for e in self._store.employees.values() if e.role in roles and e.is_employed]
 
+    async def department_heads(self, department_id: uuid.UUID) -> list[uuid.UUID]:
+        return sorted((e.employee_id for e in self._store.employees.values()
+                       if e.department_id == department_id and e.role in Role.DEPARTMENT_WIDE and e.is_employed),
+                      key=str)
+
+
+class FakeRoles(_Repo):
+    async def record(self, employee_id: uuid.UUID, effective_on: date, role: str) -> None:
+        self._store.roles.setdefault(employee_id, {})[effective_on] = role
+
+    async def spans(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, tuple[list[RoleSpan], date | None]]:
+        return {i: ([RoleSpan(day, role) for day, role in sorted(self._store.roles.get(i, {}).items())], None)
+                for i in employee_ids}
+
+
+class FakeFeedback(_Repo):
+    async def get(self, employee_id: uuid.UUID, period: str, *, lock: bool = False) -> Feedback | None:
+        return self._store.feedback.get((employee_id, period))
+
+    async def add(self, item: Feedback) -> bool:
+        return self._store.feedback.setdefault((item.employee_id, item.period), item) is item
+
+    async def acknowledge(self, employee_id: uuid.UUID, period: str, at: datetime, comment: str | None) -> None:
+        key = (employee_id, period)
+        self._store.feedback[key] = dataclasses.replace(self._store.feedback[key], acknowledged_at=at,
+                                                        acknowledgement_comment=comment)
+
 
 class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
     """The appraisal unit of work over a :class:`FakeStore`; the rest is :mod:`shared.testing`'s."""
@@ -187,3 +220,4 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
         self.periods, self.templates, self.facts = FakePeriods(self), FakeTemplates(self), FakeFacts(self)
         self.reviews, self.scores, self.results = FakeReviews(self), FakeScores(self), FakeResults(self)
         self.directory = FakeDirectory(self)
+        self.roles, self.feedback = FakeRoles(self), FakeFeedback(self)

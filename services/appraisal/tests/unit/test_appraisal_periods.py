@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from appraisal_builders import policy
 
 from appraisal.domain.periods import Period
 from appraisal.domain.templates import Source
@@ -77,7 +78,21 @@ def test_an_effective_call_counts_as_a_dial_and_a_conversation():
     call = CallLogged(call_id="c-1", agent_id=REP, started_at=datetime(2026, 10, 5, 2, tzinfo=UTC),
                       call_date=date(2026, 10, 5), duration_seconds=90, connected=True, disposition="intent",
                       effective=True)
-    assert [f.kind for f in inputs.from_call_logged(call, uuid.uuid4())] == [
-        Source.CALLS_DIALLED, Source.EFFECTIVE_CONVERSATIONS]
-    ineffective = call.model_copy(update={"effective": False})
-    assert [f.kind for f in inputs.from_call_logged(ineffective, uuid.uuid4())] == [Source.CALLS_DIALLED]
+    assert [f.kind for f in inputs.from_call_logged(call, uuid.uuid4(), policy())] == [
+        Source.CALLS_DIALLED, Source.EFFECTIVE_CONVERSATIONS, Source.INTENT_CUSTOMERS]
+    ineffective = call.model_copy(update={"effective": False, "disposition": "no_answer"})
+    assert [f.kind for f in inputs.from_call_logged(ineffective, uuid.uuid4(), policy())] == [Source.CALLS_DIALLED]
+
+
+def test_an_intent_customer_counts_once_per_lead_and_month():
+    lead = uuid.uuid4()
+    first = CallLogged(call_id="c-1", agent_id=REP, lead_id=lead, started_at=datetime(2026, 10, 5, 2, tzinfo=UTC),
+                       call_date=date(2026, 10, 5), duration_seconds=90, connected=True, disposition="intent",
+                       effective=True)
+    again = first.model_copy(update={"call_id": "c-2", "call_date": date(2026, 10, 9)})
+    intents = [f for call in (first, again) for f in inputs.from_call_logged(call, uuid.uuid4(), policy())
+               if f.kind == Source.INTENT_CUSTOMERS]
+    assert len({f.source_id for f in intents}) == 1
+    # The dispositions that count are the company's.
+    assert [f.kind for f in inputs.from_call_logged(first, uuid.uuid4(), policy(intent_dispositions=frozenset()))
+            ] == [Source.CALLS_DIALLED, Source.EFFECTIVE_CONVERSATIONS]
