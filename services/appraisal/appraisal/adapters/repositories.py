@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from appraisal.adapters.tables import (
     facts,
     feedback,
+    period_audit,
     periods,
     results,
     reviews,
@@ -26,7 +27,7 @@ from appraisal.adapters.tables import (
 )
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.flow import Feedback
-from appraisal.domain.periods import PeriodRecord, PeriodStatus
+from appraisal.domain.periods import AuditEntry, PeriodRecord, PeriodStatus
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
 from appraisal.domain.roles import RoleSpan
@@ -58,8 +59,14 @@ class PeriodRepository:
     async def close(self, period: str, closed_at: datetime, closed_by: uuid.UUID, employee_count: int) -> None:
         await self._session.execute(
             update(periods).where(periods.c.period == period).values(
-                status=PeriodStatus.CLOSED, closed_at=closed_at, closed_by=closed_by, employee_count=employee_count)
+                status=PeriodStatus.CLOSED, closed_at=closed_at, closed_by=closed_by, employee_count=employee_count,
+                revision=periods.c.revision + 1)
         )
+
+    async def reopen(self, period: str, at: datetime, by: uuid.UUID, reason: str) -> None:
+        await self._session.execute(
+            update(periods).where(periods.c.period == period).values(
+                status=PeriodStatus.OPEN, reopened_at=at, reopened_by=by, reopen_reason=reason))
 
 
 class TemplateRepository:
@@ -155,6 +162,13 @@ class FactRepository:
         for row in rows:
             tallies.setdefault(row.employee_id, {})[row.kind] = Tally(row.total, row.count)
         return tallies
+
+    async def count_late(self, period: str) -> int:
+        """A reopened period scores the inputs that arrived while it was closed; how many they were."""
+        changed = await self._session.execute(
+            update(facts).where(facts.c.period == period, facts.c.late.is_(True)).values(late=False)
+            .returning(facts.c.id))
+        return len(changed.all())
 
     async def late(self, period: str) -> list[RecordedFact]:
         rows = await self._session.execute(
@@ -264,10 +278,19 @@ class ResultRepository:
             "template_key": item.card.template_key, "score": item.score, "coefficient": item.coefficient,
             "rank": item.rank, "flags": list(item.flags), "breakdown": card_to_json(item.card),
             "finalized_at": item.finalized_at, "missing_stages": list(item.missing_stages),
-            "missing_stages_rule": item.missing_stages_rule,
+            "missing_stages_rule": item.missing_stages_rule, "revision": item.revision,
         } for item in items]
         if rows:
-            await self._session.execute(pg_insert(results), rows)
+            # A close after a reopen replaces the earlier revision's results (the audit keeps them).
+            insert = pg_insert(results)
+            replaced = {name: insert.excluded[name] for name in rows[0] if name not in ("period", "employee_id")}
+            await self._session.execute(
+                insert.on_conflict_do_update(index_elements=["period", "employee_id"], set_=replaced), rows)
+
+    async def remove(self, period: str, employee_ids: Collection[uuid.UUID]) -> None:
+        if employee_ids:
+            await self._session.execute(delete(results).where(results.c.period == period,
+                                                              results.c.employee_id.in_(list(employee_ids))))
 
     async def get(self, period: str, employee_id: uuid.UUID) -> AppraisalResult | None:
         row = (await self._session.execute(
@@ -314,6 +337,23 @@ class FeedbackRepository:
         await self._session.execute(
             update(feedback).where(feedback.c.employee_id == employee_id, feedback.c.period == period)
             .values(acknowledged_at=at, acknowledgement_comment=comment))
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, entry: AuditEntry) -> None:
+        await self._session.execute(pg_insert(period_audit).values(
+            id=uuid.uuid4(), period=entry.period, action=entry.action, at=entry.at, by=entry.by,
+            employee_id=entry.employee_id, details=entry.details))
+
+    async def for_period(self, period: str) -> list[AuditEntry]:
+        rows = await self._session.execute(
+            select(period_audit).where(period_audit.c.period == period)
+            .order_by(period_audit.c.seq))
+        return [AuditEntry(period=row.period, action=row.action, at=row.at, by=row.by, employee_id=row.employee_id,
+                           details=row.details) for row in rows]
 
 
 class RoleHistoryRepository:
@@ -377,7 +417,8 @@ class DirectoryRepository(DirectoryReader):
 
 def _period(row: Any) -> PeriodRecord:
     return PeriodRecord(period=row.period, status=row.status, closed_at=row.closed_at, closed_by=row.closed_by,
-                        employee_count=row.employee_count)
+                        employee_count=row.employee_count, revision=row.revision, reopened_at=row.reopened_at,
+                        reopened_by=row.reopened_by, reopen_reason=row.reopen_reason)
 
 
 def _indicator_json(indicator: Indicator) -> dict[str, Any]:
@@ -410,7 +451,8 @@ def _result(row: Any) -> AppraisalResult:
     return AppraisalResult(period=row.period, employee_id=row.employee_id, role=row.role,
                            card=card_from_json(row.breakdown), coefficient=row.coefficient, rank=row.rank,
                            flags=tuple(row.flags), finalized_at=row.finalized_at,
-                           missing_stages=tuple(row.missing_stages), missing_stages_rule=row.missing_stages_rule)
+                           missing_stages=tuple(row.missing_stages), missing_stages_rule=row.missing_stages_rule,
+                           revision=row.revision)
 
 
 def _feedback(row: Any) -> Feedback:

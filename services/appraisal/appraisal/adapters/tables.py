@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     Date,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     Numeric,
@@ -39,6 +41,11 @@ periods = Table(
     Column("closed_at", DateTime(timezone=True)),
     Column("closed_by", UUID(as_uuid=True)),
     Column("employee_count", Integer),
+    # Closes so far (0: never closed); a close after a reopen gives its results the next one.
+    Column("revision", Integer, nullable=False, server_default="0"),
+    Column("reopened_at", DateTime(timezone=True)),
+    Column("reopened_by", UUID(as_uuid=True)),
+    Column("reopen_reason", Text),
     CheckConstraint("status IN ('open', 'closed')", name="status"),
 )
 
@@ -133,6 +140,8 @@ results = Table(
     # A3: required stages never submitted and HR's stated rule for them at the close.
     Column("missing_stages", JSONB, nullable=False, server_default="[]"),
     Column("missing_stages_rule", String(20)),
+    # The period's revision that froze this result; a close after a reopen replaces it.
+    Column("revision", Integer, nullable=False, server_default="1"),
     PrimaryKeyConstraint("period", "employee_id"),
     Index("ix_results_employee_id", "employee_id"),
 )
@@ -162,4 +171,21 @@ role_history = Table(
     Column("effective_on", Date, nullable=False),
     Column("role", String(40), nullable=False),
     PrimaryKeyConstraint("employee_id", "effective_on"),
+)
+
+# Every change to a period after its first close: the reopen and its reason, late inputs then
+# counted, reviews submitted while reopened, each result the next close revised (old → new).
+period_audit = Table(
+    "period_audit",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    # The order entries were written in; several share one instant.
+    Column("seq", BigInteger, Identity(), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", UUID(as_uuid=True)),
+    Column("employee_id", UUID(as_uuid=True)),
+    Column("details", JSONB, nullable=False),
+    Index("ix_period_audit_period", "period"),
 )

@@ -31,6 +31,8 @@ class AppraisalResult:
     # A3: the required review stages that were never submitted, and HR's stated rule for them.
     missing_stages: tuple[str, ...] = ()
     missing_stages_rule: str | None = None
+    # The period's close that froze it: 1, then one more for each close after a reopen.
+    revision: int = 1
 
     @property
     def score(self) -> Decimal:

@@ -31,6 +31,13 @@ class ClosePeriod:
 
 
 @dataclass(frozen=True)
+class ReopenPeriod:
+    period: str
+    reason: str
+    by: Principal
+
+
+@dataclass(frozen=True)
 class RecordInterview:
     period: str
     employee_id: uuid.UUID
@@ -68,4 +75,4 @@ class InstallTemplatePreset:
 
 
 Command = (SubmitReview | ClosePeriod | SaveTemplate | InstallTemplatePreset | RecordInterview
-           | AcknowledgeResult)
+           | AcknowledgeResult | ReopenPeriod)

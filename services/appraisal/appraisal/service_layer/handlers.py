@@ -16,6 +16,7 @@ import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from appraisal.domain.facts import Fact
 from appraisal.domain.flow import (
@@ -26,7 +27,7 @@ from appraisal.domain.flow import (
     ensure_may_acknowledge,
     missing_stages,
 )
-from appraisal.domain.periods import Period, PeriodRecord
+from appraisal.domain.periods import AuditAction, AuditEntry, Period, PeriodRecord
 from appraisal.domain.presets import PRESETS
 from appraisal.domain.results import AppraisalResult, coefficient_for, flags_for, ranks
 from appraisal.domain.reviews import (
@@ -51,11 +52,12 @@ from shared.bus import CommandHandler, refuses_duplicates
 from shared.clock import Clock
 from shared.db import new_id
 from shared.directory import DirectoryEmployee
-from shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from shared.events.appraisal import (
     AppraisalResultFinalized,
     FeedbackInterviewHeld,
     PeriodClosed,
+    PeriodReopened,
     ResultAcknowledged,
     ReviewSubmitted,
     ScoreUpdated,
@@ -172,6 +174,12 @@ async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Re
                         reviewer_id=reviewer.employee_id, ratings=dict(command.ratings),
                         total=review_total(command.ratings, template), submitted_at=bus.clock.now())
         await uow.reviews.add(review)
+        if record.is_reopened:
+            await uow.audit.add(AuditEntry(
+                period=review.period, action=AuditAction.REVIEW_SUBMITTED, at=review.submitted_at,
+                by=review.reviewer_id, employee_id=review.employee_id,
+                details={"stage": review.stage, "total": str(review.total),
+                         "ratings": {key: str(value) for key, value in review.ratings.items()}}))
         uow.emit(ReviewSubmitted(review_id=review.id, employee_id=review.employee_id, period=review.period,
                                  stage=review.stage, reviewer_id=review.reviewer_id, ratings=dict(review.ratings),
                                  total=review.total, submitted_at=review.submitted_at))
@@ -292,6 +300,7 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
             raise Conflict(f"period {name} is already closed", period=name,
                            closed_at=record.closed_at.isoformat() if record.closed_at else None,
                            closed_by=str(record.closed_by) if record.closed_by else None)
+        revision = record.revision + 1
         templates = {template.key: template for template in await uow.templates.all()}
         owners = await uow.templates.role_owners()
         tallies = await uow.facts.tallies_for_period(name)
@@ -345,23 +354,93 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
                 flags=tuple(flags_for(card.total, [history.get((employee_id, str(p))) for p in earlier], policy)),
                 finalized_at=now, missing_stages=tuple(missing.get(employee_id, ())),
                 missing_stages_rule=command.missing_stages_rule if employee_id in missing else None,
+                revision=revision,
             )
             for employee_id, (role, card) in cards.items()
         ]
+        if record.is_reopened:
+            await _audit_revised_results(uow, name, results, now, command.by.employee_id, revision)
         await uow.results.add_all(results)
         await uow.periods.close(name, now, command.by.employee_id, len(results))
         for result in results:
             uow.emit(AppraisalResultFinalized(period=name, employee_id=result.employee_id, role=result.role,
                                               score=result.score, coefficient=result.coefficient, rank=result.rank,
                                               flags=list(result.flags), missing_stages=list(result.missing_stages),
-                                              missing_stages_rule=result.missing_stages_rule))
+                                              missing_stages_rule=result.missing_stages_rule, revision=revision))
         uow.emit(PeriodClosed(period=name, closed_at=now, closed_by=command.by.employee_id,
-                              employee_count=len(results)))
+                              employee_count=len(results), revision=revision))
         await uow.commit()
     closed = PeriodRecord(period=name, status="closed", closed_at=now, closed_by=command.by.employee_id,
-                          employee_count=len(results))
+                          employee_count=len(results), revision=revision)
     return ClosedPeriod(period=closed, results=sorted(results, key=lambda r: (r.rank, str(r.employee_id))),
                         unappraised=unappraised)
+
+
+async def _audit_revised_results(uow: AppraisalUnitOfWork, name: str, results: list[AppraisalResult],
+                                 now: datetime, by: uuid.UUID, revision: int) -> None:
+    """A close after a reopen replaces results: each one that changed is audited old → new, and
+    one no longer appraised is withdrawn (its earlier result stays in the audit)."""
+    earlier = {result.employee_id: result for result in await uow.results.for_period(name)}
+    for result in results:
+        before = earlier.pop(result.employee_id, None)
+        if before is not None and (before.score, before.coefficient, before.role) == (
+                result.score, result.coefficient, result.role):
+            continue
+        await uow.audit.add(AuditEntry(period=name, action=AuditAction.RESULT_REVISED, at=now, by=by,
+                                       employee_id=result.employee_id, details={
+                                           "revision": revision,
+                                           "before": _result_summary(before), "after": _result_summary(result)}))
+    for withdrawn in earlier.values():
+        await uow.audit.add(AuditEntry(period=name, action=AuditAction.RESULT_REVISED, at=now, by=by,
+                                       employee_id=withdrawn.employee_id, details={
+                                           "revision": revision, "before": _result_summary(withdrawn),
+                                           "after": None}))
+    await uow.results.remove(name, list(earlier))
+    await uow.audit.add(AuditEntry(period=name, action=AuditAction.CLOSED_AGAIN, at=now, by=by, employee_id=None,
+                                   details={"revision": revision, "employee_count": len(results)}))
+
+
+def _result_summary(result: AppraisalResult | None) -> dict | None:
+    if result is None:
+        return None
+    return {"role": result.role, "score": str(result.score), "coefficient": str(result.coefficient),
+            "revision": result.revision}
+
+
+# --- reopening a period (issue 10 item 4) ----------------------------------------------------------
+
+
+async def reopen_period(command: commands.ReopenPeriod, bus: AppraisalBus) -> PeriodRecord:
+    """HR reopens a closed period with a reason. Its results stand (payroll keeps what it has)
+    until the period closes again; inputs that arrived while it was closed count from now on,
+    every score is live again, and every change until the next close is audited."""
+    period = Period.parse(command.period)
+    name = str(period)
+    if not command.by.has_any(Role.HR):
+        raise Forbidden("only HR reopens a closed period")
+    reason = command.reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "a reopen states its reason")
+    now = bus.clock.now()
+    async with bus.uow() as uow:
+        record = await uow.periods.lock(name, exclusive=True)
+        if not record.is_closed:
+            raise Conflict(f"period {name} is open; only a closed period is reopened", period=name)
+        await uow.periods.reopen(name, now, command.by.employee_id, reason)
+        await uow.audit.add(AuditEntry(period=name, action=AuditAction.REOPENED, at=now, by=command.by.employee_id,
+                                       employee_id=None, details={"reason": reason, "revision": record.revision}))
+        counted = await uow.facts.count_late(name)
+        if counted:
+            await uow.audit.add(AuditEntry(period=name, action=AuditAction.LATE_INPUTS_COUNTED, at=now,
+                                           by=command.by.employee_id, employee_id=None, details={"facts": counted}))
+        people = await uow.scores.employees_in(name) | {r.employee_id for r in await uow.results.for_period(name)}
+        for employee_id in sorted(people, key=str):
+            await recompute(uow, bus, employee_id, name)
+        uow.emit(PeriodReopened(period=name, reopened_at=now, reopened_by=command.by.employee_id, reason=reason,
+                                revision=record.revision))
+        await uow.commit()
+    return dataclasses.replace(record, status="open", reopened_at=now, reopened_by=command.by.employee_id,
+                               reopen_reason=reason)
 
 
 # --- templates -----------------------------------------------------------------------------------
@@ -431,4 +510,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.InstallTemplatePreset: install_template_preset,
     commands.RecordInterview: record_interview,
     commands.AcknowledgeResult: acknowledge_result,
+    commands.ReopenPeriod: reopen_period,
 }

@@ -5,6 +5,7 @@ clock and its appraisal policy."""
 from __future__ import annotations
 
 from appraisal.adapters.repositories import (
+    AuditRepository,
     DirectoryRepository,
     FactRepository,
     FeedbackRepository,
@@ -30,6 +31,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     directory: DirectoryRepository
     feedback: FeedbackRepository
     roles: RoleHistoryRepository
+    audit: AuditRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -41,6 +43,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.directory = DirectoryRepository(self.session)
         self.feedback = FeedbackRepository(self.session)
         self.roles = RoleHistoryRepository(self.session)
+        self.audit = AuditRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from appraisal.domain.facts import RecordedFact
 from appraisal.domain.flow import Feedback, OverdueReview, due_on, missing_stages
-from appraisal.domain.periods import Period, PeriodRecord, PeriodStatus
+from appraisal.domain.periods import AuditEntry, Period, PeriodRecord, PeriodStatus
 from appraisal.domain.presets import PRESETS, Preset
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review, Stage
@@ -168,3 +168,9 @@ async def feedback(bus: AppraisalBus, principal: Principal, name: str, employee_
     if found is None:
         raise NotFound(f"no feedback interview is recorded for {employee_id} in {name}")
     return found
+
+
+async def audit(bus: AppraisalBus, name: str) -> list[AuditEntry]:
+    Period.parse(name)
+    async with bus.uow() as uow:
+        return await uow.audit.for_period(name)

@@ -71,7 +71,9 @@ class FakePeriods(_Repo):
         return self._store.periods.setdefault(period, PeriodRecord(period=period, status=PeriodStatus.OPEN))
 
     async def close(self, period: str, closed_at: datetime, closed_by: uuid.UUID, employee_count: int) -> None:
-        self._store.periods[period] = PeriodRecord(period, PeriodStatus.CLOSED, closed_at, closed_by, employee_count)
+        before = self._store.periods.get(period)
+        self._store.periods[period] = PeriodRecord(period, PeriodStatus.CLOSED, closed_at, closed_by, employee_count,
+                                                   revision=(before.revision if before else 0) + 1)
 
 
 class FakeTemplates(_Repo):

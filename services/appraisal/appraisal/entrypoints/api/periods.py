@@ -6,9 +6,10 @@ import uuid
 
 from fastapi import APIRouter
 
-from appraisal.entrypoints.api.deps import AppraisalAdmin, BusDep, CurrentUser, PeriodPath
+from appraisal.entrypoints.api.deps import AppraisalAdmin, BusDep, CurrentUser, HROnly, PeriodPath
 from appraisal.entrypoints.api.schemas import (
     AcknowledgementCreate,
+    AuditEntryRead,
     ClosePeriodBody,
     FeedbackRead,
     InterviewCreate,
@@ -16,6 +17,7 @@ from appraisal.entrypoints.api.schemas import (
     OverdueReviewRead,
     PeriodClosedRead,
     PeriodRead,
+    ReopenBody,
     ResultRead,
     ReviewCreate,
     ReviewRead,
@@ -103,3 +105,17 @@ async def acknowledge(period: PeriodPath, employee_id: uuid.UUID, body: Acknowle
     """The employee acknowledges their result after the interview; nobody else may."""
     command = commands.AcknowledgeResult(period=period, employee_id=employee_id, by=user, comment=body.comment)
     return FeedbackRead.model_validate(await bus.handle(command))
+
+
+@router.post("/{period}/reopen")
+async def reopen_period(period: PeriodPath, body: ReopenBody, bus: BusDep, user: HROnly) -> PeriodRead:
+    """HR reopens a closed period, with a reason (audited, announced to payroll). Results stand until
+    the period closes again, which publishes the next revision of every result."""
+    return PeriodRead.model_validate(await bus.handle(commands.ReopenPeriod(period=period, reason=body.reason,
+                                                                            by=user)))
+
+
+@router.get("/{period}/audit")
+async def list_audit(period: PeriodPath, bus: BusDep, user: AppraisalAdmin) -> list[AuditEntryRead]:
+    """Every change after the period's first close: reopens, late inputs counted, reviews, revised results."""
+    return [AuditEntryRead.model_validate(item) for item in await views.audit(bus, period)]

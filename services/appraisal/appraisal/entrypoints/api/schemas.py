@@ -181,6 +181,10 @@ class PeriodRead(_Read):
     closed_at: datetime | None = None
     closed_by: uuid.UUID | None = None
     employee_count: int | None = None
+    revision: int = Field(0, description="Closes so far; a close after a reopen freezes the next revision")
+    reopened_at: datetime | None = None
+    reopened_by: uuid.UUID | None = None
+    reopen_reason: str | None = None
 
 
 class ResultRead(BaseModel):
@@ -193,12 +197,14 @@ class ResultRead(BaseModel):
     missing_stages: list[str] = Field(default_factory=list,
                                       description="Required review stages never submitted (A3)")
     missing_stages_rule: str | None = Field(None, description="HR's stated rule for them at the close")
+    revision: int = Field(1, description="The period's close that froze it")
 
     @classmethod
     def from_domain(cls, result: AppraisalResult) -> ResultRead:
         return cls(employee_id=result.employee_id, role=result.role, score=result.score,
                    coefficient=result.coefficient, rank=result.rank, flags=list(result.flags),
-                   missing_stages=list(result.missing_stages), missing_stages_rule=result.missing_stages_rule)
+                   missing_stages=list(result.missing_stages), missing_stages_rule=result.missing_stages_rule,
+                   revision=result.revision)
 
 
 class UnappraisedRead(_Read):
@@ -282,3 +288,17 @@ class FeedbackRead(_Read):
     recorded_at: datetime
     acknowledged_at: datetime | None
     acknowledgement_comment: str | None
+
+
+class ReopenBody(_Request):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000,
+                                             pattern=_NO_NUL)]
+
+
+class AuditEntryRead(_Read):
+    period: str
+    action: str
+    at: datetime
+    by: uuid.UUID | None
+    employee_id: uuid.UUID | None
+    details: dict
