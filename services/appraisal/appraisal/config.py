@@ -52,6 +52,11 @@ class AppraisalSettings(ServiceSettings):
     # counted once per lead and month on the intent_customers indicator.
     intent_dispositions: list[str] = Field(["intent"], min_length=1)
 
+    # A1: the annual score is the mean of the year's monthly scores; months without a result
+    # (not employed, or in a role nobody appraises) are left out (employed_months) or count as 0
+    # (zero: the twelve months summed ÷ 12, A1 to the letter).
+    annual_missing_months: Literal["employed_months", "zero"] = "employed_months"
+
     # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
     # A4: a half-day absence counts as a whole absence day on the attendance indicator.
     attendance_half_day_counts_as_full: bool = True
@@ -98,6 +103,7 @@ class AppraisalSettings(ServiceSettings):
             stage_due_days={"self": self.review_self_due_day, "leader": self.review_leader_due_day,
                             "superior": self.review_superior_due_day, "hr": self.review_hr_due_day},
             intent_dispositions=frozenset(self.intent_dispositions),
+            annual_missing_months=self.annual_missing_months,
         )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from appraisal.adapters.tables import (
+    annual_results,
     facts,
     feedback,
     period_audit,
@@ -25,6 +26,7 @@ from appraisal.adapters.tables import (
     template_roles,
     templates,
 )
+from appraisal.domain.annual import AnnualResult
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.flow import Feedback
 from appraisal.domain.periods import AuditEntry, PeriodRecord, PeriodStatus
@@ -44,6 +46,11 @@ class PeriodRepository:
     async def get(self, period: str) -> PeriodRecord | None:
         row = (await self._session.execute(select(periods).where(periods.c.period == period))).first()
         return _period(row) if row else None
+
+    async def many(self, names: Collection[str]) -> list[PeriodRecord]:
+        rows = await self._session.execute(select(periods).where(periods.c.period.in_(list(names)))
+                                           .order_by(periods.c.period))
+        return [_period(row) for row in rows]
 
     async def lock(self, period: str, *, exclusive: bool = False) -> PeriodRecord:
         """The period row, created open if new, locked until the transaction ends.
@@ -304,6 +311,16 @@ class ResultRepository:
         )
         return [_result(row) for row in rows]
 
+    async def scores_in(self, period_names: Collection[str]) -> dict[uuid.UUID, dict[str, Decimal]]:
+        """Every frozen score of the given periods, per employee and period."""
+        rows = await self._session.execute(
+            select(results.c.employee_id, results.c.period, results.c.score)
+            .where(results.c.period.in_(list(period_names))))
+        found: dict[uuid.UUID, dict[str, Decimal]] = {}
+        for row in rows:
+            found.setdefault(row.employee_id, {})[row.period] = row.score
+        return found
+
     async def scores(self, employee_ids: Collection[uuid.UUID], period_names: Collection[str]
                      ) -> dict[tuple[uuid.UUID, str], Decimal]:
         if not employee_ids or not period_names:
@@ -337,6 +354,31 @@ class FeedbackRepository:
         await self._session.execute(
             update(feedback).where(feedback.c.employee_id == employee_id, feedback.c.period == period)
             .values(acknowledged_at=at, acknowledgement_comment=comment))
+
+
+class AnnualResultRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock_year(self, year: int) -> None:
+        # Two computations of one year take turns: the second sees the first's revisions.
+        await self._session.execute(select(func.pg_advisory_xact_lock(0x616E6E00 + year)))  # "ann"
+
+    async def for_year(self, year: int) -> dict[uuid.UUID, AnnualResult]:
+        rows = await self._session.execute(select(annual_results).where(annual_results.c.year == year))
+        return {row.employee_id: _annual(row) for row in rows}
+
+    async def get(self, year: int, employee_id: uuid.UUID) -> AnnualResult | None:
+        row = (await self._session.execute(select(annual_results).where(
+            annual_results.c.year == year, annual_results.c.employee_id == employee_id))).first()
+        return _annual(row) if row else None
+
+    async def save(self, item: AnnualResult) -> None:
+        values = {"score": item.score, "coefficient": item.coefficient, "months_scored": list(item.months_scored),
+                  "months_missing": list(item.months_missing), "missing_months_rule": item.missing_months_rule,
+                  "revision": item.revision, "computed_at": item.computed_at}
+        insert = pg_insert(annual_results).values(year=item.year, employee_id=item.employee_id, **values)
+        await self._session.execute(insert.on_conflict_do_update(index_elements=["year", "employee_id"], set_=values))
 
 
 class AuditRepository:
@@ -453,6 +495,13 @@ def _result(row: Any) -> AppraisalResult:
                            flags=tuple(row.flags), finalized_at=row.finalized_at,
                            missing_stages=tuple(row.missing_stages), missing_stages_rule=row.missing_stages_rule,
                            revision=row.revision)
+
+
+def _annual(row: Any) -> AnnualResult:
+    return AnnualResult(year=row.year, employee_id=row.employee_id, score=row.score, coefficient=row.coefficient,
+                        months_scored=tuple(row.months_scored), months_missing=tuple(row.months_missing),
+                        missing_months_rule=row.missing_months_rule, computed_at=row.computed_at,
+                        revision=row.revision)
 
 
 def _feedback(row: Any) -> Feedback:

@@ -189,3 +189,19 @@ period_audit = Table(
     Column("details", JSONB, nullable=False),
     Index("ix_period_audit_period", "period"),
 )
+
+# A1: the annual score of a past year per employee, computed in January (or later, again).
+annual_results = Table(
+    "annual_results",
+    metadata,
+    Column("year", Integer, nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("score", Score, nullable=False),
+    Column("coefficient", Numeric(6, 2), nullable=False),
+    Column("months_scored", JSONB, nullable=False),
+    Column("months_missing", JSONB, nullable=False),
+    Column("missing_months_rule", String(20), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("year", "employee_id"),
+)

@@ -42,3 +42,5 @@ class AppraisalPolicy:
     stage_due_days: Mapping[str, int]
     # Seed 003's intent customers: the call dispositions that mark the called lead as one.
     intent_dispositions: frozenset[str]
+    # A1: how months of the year without a result count in the annual score (domain.annual).
+    annual_missing_months: str

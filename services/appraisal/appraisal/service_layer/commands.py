@@ -38,6 +38,12 @@ class ReopenPeriod:
 
 
 @dataclass(frozen=True)
+class ComputeAnnualResults:
+    year: int
+    by: Principal
+
+
+@dataclass(frozen=True)
 class RecordInterview:
     period: str
     employee_id: uuid.UUID
@@ -75,4 +81,4 @@ class InstallTemplatePreset:
 
 
 Command = (SubmitReview | ClosePeriod | SaveTemplate | InstallTemplatePreset | RecordInterview
-           | AcknowledgeResult | ReopenPeriod)
+           | AcknowledgeResult | ReopenPeriod | ComputeAnnualResults)

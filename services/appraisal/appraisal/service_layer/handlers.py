@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from appraisal.domain.annual import AnnualResult, annual_score, months_of, parse_year
 from appraisal.domain.facts import Fact
 from appraisal.domain.flow import (
     Feedback,
@@ -54,6 +55,7 @@ from shared.db import new_id
 from shared.directory import DirectoryEmployee
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from shared.events.appraisal import (
+    AnnualResultFinalized,
     AppraisalResultFinalized,
     FeedbackInterviewHeld,
     PeriodClosed,
@@ -443,6 +445,53 @@ async def reopen_period(command: commands.ReopenPeriod, bus: AppraisalBus) -> Pe
                                reopen_reason=reason)
 
 
+# --- the annual score (A1, issue 10 item 5) -------------------------------------------------------
+
+
+async def compute_annual_results(command: commands.ComputeAnnualResults, bus: AppraisalBus) -> list[AnnualResult]:
+    """Each employee's mean of the year's frozen monthly scores, from January of the next year,
+    once every month of the year is closed. Computing again changes nothing unless a month was
+    reopened and closed since: then the result gets the next revision and is announced again."""
+    year = parse_year(command.year)
+    if bus.clock.month() < str(Period(year + 1, 1)):
+        raise RuleViolation(f"the annual score of {year} is computed from January {year + 1}", year=year)
+    months = months_of(year)
+    policy = bus.policy
+    now = bus.clock.now()
+    async with bus.uow() as uow:
+        await uow.annual.lock_year(year)
+        # Every month of the year is closed first (a month nobody was appraised in closes empty):
+        # an annual score never averages a month still moving.
+        closed = {record.period for record in await uow.periods.many(months) if record.is_closed}
+        still_open = [month for month in months if month not in closed]
+        if still_open:
+            raise Conflict(f"months of {year} are still open; close them first", year=year, open_periods=still_open)
+        monthly = await uow.results.scores_in(months)
+        if not monthly:
+            raise Conflict(f"no month of {year} has results to average", year=year)
+        earlier = await uow.annual.for_year(year)
+        computed = []
+        for employee_id in sorted(monthly, key=str):
+            value, scored, missing = annual_score(monthly[employee_id], year, policy.annual_missing_months)
+            result = AnnualResult(year=year, employee_id=employee_id, score=value,
+                                  coefficient=coefficient_for(value, policy.bands), months_scored=tuple(scored),
+                                  months_missing=tuple(missing), missing_months_rule=policy.annual_missing_months,
+                                  computed_at=now)
+            before = earlier.get(employee_id)
+            if before is not None and before.same_outcome(result):
+                computed.append(before)
+                continue
+            result = dataclasses.replace(result, revision=before.revision + 1 if before is not None else 1)
+            await uow.annual.save(result)
+            uow.emit(AnnualResultFinalized(
+                year=year, employee_id=employee_id, score=result.score, coefficient=result.coefficient,
+                months_scored=list(result.months_scored), months_missing=list(result.months_missing),
+                missing_months_rule=result.missing_months_rule, revision=result.revision, computed_at=now))
+            computed.append(result)
+        await uow.commit()
+    return computed
+
+
 # --- templates -----------------------------------------------------------------------------------
 
 
@@ -511,4 +560,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.RecordInterview: record_interview,
     commands.AcknowledgeResult: acknowledge_result,
     commands.ReopenPeriod: reopen_period,
+    commands.ComputeAnnualResults: compute_annual_results,
 }

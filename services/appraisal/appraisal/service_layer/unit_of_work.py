@@ -5,6 +5,7 @@ clock and its appraisal policy."""
 from __future__ import annotations
 
 from appraisal.adapters.repositories import (
+    AnnualResultRepository,
     AuditRepository,
     DirectoryRepository,
     FactRepository,
@@ -32,6 +33,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     feedback: FeedbackRepository
     roles: RoleHistoryRepository
     audit: AuditRepository
+    annual: AnnualResultRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -44,6 +46,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.feedback = FeedbackRepository(self.session)
         self.roles = RoleHistoryRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.annual = AnnualResultRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

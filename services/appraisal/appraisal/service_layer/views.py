@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from appraisal.domain.annual import AnnualResult, parse_year
 from appraisal.domain.facts import RecordedFact
 from appraisal.domain.flow import Feedback, OverdueReview, due_on, missing_stages
 from appraisal.domain.periods import AuditEntry, Period, PeriodRecord, PeriodStatus
@@ -174,3 +175,23 @@ async def audit(bus: AppraisalBus, name: str) -> list[AuditEntry]:
     Period.parse(name)
     async with bus.uow() as uow:
         return await uow.audit.for_period(name)
+
+
+async def annual_results(bus: AppraisalBus, principal: Principal, year: int) -> list[AnnualResult]:
+    parse_year(year)
+    async with bus.uow() as uow:
+        found = await uow.annual.for_year(year)
+        people = await uow.directory.employees(list(found))
+    return sorted((item for item in found.values() if may_see(principal, people.get(item.employee_id),
+                                                              item.employee_id)),
+                  key=lambda item: (-item.score, str(item.employee_id)))
+
+
+async def annual_result(bus: AppraisalBus, principal: Principal, year: int, employee_id: uuid.UUID) -> AnnualResult:
+    parse_year(year)
+    async with bus.uow() as uow:
+        await _visible_employee(uow, principal, employee_id)
+        found = await uow.annual.get(year, employee_id)
+    if found is None:
+        raise NotFound(f"no annual result of {year} for {employee_id}")
+    return found

@@ -302,3 +302,15 @@ class AuditEntryRead(_Read):
     by: uuid.UUID | None
     employee_id: uuid.UUID | None
     details: dict
+
+
+class AnnualResultRead(_Read):
+    year: int
+    employee_id: uuid.UUID
+    score: Decimal = Field(description="Mean of the monthly scores, half-up to the cent (A1)")
+    coefficient: Decimal
+    months_scored: list[str]
+    months_missing: list[str]
+    missing_months_rule: str = Field(description="employed_months: left out; zero: counted as 0 (÷ 12)")
+    revision: int
+    computed_at: datetime
