@@ -12,16 +12,61 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from appraisal.domain.honours import SCORE, HonourRule
 from appraisal.domain.policy import AppraisalPolicy, CoefficientBand
 from appraisal.domain.results import validate_bands
+from appraisal.domain.templates import Source
+from shared.auth import Role
 from shared.config import ServiceSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 Points = Decimal
+
+
+class HonourSetting(BaseModel):
+    """One honour of A7 (APPRAISAL_HONOURS, a JSON list of these)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    name: str = Field(min_length=1, max_length=200)
+    # "score", or a measured kind (sales_amount, collections, group_sales_amount, …).
+    measure: str
+    roles: list[str] = Field(min_length=1)
+    scope: Literal["department", "company"] = "company"
+    min_score: Decimal = Field(Decimal(0), ge=0, le=100)
+    hired_within_days: int | None = Field(None, ge=1, le=3650)
+
+    @model_validator(mode="after")
+    def _known(self) -> HonourSetting:
+        if self.measure != SCORE and self.measure not in Source.MEASURED:
+            raise ValueError(f"honour {self.key}: measure must be score or one of {', '.join(Source.MEASURED)}")
+        unknown = [role for role in self.roles if role not in Role.ALL]
+        if unknown:
+            raise ValueError(f"honour {self.key}: unknown roles {unknown}")
+        return self
+
+
+# A7 (seeds 000, 003): monthly Sales Star and Customer Service Model; Sales Champion, Best Team and
+# Best Newcomer. The seeds name the honours, not their criteria: these are the defaults, stated.
+DEFAULT_HONOURS = [
+    HonourSetting(key="sales_star", name="销售之星 Sales Star", measure="sales_amount",
+                  roles=["sales_rep", "telesales_agent"], scope="department", min_score=Decimal(70)),
+    HonourSetting(key="customer_service_model", name="客户服务标兵 Customer Service Model",
+                  measure="effective_conversations", roles=["telesales_agent", "sales_rep"], scope="department",
+                  min_score=Decimal(70)),
+    HonourSetting(key="sales_champion", name="销售冠军 Sales Champion", measure="sales_amount",
+                  roles=["sales_rep", "telesales_agent", "group_leader"], scope="company"),
+    HonourSetting(key="best_team", name="最佳团队 Best Team", measure="group_sales_amount", roles=["group_leader"],
+                  scope="company"),
+    HonourSetting(key="best_newcomer", name="最佳新人 Best Newcomer", measure="score",
+                  roles=["sales_rep", "telesales_agent"], scope="company", min_score=Decimal(60),
+                  hired_within_days=90),
+]
 
 
 class AppraisalSettings(ServiceSettings):
@@ -57,6 +102,9 @@ class AppraisalSettings(ServiceSettings):
     # (zero: the twelve months summed ÷ 12, A1 to the letter).
     annual_missing_months: Literal["employed_months", "zero"] = "employed_months"
 
+    # A7: the honours awarded when a period closes (see DEFAULT_HONOURS; a JSON list in the env).
+    honours: list[HonourSetting] = Field(default_factory=lambda: list(DEFAULT_HONOURS))
+
     # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
     # A4: a half-day absence counts as a whole absence day on the attendance indicator.
     attendance_half_day_counts_as_full: bool = True
@@ -79,6 +127,9 @@ class AppraisalSettings(ServiceSettings):
     @model_validator(mode="after")
     def _coherent_policy(self) -> AppraisalSettings:
         validate_bands(self._bands())
+        keys = [honour.key for honour in self.honours]
+        if len(set(keys)) != len(keys):
+            raise ValueError("each honour key once")
         if self.review_weight_self + self.review_weight_leader + self.review_weight_superior <= 0:
             raise ValueError("at least one review stage needs a weight above 0")
         return self
@@ -104,6 +155,9 @@ class AppraisalSettings(ServiceSettings):
                             "superior": self.review_superior_due_day, "hr": self.review_hr_due_day},
             intent_dispositions=frozenset(self.intent_dispositions),
             annual_missing_months=self.annual_missing_months,
+            honours=tuple(HonourRule(key=h.key, name=h.name, measure=h.measure, roles=tuple(h.roles), scope=h.scope,
+                                     min_score=h.min_score, hired_within_days=h.hired_within_days)
+                          for h in self.honours),
         )
 
 

@@ -17,6 +17,7 @@ from appraisal.adapters.tables import (
     annual_results,
     facts,
     feedback,
+    honours,
     period_audit,
     periods,
     results,
@@ -29,6 +30,7 @@ from appraisal.adapters.tables import (
 from appraisal.domain.annual import AnnualResult
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.flow import Feedback
+from appraisal.domain.honours import Honour
 from appraisal.domain.periods import AuditEntry, PeriodRecord, PeriodStatus
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
@@ -286,6 +288,7 @@ class ResultRepository:
             "rank": item.rank, "flags": list(item.flags), "breakdown": card_to_json(item.card),
             "finalized_at": item.finalized_at, "missing_stages": list(item.missing_stages),
             "missing_stages_rule": item.missing_stages_rule, "revision": item.revision,
+            "department_id": item.department_id, "department_role_rank": item.department_role_rank,
         } for item in items]
         if rows:
             # A close after a reopen replaces the earlier revision's results (the audit keeps them).
@@ -381,6 +384,26 @@ class AnnualResultRepository:
         await self._session.execute(insert.on_conflict_do_update(index_elements=["year", "employee_id"], set_=values))
 
 
+class HonourRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def replace(self, period: str, items: Iterable[Honour], revision: int) -> None:
+        await self._session.execute(delete(honours).where(honours.c.period == period))
+        rows = [{"period": item.period, "honour": item.honour, "employee_id": item.employee_id, "name": item.name,
+                 "group_id": item.group_id, "department_id": item.department_id, "measure": item.measure,
+                 "value": item.value, "revision": revision} for item in items]
+        if rows:
+            await self._session.execute(pg_insert(honours), rows)
+
+    async def for_period(self, period: str) -> list[Honour]:
+        rows = await self._session.execute(
+            select(honours).where(honours.c.period == period).order_by(honours.c.honour, honours.c.employee_id))
+        return [Honour(period=row.period, honour=row.honour, name=row.name, employee_id=row.employee_id,
+                       group_id=row.group_id, department_id=row.department_id, measure=row.measure, value=row.value)
+                for row in rows]
+
+
 class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -430,6 +453,14 @@ class RoleHistoryRepository:
 
 class DirectoryRepository(DirectoryReader):
     """The org directory replica (:mod:`shared.directory`), plus who was on the books in a month."""
+
+    async def hired_on(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, date | None]:
+        if not employee_ids:
+            return {}
+        rows = await self._session.execute(
+            select(directory_employees.c.employee_id, directory_employees.c.hired_on)
+            .where(directory_employees.c.employee_id.in_(list(employee_ids))))
+        return {row.employee_id: row.hired_on for row in rows}
 
     async def department_heads(self, department_id: uuid.UUID) -> list[uuid.UUID]:
         """The department-wide managers (supervisor, department or regional manager) employed in it."""
@@ -494,7 +525,8 @@ def _result(row: Any) -> AppraisalResult:
                            card=card_from_json(row.breakdown), coefficient=row.coefficient, rank=row.rank,
                            flags=tuple(row.flags), finalized_at=row.finalized_at,
                            missing_stages=tuple(row.missing_stages), missing_stages_rule=row.missing_stages_rule,
-                           revision=row.revision)
+                           revision=row.revision, department_id=row.department_id,
+                           department_role_rank=row.department_role_rank)
 
 
 def _annual(row: Any) -> AnnualResult:

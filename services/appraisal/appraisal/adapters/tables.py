@@ -142,6 +142,9 @@ results = Table(
     Column("missing_stages_rule", String(20)),
     # The period's revision that froze this result; a close after a reopen replaces it.
     Column("revision", Integer, nullable=False, server_default="1"),
+    # A7: the department at the close and the rank by score among its employees of the same role.
+    Column("department_id", UUID(as_uuid=True)),
+    Column("department_role_rank", Integer),
     PrimaryKeyConstraint("period", "employee_id"),
     Index("ix_results_employee_id", "employee_id"),
 )
@@ -204,4 +207,20 @@ annual_results = Table(
     Column("revision", Integer, nullable=False),
     Column("computed_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("year", "employee_id"),
+)
+
+# A7: the honours a close awarded (replaced by the next close after a reopen).
+honours = Table(
+    "honours",
+    metadata,
+    Column("period", String(7), nullable=False),
+    Column("honour", String(40), nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True)),
+    Column("measure", String(40), nullable=False),
+    Column("value", Numeric(18, 2), nullable=False),
+    Column("revision", Integer, nullable=False),
+    PrimaryKeyConstraint("period", "honour", "employee_id"),
 )

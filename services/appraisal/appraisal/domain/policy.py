@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # honours ranks with results, which reads this policy
+    from appraisal.domain.honours import HonourRule
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,5 @@ class AppraisalPolicy:
     intent_dispositions: frozenset[str]
     # A1: how months of the year without a result count in the annual score (domain.annual).
     annual_missing_months: str
+    # A7: the honours awarded at each close (domain.honours).
+    honours: tuple[HonourRule, ...]

@@ -33,6 +33,9 @@ class AppraisalResult:
     missing_stages_rule: str | None = None
     # The period's close that froze it: 1, then one more for each close after a reopen.
     revision: int = 1
+    # A7: the department at the close, and the rank among its employees of the same role.
+    department_id: uuid.UUID | None = None
+    department_role_rank: int | None = None
 
     @property
     def score(self) -> Decimal:

@@ -28,6 +28,7 @@ from appraisal.domain.flow import (
     ensure_may_acknowledge,
     missing_stages,
 )
+from appraisal.domain.honours import Contender, award, department_role_ranks
 from appraisal.domain.periods import AuditAction, AuditEntry, Period, PeriodRecord
 from appraisal.domain.presets import PRESETS
 from appraisal.domain.results import AppraisalResult, coefficient_for, flags_for, ranks
@@ -58,6 +59,7 @@ from shared.events.appraisal import (
     AnnualResultFinalized,
     AppraisalResultFinalized,
     FeedbackInterviewHeld,
+    HonourAwarded,
     PeriodClosed,
     PeriodReopened,
     ResultAcknowledged,
@@ -349,6 +351,16 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
         earlier = earlier[1:]
         history = await uow.results.scores(cards.keys(), [str(p) for p in earlier])
         ranking = ranks({employee_id: card.total for employee_id, (_, card) in cards.items()})
+        hired_on = await uow.directory.hired_on(list(cards))
+        contenders = [
+            Contender(employee_id=employee_id, role=role,
+                      department_id=people[employee_id].department_id if employee_id in people else None,
+                      group_id=people[employee_id].group_id if employee_id in people else None, score=card.total,
+                      measures={kind: tally.total for kind, tally in tallies.get(employee_id, {}).items()},
+                      hired_on=hired_on.get(employee_id))
+            for employee_id, (role, card) in cards.items()]
+        in_department = department_role_ranks(contenders)
+        departments = {contender.employee_id: contender.department_id for contender in contenders}
         results = [
             AppraisalResult(
                 period=name, employee_id=employee_id, role=role, card=card,
@@ -356,7 +368,8 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
                 flags=tuple(flags_for(card.total, [history.get((employee_id, str(p))) for p in earlier], policy)),
                 finalized_at=now, missing_stages=tuple(missing.get(employee_id, ())),
                 missing_stages_rule=command.missing_stages_rule if employee_id in missing else None,
-                revision=revision,
+                revision=revision, department_id=departments[employee_id],
+                department_role_rank=in_department[employee_id],
             )
             for employee_id, (role, card) in cards.items()
         ]
@@ -368,7 +381,14 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
             uow.emit(AppraisalResultFinalized(period=name, employee_id=result.employee_id, role=result.role,
                                               score=result.score, coefficient=result.coefficient, rank=result.rank,
                                               flags=list(result.flags), missing_stages=list(result.missing_stages),
-                                              missing_stages_rule=result.missing_stages_rule, revision=revision))
+                                              missing_stages_rule=result.missing_stages_rule, revision=revision,
+                                              department_role_rank=result.department_role_rank))
+        awarded = award(policy.honours, contenders, name, period.last_day)
+        await uow.honours.replace(name, awarded, revision)
+        for honour in awarded:
+            uow.emit(HonourAwarded(period=name, honour=honour.honour, name=honour.name, employee_id=honour.employee_id,
+                                   group_id=honour.group_id, department_id=honour.department_id,
+                                   measure=honour.measure, value=honour.value, revision=revision))
         uow.emit(PeriodClosed(period=name, closed_at=now, closed_by=command.by.employee_id,
                               employee_count=len(results), revision=revision))
         await uow.commit()

@@ -10,6 +10,7 @@ from appraisal.adapters.repositories import (
     DirectoryRepository,
     FactRepository,
     FeedbackRepository,
+    HonourRepository,
     PeriodRepository,
     ResultRepository,
     ReviewRepository,
@@ -34,6 +35,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     roles: RoleHistoryRepository
     audit: AuditRepository
     annual: AnnualResultRepository
+    honours: HonourRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -47,6 +49,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.roles = RoleHistoryRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.annual = AnnualResultRepository(self.session)
+        self.honours = HonourRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

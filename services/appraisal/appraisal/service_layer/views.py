@@ -11,6 +11,7 @@ from decimal import Decimal
 from appraisal.domain.annual import AnnualResult, parse_year
 from appraisal.domain.facts import RecordedFact
 from appraisal.domain.flow import Feedback, OverdueReview, due_on, missing_stages
+from appraisal.domain.honours import Honour
 from appraisal.domain.periods import AuditEntry, Period, PeriodRecord, PeriodStatus
 from appraisal.domain.presets import PRESETS, Preset
 from appraisal.domain.results import AppraisalResult
@@ -195,3 +196,40 @@ async def annual_result(bus: AppraisalBus, principal: Principal, year: int, empl
     if found is None:
         raise NotFound(f"no annual result of {year} for {employee_id}")
     return found
+
+
+@dataclass(frozen=True)
+class Ranking:
+    department_id: uuid.UUID | None
+    role: str
+    entries: list[AppraisalResult]
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: str
+    rankings: list[Ranking]
+    honours: list[Honour]
+
+
+async def leaderboard(bus: AppraisalBus, principal: Principal, name: str) -> Leaderboard:
+    """A closed period's rankings by department and role, within the caller's scope (scores are
+    personal), and its honours, which are announced to everyone."""
+    Period.parse(name)
+    async with bus.uow() as uow:
+        record = await uow.periods.get(name)
+        if record is None or not record.is_closed:
+            raise Conflict(f"period {name} is open: rankings and honours exist once it is closed", period=name)
+        found = await uow.results.for_period(name)
+        people = await uow.directory.employees([result.employee_id for result in found])
+        awarded = await uow.honours.for_period(name)
+    grouped: dict[tuple[str, str], Ranking] = {}
+    for result in found:
+        if not may_see(principal, people.get(result.employee_id), result.employee_id):
+            continue
+        key = (str(result.department_id or ""), result.role)
+        grouped.setdefault(key, Ranking(result.department_id, result.role, [])).entries.append(result)
+    rankings = [grouped[key] for key in sorted(grouped)]
+    for ranking in rankings:
+        ranking.entries.sort(key=lambda r: (r.department_role_rank or r.rank, str(r.employee_id)))
+    return Leaderboard(period=name, rankings=rankings, honours=awarded)

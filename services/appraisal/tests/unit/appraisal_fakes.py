@@ -18,6 +18,7 @@ from decimal import Decimal
 from appraisal.domain.attendance import supersedes
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.flow import Feedback
+from appraisal.domain.honours import Honour
 from appraisal.domain.periods import PeriodRecord, PeriodStatus
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
@@ -52,6 +53,7 @@ class FakeStore:
     groups: dict[uuid.UUID, DirectoryGroup] = field(default_factory=dict)
     roles: dict[uuid.UUID, dict[date, str]] = field(default_factory=dict)
     feedback: dict[tuple[uuid.UUID, str], Feedback] = field(default_factory=dict)
+    honours: dict[str, list[Honour]] = field(default_factory=dict)
 
 
 class _Repo:
@@ -182,6 +184,9 @@ class FakeDirectory(_Repo):
                               ) -> list[DirectoryEmployee]:
         return [e for e in self._store.employees.values() if e.role in roles and e.is_employed]
 
+    async def hired_on(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, date | None]:
+        return {i: None for i in employee_ids}
+
     async def department_heads(self, department_id: uuid.UUID) -> list[uuid.UUID]:
         return sorted((e.employee_id for e in self._store.employees.values()
                        if e.department_id == department_id and e.role in Role.DEPARTMENT_WIDE and e.is_employed),
@@ -210,6 +215,14 @@ class FakeFeedback(_Repo):
                                                         acknowledgement_comment=comment)
 
 
+class FakeHonours(_Repo):
+    async def replace(self, period: str, items: Iterable[Honour], revision: int) -> None:
+        self._store.honours[period] = list(items)
+
+    async def for_period(self, period: str) -> list[Honour]:
+        return list(self._store.honours.get(period, []))
+
+
 class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
     """The appraisal unit of work over a :class:`FakeStore`; the rest is :mod:`shared.testing`'s."""
 
@@ -222,4 +235,4 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
         self.periods, self.templates, self.facts = FakePeriods(self), FakeTemplates(self), FakeFacts(self)
         self.reviews, self.scores, self.results = FakeReviews(self), FakeScores(self), FakeResults(self)
         self.directory = FakeDirectory(self)
-        self.roles, self.feedback = FakeRoles(self), FakeFeedback(self)
+        self.roles, self.feedback, self.honours = FakeRoles(self), FakeFeedback(self), FakeHonours(self)

@@ -14,6 +14,7 @@ from appraisal.entrypoints.api.schemas import (
     FeedbackRead,
     InterviewCreate,
     LateInputRead,
+    LeaderboardRead,
     OverdueReviewRead,
     PeriodClosedRead,
     PeriodRead,
@@ -119,3 +120,10 @@ async def reopen_period(period: PeriodPath, body: ReopenBody, bus: BusDep, user:
 async def list_audit(period: PeriodPath, bus: BusDep, user: AppraisalAdmin) -> list[AuditEntryRead]:
     """Every change after the period's first close: reopens, late inputs counted, reviews, revised results."""
     return [AuditEntryRead.model_validate(item) for item in await views.audit(bus, period)]
+
+
+@router.get("/{period}/leaderboard")
+async def get_leaderboard(period: PeriodPath, bus: BusDep, user: CurrentUser) -> LeaderboardRead:
+    """A closed period's rankings by score within each department and role (those the caller may see)
+    and its honours (Sales Star, Customer Service Model, Sales Champion, Best Team, Best Newcomer)."""
+    return LeaderboardRead.from_view(await views.leaderboard(bus, user, period))

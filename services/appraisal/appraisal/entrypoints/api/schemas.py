@@ -18,7 +18,7 @@ from appraisal.domain.reviews import Review, Stage
 from appraisal.domain.templates import Indicator, Rule, Source, Template, decimal_params
 from appraisal.service_layer import commands
 from appraisal.service_layer.handlers import ClosedPeriod
-from appraisal.service_layer.views import EmployeeScore
+from appraisal.service_layer.views import EmployeeScore, Leaderboard
 from shared.auth import Principal, Role
 from shared.fields import IsoDate
 
@@ -198,13 +198,16 @@ class ResultRead(BaseModel):
                                       description="Required review stages never submitted (A3)")
     missing_stages_rule: str | None = Field(None, description="HR's stated rule for them at the close")
     revision: int = Field(1, description="The period's close that froze it")
+    department_id: uuid.UUID | None = None
+    department_role_rank: int | None = Field(None, description="Rank by score within the department and role (A7)")
 
     @classmethod
     def from_domain(cls, result: AppraisalResult) -> ResultRead:
         return cls(employee_id=result.employee_id, role=result.role, score=result.score,
                    coefficient=result.coefficient, rank=result.rank, flags=list(result.flags),
                    missing_stages=list(result.missing_stages), missing_stages_rule=result.missing_stages_rule,
-                   revision=result.revision)
+                   revision=result.revision, department_id=result.department_id,
+                   department_role_rank=result.department_role_rank)
 
 
 class UnappraisedRead(_Read):
@@ -314,3 +317,38 @@ class AnnualResultRead(_Read):
     missing_months_rule: str = Field(description="employed_months: left out; zero: counted as 0 (÷ 12)")
     revision: int
     computed_at: datetime
+
+
+class RankingEntryRead(BaseModel):
+    rank: int
+    employee_id: uuid.UUID
+    score: Decimal
+
+
+class RankingRead(BaseModel):
+    department_id: uuid.UUID | None
+    role: str
+    entries: list[RankingEntryRead]
+
+
+class HonourRead(_Read):
+    honour: str
+    name: str
+    employee_id: uuid.UUID
+    group_id: uuid.UUID | None
+    department_id: uuid.UUID | None
+    measure: str
+    value: Decimal
+
+
+class LeaderboardRead(BaseModel):
+    period: str
+    rankings: list[RankingRead]
+    honours: list[HonourRead]
+
+    @classmethod
+    def from_view(cls, board: Leaderboard) -> LeaderboardRead:
+        return cls(period=board.period, honours=[HonourRead.model_validate(h) for h in board.honours], rankings=[
+            RankingRead(department_id=r.department_id, role=r.role, entries=[
+                RankingEntryRead(rank=e.department_role_rank or e.rank, employee_id=e.employee_id, score=e.score)
+                for e in r.entries]) for r in board.rankings])
