@@ -172,6 +172,13 @@ class FactRepository:
             tallies.setdefault(row.employee_id, {})[row.kind] = Tally(row.total, row.count)
         return tallies
 
+    async def of(self, employee_id: uuid.UUID, period: str, kind: str | None = None) -> list[RecordedFact]:
+        query = select(facts).where(facts.c.employee_id == employee_id, facts.c.period == period)
+        if kind is not None:
+            query = query.where(facts.c.kind == kind)
+        rows = await self._session.execute(query.order_by(facts.c.kind, facts.c.occurred_on, facts.c.source_id))
+        return [RecordedFact(fact=_fact(row), late=row.late, recorded_at=row.recorded_at) for row in rows]
+
     async def count_late(self, period: str) -> int:
         """A reopened period scores the inputs that arrived while it was closed; how many they were."""
         changed = await self._session.execute(

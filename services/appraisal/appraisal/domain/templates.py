@@ -18,9 +18,13 @@ RESERVED_KEYS = ("presets",)
 class Source:
     """What feeds an indicator: a kind of fact recorded from events, or the reviews."""
 
-    SALES_AMOUNT = "sales_amount"  # crm.deal.won: the signed amount
+    # crm.deal.won: the signed amount; crm.deal.cancelled: minus it, in the month of the cancellation
+    SALES_AMOUNT = "sales_amount"
+    # crm.deal.won: the profit (or amount − cost) when crm knows it
+    SALES_PROFIT = "sales_profit"
     CONTRACTS_SIGNED = "contracts_signed"  # crm.deal.won: one per deal
-    COLLECTIONS = "collections"  # crm.payment.received: the amount collected (回款)
+    # crm.payment.received: the amount collected (回款); crm.payment.refunded: minus the refund
+    COLLECTIONS = "collections"
     LEADS_ASSIGNED = "leads_assigned"  # crm.lead.assigned at rep level: one per lead and month
     CALLS_DIALLED = "calls_dialled"  # telesales.call.logged: one per call
     EFFECTIVE_CONVERSATIONS = "effective_conversations"  # telesales.call.logged with effective=true
@@ -53,7 +57,7 @@ class Source:
         EFFECTIVE_CONVERSATIONS: (GROUP_EFFECTIVE_CONVERSATIONS, DEPARTMENT_EFFECTIVE_CONVERSATIONS),
     }
 
-    MEASURED = (SALES_AMOUNT, CONTRACTS_SIGNED, COLLECTIONS, LEADS_ASSIGNED, CALLS_DIALLED,
+    MEASURED = (SALES_AMOUNT, SALES_PROFIT, CONTRACTS_SIGNED, COLLECTIONS, LEADS_ASSIGNED, CALLS_DIALLED,
                 EFFECTIVE_CONVERSATIONS, ABSENCE_DAYS, INTENT_CUSTOMERS,
                 *(kind for pair in ROLLED_UP.values() for kind in pair))
     ALL = (*MEASURED, REVIEW)

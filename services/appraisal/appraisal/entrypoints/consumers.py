@@ -11,7 +11,7 @@ from appraisal.service_layer import handlers, inputs
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
-from shared.events.crm import DealWon, LeadAssigned, PaymentReceived
+from shared.events.crm import DealCancelled, DealWon, LeadAssigned, PaymentReceived, PaymentRefunded
 from shared.events.envelope import CloudEvent
 from shared.events.org import AttendanceDayClassified, EmployeeHired, EmployeeLeft, EmployeeTransferred
 from shared.events.telesales import CallLogged
@@ -24,6 +24,16 @@ async def on_lead_assigned(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: 
 
 async def on_deal_won(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
     await handlers.record_inputs(uow, bus, inputs.from_deal_won(envelope.payload(DealWon), envelope.id))
+
+
+async def on_deal_cancelled(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = inputs.from_deal_cancelled(envelope.payload(DealCancelled), envelope.id)
+    await handlers.record_inputs(uow, bus, facts)
+
+
+async def on_payment_refunded(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = inputs.from_payment_refunded(envelope.payload(PaymentRefunded), envelope.id)
+    await handlers.record_inputs(uow, bus, facts)
 
 
 async def on_payment_received(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
@@ -61,11 +71,13 @@ CONSUMERS = [
         name="appraisal-inputs",
         # org.attendance also carries dismissal cases and month submissions: not inputs, so not
         # handled (the runner skips types without a handler).
-        topics=sorted({LeadAssigned.topic, DealWon.topic, PaymentReceived.topic, CallLogged.topic,
-                       AttendanceDayClassified.topic}),
+        topics=sorted({LeadAssigned.topic, DealWon.topic, DealCancelled.topic, PaymentReceived.topic,
+                       PaymentRefunded.topic, CallLogged.topic, AttendanceDayClassified.topic}),
         handlers={
             LeadAssigned.event_type: on_lead_assigned,
             DealWon.event_type: on_deal_won,
+            DealCancelled.event_type: on_deal_cancelled,
+            PaymentRefunded.event_type: on_payment_refunded,
             PaymentReceived.event_type: on_payment_received,
             CallLogged.event_type: on_call_logged,
             AttendanceDayClassified.event_type: on_attendance_day_classified,

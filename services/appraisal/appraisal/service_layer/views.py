@@ -233,3 +233,21 @@ async def leaderboard(bus: AppraisalBus, principal: Principal, name: str) -> Lea
     for ranking in rankings:
         ranking.entries.sort(key=lambda r: (r.department_role_rank or r.rank, str(r.employee_id)))
     return Leaderboard(period=name, rankings=rankings, honours=awarded)
+
+
+async def inputs(bus: AppraisalBus, principal: Principal, name: str, employee_id: uuid.UUID,
+                 indicator: str | None = None) -> list[RecordedFact]:
+    """What an employee's score is made of: every stored fact of the month with the event it came
+    from and its value, or those feeding one indicator of the template that scores the month."""
+    period = Period.parse(name)
+    async with bus.uow() as uow:
+        employee = await _visible_employee(uow, principal, employee_id)
+        kind = None
+        if indicator is not None:
+            role = await handlers.role_in(uow, employee_id, period, employee)
+            found = await uow.templates.for_role(role) if role is not None else None
+            line = found.indicator(indicator) if found is not None else None
+            if line is None or line.is_rated:
+                raise NotFound(f"no measured indicator {indicator} scores {employee_id} in {name}")
+            kind = line.source
+        return await uow.facts.of(employee_id, name, kind)

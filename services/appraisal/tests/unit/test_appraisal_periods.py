@@ -14,7 +14,7 @@ from appraisal.domain.templates import Source
 from appraisal.service_layer import inputs
 from shared.clock import FixedClock, first_day
 from shared.errors import InvalidInput
-from shared.events.crm import DealWon, LeadAssigned
+from shared.events.crm import DealCancelled, DealWon, LeadAssigned, PaymentRefunded
 from shared.events.telesales import CallLogged
 from shared.testing import QUIET_INSTANT
 
@@ -96,3 +96,24 @@ def test_an_intent_customer_counts_once_per_lead_and_month():
     # The dispositions that count are the company's.
     assert [f.kind for f in inputs.from_call_logged(first, uuid.uuid4(), policy(intent_dispositions=frozenset()))
             ] == [Source.CALLS_DIALLED, Source.EFFECTIVE_CONVERSATIONS]
+
+
+def test_a_deals_profit_is_measured_when_crm_knows_it():
+    deal = DealWon(deal_id=uuid.uuid4(), customer_id=uuid.uuid4(), rep_id=REP, amount=Decimal("1000"),
+                   cost=Decimal("600.25"), signed_on=date(2026, 10, 31))
+    assert [(f.kind, f.value) for f in inputs.from_deal_won(deal, uuid.uuid4())][-1] == (
+        Source.SALES_PROFIT, Decimal("399.75"))
+    stated = deal.model_copy(update={"profit": Decimal("100"), "cost": None})
+    assert [(f.kind, f.value) for f in inputs.from_deal_won(stated, uuid.uuid4())][-1] == (
+        Source.SALES_PROFIT, Decimal("100"))
+
+
+def test_refunds_and_cancellations_count_back_in_their_own_month():
+    refund = PaymentRefunded(refund_id=uuid.uuid4(), payment_id=uuid.uuid4(), deal_id=uuid.uuid4(), rep_id=REP,
+                             amount=Decimal("50"), refunded_on=date(2026, 11, 2), reason="r", recorded_by=REP)
+    [fact] = inputs.from_payment_refunded(refund, uuid.uuid4())
+    assert (fact.period, fact.kind, fact.value) == ("2026-11", Source.COLLECTIONS, Decimal("-50"))
+    cancelled = DealCancelled(deal_id=uuid.uuid4(), rep_id=REP, amount=Decimal("900"), cancelled_on=date(2026, 12, 1),
+                              reason="r", cancelled_by=REP)
+    assert [(f.period, f.kind, f.value) for f in inputs.from_deal_cancelled(cancelled, uuid.uuid4())] == [
+        ("2026-12", Source.SALES_AMOUNT, Decimal("-900")), ("2026-12", Source.CONTRACTS_SIGNED, Decimal("-1"))]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from appraisal.entrypoints.api.deps import AppraisalAdmin, BusDep, CurrentUser, HROnly, PeriodPath
 from appraisal.entrypoints.api.schemas import (
@@ -12,6 +13,7 @@ from appraisal.entrypoints.api.schemas import (
     AuditEntryRead,
     ClosePeriodBody,
     FeedbackRead,
+    InputRead,
     InterviewCreate,
     LateInputRead,
     LeaderboardRead,
@@ -127,3 +129,11 @@ async def get_leaderboard(period: PeriodPath, bus: BusDep, user: CurrentUser) ->
     """A closed period's rankings by score within each department and role (those the caller may see)
     and its honours (Sales Star, Customer Service Model, Sales Champion, Best Team, Best Newcomer)."""
     return LeaderboardRead.from_view(await views.leaderboard(bus, user, period))
+
+
+@router.get("/{period}/employees/{employee_id}/inputs")
+async def list_inputs(period: PeriodPath, employee_id: uuid.UUID, bus: BusDep, user: CurrentUser,
+                      indicator: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{0,59}$")] = None
+                      ) -> list[InputRead]:
+    """The source events and values behind an employee's score, all or one measured indicator's."""
+    return [InputRead.from_domain(item) for item in await views.inputs(bus, user, period, employee_id, indicator)]

@@ -352,3 +352,19 @@ class LeaderboardRead(BaseModel):
             RankingRead(department_id=r.department_id, role=r.role, entries=[
                 RankingEntryRead(rank=e.department_role_rank or e.rank, employee_id=e.employee_id, score=e.score)
                 for e in r.entries]) for r in board.rankings])
+
+
+class InputRead(BaseModel):
+    kind: str
+    value: Decimal
+    source_id: str = Field(description="The business id measured (deal:…, call:…, …; …@<id> when rolled up)")
+    event_id: uuid.UUID = Field(description="The CloudEvent it came from")
+    occurred_on: IsoDate
+    late: bool = Field(description="Arrived after the period closed: kept, not scored")
+    revision: int | None = None
+
+    @classmethod
+    def from_domain(cls, recorded: RecordedFact) -> InputRead:
+        fact = recorded.fact
+        return cls(kind=fact.kind, value=fact.value, source_id=fact.source_id, event_id=fact.event_id,
+                   occurred_on=fact.occurred_on, late=recorded.late, revision=fact.revision)
