@@ -105,6 +105,11 @@ class AppraisalSettings(ServiceSettings):
     # A7: the honours awarded when a period closes (see DEFAULT_HONOURS; a JSON list in the env).
     honours: list[HonourSetting] = Field(default_factory=lambda: list(DEFAULT_HONOURS))
 
+    # A8: the weekly plan is due on the week's Monday (+0 days), the weekly report on the Monday
+    # after (+7); submitted later, each is marked late.
+    weekly_plan_due_offset_days: int = Field(0, ge=-7, le=6)
+    weekly_report_due_offset_days: int = Field(7, ge=0, le=14)
+
     # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
     # A4: a half-day absence counts as a whole absence day on the attendance indicator.
     attendance_half_day_counts_as_full: bool = True
@@ -158,6 +163,8 @@ class AppraisalSettings(ServiceSettings):
             honours=tuple(HonourRule(key=h.key, name=h.name, measure=h.measure, roles=tuple(h.roles), scope=h.scope,
                                      min_score=h.min_score, hired_within_days=h.hired_within_days)
                           for h in self.honours),
+            weekly_plan_due_offset_days=self.weekly_plan_due_offset_days,
+            weekly_report_due_offset_days=self.weekly_report_due_offset_days,
         )
 
 

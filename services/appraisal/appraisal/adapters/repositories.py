@@ -26,12 +26,15 @@ from appraisal.adapters.tables import (
     scores,
     template_roles,
     templates,
+    weekly_plans,
+    weekly_reports,
 )
 from appraisal.domain.annual import AnnualResult
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.flow import Feedback
 from appraisal.domain.honours import Honour
 from appraisal.domain.periods import AuditEntry, PeriodRecord, PeriodStatus
+from appraisal.domain.plans import WeeklyPlan, WeeklyReport
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
 from appraisal.domain.roles import RoleSpan
@@ -178,6 +181,16 @@ class FactRepository:
             query = query.where(facts.c.kind == kind)
         rows = await self._session.execute(query.order_by(facts.c.kind, facts.c.occurred_on, facts.c.source_id))
         return [RecordedFact(fact=_fact(row), late=row.late, recorded_at=row.recorded_at) for row in rows]
+
+    async def sums_between(self, employee_id: uuid.UUID, kinds: Collection[str], first: date, last: date
+                           ) -> dict[str, Decimal]:
+        """The employee's own facts of ``kinds`` that occurred between two days, summed per kind."""
+        rows = await self._session.execute(
+            select(facts.c.kind, func.sum(facts.c.value).label("total"))
+            .where(facts.c.employee_id == employee_id, facts.c.kind.in_(list(kinds)),
+                   facts.c.occurred_on >= first, facts.c.occurred_on <= last)
+            .group_by(facts.c.kind))
+        return {row.kind: row.total for row in rows}
 
     async def count_late(self, period: str) -> int:
         """A reopened period scores the inputs that arrived while it was closed; how many they were."""
@@ -409,6 +422,45 @@ class HonourRepository:
         return [Honour(period=row.period, honour=row.honour, name=row.name, employee_id=row.employee_id,
                        group_id=row.group_id, department_id=row.department_id, measure=row.measure, value=row.value)
                 for row in rows]
+
+
+class WeeklyRepository:
+    """Weekly plans and reports (A8)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def plan(self, employee_id: uuid.UUID, week: str, *, lock: bool = False) -> WeeklyPlan | None:
+        query = select(weekly_plans).where(weekly_plans.c.employee_id == employee_id, weekly_plans.c.week == week)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).first()
+        if row is None:
+            return None
+        return WeeklyPlan(employee_id=row.employee_id, week=row.week, content=row.content, status=row.status,
+                          submitted_at=row.submitted_at, late=row.late, decided_by=row.decided_by,
+                          decided_at=row.decided_at, decision_note=row.decision_note)
+
+    async def save_plan(self, plan: WeeklyPlan) -> None:
+        values = {"content": dict(plan.content), "status": plan.status, "submitted_at": plan.submitted_at,
+                  "late": plan.late, "decided_by": plan.decided_by, "decided_at": plan.decided_at,
+                  "decision_note": plan.decision_note}
+        insert = pg_insert(weekly_plans).values(employee_id=plan.employee_id, week=plan.week, **values)
+        await self._session.execute(insert.on_conflict_do_update(index_elements=["employee_id", "week"], set_=values))
+
+    async def report(self, employee_id: uuid.UUID, week: str) -> WeeklyReport | None:
+        row = (await self._session.execute(select(weekly_reports).where(
+            weekly_reports.c.employee_id == employee_id, weekly_reports.c.week == week))).first()
+        if row is None:
+            return None
+        return WeeklyReport(employee_id=row.employee_id, week=row.week, fields=row.fields,
+                            prefilled={k: Decimal(v) for k, v in row.prefilled.items()},
+                            submitted_at=row.submitted_at, late=row.late)
+
+    async def add_report(self, report: WeeklyReport) -> bool:
+        inserted = await self._session.execute(pg_insert(weekly_reports).values(
+            employee_id=report.employee_id, week=report.week, fields=dict(report.fields),
+            prefilled={k: str(v) for k, v in report.prefilled.items()}, submitted_at=report.submitted_at,
+            late=report.late).on_conflict_do_nothing().returning(weekly_reports.c.employee_id))
+        return inserted.first() is not None
 
 
 class AuditRepository:

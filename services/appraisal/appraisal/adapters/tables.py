@@ -224,3 +224,32 @@ honours = Table(
     Column("revision", Integer, nullable=False),
     PrimaryKeyConstraint("period", "honour", "employee_id"),
 )
+
+# A8: weekly plans (submitted → approved or returned) and weekly reports.
+weekly_plans = Table(
+    "weekly_plans",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("week", String(8), nullable=False),
+    Column("content", JSONB, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("decided_by", UUID(as_uuid=True)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision_note", Text),
+    PrimaryKeyConstraint("employee_id", "week"),
+    CheckConstraint("status IN ('submitted', 'approved', 'returned')", name="status"),
+)
+
+weekly_reports = Table(
+    "weekly_reports",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("week", String(8), nullable=False),
+    Column("fields", JSONB, nullable=False),
+    Column("prefilled", JSONB, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("late", Boolean, nullable=False),
+    PrimaryKeyConstraint("employee_id", "week"),
+)

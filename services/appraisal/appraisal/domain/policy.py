@@ -50,3 +50,6 @@ class AppraisalPolicy:
     annual_missing_months: str
     # A7: the honours awarded at each close (domain.honours).
     honours: tuple[HonourRule, ...]
+    # A8: days from the week's Monday by which the weekly plan and the weekly report are due.
+    weekly_plan_due_offset_days: int
+    weekly_report_due_offset_days: int

@@ -44,6 +44,31 @@ class ComputeAnnualResults:
 
 
 @dataclass(frozen=True)
+class SubmitWeeklyPlan:
+    week: str
+    employee_id: uuid.UUID
+    content: Mapping[str, str]
+    by: Principal
+
+
+@dataclass(frozen=True)
+class DecideWeeklyPlan:
+    week: str
+    employee_id: uuid.UUID
+    decision: str
+    by: Principal
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmitWeeklyReport:
+    week: str
+    employee_id: uuid.UUID
+    fields: Mapping[str, str]
+    by: Principal
+
+
+@dataclass(frozen=True)
 class RecordInterview:
     period: str
     employee_id: uuid.UUID
@@ -81,4 +106,5 @@ class InstallTemplatePreset:
 
 
 Command = (SubmitReview | ClosePeriod | SaveTemplate | InstallTemplatePreset | RecordInterview
-           | AcknowledgeResult | ReopenPeriod | ComputeAnnualResults)
+           | AcknowledgeResult | ReopenPeriod | ComputeAnnualResults | SubmitWeeklyPlan | DecideWeeklyPlan
+           | SubmitWeeklyReport)

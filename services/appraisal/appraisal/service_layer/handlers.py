@@ -16,7 +16,8 @@ import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from appraisal.domain.annual import AnnualResult, annual_score, months_of, parse_year
 from appraisal.domain.facts import Fact
@@ -30,6 +31,17 @@ from appraisal.domain.flow import (
 )
 from appraisal.domain.honours import Contender, award, department_role_ranks
 from appraisal.domain.periods import AuditAction, AuditEntry, Period, PeriodRecord
+from appraisal.domain.plans import (
+    REPORT_FIELDS,
+    Decision,
+    PlanStatus,
+    WeeklyPlan,
+    WeeklyReport,
+    ensure_plan_may_be_decided,
+    ensure_plan_may_be_submitted,
+    parse_week,
+)
+from appraisal.domain.plans import due_on as week_due_on
 from appraisal.domain.presets import PRESETS
 from appraisal.domain.results import AppraisalResult, coefficient_for, flags_for, ranks
 from appraisal.domain.reviews import (
@@ -49,7 +61,7 @@ from appraisal.domain.templates import Source, Template, validate_template
 from appraisal.service_layer import commands
 from appraisal.service_layer.access import may_see
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
-from shared.auth import Role
+from shared.auth import Principal, Role
 from shared.bus import CommandHandler, refuses_duplicates
 from shared.clock import Clock
 from shared.db import new_id
@@ -512,6 +524,88 @@ async def compute_annual_results(command: commands.ComputeAnnualResults, bus: Ap
     return computed
 
 
+# --- weekly plans and reports (A8) ---------------------------------------------------------------
+
+
+async def submit_weekly_plan(command: commands.SubmitWeeklyPlan, bus: AppraisalBus) -> WeeklyPlan:
+    """The employee's own plan for a week; submitted again after a return (or while undecided),
+    never after approval."""
+    monday = parse_week(command.week)
+    async with bus.uow() as uow:
+        employee = await _own(uow, command.by, command.employee_id, "plan")
+        current = await uow.weekly.plan(employee.employee_id, command.week, lock=True)
+        ensure_plan_may_be_submitted(current)
+        now = bus.clock.now()
+        plan = WeeklyPlan(employee_id=employee.employee_id, week=command.week, content=dict(command.content),
+                          status=PlanStatus.SUBMITTED, submitted_at=now,
+                          late=bus.clock.date_of(now) > week_due_on(monday, bus.policy.weekly_plan_due_offset_days))
+        await uow.weekly.save_plan(plan)
+        await uow.commit()
+    return plan
+
+
+async def decide_weekly_plan(command: commands.DecideWeeklyPlan, bus: AppraisalBus) -> WeeklyPlan:
+    """The employee's leader, or a department-wide manager of their department, approves or returns it."""
+    parse_week(command.week)
+    if command.decision not in Decision.ALL:
+        raise InvalidInput("decision", f"must be one of {', '.join(Decision.ALL)}")
+    by = command.by
+    async with bus.uow() as uow:
+        employee = await uow.directory.employee(command.employee_id)
+        reviewee = await reviewee_of(uow, employee) if employee is not None else None
+        if employee is None or reviewee is None or not (by.employee_id == reviewee.leader_id
+                                                        or may_see(by, employee)):
+            raise NotFound(f"employee {command.employee_id} does not exist")
+        is_leader = by.employee_id == reviewee.leader_id and by.employee_id != employee.employee_id
+        heads = (by.is_department_wide and by.department_id is not None
+                 and by.department_id == employee.department_id and by.employee_id != employee.employee_id)
+        if not (is_leader or heads):
+            raise Forbidden("a weekly plan is decided by the employee's leader or a manager of their department")
+        current = ensure_plan_may_be_decided(await uow.weekly.plan(employee.employee_id, command.week, lock=True),
+                                             command.week)
+        decided = dataclasses.replace(
+            current, status=PlanStatus.APPROVED if command.decision == Decision.APPROVE else PlanStatus.RETURNED,
+            decided_by=by.employee_id, decided_at=bus.clock.now(), decision_note=command.note)
+        await uow.weekly.save_plan(decided)
+        await uow.commit()
+    return decided
+
+
+async def submit_weekly_report(command: commands.SubmitWeeklyReport, bus: AppraisalBus) -> WeeklyReport:
+    """The employee's report, once per week, with the system's own figures pre-filled beside theirs."""
+    monday = parse_week(command.week)
+    unknown = sorted(set(command.fields) - set(REPORT_FIELDS))
+    if unknown:
+        raise InvalidInput(f"fields.{unknown[0]}", f"is not a weekly report field; expected {', '.join(REPORT_FIELDS)}")
+    async with bus.uow() as uow:
+        employee = await _own(uow, command.by, command.employee_id, "report")
+        now = bus.clock.now()
+        report = WeeklyReport(employee_id=employee.employee_id, week=command.week, fields=dict(command.fields),
+                              prefilled=await week_figures(uow, employee.employee_id, monday), submitted_at=now,
+                              late=bus.clock.date_of(now) > week_due_on(monday,
+                                                                         bus.policy.weekly_report_due_offset_days))
+        if not await uow.weekly.add_report(report):
+            raise Conflict(f"the weekly report for {command.week} has already been submitted", week=command.week)
+        await uow.commit()
+    return report
+
+
+async def week_figures(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, monday: date) -> dict[str, Decimal]:
+    sums = await uow.facts.sums_between(employee_id, (Source.SALES_AMOUNT, Source.COLLECTIONS), monday,
+                                        monday + timedelta(days=6))
+    return {"sales_volume": sums.get(Source.SALES_AMOUNT, Decimal(0)),
+            "collections": sums.get(Source.COLLECTIONS, Decimal(0))}
+
+
+async def _own(uow: AppraisalUnitOfWork, by: Principal, employee_id: uuid.UUID, what: str) -> DirectoryEmployee:
+    employee = await uow.directory.employee(employee_id)
+    if employee is None or not may_see(by, employee):
+        raise NotFound(f"employee {employee_id} does not exist")
+    if by.employee_id != employee.employee_id:
+        raise Forbidden(f"a weekly {what} is submitted by the employee themself")
+    return employee
+
+
 # --- templates -----------------------------------------------------------------------------------
 
 
@@ -581,4 +675,7 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.AcknowledgeResult: acknowledge_result,
     commands.ReopenPeriod: reopen_period,
     commands.ComputeAnnualResults: compute_annual_results,
+    commands.SubmitWeeklyPlan: submit_weekly_plan,
+    commands.DecideWeeklyPlan: decide_weekly_plan,
+    commands.SubmitWeeklyReport: submit_weekly_report,
 }

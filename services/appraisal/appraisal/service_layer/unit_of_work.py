@@ -17,6 +17,7 @@ from appraisal.adapters.repositories import (
     RoleHistoryRepository,
     ScoreRepository,
     TemplateRepository,
+    WeeklyRepository,
 )
 from appraisal.domain.policy import AppraisalPolicy
 from shared.bus import Bus
@@ -36,6 +37,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     audit: AuditRepository
     annual: AnnualResultRepository
     honours: HonourRepository
+    weekly: WeeklyRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -50,6 +52,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.audit = AuditRepository(self.session)
         self.annual = AnnualResultRepository(self.session)
         self.honours = HonourRepository(self.session)
+        self.weekly = WeeklyRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

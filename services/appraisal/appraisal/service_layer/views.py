@@ -13,6 +13,7 @@ from appraisal.domain.facts import RecordedFact
 from appraisal.domain.flow import Feedback, OverdueReview, due_on, missing_stages
 from appraisal.domain.honours import Honour
 from appraisal.domain.periods import AuditEntry, Period, PeriodRecord, PeriodStatus
+from appraisal.domain.plans import WeeklyPlan, WeeklyReport, parse_week
 from appraisal.domain.presets import PRESETS, Preset
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review, Stage
@@ -251,3 +252,27 @@ async def inputs(bus: AppraisalBus, principal: Principal, name: str, employee_id
                 raise NotFound(f"no measured indicator {indicator} scores {employee_id} in {name}")
             kind = line.source
         return await uow.facts.of(employee_id, name, kind)
+
+
+async def weekly_plan(bus: AppraisalBus, principal: Principal, week: str, employee_id: uuid.UUID) -> WeeklyPlan:
+    parse_week(week)
+    async with bus.uow() as uow:
+        await _visible_employee(uow, principal, employee_id)
+        found = await uow.weekly.plan(employee_id, week)
+    if found is None:
+        raise NotFound(f"no plan for {week} from {employee_id}")
+    return found
+
+
+async def weekly_report(bus: AppraisalBus, principal: Principal, week: str, employee_id: uuid.UUID
+                        ) -> WeeklyReport:
+    """The submitted report, or a draft: the system's figures of the week pre-filled, nothing submitted."""
+    monday = parse_week(week)
+    async with bus.uow() as uow:
+        await _visible_employee(uow, principal, employee_id)
+        found = await uow.weekly.report(employee_id, week)
+        if found is not None:
+            return found
+        prefilled = await handlers.week_figures(uow, employee_id, monday)
+    return WeeklyReport(employee_id=employee_id, week=week, fields={}, prefilled=prefilled, submitted_at=None,
+                        late=False)

@@ -368,3 +368,43 @@ class InputRead(BaseModel):
         fact = recorded.fact
         return cls(kind=fact.kind, value=fact.value, source_id=fact.source_id, event_id=fact.event_id,
                    occurred_on=fact.occurred_on, late=recorded.late, revision=fact.revision)
+
+
+Entry = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000, pattern=_NO_NUL)]
+
+
+class WeeklyPlanWrite(_Request):
+    content: dict[Key, Entry] = Field(min_length=1, max_length=30,
+                                      description="The plan's items: goals, visits planned, customers, …")
+
+
+class WeeklyPlanDecision(_Request):
+    decision: Literal["approve", "return"]
+    note: Comment | None = None
+
+
+class WeeklyPlanRead(_Read):
+    employee_id: uuid.UUID
+    week: str
+    content: dict[str, str]
+    status: Literal["submitted", "approved", "returned"]
+    submitted_at: datetime
+    late: bool
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+
+class WeeklyReportWrite(_Request):
+    fields: dict[Key, Entry] = Field(min_length=1, max_length=20, description=(
+        "A8's fields: sales_volume, collections, customer_visits, expenses, promotion_results, key_customers, "
+        "new_customers, bad_credit_customers, prospects, competitor_moves, local_policy_changes"))
+
+
+class WeeklyReportRead(_Read):
+    employee_id: uuid.UUID
+    week: str
+    fields: dict[str, str]
+    prefilled: dict[str, Decimal] = Field(description="The system's own figures of the week (sales, collections)")
+    submitted_at: datetime | None = Field(description="None: a draft, nothing submitted yet")
+    late: bool
