@@ -182,6 +182,17 @@ class FactRepository:
         rows = await self._session.execute(query.order_by(facts.c.kind, facts.c.occurred_on, facts.c.source_id))
         return [RecordedFact(fact=_fact(row), late=row.late, recorded_at=row.recorded_at) for row in rows]
 
+    async def open_of(self, employee_ids: Collection[uuid.UUID], kinds: Collection[str]) -> list[Fact]:
+        """The employees' add-only facts of ``kinds`` in periods still open."""
+        if not employee_ids:
+            return []
+        rows = await self._session.execute(
+            select(facts).join(periods, periods.c.period == facts.c.period)
+            .where(facts.c.employee_id.in_(list(employee_ids)), facts.c.kind.in_(list(kinds)),
+                   facts.c.revision.is_(None), facts.c.late.is_(False), periods.c.status == PeriodStatus.OPEN)
+            .order_by(facts.c.period, facts.c.source_id, facts.c.kind))
+        return [_fact(row) for row in rows]
+
     async def sums_between(self, employee_id: uuid.UUID, kinds: Collection[str], first: date, last: date
                            ) -> dict[str, Decimal]:
         """The employee's own facts of ``kinds`` that occurred between two days, summed per kind."""

@@ -13,7 +13,13 @@ from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.crm import DealCancelled, DealWon, LeadAssigned, PaymentReceived, PaymentRefunded
 from shared.events.envelope import CloudEvent
-from shared.events.org import AttendanceDayClassified, EmployeeHired, EmployeeLeft, EmployeeTransferred
+from shared.events.org import (
+    AttendanceDayClassified,
+    EmployeeHired,
+    EmployeeLeft,
+    EmployeeTransferred,
+    GroupCreated,
+)
 from shared.events.telesales import CallLogged
 
 
@@ -58,10 +64,19 @@ async def on_employee_changed(envelope: CloudEvent, uow: AppraisalUnitOfWork, bu
     if envelope.type == EmployeeHired.event_type:
         hired = envelope.payload(EmployeeHired)
         await uow.roles.record(hired.employee_id, hired.hired_on, hired.role)
+        # Inputs may have outrun the hire: roll them up to the leader and managers now.
+        await handlers.roll_up_open_facts(uow, bus, [hired.employee_id])
     elif envelope.type == EmployeeTransferred.event_type:
         moved = envelope.payload(EmployeeTransferred)
         await uow.roles.record(moved.employee_id, moved.effective_date, moved.to_role)
     await handlers.rescore_employee(uow, bus, uuid.UUID(str(envelope.data["employee_id"])))
+
+
+async def on_group_created(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    """A group may reach the replica after its members' hires and inputs: roll theirs up to its leader."""
+    await DIRECTORY_HANDLERS[envelope.type](envelope, uow, bus)
+    members = await uow.directory.members(envelope.payload(GroupCreated).group_id)
+    await handlers.roll_up_open_facts(uow, bus, [member.employee_id for member in members])
 
 
 EMPLOYEE_EVENTS = (EmployeeHired.event_type, EmployeeTransferred.event_type, EmployeeLeft.event_type)
@@ -86,6 +101,7 @@ CONSUMERS = [
     ConsumerSpec(
         name="appraisal-directory",
         topics=DIRECTORY_TOPICS,
-        handlers={**DIRECTORY_HANDLERS, **{event_type: on_employee_changed for event_type in EMPLOYEE_EVENTS}},
+        handlers={**DIRECTORY_HANDLERS, **{event_type: on_employee_changed for event_type in EMPLOYEE_EVENTS},
+                  GroupCreated.event_type: on_group_created},
     ),
 ]

@@ -89,13 +89,24 @@ async def record_inputs(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iter
     the first time also counts for the group leader and the department's managers (domain.roles);
     a repeated one adds nothing to anyone."""
     added = await _store_facts(uow, bus, facts)
+    await _roll_up(uow, bus, added)
+
+
+async def roll_up_open_facts(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_ids: Iterable[uuid.UUID]) -> None:
+    """The directory learned where employees belong (a hire, a new group) after some of their
+    inputs arrived: roll those of open periods up now. Derived facts are keyed by source and
+    recipient, so what was rolled up already is not counted twice."""
+    await _roll_up(uow, bus, await uow.facts.open_of(list(employee_ids), list(Source.ROLLED_UP)))
+
+
+async def _roll_up(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> None:
     derived: list[Fact] = []
-    for fact in added:
+    for fact in facts:
         if fact.kind not in Source.ROLLED_UP or fact.revision is not None:
             continue
         employee = await uow.directory.employee(fact.employee_id)
         if employee is None:
-            continue
+            continue  # rolled up when the hire arrives (roll_up_open_facts)
         group = await uow.directory.group(employee.group_id) if employee.group_id is not None else None
         heads = await uow.directory.department_heads(employee.department_id) if employee.department_id else []
         derived.extend(rolled_up(fact, group.leader_id if group is not None else None, heads))

@@ -14,7 +14,7 @@ from appraisal_world import Person, Tokens, World, on
 from shared.auth import Role
 from shared.clock import first_day
 from shared.events.crm import DealWon
-from shared.events.org import EmployeeTransferred
+from shared.events.org import EmployeeTransferred, GroupCreated
 from shared.events.telesales import CallLogged
 
 
@@ -69,6 +69,24 @@ class TestLeadersAndManagers:
         # Telesales' manager sees none of it.
         assert line(await score(client, tokens, world.tele_manager, period), "department_sales_amount")[
             "raw_value"] == "0"
+
+    async def test_inputs_that_outrun_the_hire_or_the_group_roll_up_when_they_arrive(
+            self, runtime, client, tokens: Tokens, period: str):
+        world = World(runtime)
+        await world.apply(world.manager.hired(), world.leader.hired())
+        await install_role_presets(client, tokens)
+        deal = won(world.rep, "40000", on(period, 5))
+        await world.apply(deal)  # before the directory knows the rep or their group
+        await world.apply(world.rep.hired())
+        manager = await score(client, tokens, world.manager, period)
+        assert line(manager, "department_sales_amount")["raw_value"] == "40000.00"
+        await world.apply(GroupCreated(group_id=world.east1, name="East 1", department_id=world.sales,
+                                       leader_id=world.leader.id))
+        leader = await score(client, tokens, world.leader, period)
+        assert (line(leader, "group_sales_amount")["raw_value"], line(leader, "group_sales_amount")["inputs"]) == (
+            "40000.00", 1)
+        await world.apply(deal)  # a redelivery still counts once
+        assert line(await score(client, tokens, world.leader, period), "group_sales_amount")["inputs"] == 1
 
     async def test_the_agents_intent_customers_count_once_per_lead(self, world: World, client, tokens: Tokens,
                                                                     period: str):

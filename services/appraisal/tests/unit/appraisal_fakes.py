@@ -111,6 +111,11 @@ class FakeFacts(_Repo):
         ids = {f.employee_id for f in self._scored() if f.period == period}
         return {i: await self.tallies(i, period) for i in ids}
 
+    async def open_of(self, employee_ids: Collection[uuid.UUID], kinds: Collection[str]) -> list[Fact]:
+        return [f for f, late in self._store.facts.values()
+                if not late and f.employee_id in employee_ids and f.kind in kinds and f.revision is None
+                and not (self._store.periods.get(f.period) and self._store.periods[f.period].is_closed)]
+
     async def late(self, period: str) -> list[RecordedFact]:
         return [RecordedFact(f, True, datetime.min) for f, late in self._store.facts.values()
                 if late and f.period == period]
