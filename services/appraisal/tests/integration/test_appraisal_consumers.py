@@ -161,7 +161,9 @@ async def test_inputs_for_someone_the_directory_does_not_know_wait_for_the_hire(
     await world.apply(EmployeeHired(employee_id=newcomer.id, name=newcomer.name, role=newcomer.role,
                                     department_id=world.sales, group_id=world.east1, hired_on=first_day(period)))
     assert (await score_of(world, newcomer, period)).card.total == d("52.50")
-    assert len(await world.outbox("appraisal.score.updated.v1")) == 1
+    updates = [u["data"]["employee_id"] for u in await world.outbox("appraisal.score.updated.v1")]
+    # The newcomer's score, and the leader's now that the deal rolls up to their group.
+    assert sorted(updates) == sorted([str(newcomer.id), str(world.leader.id)])
 
 
 async def test_concurrent_inputs_for_one_employee_all_reach_the_score(world: World, period: str) -> None:
