@@ -457,6 +457,17 @@ class WeeklyRepository:
         insert = pg_insert(weekly_plans).values(employee_id=plan.employee_id, week=plan.week, **values)
         await self._session.execute(insert.on_conflict_do_update(index_elements=["employee_id", "week"], set_=values))
 
+    async def of_week(self, week: str) -> tuple[dict[uuid.UUID, WeeklyPlan], dict[uuid.UUID, bool]]:
+        """The week's plans per employee, and per employee whether their report was late."""
+        plans = {}
+        for row in await self._session.execute(select(weekly_plans.c.employee_id).where(weekly_plans.c.week == week)):
+            found = await self.plan(row.employee_id, week)
+            if found is not None:
+                plans[row.employee_id] = found
+        reports = await self._session.execute(
+            select(weekly_reports.c.employee_id, weekly_reports.c.late).where(weekly_reports.c.week == week))
+        return plans, {row.employee_id: row.late for row in reports}
+
     async def report(self, employee_id: uuid.UUID, week: str) -> WeeklyReport | None:
         row = (await self._session.execute(select(weekly_reports).where(
             weekly_reports.c.employee_id == employee_id, weekly_reports.c.week == week))).first()

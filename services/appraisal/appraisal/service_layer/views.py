@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from appraisal.domain.annual import AnnualResult, parse_year
@@ -14,6 +14,7 @@ from appraisal.domain.flow import Feedback, OverdueReview, due_on, missing_stage
 from appraisal.domain.honours import Honour
 from appraisal.domain.periods import AuditEntry, Period, PeriodRecord, PeriodStatus
 from appraisal.domain.plans import WeeklyPlan, WeeklyReport, parse_week
+from appraisal.domain.plans import due_on as plan_due_on
 from appraisal.domain.presets import PRESETS, Preset
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review, Stage
@@ -276,3 +277,35 @@ async def weekly_report(bus: AppraisalBus, principal: Principal, week: str, empl
         prefilled = await handlers.week_figures(uow, employee_id, monday)
     return WeeklyReport(employee_id=employee_id, week=week, fields={}, prefilled=prefilled, submitted_at=None,
                         late=False)
+
+
+@dataclass(frozen=True)
+class WeeklySubmission:
+    employee_id: uuid.UUID
+    plan_status: str | None  # None: not submitted
+    plan_late: bool  # submitted late, or missing past its day
+    report_submitted: bool
+    report_late: bool
+
+
+async def weekly_submissions(bus: AppraisalBus, week: str) -> list[WeeklySubmission]:
+    """For HR: everyone on the books that week in a role a template appraises, with their plan and
+    report, late or missing past their day (A8)."""
+    monday = parse_week(week)
+    today = bus.clock.today()
+    policy = bus.policy
+    plan_due = plan_due_on(monday, policy.weekly_plan_due_offset_days)
+    report_due = plan_due_on(monday, policy.weekly_report_due_offset_days)
+    async with bus.uow() as uow:
+        owners = await uow.templates.role_owners()
+        employed = await uow.directory.employed_during(monday, monday + timedelta(days=6), owners.keys())
+        plans, reports = await uow.weekly.of_week(week)
+    rows = []
+    for employee in employed:
+        plan = plans.get(employee.employee_id)
+        rows.append(WeeklySubmission(
+            employee_id=employee.employee_id, plan_status=plan.status if plan is not None else None,
+            plan_late=plan.late if plan is not None else today > plan_due,
+            report_submitted=employee.employee_id in reports,
+            report_late=reports.get(employee.employee_id, today > report_due)))
+    return rows

@@ -70,3 +70,22 @@ async def test_the_report_is_prefilled_submitted_once_and_late_past_its_day(worl
     assert (await client.post(url, headers=tokens.of(world.rep), json=body)).status_code == 409
     assert (await client.get(url, headers=tokens.of(world.leader))).json()["fields"] == body["fields"]
     assert (await client.get(url, headers=tokens.of(world.rep2))).status_code == 404
+
+
+async def test_hr_sees_whose_plans_and_reports_are_late_or_missing(world: World, client, tokens: Tokens,
+                                                                   clock: FixedClock):
+    week = week_of(clock.today() - timedelta(days=14))
+    base = f"/weeks/{week}/employees/{world.rep.id}"
+    assert (await client.put(f"{base}/plan", headers=tokens.of(world.rep),
+                             json={"content": {"goals": "g"}})).status_code == 200
+    assert (await client.post(f"{base}/report", headers=tokens.of(world.rep),
+                              json={"fields": {"customer_visits": "3"}})).status_code == 201
+    listed = await client.get(f"/weeks/{week}/submissions", headers=tokens.hr())
+    assert listed.status_code == 200, listed.text
+    rows = {row["employee_id"]: row for row in listed.json()}
+    assert set(rows) == {str(p.id) for p in world.appraised}
+    assert rows[str(world.rep.id)] == {"employee_id": str(world.rep.id), "plan_status": "submitted",
+                                       "plan_late": True, "report_submitted": True, "report_late": True}
+    assert rows[str(world.rep2.id)] == {"employee_id": str(world.rep2.id), "plan_status": None, "plan_late": True,
+                                        "report_submitted": False, "report_late": True}
+    assert (await client.get(f"/weeks/{week}/submissions", headers=tokens.of(world.manager))).status_code == 403

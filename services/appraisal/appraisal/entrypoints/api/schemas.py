@@ -408,3 +408,11 @@ class WeeklyReportRead(_Read):
     prefilled: dict[str, Decimal] = Field(description="The system's own figures of the week (sales, collections)")
     submitted_at: datetime | None = Field(description="None: a draft, nothing submitted yet")
     late: bool
+
+
+class WeeklySubmissionRead(_Read):
+    employee_id: uuid.UUID
+    plan_status: str | None = Field(description="None: no plan submitted")
+    plan_late: bool = Field(description="Submitted after its day, or missing past it")
+    report_submitted: bool
+    report_late: bool

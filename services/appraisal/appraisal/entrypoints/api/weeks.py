@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from appraisal.entrypoints.api.deps import BusDep, CurrentUser
+from appraisal.entrypoints.api.deps import AppraisalAdmin, BusDep, CurrentUser
 from appraisal.entrypoints.api.schemas import (
     WeeklyPlanDecision,
     WeeklyPlanRead,
     WeeklyPlanWrite,
     WeeklyReportRead,
     WeeklyReportWrite,
+    WeeklySubmissionRead,
 )
 from appraisal.service_layer import commands, views
 
@@ -56,3 +57,9 @@ async def submit_report(week: Week, employee_id: uuid.UUID, body: WeeklyReportWr
     """The employee's weekly report, once; late past APPRAISAL_WEEKLY_REPORT_DUE_OFFSET_DAYS."""
     command = commands.SubmitWeeklyReport(week=week, employee_id=employee_id, fields=dict(body.fields), by=user)
     return WeeklyReportRead.model_validate(await bus.handle(command))
+
+
+@router.get("/{week}/submissions")
+async def list_submissions(week: Week, bus: BusDep, user: AppraisalAdmin) -> list[WeeklySubmissionRead]:
+    """For HR: each appraised employee's plan and report of the week, late or missing past their day."""
+    return [WeeklySubmissionRead.model_validate(item) for item in await views.weekly_submissions(bus, week)]
