@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from shared.events.envelope import Event, register
@@ -58,6 +58,14 @@ class AppraisalResultFinalized(Event):
     coefficient: Decimal
     rank: int | None = None
     flags: list[str] = []
+    # A3: required review stages never submitted, and the rule HR stated for them when closing.
+    missing_stages: list[str] = []
+    missing_stages_rule: str | None = None
+    # 1 at the first close; each close after a reopen gives the period's next revision, which
+    # replaces the employee's earlier result for that period (payroll adjusts a locked run).
+    revision: int = 1
+    # A7: rank by score among the employees of the same department and role.
+    department_role_rank: int | None = None
 
 
 @register
@@ -75,3 +83,100 @@ class PeriodClosed(Event):
     closed_at: datetime
     closed_by: uuid.UUID
     employee_count: int
+    # 1 at the first close, then one more at each close after a reopen.
+    revision: int = 1
+
+
+@register
+class FeedbackInterviewHeld(Event):
+    event_type = "appraisal.feedback.interview_held.v1"
+    topic = "appraisal.review"
+    key_field = "employee_id"
+    summary = ("The manager held the feedback interview on an employee's month (A3): date, notes and the "
+               "improvement plan agreed.")
+
+    employee_id: uuid.UUID
+    period: str
+    interviewer_id: uuid.UUID
+    held_on: date
+    notes: str
+    improvement_plan: str
+
+
+@register
+class ResultAcknowledged(Event):
+    event_type = "appraisal.result.acknowledged.v1"
+    topic = "appraisal.review"
+    key_field = "employee_id"
+    summary = "The employee saw their month's appraisal after the feedback interview and acknowledged it (A3)."
+
+    employee_id: uuid.UUID
+    period: str
+    acknowledged_at: datetime
+    comment: str | None = None
+
+
+@register
+class PeriodReopened(Event):
+    event_type = "appraisal.period.reopened.v1"
+    topic = "appraisal.period"
+    key_field = "period"
+    summary = (
+        "HR reopened a closed period, with a reason. Its results stand until the period closes again; "
+        "that close publishes PeriodClosed and one AppraisalResultFinalized per employee with the next "
+        "`revision`, which replace the earlier ones (a locked pay run gets adjustments, never edits)."
+    )
+
+    period: str
+    reopened_at: datetime
+    reopened_by: uuid.UUID
+    reason: str
+    # The revision of the results now reopened (the next close publishes revision + 1).
+    revision: int
+
+
+@register
+class AnnualResultFinalized(Event):
+    event_type = "appraisal.annual_result.finalized.v1"
+    topic = "appraisal.score"
+    key_field = "employee_id"
+    summary = (
+        "An employee's annual score (A1): the mean of the year's monthly scores under the stated rule for "
+        "months without a result, computed in January for the past year; a recomputation carries a higher "
+        "revision and replaces the earlier one."
+    )
+
+    year: int
+    employee_id: uuid.UUID
+    score: Decimal
+    coefficient: Decimal
+    # The months (YYYY-MM) whose results were averaged, and those of the year without a result.
+    months_scored: list[str]
+    months_missing: list[str]
+    # How months without a result count: employed_months (left out) or zero (counted as 0).
+    missing_months_rule: str
+    revision: int = 1
+    computed_at: datetime
+
+
+@register
+class HonourAwarded(Event):
+    event_type = "appraisal.honour.awarded.v1"
+    topic = "appraisal.score"
+    key_field = "period"
+    summary = (
+        "A monthly honour (A7: Sales Star, Customer Service Model, Sales Champion, Best Team, Best Newcomer) "
+        "was awarded when a period closed, under criteria that are configuration."
+    )
+
+    period: str
+    honour: str
+    name: str
+    employee_id: uuid.UUID
+    # Best Team is the group's: its leader receives it on the group's behalf.
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    # The measure the criteria ranked on, and its value.
+    measure: str
+    value: Decimal
+    revision: int = 1

@@ -10,17 +10,63 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from appraisal.domain.honours import SCORE, HonourRule
 from appraisal.domain.policy import AppraisalPolicy, CoefficientBand
 from appraisal.domain.results import validate_bands
+from appraisal.domain.templates import Source
+from shared.auth import Role
 from shared.config import ServiceSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 Points = Decimal
+
+
+class HonourSetting(BaseModel):
+    """One honour of A7 (APPRAISAL_HONOURS, a JSON list of these)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    name: str = Field(min_length=1, max_length=200)
+    # "score", or a measured kind (sales_amount, collections, group_sales_amount, …).
+    measure: str
+    roles: list[str] = Field(min_length=1)
+    scope: Literal["department", "company"] = "company"
+    min_score: Decimal = Field(Decimal(0), ge=0, le=100)
+    hired_within_days: int | None = Field(None, ge=1, le=3650)
+
+    @model_validator(mode="after")
+    def _known(self) -> HonourSetting:
+        if self.measure != SCORE and self.measure not in Source.MEASURED:
+            raise ValueError(f"honour {self.key}: measure must be score or one of {', '.join(Source.MEASURED)}")
+        unknown = [role for role in self.roles if role not in Role.ALL]
+        if unknown:
+            raise ValueError(f"honour {self.key}: unknown roles {unknown}")
+        return self
+
+
+# A7 (seeds 000, 003): monthly Sales Star and Customer Service Model; Sales Champion, Best Team and
+# Best Newcomer. The seeds name the honours, not their criteria: these are the defaults, stated.
+DEFAULT_HONOURS = [
+    HonourSetting(key="sales_star", name="销售之星 Sales Star", measure="sales_amount",
+                  roles=["sales_rep", "telesales_agent"], scope="department", min_score=Decimal(70)),
+    HonourSetting(key="customer_service_model", name="客户服务标兵 Customer Service Model",
+                  measure="effective_conversations", roles=["telesales_agent", "sales_rep"], scope="department",
+                  min_score=Decimal(70)),
+    HonourSetting(key="sales_champion", name="销售冠军 Sales Champion", measure="sales_amount",
+                  roles=["sales_rep", "telesales_agent", "group_leader"], scope="company"),
+    HonourSetting(key="best_team", name="最佳团队 Best Team", measure="group_sales_amount", roles=["group_leader"],
+                  scope="company"),
+    HonourSetting(key="best_newcomer", name="最佳新人 Best Newcomer", measure="score",
+                  roles=["sales_rep", "telesales_agent"], scope="company", min_score=Decimal(60),
+                  hired_within_days=90),
+]
 
 
 class AppraisalSettings(ServiceSettings):
@@ -36,6 +82,33 @@ class AppraisalSettings(ServiceSettings):
     review_hr_composite_overrides: bool = True
     # Points of a rated indicator no review has rated yet (the live score before reviews).
     unrated_indicator_points: Points = Field(Decimal(0), ge=0, le=100)
+
+    # A3: stages every appraised employee needs before a period closes; HR may close without one
+    # only by stating the rule for the missing stages (POST /periods/{p}/close, missing_stages_rule).
+    close_required_stages: list[Literal["self", "leader", "superior", "hr"]] = ["self", "leader", "superior"]
+    # A1: the day of the following month each stage is due by (forms reach HR by the 8th; the
+    # month's appraisal is done within the first ten days). Past it, the stage is listed overdue.
+    review_self_due_day: int = Field(8, ge=1, le=28)
+    review_leader_due_day: int = Field(8, ge=1, le=28)
+    review_superior_due_day: int = Field(10, ge=1, le=28)
+    review_hr_due_day: int = Field(10, ge=1, le=28)
+
+    # Seed 003: a call with one of these dispositions makes its lead an intent customer (意向客户),
+    # counted once per lead and month on the intent_customers indicator.
+    intent_dispositions: list[str] = Field(["intent"], min_length=1)
+
+    # A1: the annual score is the mean of the year's monthly scores; months without a result
+    # (not employed, or in a role nobody appraises) are left out (employed_months) or count as 0
+    # (zero: the twelve months summed ÷ 12, A1 to the letter).
+    annual_missing_months: Literal["employed_months", "zero"] = "employed_months"
+
+    # A7: the honours awarded when a period closes (see DEFAULT_HONOURS; a JSON list in the env).
+    honours: list[HonourSetting] = Field(default_factory=lambda: list(DEFAULT_HONOURS))
+
+    # A8: the weekly plan is due on the week's Monday (+0 days), the weekly report on the Monday
+    # after (+7); submitted later, each is marked late.
+    weekly_plan_due_offset_days: int = Field(0, ge=-7, le=6)
+    weekly_report_due_offset_days: int = Field(7, ge=0, le=14)
 
     # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
     # A4: a half-day absence counts as a whole absence day on the attendance indicator.
@@ -59,6 +132,9 @@ class AppraisalSettings(ServiceSettings):
     @model_validator(mode="after")
     def _coherent_policy(self) -> AppraisalSettings:
         validate_bands(self._bands())
+        keys = [honour.key for honour in self.honours]
+        if len(set(keys)) != len(keys):
+            raise ValueError("each honour key once")
         if self.review_weight_self + self.review_weight_leader + self.review_weight_superior <= 0:
             raise ValueError("at least one review stage needs a weight above 0")
         return self
@@ -78,6 +154,17 @@ class AppraisalSettings(ServiceSettings):
             retraining_below=self.retraining_score,
             low_score_below=self.low_score,
             low_score_months=self.low_score_months,
+            required_stages=tuple(stage for stage in ("self", "leader", "superior", "hr")
+                                  if stage in self.close_required_stages),
+            stage_due_days={"self": self.review_self_due_day, "leader": self.review_leader_due_day,
+                            "superior": self.review_superior_due_day, "hr": self.review_hr_due_day},
+            intent_dispositions=frozenset(self.intent_dispositions),
+            annual_missing_months=self.annual_missing_months,
+            honours=tuple(HonourRule(key=h.key, name=h.name, measure=h.measure, roles=tuple(h.roles), scope=h.scope,
+                                     min_score=h.min_score, hired_within_days=h.hired_within_days)
+                          for h in self.honours),
+            weekly_plan_due_offset_days=self.weekly_plan_due_offset_days,
+            weekly_report_due_offset_days=self.weekly_report_due_offset_days,
         )
 
 

@@ -13,13 +13,34 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from appraisal.adapters.tables import facts, periods, results, reviews, scores, template_roles, templates
+from appraisal.adapters.tables import (
+    annual_results,
+    facts,
+    feedback,
+    honours,
+    period_audit,
+    periods,
+    results,
+    reviews,
+    role_history,
+    scores,
+    template_roles,
+    templates,
+    weekly_plans,
+    weekly_reports,
+)
+from appraisal.domain.annual import AnnualResult
 from appraisal.domain.facts import Fact, RecordedFact
-from appraisal.domain.periods import PeriodRecord, PeriodStatus
+from appraisal.domain.flow import Feedback
+from appraisal.domain.honours import Honour
+from appraisal.domain.periods import AuditEntry, PeriodRecord, PeriodStatus
+from appraisal.domain.plans import WeeklyPlan, WeeklyReport
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
+from appraisal.domain.roles import RoleSpan
 from appraisal.domain.scoring import IndicatorScore, ScoreCard, Tally
 from appraisal.domain.templates import Indicator, Template
+from shared.auth import Role
 from shared.directory import DirectoryEmployee, DirectoryReader, directory_employees
 
 
@@ -30,6 +51,11 @@ class PeriodRepository:
     async def get(self, period: str) -> PeriodRecord | None:
         row = (await self._session.execute(select(periods).where(periods.c.period == period))).first()
         return _period(row) if row else None
+
+    async def many(self, names: Collection[str]) -> list[PeriodRecord]:
+        rows = await self._session.execute(select(periods).where(periods.c.period.in_(list(names)))
+                                           .order_by(periods.c.period))
+        return [_period(row) for row in rows]
 
     async def lock(self, period: str, *, exclusive: bool = False) -> PeriodRecord:
         """The period row, created open if new, locked until the transaction ends.
@@ -45,8 +71,14 @@ class PeriodRepository:
     async def close(self, period: str, closed_at: datetime, closed_by: uuid.UUID, employee_count: int) -> None:
         await self._session.execute(
             update(periods).where(periods.c.period == period).values(
-                status=PeriodStatus.CLOSED, closed_at=closed_at, closed_by=closed_by, employee_count=employee_count)
+                status=PeriodStatus.CLOSED, closed_at=closed_at, closed_by=closed_by, employee_count=employee_count,
+                revision=periods.c.revision + 1)
         )
+
+    async def reopen(self, period: str, at: datetime, by: uuid.UUID, reason: str) -> None:
+        await self._session.execute(
+            update(periods).where(periods.c.period == period).values(
+                status=PeriodStatus.OPEN, reopened_at=at, reopened_by=by, reopen_reason=reason))
 
 
 class TemplateRepository:
@@ -143,6 +175,41 @@ class FactRepository:
             tallies.setdefault(row.employee_id, {})[row.kind] = Tally(row.total, row.count)
         return tallies
 
+    async def of(self, employee_id: uuid.UUID, period: str, kind: str | None = None) -> list[RecordedFact]:
+        query = select(facts).where(facts.c.employee_id == employee_id, facts.c.period == period)
+        if kind is not None:
+            query = query.where(facts.c.kind == kind)
+        rows = await self._session.execute(query.order_by(facts.c.kind, facts.c.occurred_on, facts.c.source_id))
+        return [RecordedFact(fact=_fact(row), late=row.late, recorded_at=row.recorded_at) for row in rows]
+
+    async def open_of(self, employee_ids: Collection[uuid.UUID], kinds: Collection[str]) -> list[Fact]:
+        """The employees' add-only facts of ``kinds`` in periods still open."""
+        if not employee_ids:
+            return []
+        rows = await self._session.execute(
+            select(facts).join(periods, periods.c.period == facts.c.period)
+            .where(facts.c.employee_id.in_(list(employee_ids)), facts.c.kind.in_(list(kinds)),
+                   facts.c.revision.is_(None), facts.c.late.is_(False), periods.c.status == PeriodStatus.OPEN)
+            .order_by(facts.c.period, facts.c.source_id, facts.c.kind))
+        return [_fact(row) for row in rows]
+
+    async def sums_between(self, employee_id: uuid.UUID, kinds: Collection[str], first: date, last: date
+                           ) -> dict[str, Decimal]:
+        """The employee's own facts of ``kinds`` that occurred between two days, summed per kind."""
+        rows = await self._session.execute(
+            select(facts.c.kind, func.sum(facts.c.value).label("total"))
+            .where(facts.c.employee_id == employee_id, facts.c.kind.in_(list(kinds)),
+                   facts.c.occurred_on >= first, facts.c.occurred_on <= last)
+            .group_by(facts.c.kind))
+        return {row.kind: row.total for row in rows}
+
+    async def count_late(self, period: str) -> int:
+        """A reopened period scores the inputs that arrived while it was closed; how many they were."""
+        changed = await self._session.execute(
+            update(facts).where(facts.c.period == period, facts.c.late.is_(True)).values(late=False)
+            .returning(facts.c.id))
+        return len(changed.all())
+
     async def late(self, period: str) -> list[RecordedFact]:
         rows = await self._session.execute(
             select(facts).where(facts.c.period == period, facts.c.late.is_(True))
@@ -228,8 +295,10 @@ class ScoreRepository:
     async def open_scores_of_roles(self, roles: Collection[str]) -> list[tuple[uuid.UUID, str]]:
         rows = await self._session.execute(
             select(scores.c.employee_id, scores.c.period).join(periods, periods.c.period == scores.c.period)
-            .join(directory_employees, directory_employees.c.employee_id == scores.c.employee_id)
-            .where(periods.c.status == PeriodStatus.OPEN, directory_employees.c.role.in_(list(roles)))
+            .outerjoin(directory_employees, directory_employees.c.employee_id == scores.c.employee_id)
+            # The role scored in that month, or the one held now (a role may have changed since).
+            .where(periods.c.status == PeriodStatus.OPEN,
+                   or_(directory_employees.c.role.in_(list(roles)), scores.c.role.in_(list(roles))))
             .order_by(scores.c.period, scores.c.employee_id)
         )
         return [(row.employee_id, row.period) for row in rows]
@@ -248,10 +317,21 @@ class ResultRepository:
             "period": item.period, "employee_id": item.employee_id, "role": item.role,
             "template_key": item.card.template_key, "score": item.score, "coefficient": item.coefficient,
             "rank": item.rank, "flags": list(item.flags), "breakdown": card_to_json(item.card),
-            "finalized_at": item.finalized_at,
+            "finalized_at": item.finalized_at, "missing_stages": list(item.missing_stages),
+            "missing_stages_rule": item.missing_stages_rule, "revision": item.revision,
+            "department_id": item.department_id, "department_role_rank": item.department_role_rank,
         } for item in items]
         if rows:
-            await self._session.execute(pg_insert(results), rows)
+            # A close after a reopen replaces the earlier revision's results (the audit keeps them).
+            insert = pg_insert(results)
+            replaced = {name: insert.excluded[name] for name in rows[0] if name not in ("period", "employee_id")}
+            await self._session.execute(
+                insert.on_conflict_do_update(index_elements=["period", "employee_id"], set_=replaced), rows)
+
+    async def remove(self, period: str, employee_ids: Collection[uuid.UUID]) -> None:
+        if employee_ids:
+            await self._session.execute(delete(results).where(results.c.period == period,
+                                                              results.c.employee_id.in_(list(employee_ids))))
 
     async def get(self, period: str, employee_id: uuid.UUID) -> AppraisalResult | None:
         row = (await self._session.execute(
@@ -265,6 +345,16 @@ class ResultRepository:
         )
         return [_result(row) for row in rows]
 
+    async def scores_in(self, period_names: Collection[str]) -> dict[uuid.UUID, dict[str, Decimal]]:
+        """Every frozen score of the given periods, per employee and period."""
+        rows = await self._session.execute(
+            select(results.c.employee_id, results.c.period, results.c.score)
+            .where(results.c.period.in_(list(period_names))))
+        found: dict[uuid.UUID, dict[str, Decimal]] = {}
+        for row in rows:
+            found.setdefault(row.employee_id, {})[row.period] = row.score
+        return found
+
     async def scores(self, employee_ids: Collection[uuid.UUID], period_names: Collection[str]
                      ) -> dict[tuple[uuid.UUID, str], Decimal]:
         if not employee_ids or not period_names:
@@ -276,8 +366,190 @@ class ResultRepository:
         return {(row.employee_id, row.period): row.score for row in rows}
 
 
+class FeedbackRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, employee_id: uuid.UUID, period: str, *, lock: bool = False) -> Feedback | None:
+        query = select(feedback).where(feedback.c.employee_id == employee_id, feedback.c.period == period)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).first()
+        return _feedback(row) if row else None
+
+    async def add(self, item: Feedback) -> bool:
+        """False when an interview was already recorded for the employee and period."""
+        inserted = await self._session.execute(pg_insert(feedback).values(
+            employee_id=item.employee_id, period=item.period, interviewer_id=item.interviewer_id,
+            held_on=item.held_on, notes=item.notes, improvement_plan=item.improvement_plan,
+            recorded_at=item.recorded_at,
+        ).on_conflict_do_nothing().returning(feedback.c.employee_id))
+        return inserted.first() is not None
+
+    async def acknowledge(self, employee_id: uuid.UUID, period: str, at: datetime, comment: str | None) -> None:
+        await self._session.execute(
+            update(feedback).where(feedback.c.employee_id == employee_id, feedback.c.period == period)
+            .values(acknowledged_at=at, acknowledgement_comment=comment))
+
+
+class AnnualResultRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock_year(self, year: int) -> None:
+        # Two computations of one year take turns: the second sees the first's revisions.
+        await self._session.execute(select(func.pg_advisory_xact_lock(0x616E6E00 + year)))  # "ann"
+
+    async def for_year(self, year: int) -> dict[uuid.UUID, AnnualResult]:
+        rows = await self._session.execute(select(annual_results).where(annual_results.c.year == year))
+        return {row.employee_id: _annual(row) for row in rows}
+
+    async def get(self, year: int, employee_id: uuid.UUID) -> AnnualResult | None:
+        row = (await self._session.execute(select(annual_results).where(
+            annual_results.c.year == year, annual_results.c.employee_id == employee_id))).first()
+        return _annual(row) if row else None
+
+    async def save(self, item: AnnualResult) -> None:
+        values = {"score": item.score, "coefficient": item.coefficient, "months_scored": list(item.months_scored),
+                  "months_missing": list(item.months_missing), "missing_months_rule": item.missing_months_rule,
+                  "revision": item.revision, "computed_at": item.computed_at}
+        insert = pg_insert(annual_results).values(year=item.year, employee_id=item.employee_id, **values)
+        await self._session.execute(insert.on_conflict_do_update(index_elements=["year", "employee_id"], set_=values))
+
+
+class HonourRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def replace(self, period: str, items: Iterable[Honour], revision: int) -> None:
+        await self._session.execute(delete(honours).where(honours.c.period == period))
+        rows = [{"period": item.period, "honour": item.honour, "employee_id": item.employee_id, "name": item.name,
+                 "group_id": item.group_id, "department_id": item.department_id, "measure": item.measure,
+                 "value": item.value, "revision": revision} for item in items]
+        if rows:
+            await self._session.execute(pg_insert(honours), rows)
+
+    async def for_period(self, period: str) -> list[Honour]:
+        rows = await self._session.execute(
+            select(honours).where(honours.c.period == period).order_by(honours.c.honour, honours.c.employee_id))
+        return [Honour(period=row.period, honour=row.honour, name=row.name, employee_id=row.employee_id,
+                       group_id=row.group_id, department_id=row.department_id, measure=row.measure, value=row.value)
+                for row in rows]
+
+
+class WeeklyRepository:
+    """Weekly plans and reports (A8)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def plan(self, employee_id: uuid.UUID, week: str, *, lock: bool = False) -> WeeklyPlan | None:
+        query = select(weekly_plans).where(weekly_plans.c.employee_id == employee_id, weekly_plans.c.week == week)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).first()
+        if row is None:
+            return None
+        return WeeklyPlan(employee_id=row.employee_id, week=row.week, content=row.content, status=row.status,
+                          submitted_at=row.submitted_at, late=row.late, decided_by=row.decided_by,
+                          decided_at=row.decided_at, decision_note=row.decision_note)
+
+    async def save_plan(self, plan: WeeklyPlan) -> None:
+        values = {"content": dict(plan.content), "status": plan.status, "submitted_at": plan.submitted_at,
+                  "late": plan.late, "decided_by": plan.decided_by, "decided_at": plan.decided_at,
+                  "decision_note": plan.decision_note}
+        insert = pg_insert(weekly_plans).values(employee_id=plan.employee_id, week=plan.week, **values)
+        await self._session.execute(insert.on_conflict_do_update(index_elements=["employee_id", "week"], set_=values))
+
+    async def of_week(self, week: str) -> tuple[dict[uuid.UUID, WeeklyPlan], dict[uuid.UUID, bool]]:
+        """The week's plans per employee, and per employee whether their report was late."""
+        plans = {}
+        for row in await self._session.execute(select(weekly_plans.c.employee_id).where(weekly_plans.c.week == week)):
+            found = await self.plan(row.employee_id, week)
+            if found is not None:
+                plans[row.employee_id] = found
+        reports = await self._session.execute(
+            select(weekly_reports.c.employee_id, weekly_reports.c.late).where(weekly_reports.c.week == week))
+        return plans, {row.employee_id: row.late for row in reports}
+
+    async def report(self, employee_id: uuid.UUID, week: str) -> WeeklyReport | None:
+        row = (await self._session.execute(select(weekly_reports).where(
+            weekly_reports.c.employee_id == employee_id, weekly_reports.c.week == week))).first()
+        if row is None:
+            return None
+        return WeeklyReport(employee_id=row.employee_id, week=row.week, fields=row.fields,
+                            prefilled={k: Decimal(v) for k, v in row.prefilled.items()},
+                            submitted_at=row.submitted_at, late=row.late)
+
+    async def add_report(self, report: WeeklyReport) -> bool:
+        inserted = await self._session.execute(pg_insert(weekly_reports).values(
+            employee_id=report.employee_id, week=report.week, fields=dict(report.fields),
+            prefilled={k: str(v) for k, v in report.prefilled.items()}, submitted_at=report.submitted_at,
+            late=report.late).on_conflict_do_nothing().returning(weekly_reports.c.employee_id))
+        return inserted.first() is not None
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, entry: AuditEntry) -> None:
+        await self._session.execute(pg_insert(period_audit).values(
+            id=uuid.uuid4(), period=entry.period, action=entry.action, at=entry.at, by=entry.by,
+            employee_id=entry.employee_id, details=entry.details))
+
+    async def for_period(self, period: str) -> list[AuditEntry]:
+        rows = await self._session.execute(
+            select(period_audit).where(period_audit.c.period == period)
+            .order_by(period_audit.c.seq))
+        return [AuditEntry(period=row.period, action=row.action, at=row.at, by=row.by, employee_id=row.employee_id,
+                           details=row.details) for row in rows]
+
+
+class RoleHistoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, employee_id: uuid.UUID, effective_on: date, role: str) -> None:
+        """Keyed by the effective date: a redelivery or a late arrival lands on the same row."""
+        insert = pg_insert(role_history).values(employee_id=employee_id, effective_on=effective_on, role=role)
+        await self._session.execute(insert.on_conflict_do_update(
+            index_elements=["employee_id", "effective_on"], set_={"role": insert.excluded.role}))
+
+    async def spans(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, tuple[list[RoleSpan], date | None]]:
+        """Per employee: their role spans and the day they left (None while employed)."""
+        if not employee_ids:
+            return {}
+        ids = list(employee_ids)
+        found: dict[uuid.UUID, tuple[list[RoleSpan], date | None]] = {}
+        left = await self._session.execute(
+            select(directory_employees.c.employee_id, directory_employees.c.left_on)
+            .where(directory_employees.c.employee_id.in_(ids)))
+        left_on = {row.employee_id: row.left_on for row in left}
+        rows = await self._session.execute(
+            select(role_history).where(role_history.c.employee_id.in_(ids)).order_by(role_history.c.effective_on))
+        for row in rows:
+            found.setdefault(row.employee_id, ([], left_on.get(row.employee_id)))[0].append(
+                RoleSpan(row.effective_on, row.role))
+        for employee_id in ids:
+            found.setdefault(employee_id, ([], left_on.get(employee_id)))
+        return found
+
+
 class DirectoryRepository(DirectoryReader):
     """The org directory replica (:mod:`shared.directory`), plus who was on the books in a month."""
+
+    async def hired_on(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, date | None]:
+        if not employee_ids:
+            return {}
+        rows = await self._session.execute(
+            select(directory_employees.c.employee_id, directory_employees.c.hired_on)
+            .where(directory_employees.c.employee_id.in_(list(employee_ids))))
+        return {row.employee_id: row.hired_on for row in rows}
+
+    async def department_heads(self, department_id: uuid.UUID) -> list[uuid.UUID]:
+        """The department-wide managers (supervisor, department or regional manager) employed in it."""
+        c = directory_employees.c
+        rows = await self._session.execute(
+            select(c.employee_id).where(c.department_id == department_id, c.role.in_(list(Role.DEPARTMENT_WIDE)),
+                                        c.status != "left").order_by(c.employee_id))
+        return list(rows.scalars())
 
     async def employed_during(self, first_day: date, last_day: date, roles: Collection[str]
                               ) -> list[DirectoryEmployee]:
@@ -299,7 +571,8 @@ class DirectoryRepository(DirectoryReader):
 
 def _period(row: Any) -> PeriodRecord:
     return PeriodRecord(period=row.period, status=row.status, closed_at=row.closed_at, closed_by=row.closed_by,
-                        employee_count=row.employee_count)
+                        employee_count=row.employee_count, revision=row.revision, reopened_at=row.reopened_at,
+                        reopened_by=row.reopened_by, reopen_reason=row.reopen_reason)
 
 
 def _indicator_json(indicator: Indicator) -> dict[str, Any]:
@@ -331,7 +604,24 @@ def _review(row: Any) -> Review:
 def _result(row: Any) -> AppraisalResult:
     return AppraisalResult(period=row.period, employee_id=row.employee_id, role=row.role,
                            card=card_from_json(row.breakdown), coefficient=row.coefficient, rank=row.rank,
-                           flags=tuple(row.flags), finalized_at=row.finalized_at)
+                           flags=tuple(row.flags), finalized_at=row.finalized_at,
+                           missing_stages=tuple(row.missing_stages), missing_stages_rule=row.missing_stages_rule,
+                           revision=row.revision, department_id=row.department_id,
+                           department_role_rank=row.department_role_rank)
+
+
+def _annual(row: Any) -> AnnualResult:
+    return AnnualResult(year=row.year, employee_id=row.employee_id, score=row.score, coefficient=row.coefficient,
+                        months_scored=tuple(row.months_scored), months_missing=tuple(row.months_missing),
+                        missing_months_rule=row.missing_months_rule, computed_at=row.computed_at,
+                        revision=row.revision)
+
+
+def _feedback(row: Any) -> Feedback:
+    return Feedback(employee_id=row.employee_id, period=row.period, interviewer_id=row.interviewer_id,
+                    held_on=row.held_on, notes=row.notes, improvement_plan=row.improvement_plan,
+                    recorded_at=row.recorded_at, acknowledged_at=row.acknowledged_at,
+                    acknowledgement_comment=row.acknowledgement_comment)
 
 
 def _directory_employee(row: Any) -> DirectoryEmployee:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     Date,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     Numeric,
     PrimaryKeyConstraint,
     String,
     Table,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -38,6 +41,11 @@ periods = Table(
     Column("closed_at", DateTime(timezone=True)),
     Column("closed_by", UUID(as_uuid=True)),
     Column("employee_count", Integer),
+    # Closes so far (0: never closed); a close after a reopen gives its results the next one.
+    Column("revision", Integer, nullable=False, server_default="0"),
+    Column("reopened_at", DateTime(timezone=True)),
+    Column("reopened_by", UUID(as_uuid=True)),
+    Column("reopen_reason", Text),
     CheckConstraint("status IN ('open', 'closed')", name="status"),
 )
 
@@ -129,6 +137,119 @@ results = Table(
     Column("flags", JSONB, nullable=False),
     Column("breakdown", JSONB, nullable=False),
     Column("finalized_at", DateTime(timezone=True), nullable=False),
+    # A3: required stages never submitted and HR's stated rule for them at the close.
+    Column("missing_stages", JSONB, nullable=False, server_default="[]"),
+    Column("missing_stages_rule", String(20)),
+    # The period's revision that froze this result; a close after a reopen replaces it.
+    Column("revision", Integer, nullable=False, server_default="1"),
+    # A7: the department at the close and the rank by score among its employees of the same role.
+    Column("department_id", UUID(as_uuid=True)),
+    Column("department_role_rank", Integer),
     PrimaryKeyConstraint("period", "employee_id"),
     Index("ix_results_employee_id", "employee_id"),
+)
+
+# A3: the feedback interview after the reviews, and the employee's acknowledgement of the result.
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("interviewer_id", UUID(as_uuid=True), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("improvement_plan", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledgement_comment", Text),
+    PrimaryKeyConstraint("employee_id", "period"),
+)
+
+# The roles each employee held and from when (org's hires and transfers), so that a month is
+# scored under the role held at its end (domain.roles), not the one held when it is closed.
+role_history = Table(
+    "role_history",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("role", String(40), nullable=False),
+    PrimaryKeyConstraint("employee_id", "effective_on"),
+)
+
+# Every change to a period after its first close: the reopen and its reason, late inputs then
+# counted, reviews submitted while reopened, each result the next close revised (old → new).
+period_audit = Table(
+    "period_audit",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    # The order entries were written in; several share one instant.
+    Column("seq", BigInteger, Identity(), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", UUID(as_uuid=True)),
+    Column("employee_id", UUID(as_uuid=True)),
+    Column("details", JSONB, nullable=False),
+    Index("ix_period_audit_period", "period"),
+)
+
+# A1: the annual score of a past year per employee, computed in January (or later, again).
+annual_results = Table(
+    "annual_results",
+    metadata,
+    Column("year", Integer, nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("score", Score, nullable=False),
+    Column("coefficient", Numeric(6, 2), nullable=False),
+    Column("months_scored", JSONB, nullable=False),
+    Column("months_missing", JSONB, nullable=False),
+    Column("missing_months_rule", String(20), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("year", "employee_id"),
+)
+
+# A7: the honours a close awarded (replaced by the next close after a reopen).
+honours = Table(
+    "honours",
+    metadata,
+    Column("period", String(7), nullable=False),
+    Column("honour", String(40), nullable=False),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True)),
+    Column("measure", String(40), nullable=False),
+    Column("value", Numeric(18, 2), nullable=False),
+    Column("revision", Integer, nullable=False),
+    PrimaryKeyConstraint("period", "honour", "employee_id"),
+)
+
+# A8: weekly plans (submitted → approved or returned) and weekly reports.
+weekly_plans = Table(
+    "weekly_plans",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("week", String(8), nullable=False),
+    Column("content", JSONB, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("decided_by", UUID(as_uuid=True)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision_note", Text),
+    PrimaryKeyConstraint("employee_id", "week"),
+    CheckConstraint("status IN ('submitted', 'approved', 'returned')", name="status"),
+)
+
+weekly_reports = Table(
+    "weekly_reports",
+    metadata,
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("week", String(8), nullable=False),
+    Column("fields", JSONB, nullable=False),
+    Column("prefilled", JSONB, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("late", Boolean, nullable=False),
+    PrimaryKeyConstraint("employee_id", "week"),
 )

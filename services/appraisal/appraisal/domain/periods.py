@@ -62,7 +62,38 @@ class PeriodRecord:
     closed_at: datetime | None = None
     closed_by: uuid.UUID | None = None
     employee_count: int | None = None
+    # How many times the period has been closed: 0 while never closed, then 1, 2… after each
+    # close that follows a reopen. The results of a close carry its revision.
+    revision: int = 0
+    reopened_at: datetime | None = None
+    reopened_by: uuid.UUID | None = None
+    reopen_reason: str | None = None
 
     @property
     def is_closed(self) -> bool:
         return self.status == PeriodStatus.CLOSED
+
+    @property
+    def is_reopened(self) -> bool:
+        """Open again after a close: every change is audited until it closes again."""
+        return self.status == PeriodStatus.OPEN and self.revision > 0
+
+
+class AuditAction:
+    REOPENED = "reopened"
+    LATE_INPUTS_COUNTED = "late_inputs_counted"
+    REVIEW_SUBMITTED = "review_submitted"
+    RESULT_REVISED = "result_revised"
+    CLOSED_AGAIN = "closed_again"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change to a period after it was first closed (issue 10 item 4)."""
+
+    period: str
+    action: str
+    at: datetime
+    by: uuid.UUID | None
+    employee_id: uuid.UUID | None
+    details: dict

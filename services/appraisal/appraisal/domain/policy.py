@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # honours ranks with results, which reads this policy
+    from appraisal.domain.honours import HonourRule
 
 
 @dataclass(frozen=True)
@@ -34,3 +38,18 @@ class AppraisalPolicy:
     # … and so do ``low_score_months`` consecutive months below this.
     low_score_below: Decimal
     low_score_months: int
+    # A3: the review stages a close requires for everyone whose template has rated indicators;
+    # a close without one of them needs HR's stated rule (domain.flow.MissingRule).
+    required_stages: tuple[str, ...]
+    # A1: day of the month after the period by which each stage is due (forms to HR by the 8th,
+    # the appraisal done in the first ten days).
+    stage_due_days: Mapping[str, int]
+    # Seed 003's intent customers: the call dispositions that mark the called lead as one.
+    intent_dispositions: frozenset[str]
+    # A1: how months of the year without a result count in the annual score (domain.annual).
+    annual_missing_months: str
+    # A7: the honours awarded at each close (domain.honours).
+    honours: tuple[HonourRule, ...]
+    # A8: days from the week's Monday by which the weekly plan and the weekly report are due.
+    weekly_plan_due_offset_days: int
+    weekly_report_due_offset_days: int

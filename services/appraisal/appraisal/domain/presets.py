@@ -1,4 +1,6 @@
-"""Ready-made templates HR installs (A4): the regional offices' 70/30 appraisal, as data.
+"""Ready-made templates HR installs, one for every appraised role (issue 10 item 1): the regional
+offices' 70/30 appraisal (A4), the telesales agent's KPI set (seed 003), the group leader, the
+supervisor and the department/regional manager — as data.
 
 A preset is not scored: installing one writes a normal template (validated, editable through
 ``PUT /templates/{key}``) for the roles HR names. Every weight and parameter is in the data below,
@@ -36,6 +38,17 @@ def _rated(key: str, label: str, weight: str) -> Indicator:
     return Indicator(key=key, source=Source.REVIEW, weight=Decimal(weight), rule=Rule.RATING, label=label)
 
 
+def _to_target(key: str, label: str, source: str, weight: str, target: str) -> Indicator:
+    return Indicator(key=key, source=source, weight=Decimal(weight), rule=Rule.LINEAR_TO_TARGET, label=label,
+                     params={"target": Decimal(target), "cap": Decimal(100)})
+
+
+def _attendance(weight: str) -> Indicator:
+    return Indicator(key="attendance", label="出勤 Attendance: 100 − 4 per absence day", source=Source.ABSENCE_DAYS,
+                     weight=Decimal(weight), rule=Rule.DEDUCTION_PER_UNIT,
+                     params={"per_unit": Decimal(4), "base": Decimal(100)})
+
+
 A4_ATTENDANCE = Indicator(
     key="attendance", label="出勤 Attendance: 100 − 4 per absence day, a half day counts as a full day",
     source=Source.ABSENCE_DAYS, weight=Decimal(30), rule=Rule.DEDUCTION_PER_UNIT,
@@ -71,6 +84,83 @@ PRESETS: Mapping[str, Preset] = {preset.key: preset for preset in (
             _rated("rep_deductions", "业务员扣分连带责任 Responsibility for the reps' deductions (10 % of daily work)",
                    "7"),
             A4_ATTENDANCE,
+        ),
+    ),
+    # Targets are monthly and a starting point: HR sets the company's own when installing.
+    Preset(
+        key="telesales_agent",
+        name="电销专员月度考核 Telesales agent (seed 003 KPIs)",
+        description="Seed 003's daily figures: calls dialled, effective conversations, intent customers, orders "
+                    "(deals won), plus rated service and ability, and attendance.",
+        suggested_roles=("telesales_agent",),
+        indicators=(
+            _to_target("calls_dialled", "拨打电话数量 Calls dialled (30 a day × 22 days)", Source.CALLS_DIALLED,
+                       "20", "660"),
+            _to_target("effective_conversations", "有效沟通客户数量 Effective conversations",
+                       Source.EFFECTIVE_CONVERSATIONS, "20", "150"),
+            _to_target("intent_customers", "意向客户数量 Intent customers", Source.INTENT_CUSTOMERS, "15", "20"),
+            _to_target("orders", "成交订单数量 Orders (deals won)", Source.CONTRACTS_SIGNED, "15", "3"),
+            _rated("service", "客户服务质量 Service quality and customer satisfaction", "10"),
+            _rated("ability", "业务知识与技巧 Product knowledge and sales skills", "5"),
+            _attendance("15"),
+        ),
+    ),
+    Preset(
+        key="group_leader",
+        name="组长月度考核 Group leader (group results + own + leadership)",
+        description="The group's sales, collections and contracts (every member's, the leader's included), the "
+                    "leader's own sales, rated leadership and teamwork, and attendance.",
+        suggested_roles=("group_leader",),
+        indicators=(
+            _to_target("group_sales_amount", "小组销售额 The group's sales amount", Source.GROUP_SALES_AMOUNT,
+                       "25", "400000"),
+            _to_target("group_collections", "小组回款 The group's collections", Source.GROUP_COLLECTIONS, "10",
+                       "320000"),
+            _to_target("group_contracts_signed", "小组签约 The group's contracts", Source.GROUP_CONTRACTS_SIGNED,
+                       "10", "16"),
+            _to_target("own_sales_amount", "个人销售额 Own sales amount", Source.SALES_AMOUNT, "15", "100000"),
+            _rated("leadership", "领导力 Leadership: plans, coaching, the group's discipline", "15"),
+            _rated("teamwork", "团队协作 Cooperation with other groups and departments", "5"),
+            _attendance("20"),
+        ),
+    ),
+    Preset(
+        key="supervisor",
+        name="主管月度考核 Supervisor (department results + coaching)",
+        description="The department's sales, dials and effective conversations, rated coaching of newcomers "
+                    "(seed 002: calls made in front of them) and team management, and attendance.",
+        suggested_roles=("supervisor",),
+        indicators=(
+            _to_target("department_sales_amount", "部门销售额 The department's sales amount",
+                       Source.DEPARTMENT_SALES_AMOUNT, "20", "1000000"),
+            _to_target("department_calls_dialled", "部门外呼量 The department's calls dialled",
+                       Source.DEPARTMENT_CALLS_DIALLED, "15", "6600"),
+            _to_target("department_effective_conversations", "部门有效通话 The department's effective conversations",
+                       Source.DEPARTMENT_EFFECTIVE_CONVERSATIONS, "15", "1500"),
+            _rated("coaching", "带新人 Coaching newcomers", "15"),
+            _rated("team_management", "团队管理 Team management", "15"),
+            _attendance("20"),
+        ),
+    ),
+    Preset(
+        key="department_manager",
+        name="部门/区域经理月度考核 Department or regional manager (A4 items + department results)",
+        description="The department's sales and collections, A4's regional manager items rated (monthly report, "
+                    "reviewing weekly reports, training, report on time, the reps' deductions), leadership and "
+                    "attendance.",
+        suggested_roles=("department_manager", "regional_manager"),
+        indicators=(
+            _to_target("department_sales_amount", "部门销售额 The department's sales amount",
+                       Source.DEPARTMENT_SALES_AMOUNT, "25", "1000000"),
+            _to_target("department_collections", "部门回款 The department's collections",
+                       Source.DEPARTMENT_COLLECTIONS, "15", "800000"),
+            _rated("monthly_report", "月报 Monthly report: summary, plan, local sales proposal", "20"),
+            _rated("weekly_report_review", "审阅周报 Reviewing the reps' weekly reports", "5"),
+            _rated("monthly_training", "每月培训 Monthly training of the reps", "5"),
+            _rated("report_on_time", "月报30日前上报 Monthly report in by the 30th", "5"),
+            _rated("rep_deductions", "业务员扣分连带责任 Responsibility for the reps' deductions", "5"),
+            _rated("leadership", "领导力 Leadership", "10"),
+            _attendance("10"),
         ),
     ),
 )}

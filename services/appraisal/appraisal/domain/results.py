@@ -28,6 +28,14 @@ class AppraisalResult:
     rank: int
     flags: tuple[str, ...]
     finalized_at: datetime
+    # A3: the required review stages that were never submitted, and HR's stated rule for them.
+    missing_stages: tuple[str, ...] = ()
+    missing_stages_rule: str | None = None
+    # The period's close that froze it: 1, then one more for each close after a reopen.
+    revision: int = 1
+    # A7: the department at the close, and the rank among its employees of the same role.
+    department_id: uuid.UUID | None = None
+    department_role_rank: int | None = None
 
     @property
     def score(self) -> Decimal:

@@ -84,6 +84,16 @@ def ensure_may_review(stage: str, reviewee: Reviewee, reviewer: Reviewer) -> Non
     raise InvalidInput("stage", f"must be one of {', '.join(Stage.ORDER)}")
 
 
+def ensure_distinct_reviewer(stage: str, reviewer_id: uuid.UUID, submitted: Collection[Review]) -> None:
+    """Each stage by a different person (A3): a manager who is both the leader and the leader's
+    manager writes one of the two, and the other stays missing until someone else writes it or
+    HR closes with a stated rule."""
+    for review in submitted:
+        if review.reviewer_id == reviewer_id and review.stage != stage:
+            raise Forbidden(f"{reviewer_id} already wrote the {review.stage} evaluation; each stage is written "
+                            f"by a different person", stage=stage, written_stage=review.stage)
+
+
 def ensure_in_order(stage: str, submitted: Collection[str]) -> None:
     """Conflict unless every earlier stage is in and this one is not."""
     if stage in submitted:

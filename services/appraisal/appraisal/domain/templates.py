@@ -18,17 +18,48 @@ RESERVED_KEYS = ("presets",)
 class Source:
     """What feeds an indicator: a kind of fact recorded from events, or the reviews."""
 
-    SALES_AMOUNT = "sales_amount"  # crm.deal.won: the signed amount
+    # crm.deal.won: the signed amount; crm.deal.cancelled: minus it, in the month of the cancellation
+    SALES_AMOUNT = "sales_amount"
+    # crm.deal.won: the profit (or amount − cost) when crm knows it
+    SALES_PROFIT = "sales_profit"
     CONTRACTS_SIGNED = "contracts_signed"  # crm.deal.won: one per deal
-    COLLECTIONS = "collections"  # crm.payment.received: the amount collected (回款)
+    # crm.payment.received: the amount collected (回款); crm.payment.refunded: minus the refund
+    COLLECTIONS = "collections"
     LEADS_ASSIGNED = "leads_assigned"  # crm.lead.assigned at rep level: one per lead and month
     CALLS_DIALLED = "calls_dialled"  # telesales.call.logged: one per call
     EFFECTIVE_CONVERSATIONS = "effective_conversations"  # telesales.call.logged with effective=true
     ABSENCE_DAYS = "absence_days"  # org.attendance.day_classified: absence units per working day (A4)
+    # telesales.call.logged with an intent disposition: one per lead (or call without a lead) and month
+    INTENT_CUSTOMERS = "intent_customers"
     REVIEW = "review"  # the weighted composite of the submitted reviews (A3)
 
-    MEASURED = (SALES_AMOUNT, CONTRACTS_SIGNED, COLLECTIONS, LEADS_ASSIGNED, CALLS_DIALLED,
-                EFFECTIVE_CONVERSATIONS, ABSENCE_DAYS)
+    # The results of the people an employee leads (domain.roles): each input of a group member is
+    # also counted for the group's leader, and each input of a department's employee for the
+    # department-wide managers (supervisor, department or regional manager) of that department,
+    # as the org chart stands when the input is recorded.
+    GROUP_SALES_AMOUNT = "group_sales_amount"
+    GROUP_CONTRACTS_SIGNED = "group_contracts_signed"
+    GROUP_COLLECTIONS = "group_collections"
+    GROUP_CALLS_DIALLED = "group_calls_dialled"
+    GROUP_EFFECTIVE_CONVERSATIONS = "group_effective_conversations"
+    DEPARTMENT_SALES_AMOUNT = "department_sales_amount"
+    DEPARTMENT_CONTRACTS_SIGNED = "department_contracts_signed"
+    DEPARTMENT_COLLECTIONS = "department_collections"
+    DEPARTMENT_CALLS_DIALLED = "department_calls_dialled"
+    DEPARTMENT_EFFECTIVE_CONVERSATIONS = "department_effective_conversations"
+
+    # An individual kind → the group's and the department's kind that roll it up.
+    ROLLED_UP: Mapping[str, tuple[str, str]] = {
+        SALES_AMOUNT: (GROUP_SALES_AMOUNT, DEPARTMENT_SALES_AMOUNT),
+        CONTRACTS_SIGNED: (GROUP_CONTRACTS_SIGNED, DEPARTMENT_CONTRACTS_SIGNED),
+        COLLECTIONS: (GROUP_COLLECTIONS, DEPARTMENT_COLLECTIONS),
+        CALLS_DIALLED: (GROUP_CALLS_DIALLED, DEPARTMENT_CALLS_DIALLED),
+        EFFECTIVE_CONVERSATIONS: (GROUP_EFFECTIVE_CONVERSATIONS, DEPARTMENT_EFFECTIVE_CONVERSATIONS),
+    }
+
+    MEASURED = (SALES_AMOUNT, SALES_PROFIT, CONTRACTS_SIGNED, COLLECTIONS, LEADS_ASSIGNED, CALLS_DIALLED,
+                EFFECTIVE_CONVERSATIONS, ABSENCE_DAYS, INTENT_CUSTOMERS,
+                *(kind for pair in ROLLED_UP.values() for kind in pair))
     ALL = (*MEASURED, REVIEW)
 
 

@@ -11,9 +11,15 @@ from appraisal.service_layer import handlers, inputs
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
-from shared.events.crm import DealWon, LeadAssigned, PaymentReceived
+from shared.events.crm import DealCancelled, DealWon, LeadAssigned, PaymentReceived, PaymentRefunded
 from shared.events.envelope import CloudEvent
-from shared.events.org import AttendanceDayClassified, EmployeeHired, EmployeeLeft, EmployeeTransferred
+from shared.events.org import (
+    AttendanceDayClassified,
+    EmployeeHired,
+    EmployeeLeft,
+    EmployeeTransferred,
+    GroupCreated,
+)
 from shared.events.telesales import CallLogged
 
 
@@ -26,13 +32,24 @@ async def on_deal_won(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: Appra
     await handlers.record_inputs(uow, bus, inputs.from_deal_won(envelope.payload(DealWon), envelope.id))
 
 
+async def on_deal_cancelled(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = inputs.from_deal_cancelled(envelope.payload(DealCancelled), envelope.id)
+    await handlers.record_inputs(uow, bus, facts)
+
+
+async def on_payment_refunded(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = inputs.from_payment_refunded(envelope.payload(PaymentRefunded), envelope.id)
+    await handlers.record_inputs(uow, bus, facts)
+
+
 async def on_payment_received(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
     facts = inputs.from_payment_received(envelope.payload(PaymentReceived), envelope.id)
     await handlers.record_inputs(uow, bus, facts)
 
 
 async def on_call_logged(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
-    await handlers.record_inputs(uow, bus, inputs.from_call_logged(envelope.payload(CallLogged), envelope.id))
+    facts = inputs.from_call_logged(envelope.payload(CallLogged), envelope.id, bus.policy)
+    await handlers.record_inputs(uow, bus, facts)
 
 
 async def on_attendance_day_classified(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
@@ -44,7 +61,22 @@ async def on_employee_changed(envelope: CloudEvent, uow: AppraisalUnitOfWork, bu
     """Update the directory replica, then rescore: a new role may mean a new template, and a hire
     may arrive after the employee's first inputs."""
     await DIRECTORY_HANDLERS[envelope.type](envelope, uow, bus)
+    if envelope.type == EmployeeHired.event_type:
+        hired = envelope.payload(EmployeeHired)
+        await uow.roles.record(hired.employee_id, hired.hired_on, hired.role)
+        # Inputs may have outrun the hire: roll them up to the leader and managers now.
+        await handlers.roll_up_open_facts(uow, bus, [hired.employee_id])
+    elif envelope.type == EmployeeTransferred.event_type:
+        moved = envelope.payload(EmployeeTransferred)
+        await uow.roles.record(moved.employee_id, moved.effective_date, moved.to_role)
     await handlers.rescore_employee(uow, bus, uuid.UUID(str(envelope.data["employee_id"])))
+
+
+async def on_group_created(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    """A group may reach the replica after its members' hires and inputs: roll theirs up to its leader."""
+    await DIRECTORY_HANDLERS[envelope.type](envelope, uow, bus)
+    members = await uow.directory.members(envelope.payload(GroupCreated).group_id)
+    await handlers.roll_up_open_facts(uow, bus, [member.employee_id for member in members])
 
 
 EMPLOYEE_EVENTS = (EmployeeHired.event_type, EmployeeTransferred.event_type, EmployeeLeft.event_type)
@@ -54,11 +86,13 @@ CONSUMERS = [
         name="appraisal-inputs",
         # org.attendance also carries dismissal cases and month submissions: not inputs, so not
         # handled (the runner skips types without a handler).
-        topics=sorted({LeadAssigned.topic, DealWon.topic, PaymentReceived.topic, CallLogged.topic,
-                       AttendanceDayClassified.topic}),
+        topics=sorted({LeadAssigned.topic, DealWon.topic, DealCancelled.topic, PaymentReceived.topic,
+                       PaymentRefunded.topic, CallLogged.topic, AttendanceDayClassified.topic}),
         handlers={
             LeadAssigned.event_type: on_lead_assigned,
             DealWon.event_type: on_deal_won,
+            DealCancelled.event_type: on_deal_cancelled,
+            PaymentRefunded.event_type: on_payment_refunded,
             PaymentReceived.event_type: on_payment_received,
             CallLogged.event_type: on_call_logged,
             AttendanceDayClassified.event_type: on_attendance_day_classified,
@@ -67,6 +101,7 @@ CONSUMERS = [
     ConsumerSpec(
         name="appraisal-directory",
         topics=DIRECTORY_TOPICS,
-        handlers={**DIRECTORY_HANDLERS, **{event_type: on_employee_changed for event_type in EMPLOYEE_EVENTS}},
+        handlers={**DIRECTORY_HANDLERS, **{event_type: on_employee_changed for event_type in EMPLOYEE_EVENTS},
+                  GroupCreated.event_type: on_group_created},
     ),
 ]

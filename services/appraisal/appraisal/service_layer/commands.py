@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from appraisal.domain.templates import Indicator
@@ -24,6 +25,65 @@ class SubmitReview:
 class ClosePeriod:
     period: str
     by: Principal
+    # A3: HR's stated rule for required review stages never submitted (domain.flow.MissingRule);
+    # without it the close is refused while any is missing.
+    missing_stages_rule: str | None = None
+
+
+@dataclass(frozen=True)
+class ReopenPeriod:
+    period: str
+    reason: str
+    by: Principal
+
+
+@dataclass(frozen=True)
+class ComputeAnnualResults:
+    year: int
+    by: Principal
+
+
+@dataclass(frozen=True)
+class SubmitWeeklyPlan:
+    week: str
+    employee_id: uuid.UUID
+    content: Mapping[str, str]
+    by: Principal
+
+
+@dataclass(frozen=True)
+class DecideWeeklyPlan:
+    week: str
+    employee_id: uuid.UUID
+    decision: str
+    by: Principal
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmitWeeklyReport:
+    week: str
+    employee_id: uuid.UUID
+    fields: Mapping[str, str]
+    by: Principal
+
+
+@dataclass(frozen=True)
+class RecordInterview:
+    period: str
+    employee_id: uuid.UUID
+    held_on: date
+    notes: str
+    improvement_plan: str
+    by: Principal
+
+
+@dataclass(frozen=True)
+class AcknowledgeResult:
+    period: str
+    employee_id: uuid.UUID
+    by: Principal
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,4 +105,6 @@ class InstallTemplatePreset:
     name: str | None = None
 
 
-Command = SubmitReview | ClosePeriod | SaveTemplate | InstallTemplatePreset
+Command = (SubmitReview | ClosePeriod | SaveTemplate | InstallTemplatePreset | RecordInterview
+           | AcknowledgeResult | ReopenPeriod | ComputeAnnualResults | SubmitWeeklyPlan | DecideWeeklyPlan
+           | SubmitWeeklyReport)

@@ -12,35 +12,72 @@ the employee and period, so redelivered, reordered or late inputs cannot skew th
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
+from appraisal.domain.annual import AnnualResult, annual_score, months_of, parse_year
 from appraisal.domain.facts import Fact
-from appraisal.domain.periods import Period, PeriodRecord
+from appraisal.domain.flow import (
+    Feedback,
+    MissingRule,
+    apply_missing_rule,
+    ensure_interview_may_follow,
+    ensure_may_acknowledge,
+    missing_stages,
+)
+from appraisal.domain.honours import Contender, award, department_role_ranks
+from appraisal.domain.periods import AuditAction, AuditEntry, Period, PeriodRecord
+from appraisal.domain.plans import (
+    REPORT_FIELDS,
+    Decision,
+    PlanStatus,
+    WeeklyPlan,
+    WeeklyReport,
+    ensure_plan_may_be_decided,
+    ensure_plan_may_be_submitted,
+    parse_week,
+)
+from appraisal.domain.plans import due_on as week_due_on
 from appraisal.domain.presets import PRESETS
 from appraisal.domain.results import AppraisalResult, coefficient_for, flags_for, ranks
 from appraisal.domain.reviews import (
     Review,
     Reviewee,
     Reviewer,
+    Stage,
+    ensure_distinct_reviewer,
     ensure_in_order,
     ensure_may_review,
     review_total,
     validate_ratings,
 )
+from appraisal.domain.roles import role_in_period, rolled_up
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
-from appraisal.domain.templates import Template, validate_template
+from appraisal.domain.templates import Source, Template, validate_template
 from appraisal.service_layer import commands
 from appraisal.service_layer.access import may_see
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
-from shared.auth import Role
+from shared.auth import Principal, Role
 from shared.bus import CommandHandler, refuses_duplicates
 from shared.clock import Clock
 from shared.db import new_id
 from shared.directory import DirectoryEmployee
-from shared.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed, ReviewSubmitted, ScoreUpdated
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from shared.events.appraisal import (
+    AnnualResultFinalized,
+    AppraisalResultFinalized,
+    FeedbackInterviewHeld,
+    HonourAwarded,
+    PeriodClosed,
+    PeriodReopened,
+    ResultAcknowledged,
+    ReviewSubmitted,
+    ScoreUpdated,
+)
 
 # --- inputs from events --------------------------------------------------------------------------
 
@@ -48,15 +85,46 @@ from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed, Revi
 async def record_inputs(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> None:
     """Store the facts of one event and have whom they concern rescored before the transaction
     commits (once per employee and period, however many events the transaction holds); facts for
-    a closed period are kept as late inputs and leave the frozen score alone."""
+    a closed period are kept as late inputs and leave the frozen score alone. A fact stored for
+    the first time also counts for the group leader and the department's managers (domain.roles);
+    a repeated one adds nothing to anyone."""
+    added = await _store_facts(uow, bus, facts)
+    await _roll_up(uow, bus, added)
+
+
+async def roll_up_open_facts(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_ids: Iterable[uuid.UUID]) -> None:
+    """The directory learned where employees belong (a hire, a new group) after some of their
+    inputs arrived: roll those of open periods up now. Derived facts are keyed by source and
+    recipient, so what was rolled up already is not counted twice."""
+    await _roll_up(uow, bus, await uow.facts.open_of(list(employee_ids), list(Source.ROLLED_UP)))
+
+
+async def _roll_up(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> None:
+    derived: list[Fact] = []
+    for fact in facts:
+        if fact.kind not in Source.ROLLED_UP or fact.revision is not None:
+            continue
+        employee = await uow.directory.employee(fact.employee_id)
+        if employee is None:
+            continue  # rolled up when the hire arrives (roll_up_open_facts)
+        group = await uow.directory.group(employee.group_id) if employee.group_id is not None else None
+        heads = await uow.directory.department_heads(employee.department_id) if employee.department_id else []
+        derived.extend(rolled_up(fact, group.leader_id if group is not None else None, heads))
+    await _store_facts(uow, bus, derived)
+
+
+async def _store_facts(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> list[Fact]:
     grouped: dict[tuple[str, uuid.UUID], list[Fact]] = {}
     for fact in facts:
         grouped.setdefault((fact.period, fact.employee_id), []).append(fact)
+    stored: list[Fact] = []
     for (period, employee_id), group in sorted(grouped.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         record = await uow.periods.lock(period)
-        added = [await uow.facts.add(fact, late=record.is_closed) for fact in group]
-        if any(added) and not record.is_closed:
+        added = [fact for fact in group if await uow.facts.add(fact, late=record.is_closed)]
+        stored.extend(added)
+        if added and not record.is_closed:
             rescore_before_commit(uow, bus, employee_id, period)
+    return stored
 
 
 def rescore_before_commit(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uuid.UUID, period: str) -> None:
@@ -81,7 +149,7 @@ async def recompute(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uu
     """
     stored = await uow.scores.lock(employee_id, period)
     employee = await uow.directory.employee(employee_id)
-    role = employee.role if employee is not None else None
+    role = await role_in(uow, employee_id, Period.parse(period), employee)
     card = await _live_card(uow, bus, employee_id, period, role)
     now = bus.clock.now()
     await uow.scores.save(employee_id, period, role, card, now)
@@ -109,7 +177,7 @@ async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Re
     reviewer = command.by
     async with bus.uow() as uow:
         employee = await uow.directory.employee(command.employee_id)
-        reviewee = await _reviewee(uow, employee) if employee is not None else None
+        reviewee = await reviewee_of(uow, employee) if employee is not None else None
         named_reviewer = reviewee is not None and reviewer.employee_id in (reviewee.leader_id, reviewee.superior_id)
         if employee is None or not (named_reviewer or may_see(reviewer, employee)):
             raise NotFound(f"employee {command.employee_id} does not exist")
@@ -118,19 +186,27 @@ async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Re
         if record.is_closed:
             raise Conflict(f"period {period} is closed; its reviews are frozen", period=str(period),
                            closed_at=record.closed_at.isoformat() if record.closed_at else None)
-        template = await _template_for(uow, employee)
+        template = await _template_for(uow, employee, period)
         ensure_may_review(command.stage, reviewee, Reviewer(
             employee_id=reviewer.employee_id, department_id=reviewer.department_id,
             department_wide=reviewer.is_department_wide, is_hr=reviewer.has_any(Role.HR)))
         # Locking the score row first makes two stages submitted at once take turns.
         await uow.scores.lock(employee.employee_id, str(period))
-        submitted = {review.stage for review in await uow.reviews.of(employee.employee_id, str(period))}
+        earlier = await uow.reviews.of(employee.employee_id, str(period))
+        submitted = {review.stage for review in earlier}
         ensure_in_order(command.stage, submitted)
+        ensure_distinct_reviewer(command.stage, reviewer.employee_id, earlier)
         validate_ratings(command.ratings, template)
         review = Review(id=new_id(), employee_id=employee.employee_id, period=str(period), stage=command.stage,
                         reviewer_id=reviewer.employee_id, ratings=dict(command.ratings),
                         total=review_total(command.ratings, template), submitted_at=bus.clock.now())
         await uow.reviews.add(review)
+        if record.is_reopened:
+            await uow.audit.add(AuditEntry(
+                period=review.period, action=AuditAction.REVIEW_SUBMITTED, at=review.submitted_at,
+                by=review.reviewer_id, employee_id=review.employee_id,
+                details={"stage": review.stage, "total": str(review.total),
+                         "ratings": {key: str(value) for key, value in review.ratings.items()}}))
         uow.emit(ReviewSubmitted(review_id=review.id, employee_id=review.employee_id, period=review.period,
                                  stage=review.stage, reviewer_id=review.reviewer_id, ratings=dict(review.ratings),
                                  total=review.total, submitted_at=review.submitted_at))
@@ -139,7 +215,7 @@ async def submit_review(command: commands.SubmitReview, bus: AppraisalBus) -> Re
     return review
 
 
-async def _reviewee(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Reviewee:
+async def reviewee_of(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Reviewee:
     """Who reviews whom: the leader of the employee's group (their manager when they lead it
     themself or belong to none), then that leader's manager."""
     group = await uow.directory.group(employee.group_id) if employee.group_id is not None else None
@@ -151,11 +227,69 @@ async def _reviewee(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Re
                     superior_id=leader.manager_id if leader is not None else None)
 
 
-async def _template_for(uow: AppraisalUnitOfWork, employee: DirectoryEmployee) -> Template:
-    template = await uow.templates.for_role(employee.role)
+async def _template_for(uow: AppraisalUnitOfWork, employee: DirectoryEmployee, period: Period) -> Template:
+    role = await role_in(uow, employee.employee_id, period, employee)
+    template = await uow.templates.for_role(role) if role is not None else None
     if template is None:
-        raise Conflict(f"no appraisal template applies to the role {employee.role}", role=employee.role)
+        raise Conflict(f"no appraisal template applies to the role {role} held in {period}", role=role)
     return template
+
+
+async def role_in(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: Period,
+                  employee: DirectoryEmployee | None) -> str | None:
+    """The role the month is scored under: held at its end (domain.roles)."""
+    spans, left_on = (await uow.roles.spans([employee_id]))[employee_id]
+    return role_in_period(spans, period, left_on, employee.role if employee is not None else None)
+
+
+# --- feedback interview and acknowledgement (A3) --------------------------------------------------
+
+
+async def record_interview(command: commands.RecordInterview, bus: AppraisalBus) -> Feedback:
+    """The manager who may write the superior stage holds the interview once the required
+    reviews are in; it may follow the close (it discusses the result)."""
+    period = _past_or_current(command.period, bus.clock)
+    by = command.by
+    async with bus.uow() as uow:
+        employee = await uow.directory.employee(command.employee_id)
+        reviewee = await reviewee_of(uow, employee) if employee is not None else None
+        if employee is None or reviewee is None or not (
+                by.employee_id in (reviewee.leader_id, reviewee.superior_id) or may_see(by, employee)):
+            raise NotFound(f"employee {command.employee_id} does not exist")
+        ensure_may_review(Stage.SUPERIOR, reviewee, Reviewer(
+            employee_id=by.employee_id, department_id=by.department_id, department_wide=by.is_department_wide,
+            is_hr=by.has_any(Role.HR)))
+        await uow.scores.lock(employee.employee_id, str(period))
+        submitted = {review.stage for review in await uow.reviews.of(employee.employee_id, str(period))}
+        ensure_interview_may_follow(submitted, bus.policy.required_stages, period, command.held_on,
+                                    bus.clock.today())
+        item = Feedback(employee_id=employee.employee_id, period=str(period), interviewer_id=by.employee_id,
+                        held_on=command.held_on, notes=command.notes, improvement_plan=command.improvement_plan,
+                        recorded_at=bus.clock.now())
+        if not await uow.feedback.add(item):
+            raise Conflict(f"the feedback interview for {period} has already been recorded", stage="interview")
+        uow.emit(FeedbackInterviewHeld(employee_id=item.employee_id, period=item.period,
+                                       interviewer_id=item.interviewer_id, held_on=item.held_on, notes=item.notes,
+                                       improvement_plan=item.improvement_plan))
+        await uow.commit()
+    return item
+
+
+async def acknowledge_result(command: commands.AcknowledgeResult, bus: AppraisalBus) -> Feedback:
+    period = Period.parse(command.period)
+    async with bus.uow() as uow:
+        employee = await uow.directory.employee(command.employee_id)
+        if employee is None or not may_see(command.by, employee):
+            raise NotFound(f"employee {command.employee_id} does not exist")
+        current = await uow.feedback.get(employee.employee_id, str(period), lock=True)
+        ensure_may_acknowledge(current, employee.employee_id, command.by.employee_id)
+        now = bus.clock.now()
+        await uow.feedback.acknowledge(employee.employee_id, str(period), now, command.comment)
+        uow.emit(ResultAcknowledged(employee_id=employee.employee_id, period=str(period), acknowledged_at=now,
+                                    comment=command.comment))
+        await uow.commit()
+    assert current is not None
+    return dataclasses.replace(current, acknowledged_at=now, acknowledgement_comment=command.comment)
 
 
 # --- closing a period ----------------------------------------------------------------------------
@@ -178,6 +312,8 @@ class ClosedPeriod:
 async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> ClosedPeriod:
     period = Period.parse(command.period)
     name = str(period)
+    if command.missing_stages_rule is not None and command.missing_stages_rule not in MissingRule.ALL:
+        raise InvalidInput("missing_stages_rule", f"must be one of {', '.join(MissingRule.ALL)}")
     # Ended on the company's calendar: at 00:30 Beijing time on the 1st the previous month has.
     if not bus.clock.has_ended(name):
         raise RuleViolation(f"period {period} has not ended yet; it can be closed from "
@@ -191,26 +327,46 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
             raise Conflict(f"period {name} is already closed", period=name,
                            closed_at=record.closed_at.isoformat() if record.closed_at else None,
                            closed_by=str(record.closed_by) if record.closed_by else None)
+        revision = record.revision + 1
         templates = {template.key: template for template in await uow.templates.all()}
         owners = await uow.templates.role_owners()
         tallies = await uow.facts.tallies_for_period(name)
         reviews = await uow.reviews.for_period(name)
-        employed = await uow.directory.employed_during(period.first_day, period.last_day, owners.keys())
+        # Everyone on the books: the role that counts is the one held at the month's end, which may
+        # differ from the one they hold today.
+        employed = await uow.directory.employed_during(period.first_day, period.last_day, Role.ALL)
         with_inputs = set(tallies) | set(reviews) | await uow.scores.employees_in(name)
         people = {e.employee_id: e for e in employed} | await uow.directory.employees(with_inputs)
+        spans = await uow.roles.spans(with_inputs | people.keys())
 
         cards: dict[uuid.UUID, tuple[str, ScoreCard]] = {}
+        missing: dict[uuid.UUID, list[str]] = {}
         unappraised: list[Unappraised] = []
         for employee_id in sorted(with_inputs | {e.employee_id for e in employed}, key=str):
             employee = people.get(employee_id)
-            role = employee.role if employee is not None else None
+            history, left_on = spans.get(employee_id, ([], None))
+            role = role_in_period(history, period, left_on, employee.role if employee is not None else None)
             template = templates.get(owners.get(role, "")) if role is not None else None
+            if template is None and employee_id not in with_inputs:
+                continue  # on the books in a role nobody appraises, and nothing to say about them
             if template is None:
                 reason = "not in the org directory" if employee is None else f"no template for the role {role}"
                 unappraised.append(Unappraised(employee_id, role, reason))
                 continue
             submitted = [SubmittedReview(r.stage, r.ratings) for r in reviews.get(employee_id, [])]
+            lacking = missing_stages({r.stage for r in submitted}, policy.required_stages) if template.rated else []
+            if lacking:
+                missing[employee_id] = lacking
+                if command.missing_stages_rule is not None:
+                    submitted = apply_missing_rule(submitted, lacking, command.missing_stages_rule, template)
             cards[employee_id] = (role, score(template, tallies.get(employee_id, {}), submitted, policy))
+        if missing and command.missing_stages_rule is None:
+            raise Conflict(
+                f"{len(missing)} employee(s) lack required reviews; submit them, or close stating the rule for "
+                f"the missing stages (missing_stages_rule: {', '.join(MissingRule.ALL)})",
+                field="missing_stages_rule", period=name,
+                missing_reviews=[{"employee_id": str(employee_id), "missing_stages": stages}
+                                 for employee_id, stages in missing.items()])
 
         earlier = [period]
         for _ in range(policy.low_score_months - 1):
@@ -218,28 +374,247 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
         earlier = earlier[1:]
         history = await uow.results.scores(cards.keys(), [str(p) for p in earlier])
         ranking = ranks({employee_id: card.total for employee_id, (_, card) in cards.items()})
+        hired_on = await uow.directory.hired_on(list(cards))
+        contenders = [
+            Contender(employee_id=employee_id, role=role,
+                      department_id=people[employee_id].department_id if employee_id in people else None,
+                      group_id=people[employee_id].group_id if employee_id in people else None, score=card.total,
+                      measures={kind: tally.total for kind, tally in tallies.get(employee_id, {}).items()},
+                      hired_on=hired_on.get(employee_id))
+            for employee_id, (role, card) in cards.items()]
+        in_department = department_role_ranks(contenders)
+        departments = {contender.employee_id: contender.department_id for contender in contenders}
         results = [
             AppraisalResult(
                 period=name, employee_id=employee_id, role=role, card=card,
                 coefficient=coefficient_for(card.total, policy.bands), rank=ranking[employee_id],
                 flags=tuple(flags_for(card.total, [history.get((employee_id, str(p))) for p in earlier], policy)),
-                finalized_at=now,
+                finalized_at=now, missing_stages=tuple(missing.get(employee_id, ())),
+                missing_stages_rule=command.missing_stages_rule if employee_id in missing else None,
+                revision=revision, department_id=departments[employee_id],
+                department_role_rank=in_department[employee_id],
             )
             for employee_id, (role, card) in cards.items()
         ]
+        if record.is_reopened:
+            await _audit_revised_results(uow, name, results, now, command.by.employee_id, revision)
         await uow.results.add_all(results)
         await uow.periods.close(name, now, command.by.employee_id, len(results))
         for result in results:
             uow.emit(AppraisalResultFinalized(period=name, employee_id=result.employee_id, role=result.role,
                                               score=result.score, coefficient=result.coefficient, rank=result.rank,
-                                              flags=list(result.flags)))
+                                              flags=list(result.flags), missing_stages=list(result.missing_stages),
+                                              missing_stages_rule=result.missing_stages_rule, revision=revision,
+                                              department_role_rank=result.department_role_rank))
+        awarded = award(policy.honours, contenders, name, period.last_day)
+        await uow.honours.replace(name, awarded, revision)
+        for honour in awarded:
+            uow.emit(HonourAwarded(period=name, honour=honour.honour, name=honour.name, employee_id=honour.employee_id,
+                                   group_id=honour.group_id, department_id=honour.department_id,
+                                   measure=honour.measure, value=honour.value, revision=revision))
         uow.emit(PeriodClosed(period=name, closed_at=now, closed_by=command.by.employee_id,
-                              employee_count=len(results)))
+                              employee_count=len(results), revision=revision))
         await uow.commit()
     closed = PeriodRecord(period=name, status="closed", closed_at=now, closed_by=command.by.employee_id,
-                          employee_count=len(results))
+                          employee_count=len(results), revision=revision)
     return ClosedPeriod(period=closed, results=sorted(results, key=lambda r: (r.rank, str(r.employee_id))),
                         unappraised=unappraised)
+
+
+async def _audit_revised_results(uow: AppraisalUnitOfWork, name: str, results: list[AppraisalResult],
+                                 now: datetime, by: uuid.UUID, revision: int) -> None:
+    """A close after a reopen replaces results: each one that changed is audited old → new, and
+    one no longer appraised is withdrawn (its earlier result stays in the audit)."""
+    earlier = {result.employee_id: result for result in await uow.results.for_period(name)}
+    for result in results:
+        before = earlier.pop(result.employee_id, None)
+        if before is not None and (before.score, before.coefficient, before.role) == (
+                result.score, result.coefficient, result.role):
+            continue
+        await uow.audit.add(AuditEntry(period=name, action=AuditAction.RESULT_REVISED, at=now, by=by,
+                                       employee_id=result.employee_id, details={
+                                           "revision": revision,
+                                           "before": _result_summary(before), "after": _result_summary(result)}))
+    for withdrawn in earlier.values():
+        await uow.audit.add(AuditEntry(period=name, action=AuditAction.RESULT_REVISED, at=now, by=by,
+                                       employee_id=withdrawn.employee_id, details={
+                                           "revision": revision, "before": _result_summary(withdrawn),
+                                           "after": None}))
+    await uow.results.remove(name, list(earlier))
+    await uow.audit.add(AuditEntry(period=name, action=AuditAction.CLOSED_AGAIN, at=now, by=by, employee_id=None,
+                                   details={"revision": revision, "employee_count": len(results)}))
+
+
+def _result_summary(result: AppraisalResult | None) -> dict | None:
+    if result is None:
+        return None
+    return {"role": result.role, "score": str(result.score), "coefficient": str(result.coefficient),
+            "revision": result.revision}
+
+
+# --- reopening a period (issue 10 item 4) ----------------------------------------------------------
+
+
+async def reopen_period(command: commands.ReopenPeriod, bus: AppraisalBus) -> PeriodRecord:
+    """HR reopens a closed period with a reason. Its results stand (payroll keeps what it has)
+    until the period closes again; inputs that arrived while it was closed count from now on,
+    every score is live again, and every change until the next close is audited."""
+    period = Period.parse(command.period)
+    name = str(period)
+    if not command.by.has_any(Role.HR):
+        raise Forbidden("only HR reopens a closed period")
+    reason = command.reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "a reopen states its reason")
+    now = bus.clock.now()
+    async with bus.uow() as uow:
+        record = await uow.periods.lock(name, exclusive=True)
+        if not record.is_closed:
+            raise Conflict(f"period {name} is open; only a closed period is reopened", period=name)
+        await uow.periods.reopen(name, now, command.by.employee_id, reason)
+        await uow.audit.add(AuditEntry(period=name, action=AuditAction.REOPENED, at=now, by=command.by.employee_id,
+                                       employee_id=None, details={"reason": reason, "revision": record.revision}))
+        counted = await uow.facts.count_late(name)
+        if counted:
+            await uow.audit.add(AuditEntry(period=name, action=AuditAction.LATE_INPUTS_COUNTED, at=now,
+                                           by=command.by.employee_id, employee_id=None, details={"facts": counted}))
+        people = await uow.scores.employees_in(name) | {r.employee_id for r in await uow.results.for_period(name)}
+        for employee_id in sorted(people, key=str):
+            await recompute(uow, bus, employee_id, name)
+        uow.emit(PeriodReopened(period=name, reopened_at=now, reopened_by=command.by.employee_id, reason=reason,
+                                revision=record.revision))
+        await uow.commit()
+    return dataclasses.replace(record, status="open", reopened_at=now, reopened_by=command.by.employee_id,
+                               reopen_reason=reason)
+
+
+# --- the annual score (A1, issue 10 item 5) -------------------------------------------------------
+
+
+async def compute_annual_results(command: commands.ComputeAnnualResults, bus: AppraisalBus) -> list[AnnualResult]:
+    """Each employee's mean of the year's frozen monthly scores, from January of the next year,
+    once every month of the year is closed. Computing again changes nothing unless a month was
+    reopened and closed since: then the result gets the next revision and is announced again."""
+    year = parse_year(command.year)
+    if bus.clock.month() < str(Period(year + 1, 1)):
+        raise RuleViolation(f"the annual score of {year} is computed from January {year + 1}", year=year)
+    months = months_of(year)
+    policy = bus.policy
+    now = bus.clock.now()
+    async with bus.uow() as uow:
+        await uow.annual.lock_year(year)
+        # Every month of the year is closed first (a month nobody was appraised in closes empty):
+        # an annual score never averages a month still moving.
+        closed = {record.period for record in await uow.periods.many(months) if record.is_closed}
+        still_open = [month for month in months if month not in closed]
+        if still_open:
+            raise Conflict(f"months of {year} are still open; close them first", year=year, open_periods=still_open)
+        monthly = await uow.results.scores_in(months)
+        if not monthly:
+            raise Conflict(f"no month of {year} has results to average", year=year)
+        earlier = await uow.annual.for_year(year)
+        computed = []
+        for employee_id in sorted(monthly, key=str):
+            value, scored, missing = annual_score(monthly[employee_id], year, policy.annual_missing_months)
+            result = AnnualResult(year=year, employee_id=employee_id, score=value,
+                                  coefficient=coefficient_for(value, policy.bands), months_scored=tuple(scored),
+                                  months_missing=tuple(missing), missing_months_rule=policy.annual_missing_months,
+                                  computed_at=now)
+            before = earlier.get(employee_id)
+            if before is not None and before.same_outcome(result):
+                computed.append(before)
+                continue
+            result = dataclasses.replace(result, revision=before.revision + 1 if before is not None else 1)
+            await uow.annual.save(result)
+            uow.emit(AnnualResultFinalized(
+                year=year, employee_id=employee_id, score=result.score, coefficient=result.coefficient,
+                months_scored=list(result.months_scored), months_missing=list(result.months_missing),
+                missing_months_rule=result.missing_months_rule, revision=result.revision, computed_at=now))
+            computed.append(result)
+        await uow.commit()
+    return computed
+
+
+# --- weekly plans and reports (A8) ---------------------------------------------------------------
+
+
+async def submit_weekly_plan(command: commands.SubmitWeeklyPlan, bus: AppraisalBus) -> WeeklyPlan:
+    """The employee's own plan for a week; submitted again after a return (or while undecided),
+    never after approval."""
+    monday = parse_week(command.week)
+    async with bus.uow() as uow:
+        employee = await _own(uow, command.by, command.employee_id, "plan")
+        current = await uow.weekly.plan(employee.employee_id, command.week, lock=True)
+        ensure_plan_may_be_submitted(current)
+        now = bus.clock.now()
+        plan = WeeklyPlan(employee_id=employee.employee_id, week=command.week, content=dict(command.content),
+                          status=PlanStatus.SUBMITTED, submitted_at=now,
+                          late=bus.clock.date_of(now) > week_due_on(monday, bus.policy.weekly_plan_due_offset_days))
+        await uow.weekly.save_plan(plan)
+        await uow.commit()
+    return plan
+
+
+async def decide_weekly_plan(command: commands.DecideWeeklyPlan, bus: AppraisalBus) -> WeeklyPlan:
+    """The employee's leader, or a department-wide manager of their department, approves or returns it."""
+    parse_week(command.week)
+    if command.decision not in Decision.ALL:
+        raise InvalidInput("decision", f"must be one of {', '.join(Decision.ALL)}")
+    by = command.by
+    async with bus.uow() as uow:
+        employee = await uow.directory.employee(command.employee_id)
+        reviewee = await reviewee_of(uow, employee) if employee is not None else None
+        if employee is None or reviewee is None or not (by.employee_id == reviewee.leader_id
+                                                        or may_see(by, employee)):
+            raise NotFound(f"employee {command.employee_id} does not exist")
+        is_leader = by.employee_id == reviewee.leader_id and by.employee_id != employee.employee_id
+        heads = (by.is_department_wide and by.department_id is not None
+                 and by.department_id == employee.department_id and by.employee_id != employee.employee_id)
+        if not (is_leader or heads):
+            raise Forbidden("a weekly plan is decided by the employee's leader or a manager of their department")
+        current = ensure_plan_may_be_decided(await uow.weekly.plan(employee.employee_id, command.week, lock=True),
+                                             command.week)
+        decided = dataclasses.replace(
+            current, status=PlanStatus.APPROVED if command.decision == Decision.APPROVE else PlanStatus.RETURNED,
+            decided_by=by.employee_id, decided_at=bus.clock.now(), decision_note=command.note)
+        await uow.weekly.save_plan(decided)
+        await uow.commit()
+    return decided
+
+
+async def submit_weekly_report(command: commands.SubmitWeeklyReport, bus: AppraisalBus) -> WeeklyReport:
+    """The employee's report, once per week, with the system's own figures pre-filled beside theirs."""
+    monday = parse_week(command.week)
+    unknown = sorted(set(command.fields) - set(REPORT_FIELDS))
+    if unknown:
+        raise InvalidInput(f"fields.{unknown[0]}", f"is not a weekly report field; expected {', '.join(REPORT_FIELDS)}")
+    async with bus.uow() as uow:
+        employee = await _own(uow, command.by, command.employee_id, "report")
+        now = bus.clock.now()
+        report = WeeklyReport(employee_id=employee.employee_id, week=command.week, fields=dict(command.fields),
+                              prefilled=await week_figures(uow, employee.employee_id, monday), submitted_at=now,
+                              late=bus.clock.date_of(now) > week_due_on(monday,
+                                                                         bus.policy.weekly_report_due_offset_days))
+        if not await uow.weekly.add_report(report):
+            raise Conflict(f"the weekly report for {command.week} has already been submitted", week=command.week)
+        await uow.commit()
+    return report
+
+
+async def week_figures(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, monday: date) -> dict[str, Decimal]:
+    sums = await uow.facts.sums_between(employee_id, (Source.SALES_AMOUNT, Source.COLLECTIONS), monday,
+                                        monday + timedelta(days=6))
+    return {"sales_volume": sums.get(Source.SALES_AMOUNT, Decimal(0)),
+            "collections": sums.get(Source.COLLECTIONS, Decimal(0))}
+
+
+async def _own(uow: AppraisalUnitOfWork, by: Principal, employee_id: uuid.UUID, what: str) -> DirectoryEmployee:
+    employee = await uow.directory.employee(employee_id)
+    if employee is None or not may_see(by, employee):
+        raise NotFound(f"employee {employee_id} does not exist")
+    if by.employee_id != employee.employee_id:
+        raise Forbidden(f"a weekly {what} is submitted by the employee themself")
+    return employee
 
 
 # --- templates -----------------------------------------------------------------------------------
@@ -307,4 +682,11 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.ClosePeriod: close_period,
     commands.SaveTemplate: save_template,
     commands.InstallTemplatePreset: install_template_preset,
+    commands.RecordInterview: record_interview,
+    commands.AcknowledgeResult: acknowledge_result,
+    commands.ReopenPeriod: reopen_period,
+    commands.ComputeAnnualResults: compute_annual_results,
+    commands.SubmitWeeklyPlan: submit_weekly_plan,
+    commands.DecideWeeklyPlan: decide_weekly_plan,
+    commands.SubmitWeeklyReport: submit_weekly_report,
 }

@@ -17,7 +17,7 @@ from appraisal.domain.periods import Period
 from appraisal.domain.policy import AppraisalPolicy
 from appraisal.domain.templates import Source
 from shared.clock import Clock
-from shared.events.crm import DealWon, LeadAssigned, PaymentReceived
+from shared.events.crm import DealCancelled, DealWon, LeadAssigned, PaymentReceived, PaymentRefunded
 from shared.events.org import AttendanceDayClassified
 from shared.events.telesales import CallLogged
 
@@ -27,10 +27,32 @@ ONE = Decimal(1)
 def from_deal_won(deal: DealWon, event_id: uuid.UUID) -> list[Fact]:
     period = str(Period.of_day(deal.signed_on))
     source_id = f"deal:{deal.deal_id}"
-    return [
+    facts = [
         Fact(deal.rep_id, period, Source.SALES_AMOUNT, deal.amount, source_id, event_id, deal.signed_on),
         Fact(deal.rep_id, period, Source.CONTRACTS_SIGNED, ONE, source_id, event_id, deal.signed_on),
     ]
+    profit = deal.profit if deal.profit is not None else (deal.amount - deal.cost if deal.cost is not None else None)
+    if profit is not None:
+        facts.append(Fact(deal.rep_id, period, Source.SALES_PROFIT, profit, source_id, event_id, deal.signed_on))
+    return facts
+
+
+def from_deal_cancelled(cancelled: DealCancelled, event_id: uuid.UUID) -> list[Fact]:
+    """A cancellation takes the deal back in the month it happens, as payroll claws commission
+    back in the next run: a closed month's result is never reopened for it. The profit is not
+    taken back (the event does not carry it)."""
+    period = str(Period.of_day(cancelled.cancelled_on))
+    source_id = f"cancel:{cancelled.deal_id}"
+    return [
+        Fact(cancelled.rep_id, period, Source.SALES_AMOUNT, -cancelled.amount, source_id, event_id,
+             cancelled.cancelled_on),
+        Fact(cancelled.rep_id, period, Source.CONTRACTS_SIGNED, -ONE, source_id, event_id, cancelled.cancelled_on),
+    ]
+
+
+def from_payment_refunded(refund: PaymentRefunded, event_id: uuid.UUID) -> list[Fact]:
+    return [Fact(refund.rep_id, str(Period.of_day(refund.refunded_on)), Source.COLLECTIONS, -refund.amount,
+                 f"refund:{refund.refund_id}", event_id, refund.refunded_on)]
 
 
 def from_payment_received(payment: PaymentReceived, event_id: uuid.UUID) -> list[Fact]:
@@ -38,13 +60,19 @@ def from_payment_received(payment: PaymentReceived, event_id: uuid.UUID) -> list
                  f"payment:{payment.payment_id}", event_id, payment.received_on)]
 
 
-def from_call_logged(call: CallLogged, event_id: uuid.UUID) -> list[Fact]:
+def from_call_logged(call: CallLogged, event_id: uuid.UUID, policy: AppraisalPolicy) -> list[Fact]:
     period = str(Period.of_day(call.call_date))
     source_id = f"call:{call.call_id}"
     facts = [Fact(call.agent_id, period, Source.CALLS_DIALLED, ONE, source_id, event_id, call.call_date)]
     if call.effective:
         facts.append(Fact(call.agent_id, period, Source.EFFECTIVE_CONVERSATIONS, ONE, source_id, event_id,
                           call.call_date))
+    if call.disposition in policy.intent_dispositions:
+        # One intent customer per lead and month, however many calls mark it; a call without a
+        # lead stands for its own customer.
+        customer = f"lead:{call.lead_id}" if call.lead_id is not None else source_id
+        facts.append(Fact(call.agent_id, period, Source.INTENT_CUSTOMERS, ONE,
+                          f"intent:{customer}:agent:{call.agent_id}:{period}", event_id, call.call_date))
     return facts
 
 

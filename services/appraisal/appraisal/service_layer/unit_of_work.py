@@ -5,13 +5,19 @@ clock and its appraisal policy."""
 from __future__ import annotations
 
 from appraisal.adapters.repositories import (
+    AnnualResultRepository,
+    AuditRepository,
     DirectoryRepository,
     FactRepository,
+    FeedbackRepository,
+    HonourRepository,
     PeriodRepository,
     ResultRepository,
     ReviewRepository,
+    RoleHistoryRepository,
     ScoreRepository,
     TemplateRepository,
+    WeeklyRepository,
 )
 from appraisal.domain.policy import AppraisalPolicy
 from shared.bus import Bus
@@ -26,6 +32,12 @@ class AppraisalUnitOfWork(UnitOfWork):
     scores: ScoreRepository
     results: ResultRepository
     directory: DirectoryRepository
+    feedback: FeedbackRepository
+    roles: RoleHistoryRepository
+    audit: AuditRepository
+    annual: AnnualResultRepository
+    honours: HonourRepository
+    weekly: WeeklyRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -35,6 +47,12 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.scores = ScoreRepository(self.session)
         self.results = ResultRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.feedback = FeedbackRepository(self.session)
+        self.roles = RoleHistoryRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        self.annual = AnnualResultRepository(self.session)
+        self.honours = HonourRepository(self.session)
+        self.weekly = WeeklyRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

@@ -81,7 +81,7 @@ async def test_a_correction_lifts_the_score_and_a_void_day_stops_counting(world:
 
 async def test_after_the_close_a_new_revision_is_kept_as_late_and_the_result_stands(world: World, period: str):
     await world.apply(classified(world.rep, on(period, 5), "on_time"))
-    await world.runtime.bus.handle(commands.ClosePeriod(period=period, by=HR))
+    await world.runtime.bus.handle(commands.ClosePeriod(period=period, by=HR, missing_stages_rule="zero"))
     frozen = await views.employee_score(world.runtime.bus, HR, period, world.rep.id)
     updates = len(await world.outbox("appraisal.score.updated.v1"))
 
@@ -143,7 +143,8 @@ class TestPresets:
     async def test_listed_to_anyone_installed_by_hr_only_and_never_over_a_template(
             self, world: World, client: httpx.AsyncClient, tokens: Tokens):
         listed = (await client.get("/templates/presets", headers=tokens.of(world.rep))).json()
-        assert {p["key"]: (p["suggested_roles"], [i["weight"] for i in p["indicators"]]) for p in listed} == {
+        assert {p["key"]: (p["suggested_roles"], [i["weight"] for i in p["indicators"]]) for p in listed
+                if p["key"].startswith("a4_")} == {
             "a4_regional_manager": (["regional_manager"], ["42", "7", "7", "7", "7", "30"]),
             "a4_regional_sales": (["sales_rep"], ["21", "28", "21", "30"]),
         }

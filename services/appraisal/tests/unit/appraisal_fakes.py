@@ -8,6 +8,7 @@ left nothing behind. Locks are no-ops: concurrency is the integration tests' bus
 from __future__ import annotations
 
 import copy
+import dataclasses
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -16,11 +17,15 @@ from decimal import Decimal
 
 from appraisal.domain.attendance import supersedes
 from appraisal.domain.facts import Fact, RecordedFact
+from appraisal.domain.flow import Feedback
+from appraisal.domain.honours import Honour
 from appraisal.domain.periods import PeriodRecord, PeriodStatus
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review
+from appraisal.domain.roles import RoleSpan
 from appraisal.domain.scoring import ScoreCard, Tally
 from appraisal.domain.templates import Template
+from shared.auth import Role
 from shared.clock import Clock
 from shared.directory import DirectoryEmployee, DirectoryGroup
 from shared.testing import FakeUnitOfWork
@@ -46,6 +51,9 @@ class FakeStore:
     results: dict[tuple[str, uuid.UUID], AppraisalResult] = field(default_factory=dict)
     employees: dict[uuid.UUID, DirectoryEmployee] = field(default_factory=dict)
     groups: dict[uuid.UUID, DirectoryGroup] = field(default_factory=dict)
+    roles: dict[uuid.UUID, dict[date, str]] = field(default_factory=dict)
+    feedback: dict[tuple[uuid.UUID, str], Feedback] = field(default_factory=dict)
+    honours: dict[str, list[Honour]] = field(default_factory=dict)
 
 
 class _Repo:
@@ -65,7 +73,9 @@ class FakePeriods(_Repo):
         return self._store.periods.setdefault(period, PeriodRecord(period=period, status=PeriodStatus.OPEN))
 
     async def close(self, period: str, closed_at: datetime, closed_by: uuid.UUID, employee_count: int) -> None:
-        self._store.periods[period] = PeriodRecord(period, PeriodStatus.CLOSED, closed_at, closed_by, employee_count)
+        before = self._store.periods.get(period)
+        self._store.periods[period] = PeriodRecord(period, PeriodStatus.CLOSED, closed_at, closed_by, employee_count,
+                                                   revision=(before.revision if before else 0) + 1)
 
 
 class FakeTemplates(_Repo):
@@ -100,6 +110,11 @@ class FakeFacts(_Repo):
     async def tallies_for_period(self, period: str) -> dict[uuid.UUID, dict[str, Tally]]:
         ids = {f.employee_id for f in self._scored() if f.period == period}
         return {i: await self.tallies(i, period) for i in ids}
+
+    async def open_of(self, employee_ids: Collection[uuid.UUID], kinds: Collection[str]) -> list[Fact]:
+        return [f for f, late in self._store.facts.values()
+                if not late and f.employee_id in employee_ids and f.kind in kinds and f.revision is None
+                and not (self._store.periods.get(f.period) and self._store.periods[f.period].is_closed)]
 
     async def late(self, period: str) -> list[RecordedFact]:
         return [RecordedFact(f, True, datetime.min) for f, late in self._store.facts.values()
@@ -174,6 +189,44 @@ class FakeDirectory(_Repo):
                               ) -> list[DirectoryEmployee]:
         return [e for e in self._store.employees.values() if e.role in roles and e.is_employed]
 
+    async def hired_on(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, date | None]:
+        return {i: None for i in employee_ids}
+
+    async def department_heads(self, department_id: uuid.UUID) -> list[uuid.UUID]:
+        return sorted((e.employee_id for e in self._store.employees.values()
+                       if e.department_id == department_id and e.role in Role.DEPARTMENT_WIDE and e.is_employed),
+                      key=str)
+
+
+class FakeRoles(_Repo):
+    async def record(self, employee_id: uuid.UUID, effective_on: date, role: str) -> None:
+        self._store.roles.setdefault(employee_id, {})[effective_on] = role
+
+    async def spans(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, tuple[list[RoleSpan], date | None]]:
+        return {i: ([RoleSpan(day, role) for day, role in sorted(self._store.roles.get(i, {}).items())], None)
+                for i in employee_ids}
+
+
+class FakeFeedback(_Repo):
+    async def get(self, employee_id: uuid.UUID, period: str, *, lock: bool = False) -> Feedback | None:
+        return self._store.feedback.get((employee_id, period))
+
+    async def add(self, item: Feedback) -> bool:
+        return self._store.feedback.setdefault((item.employee_id, item.period), item) is item
+
+    async def acknowledge(self, employee_id: uuid.UUID, period: str, at: datetime, comment: str | None) -> None:
+        key = (employee_id, period)
+        self._store.feedback[key] = dataclasses.replace(self._store.feedback[key], acknowledged_at=at,
+                                                        acknowledgement_comment=comment)
+
+
+class FakeHonours(_Repo):
+    async def replace(self, period: str, items: Iterable[Honour], revision: int) -> None:
+        self._store.honours[period] = list(items)
+
+    async def for_period(self, period: str) -> list[Honour]:
+        return list(self._store.honours.get(period, []))
+
 
 class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
     """The appraisal unit of work over a :class:`FakeStore`; the rest is :mod:`shared.testing`'s."""
@@ -187,3 +240,4 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
         self.periods, self.templates, self.facts = FakePeriods(self), FakeTemplates(self), FakeFacts(self)
         self.reviews, self.scores, self.results = FakeReviews(self), FakeScores(self), FakeResults(self)
         self.directory = FakeDirectory(self)
+        self.roles, self.feedback, self.honours = FakeRoles(self), FakeFeedback(self), FakeHonours(self)

@@ -160,7 +160,7 @@ class TestConsumer:
         firm, period = company(clock), shift_month(clock.month(), -1)
         work_date = first_day(period) + timedelta(days=4)
         await deliver(firm, day(work_date, "on_time", revision=1))
-        await firm.bus.handle(commands.ClosePeriod(period=period, by=HR))
+        await firm.bus.handle(commands.ClosePeriod(period=period, by=HR, missing_stages_rule="zero"))
         frozen = firm.uow.store.results[(period, REP)]
         published = len(firm.uow.published)
 
@@ -172,7 +172,7 @@ class TestConsumer:
 
 
 class TestPresets:
-    @pytest.mark.parametrize("key", sorted(PRESETS))
+    @pytest.mark.parametrize("key", sorted(key for key in PRESETS if key.startswith("a4_")))
     def test_each_preset_is_a_valid_70_30_template(self, key):
         preset = PRESETS[key]
         validate_template(preset.template(preset.key, None, preset.suggested_roles), Role.ALL)
@@ -183,7 +183,8 @@ class TestPresets:
             d(30), Rule.DEDUCTION_PER_UNIT, {"per_unit": d(4), "base": d(100)})
 
     def test_the_a4_weights_are_shares_of_the_70(self):
-        weights = {key: {i.key: i.weight for i in preset.indicators} for key, preset in PRESETS.items()}
+        weights = {key: {i.key: i.weight for i in preset.indicators} for key, preset in PRESETS.items()
+                   if key.startswith("a4_")}
         assert weights == {
             "a4_regional_sales": {"dealer_management": 21, "weekly_report": 28, "other_management": 21,
                                   "attendance": 30},

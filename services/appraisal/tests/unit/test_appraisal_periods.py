@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from appraisal_builders import policy
 
 from appraisal.domain.periods import Period
 from appraisal.domain.templates import Source
 from appraisal.service_layer import inputs
 from shared.clock import FixedClock, first_day
 from shared.errors import InvalidInput
-from shared.events.crm import DealWon, LeadAssigned
+from shared.events.crm import DealCancelled, DealWon, LeadAssigned, PaymentRefunded
 from shared.events.telesales import CallLogged
 from shared.testing import QUIET_INSTANT
 
@@ -77,7 +78,42 @@ def test_an_effective_call_counts_as_a_dial_and_a_conversation():
     call = CallLogged(call_id="c-1", agent_id=REP, started_at=datetime(2026, 10, 5, 2, tzinfo=UTC),
                       call_date=date(2026, 10, 5), duration_seconds=90, connected=True, disposition="intent",
                       effective=True)
-    assert [f.kind for f in inputs.from_call_logged(call, uuid.uuid4())] == [
-        Source.CALLS_DIALLED, Source.EFFECTIVE_CONVERSATIONS]
-    ineffective = call.model_copy(update={"effective": False})
-    assert [f.kind for f in inputs.from_call_logged(ineffective, uuid.uuid4())] == [Source.CALLS_DIALLED]
+    assert [f.kind for f in inputs.from_call_logged(call, uuid.uuid4(), policy())] == [
+        Source.CALLS_DIALLED, Source.EFFECTIVE_CONVERSATIONS, Source.INTENT_CUSTOMERS]
+    ineffective = call.model_copy(update={"effective": False, "disposition": "no_answer"})
+    assert [f.kind for f in inputs.from_call_logged(ineffective, uuid.uuid4(), policy())] == [Source.CALLS_DIALLED]
+
+
+def test_an_intent_customer_counts_once_per_lead_and_month():
+    lead = uuid.uuid4()
+    first = CallLogged(call_id="c-1", agent_id=REP, lead_id=lead, started_at=datetime(2026, 10, 5, 2, tzinfo=UTC),
+                       call_date=date(2026, 10, 5), duration_seconds=90, connected=True, disposition="intent",
+                       effective=True)
+    again = first.model_copy(update={"call_id": "c-2", "call_date": date(2026, 10, 9)})
+    intents = [f for call in (first, again) for f in inputs.from_call_logged(call, uuid.uuid4(), policy())
+               if f.kind == Source.INTENT_CUSTOMERS]
+    assert len({f.source_id for f in intents}) == 1
+    # The dispositions that count are the company's.
+    assert [f.kind for f in inputs.from_call_logged(first, uuid.uuid4(), policy(intent_dispositions=frozenset()))
+            ] == [Source.CALLS_DIALLED, Source.EFFECTIVE_CONVERSATIONS]
+
+
+def test_a_deals_profit_is_measured_when_crm_knows_it():
+    deal = DealWon(deal_id=uuid.uuid4(), customer_id=uuid.uuid4(), rep_id=REP, amount=Decimal("1000"),
+                   cost=Decimal("600.25"), signed_on=date(2026, 10, 31))
+    assert [(f.kind, f.value) for f in inputs.from_deal_won(deal, uuid.uuid4())][-1] == (
+        Source.SALES_PROFIT, Decimal("399.75"))
+    stated = deal.model_copy(update={"profit": Decimal("100"), "cost": None})
+    assert [(f.kind, f.value) for f in inputs.from_deal_won(stated, uuid.uuid4())][-1] == (
+        Source.SALES_PROFIT, Decimal("100"))
+
+
+def test_refunds_and_cancellations_count_back_in_their_own_month():
+    refund = PaymentRefunded(refund_id=uuid.uuid4(), payment_id=uuid.uuid4(), deal_id=uuid.uuid4(), rep_id=REP,
+                             amount=Decimal("50"), refunded_on=date(2026, 11, 2), reason="r", recorded_by=REP)
+    [fact] = inputs.from_payment_refunded(refund, uuid.uuid4())
+    assert (fact.period, fact.kind, fact.value) == ("2026-11", Source.COLLECTIONS, Decimal("-50"))
+    cancelled = DealCancelled(deal_id=uuid.uuid4(), rep_id=REP, amount=Decimal("900"), cancelled_on=date(2026, 12, 1),
+                              reason="r", cancelled_by=REP)
+    assert [(f.period, f.kind, f.value) for f in inputs.from_deal_cancelled(cancelled, uuid.uuid4())] == [
+        ("2026-12", Source.SALES_AMOUNT, Decimal("-900")), ("2026-12", Source.CONTRACTS_SIGNED, Decimal("-1"))]

@@ -11,13 +11,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from appraisal.domain.facts import RecordedFact
+from appraisal.domain.flow import MissingRule
 from appraisal.domain.presets import Preset
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review, Stage
 from appraisal.domain.templates import Indicator, Rule, Source, Template, decimal_params
 from appraisal.service_layer import commands
 from appraisal.service_layer.handlers import ClosedPeriod
-from appraisal.service_layer.views import EmployeeScore
+from appraisal.service_layer.views import EmployeeScore, Leaderboard
 from shared.auth import Principal, Role
 from shared.fields import IsoDate
 
@@ -180,6 +181,10 @@ class PeriodRead(_Read):
     closed_at: datetime | None = None
     closed_by: uuid.UUID | None = None
     employee_count: int | None = None
+    revision: int = Field(0, description="Closes so far; a close after a reopen freezes the next revision")
+    reopened_at: datetime | None = None
+    reopened_by: uuid.UUID | None = None
+    reopen_reason: str | None = None
 
 
 class ResultRead(BaseModel):
@@ -189,11 +194,20 @@ class ResultRead(BaseModel):
     coefficient: Decimal
     rank: int
     flags: list[str]
+    missing_stages: list[str] = Field(default_factory=list,
+                                      description="Required review stages never submitted (A3)")
+    missing_stages_rule: str | None = Field(None, description="HR's stated rule for them at the close")
+    revision: int = Field(1, description="The period's close that froze it")
+    department_id: uuid.UUID | None = None
+    department_role_rank: int | None = Field(None, description="Rank by score within the department and role (A7)")
 
     @classmethod
     def from_domain(cls, result: AppraisalResult) -> ResultRead:
         return cls(employee_id=result.employee_id, role=result.role, score=result.score,
-                   coefficient=result.coefficient, rank=result.rank, flags=list(result.flags))
+                   coefficient=result.coefficient, rank=result.rank, flags=list(result.flags),
+                   missing_stages=list(result.missing_stages), missing_stages_rule=result.missing_stages_rule,
+                   revision=result.revision, department_id=result.department_id,
+                   department_role_rank=result.department_role_rank)
 
 
 class UnappraisedRead(_Read):
@@ -233,3 +247,172 @@ class LateInputRead(BaseModel):
                    source_id=fact.source_id, event_id=fact.event_id, occurred_on=fact.occurred_on,
                    recorded_at=recorded.recorded_at)
 
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000, pattern=_NO_NUL)]
+Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_NO_NUL)]
+
+
+class ClosePeriodBody(_Request):
+    missing_stages_rule: Literal[MissingRule.ALL] | None = Field(  # type: ignore[valid-type]
+        None, description="Required only while reviews are missing: zero (a missing stage rates 0), leader "
+                          "(it counts as the leader's ratings, 0 without them) or reweight (the submitted stages "
+                          "share its weight). Recorded on every result it touched.")
+
+
+class OverdueReviewRead(_Read):
+    employee_id: uuid.UUID
+    stage: str
+    due_on: IsoDate
+    reviewer_id: uuid.UUID | None
+
+
+class InterviewCreate(_Request):
+    held_on: IsoDate
+    notes: Text
+    improvement_plan: Text
+
+    def to_command(self, period: str, employee_id: uuid.UUID, by: Principal) -> commands.RecordInterview:
+        return commands.RecordInterview(period=period, employee_id=employee_id, held_on=self.held_on,
+                                        notes=self.notes, improvement_plan=self.improvement_plan, by=by)
+
+
+class AcknowledgementCreate(_Request):
+    comment: Comment | None = None
+
+
+class FeedbackRead(_Read):
+    employee_id: uuid.UUID
+    period: str
+    interviewer_id: uuid.UUID
+    held_on: IsoDate
+    notes: str
+    improvement_plan: str
+    recorded_at: datetime
+    acknowledged_at: datetime | None
+    acknowledgement_comment: str | None
+
+
+class ReopenBody(_Request):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000,
+                                             pattern=_NO_NUL)]
+
+
+class AuditEntryRead(_Read):
+    period: str
+    action: str
+    at: datetime
+    by: uuid.UUID | None
+    employee_id: uuid.UUID | None
+    details: dict
+
+
+class AnnualResultRead(_Read):
+    year: int
+    employee_id: uuid.UUID
+    score: Decimal = Field(description="Mean of the monthly scores, half-up to the cent (A1)")
+    coefficient: Decimal
+    months_scored: list[str]
+    months_missing: list[str]
+    missing_months_rule: str = Field(description="employed_months: left out; zero: counted as 0 (÷ 12)")
+    revision: int
+    computed_at: datetime
+
+
+class RankingEntryRead(BaseModel):
+    rank: int
+    employee_id: uuid.UUID
+    score: Decimal
+
+
+class RankingRead(BaseModel):
+    department_id: uuid.UUID | None
+    role: str
+    entries: list[RankingEntryRead]
+
+
+class HonourRead(_Read):
+    honour: str
+    name: str
+    employee_id: uuid.UUID
+    group_id: uuid.UUID | None
+    department_id: uuid.UUID | None
+    measure: str
+    value: Decimal
+
+
+class LeaderboardRead(BaseModel):
+    period: str
+    rankings: list[RankingRead]
+    honours: list[HonourRead]
+
+    @classmethod
+    def from_view(cls, board: Leaderboard) -> LeaderboardRead:
+        return cls(period=board.period, honours=[HonourRead.model_validate(h) for h in board.honours], rankings=[
+            RankingRead(department_id=r.department_id, role=r.role, entries=[
+                RankingEntryRead(rank=e.department_role_rank or e.rank, employee_id=e.employee_id, score=e.score)
+                for e in r.entries]) for r in board.rankings])
+
+
+class InputRead(BaseModel):
+    kind: str
+    value: Decimal
+    source_id: str = Field(description="The business id measured (deal:…, call:…, …; …@<id> when rolled up)")
+    event_id: uuid.UUID = Field(description="The CloudEvent it came from")
+    occurred_on: IsoDate
+    late: bool = Field(description="Arrived after the period closed: kept, not scored")
+    revision: int | None = None
+
+    @classmethod
+    def from_domain(cls, recorded: RecordedFact) -> InputRead:
+        fact = recorded.fact
+        return cls(kind=fact.kind, value=fact.value, source_id=fact.source_id, event_id=fact.event_id,
+                   occurred_on=fact.occurred_on, late=recorded.late, revision=fact.revision)
+
+
+Entry = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000, pattern=_NO_NUL)]
+
+
+class WeeklyPlanWrite(_Request):
+    content: dict[Key, Entry] = Field(min_length=1, max_length=30,
+                                      description="The plan's items: goals, visits planned, customers, …")
+
+
+class WeeklyPlanDecision(_Request):
+    decision: Literal["approve", "return"]
+    note: Comment | None = None
+
+
+class WeeklyPlanRead(_Read):
+    employee_id: uuid.UUID
+    week: str
+    content: dict[str, str]
+    status: Literal["submitted", "approved", "returned"]
+    submitted_at: datetime
+    late: bool
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+
+class WeeklyReportWrite(_Request):
+    fields: dict[Key, Entry] = Field(min_length=1, max_length=20, description=(
+        "A8's fields: sales_volume, collections, customer_visits, expenses, promotion_results, key_customers, "
+        "new_customers, bad_credit_customers, prospects, competitor_moves, local_policy_changes"))
+
+
+class WeeklyReportRead(_Read):
+    employee_id: uuid.UUID
+    week: str
+    fields: dict[str, str]
+    prefilled: dict[str, Decimal] = Field(description="The system's own figures of the week (sales, collections)")
+    submitted_at: datetime | None = Field(description="None: a draft, nothing submitted yet")
+    late: bool
+
+
+class WeeklySubmissionRead(_Read):
+    employee_id: uuid.UUID
+    plan_status: str | None = Field(description="None: no plan submitted")
+    plan_late: bool = Field(description="Submitted after its day, or missing past it")
+    report_submitted: bool
+    report_late: bool
