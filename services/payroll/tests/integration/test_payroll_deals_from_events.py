@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from payroll_world import SALES, PayrollWorld, day
 
+from shared.auth import Role
+from shared.clock import shift_month
 from shared.events.crm import DealCancelled, DealCostSet, DealWon, PaymentRefunded
 
 D = Decimal
@@ -105,3 +107,25 @@ async def test_a_corrected_cost_changes_the_profit_whatever_the_order(world: Pay
     assert (found.cost, found.profit) == (D("2500.00"), D("2500.00"))
     assert profit.profit == D("3000.00") + D("2500.00")
     assert profit.without_profit == ()
+
+
+async def test_finance_reads_the_deals_payroll_holds_for_a_period(world: PayrollWorld, period: str, client,
+                                                                  tokens) -> None:
+    kept, dropped = won(period, "10000.00", cost="6000.00"), won(period, "3000.00", cost=None, units=None)
+    for event in (kept, dropped, cancelled(dropped, period), won(shift_month(period, 1))):
+        await world.deliver(event)
+    await world.deliver(PaymentRefunded(refund_id=uuid.uuid4(), payment_id=uuid.uuid4(), deal_id=kept.deal_id,
+                                        rep_id=ANN, amount=D("1200.00"), refunded_on=day(period, 25),
+                                        reason="returned", recorded_by=uuid.uuid4()))
+    answer = await client.get("/deals", params={"period": period}, headers=tokens.headers(Role.FINANCE))
+    assert answer.status_code == 200, answer.text
+    found = {deal["deal_id"]: deal for deal in answer.json()}
+    assert found.keys() == {str(kept.deal_id), str(dropped.deal_id)}
+    assert (found[str(kept.deal_id)]["profit"], found[str(kept.deal_id)]["units"],
+            found[str(kept.deal_id)]["refunded"]) == ("4000.00", 3, "1200.00")
+    assert found[str(dropped.deal_id)]["cancelled_on"] == day(period, 20).isoformat()
+    for roles in ((Role.SALES_REP,), (Role.DEPARTMENT_MANAGER,)):
+        assert (await client.get("/deals", params={"period": period},
+                                 headers=tokens.headers(*roles))).status_code == 403
+    assert (await client.get("/deals", params={"period": "2026-13"},
+                             headers=tokens.headers(Role.FINANCE))).status_code == 422

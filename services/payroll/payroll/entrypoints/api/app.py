@@ -9,6 +9,7 @@ from payroll.bootstrap import bootstrap
 from payroll.config import PayrollSettings
 from payroll.entrypoints.api import (
     commission_plans,
+    deals,
     disputes,
     expenses,
     exports,
@@ -30,6 +31,6 @@ def create_app(settings: PayrollSettings | None = None, *, engine: AsyncEngine |
         title="payroll",
         description="Compensation plans, pay runs computed when appraisal closes a period, and payslips "
                     "whose every line names its rule and inputs.",
-        routers=[plans.router, runs.router, payslips.router, incentives.router, expenses.router,
+        routers=[plans.router, deals.router, runs.router, payslips.router, incentives.router, expenses.router,
                  disputes.router, unpaid.router, what_if.router, exports.router, commission_plans.router],
     )
