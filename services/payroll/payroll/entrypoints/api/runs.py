@@ -13,6 +13,7 @@ from payroll.entrypoints.api.schemas import (
     PayslipRead,
     PendingAdjustmentRead,
     PendingAttendanceCorrectionRead,
+    PendingRevisionAdjustmentRead,
     Period,
     PeriodStatusRead,
     RunRead,
@@ -69,6 +70,14 @@ async def period_status(period: Period, bus: BusDep, user: PayrollOfficer) -> Pe
 async def pending_adjustments(bus: BusDep, user: PayrollOfficer) -> list[PendingAdjustmentRead]:
     """Payments that arrived after their period's run, waiting to be paid in the next run (P8)."""
     return [PendingAdjustmentRead.model_validate(item) for item in await views.pending_adjustments(bus)]
+
+
+@router.get("/adjustments/revisions/pending")
+async def pending_revision_adjustments(bus: BusDep, user: PayrollOfficer) -> list[PendingRevisionAdjustmentRead]:
+    """Differences revised appraisal results make to locked runs (P8.revision) that no locked run has paid:
+    on a draft run, or on none yet (the person was not paid by any run computed since)."""
+    return [PendingRevisionAdjustmentRead.model_validate(item)
+            for item in await views.pending_revision_adjustments(bus)]
 
 
 @router.get("/adjustments/attendance/pending")
