@@ -208,10 +208,12 @@ class PeriodStatusRead(BaseModel):
 
     @classmethod
     def from_view(cls, status: PeriodStatus) -> PeriodStatusRead:
-        ready = status.readiness
+        ready, run = status.readiness, status.run
+        # A draft run of a reopened period waits for the revised results like a period without a run.
+        awaiting = [run.awaiting_revision] if run is not None and run.awaiting_revision else []
         return cls(period=ready.period, closed=ready.closed, expected_results=ready.expected,
-                   received_results=ready.received, ready=status.run is not None or ready.ready,
-                   waiting_for=[] if status.run is not None else ready.waiting_for,
+                   received_results=ready.received, ready=(run is not None and not awaiting) or ready.ready,
+                   waiting_for=awaiting if run is not None else ready.waiting_for,
                    employees_without_role=list(ready.without_role), roles_without_plan=list(ready.roles_without_plan),
                    run=RunRead.model_validate(status.run) if status.run else None)
 
