@@ -6,6 +6,9 @@ waits until it holds the close, as many distinct results as the close announced,
 every one of them (from the result, else from the directory). A role without a plan no longer
 holds the run: its people are listed on the run as blockers (:mod:`payroll.domain.roster`), and
 the run cannot be approved until they are resolved and the run recomputed.
+
+A reopened period's results do not stand until appraisal's next close (the next revision) holds
+all its results of that revision (:func:`revision_pending`, :mod:`payroll.domain.revisions`).
 """
 
 from __future__ import annotations

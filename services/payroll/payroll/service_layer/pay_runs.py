@@ -5,7 +5,8 @@ nothing until the period is ready, and nothing once the period has its run, so t
 computed exactly once whichever fact arrives last and however often facts are redelivered.
 Ready means appraisal's close and all its results; the run then pays everyone employed in the
 period (:mod:`payroll.domain.roster`), appraised or not, and lists whom it cannot pay. A draft
-run is computed again only on request (:func:`recompute`).
+run is computed again on request (:func:`recompute`), or by itself when appraisal's revised results
+arrive after a reopen (:mod:`payroll.service_layer.revisions`).
 """
 
 from __future__ import annotations
