@@ -50,7 +50,8 @@ async def recompute_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) ->
 
 @router.post("/runs/{run_id}/approve")
 async def approve_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> RunRead:
-    """Approve a computed run after review; a run with blockers, or a locked one, answers 409."""
+    """Approve a computed run after review; a run with blockers, one awaiting revised appraisal results, or a
+    locked one answers 409."""
     return RunRead.model_validate(await bus.handle(commands.ApproveRun(run_id=run_id, by=user.employee_id)))
 
 
