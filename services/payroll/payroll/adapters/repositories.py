@@ -95,20 +95,33 @@ class AppraisalInputRepository:
         self._session = session
 
     async def record_close(self, closed: ClosedPeriod) -> bool:
+        """Keep the close of the highest revision: a higher one replaces it, a lower or equal one arriving
+        late (redelivered, reordered) changes nothing. True if stored."""
+        values = dict(period=closed.period, employee_count=closed.employee_count, closed_at=closed.closed_at,
+                      closed_by=closed.closed_by, revision=closed.revision)
+        upsert = pg_insert(closed_periods).values(**values)
         result = await self._session.execute(
-            pg_insert(closed_periods).values(period=closed.period, employee_count=closed.employee_count,
-                                             closed_at=closed.closed_at, closed_by=closed.closed_by)
-            .on_conflict_do_nothing().returning(closed_periods.c.period)
+            upsert.on_conflict_do_update(
+                index_elements=[closed_periods.c.period],
+                set_={key: upsert.excluded[key] for key in values if key != "period"},
+                where=upsert.excluded.revision > closed_periods.c.revision,
+            ).returning(closed_periods.c.period)
         )
         return result.first() is not None
 
     async def record_result(self, result: FinalResult, event_id: uuid.UUID) -> bool:
-        # The first result for an employee and period wins: results are frozen at the close.
+        """Results are frozen at each close; a later close's revision replaces the earlier result, and a
+        result of a lower or equal revision arriving late changes nothing. True if stored."""
+        values = dict(period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
+                      coefficient=result.coefficient, rank=result.rank, flags=list(result.flags),
+                      event_id=event_id, revision=result.revision)
+        upsert = pg_insert(appraisal_results).values(**values)
         inserted = await self._session.execute(
-            pg_insert(appraisal_results).values(
-                period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
-                coefficient=result.coefficient, rank=result.rank, flags=list(result.flags), event_id=event_id,
-            ).on_conflict_do_nothing().returning(appraisal_results.c.employee_id)
+            upsert.on_conflict_do_update(
+                index_elements=[appraisal_results.c.period, appraisal_results.c.employee_id],
+                set_={key: upsert.excluded[key] for key in values if key not in ("period", "employee_id")},
+                where=upsert.excluded.revision > appraisal_results.c.revision,
+            ).returning(appraisal_results.c.employee_id)
         )
         return inserted.first() is not None
 
@@ -118,14 +131,15 @@ class AppraisalInputRepository:
         if row is None:
             return None
         return ClosedPeriod(period=row.period, employee_count=row.employee_count, closed_at=row.closed_at,
-                            closed_by=row.closed_by)
+                            closed_by=row.closed_by, revision=row.revision)
 
     async def results(self, period: str) -> list[FinalResult]:
         rows = await self._session.execute(
             select(appraisal_results).where(appraisal_results.c.period == period)
             .order_by(appraisal_results.c.employee_id))
         return [FinalResult(period=row.period, employee_id=row.employee_id, role=row.role, score=row.score,
-                            coefficient=row.coefficient, rank=row.rank, flags=tuple(row.flags)) for row in rows]
+                            coefficient=row.coefficient, rank=row.rank, flags=tuple(row.flags),
+                            revision=row.revision) for row in rows]
 
     async def periods_awaiting_run(self) -> list[str]:
         """Periods appraisal closed that have no run yet, oldest first."""
@@ -224,7 +238,8 @@ class PayRunRepository:
         await self._session.execute(insert(pay_runs).values(
             id=run.id, period=run.period, status=run.status.value, payslip_count=run.payslip_count,
             total_gross=run.total_gross, full_score_at=run.full_score_at, computed_at=run.computed_at,
-            blockers=[blocker.as_json() for blocker in run.blockers],
+            blockers=[blocker.as_json() for blocker in run.blockers], appraisal_revision=run.appraisal_revision,
+            awaiting_revision=run.awaiting_revision,
         ))
 
     async def add_payslips(self, run: PayRun, slips: Sequence[Payslip], placements: dict[uuid.UUID, Placement]
@@ -281,7 +296,8 @@ class PayRunRepository:
     async def save_totals(self, run: PayRun) -> None:
         await self._session.execute(update(pay_runs).where(pay_runs.c.id == run.id).values(
             payslip_count=run.payslip_count, total_gross=run.total_gross, computed_at=run.computed_at,
-            blockers=[blocker.as_json() for blocker in run.blockers]))
+            blockers=[blocker.as_json() for blocker in run.blockers], appraisal_revision=run.appraisal_revision,
+            awaiting_revision=run.awaiting_revision))
 
     async def save_status(self, run: PayRun) -> None:
         await self._session.execute(update(pay_runs).where(pay_runs.c.id == run.id).values(
@@ -367,7 +383,8 @@ def _run(row: Row) -> PayRun:
     return PayRun(id=row.id, period=row.period, status=RunStatus(row.status), payslip_count=row.payslip_count,
                   total_gross=row.total_gross, computed_at=row.computed_at, full_score_at=row.full_score_at,
                   approved_by=row.approved_by, approved_at=row.approved_at, locked_by=row.locked_by,
-                  locked_at=row.locked_at, blockers=tuple(Blocker.from_json(value) for value in row.blockers))
+                  locked_at=row.locked_at, blockers=tuple(Blocker.from_json(value) for value in row.blockers),
+                  appraisal_revision=row.appraisal_revision, awaiting_revision=row.awaiting_revision)
 
 
 def _payslip(row: Row) -> PayslipRecord:

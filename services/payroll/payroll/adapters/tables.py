@@ -104,6 +104,8 @@ closed_periods = Table(
     Column("closed_at", DateTime(timezone=True), nullable=False),
     Column("closed_by", UUID(as_uuid=True), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The highest revision received: a close after a reopen replaces the earlier one.
+    Column("revision", Integer, nullable=False, server_default="1"),
 )
 
 appraisal_results = Table(
@@ -118,6 +120,19 @@ appraisal_results = Table(
     Column("flags", JSONB, nullable=False),
     Column("event_id", UUID(as_uuid=True), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The highest revision received replaces a lower one; a lower or equal one arriving late changes nothing.
+    Column("revision", Integer, nullable=False, server_default="1"),
+)
+
+# appraisal.period.reopened.v1, one row per reopened revision: the period's run waits for the next one.
+period_reopens = Table(
+    "period_reopens",
+    metadata,
+    Column("period", String(7), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("reason", String(2000), nullable=False),
+    Column("reopened_at", DateTime(timezone=True), nullable=False),
+    Column("reopened_by", UUID(as_uuid=True), nullable=False),
 )
 
 pay_runs = Table(
@@ -136,6 +151,8 @@ pay_runs = Table(
     Column("locked_at", DateTime(timezone=True)),
     # The people the run cannot pay and why (roster.Blocker as JSON); replaced on each recompute.
     Column("blockers", JSONB, nullable=False),
+    Column("appraisal_revision", Integer, nullable=False, server_default="1"),
+    Column("awaiting_revision", String(2000)),
     # Exactly one run per period, whatever the order or number of deliveries.
     UniqueConstraint("period"),
     CheckConstraint("status IN ('computed', 'approved', 'locked')", name="status"),
@@ -477,4 +494,22 @@ bank_accounts = Table(
     Column("account_number", String(40), nullable=False),
     Column("updated_by", UUID(as_uuid=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# The difference a revised appraisal result makes to what a locked run paid someone (P8.revision), one row
+# per person, period and revision; ``run_id`` is the later run that pays it (released on its recompute).
+revision_adjustments = Table(
+    "revision_adjustments",
+    metadata,
+    Column("period", String(7), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("locked_run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), nullable=False),
+    Column("plan_version", Integer, nullable=False),
+    Column("before", JSONB, nullable=False),
+    Column("after", JSONB, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_revision_adjustments_unpaid", "employee_id", postgresql_where=text("run_id IS NULL")),
 )

@@ -6,6 +6,9 @@ waits until it holds the close, as many distinct results as the close announced,
 every one of them (from the result, else from the directory). A role without a plan no longer
 holds the run: its people are listed on the run as blockers (:mod:`payroll.domain.roster`), and
 the run cannot be approved until they are resolved and the run recomputed.
+
+A reopened period's results do not stand until appraisal's next close (the next revision) holds
+all its results of that revision (:func:`revision_pending`, :mod:`payroll.domain.revisions`).
 """
 
 from __future__ import annotations
@@ -14,9 +17,13 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from payroll.domain.payslip import FinalResult
 from payroll.domain.plans import CompensationPlan, plan_in_force
+
+if TYPE_CHECKING:
+    from payroll.domain.revisions import Reopening
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class ClosedPeriod:
     employee_count: int
     closed_at: datetime
     closed_by: uuid.UUID
+    revision: int = 1
 
 
 @dataclass(frozen=True)
@@ -37,10 +45,14 @@ class Readiness:
     plans: dict[str, CompensationPlan] = field(default_factory=dict)
     without_role: tuple[uuid.UUID, ...] = ()
     roles_without_plan: tuple[str, ...] = ()
+    # The close's revision, and why its results do not stand (a reopen, or newer results arriving).
+    revision: int = 1
+    revision_pending: str | None = None
 
     @property
     def ready(self) -> bool:
-        return self.closed and self.expected is not None and self.received >= self.expected and not self.without_role
+        return (self.closed and self.expected is not None and self.received >= self.expected and not self.without_role
+                and self.revision_pending is None)
 
     @property
     def waiting_for(self) -> list[str]:
@@ -48,6 +60,8 @@ class Readiness:
         reasons = []
         if not self.closed:
             reasons.append("the period has not been closed by appraisal")
+        elif self.revision_pending is not None:
+            reasons.append(self.revision_pending)
         elif self.expected is not None and self.received < self.expected:
             reasons.append(f"appraisal results: {self.received} of {self.expected} received")
         if self.without_role:
@@ -64,10 +78,36 @@ def role_of(result: FinalResult, directory_role: str | None) -> str | None:
     return None
 
 
+def revision_pending(closed: ClosedPeriod | None, results: Iterable[FinalResult],
+                     reopened: Reopening | None) -> str | None:
+    """Why the close's results do not stand yet: appraisal reopened them, or results of a later
+    revision are arriving before (or without) their close. None when they stand."""
+    if closed is None:
+        return None
+    results = list(results)
+    newest = max((result.revision for result in results), default=closed.revision)
+    if reopened is not None and reopened.revision >= closed.revision:
+        awaited = max(reopened.revision + 1, newest)
+        return (f"appraisal reopened the period ({reopened.reason}); waiting for the revision {awaited} results "
+                f"and close: {sum(r.revision == awaited for r in results)} result(s) received")
+    if newest > closed.revision:
+        return (f"revision {newest} results are arriving ({sum(r.revision == newest for r in results)} so far); "
+                f"waiting for appraisal's revision {newest} close")
+    received = sum(result.revision == closed.revision for result in results)
+    if closed.revision > 1 and received < closed.employee_count:
+        return (f"appraisal closed the period again (revision {closed.revision}); revised results: {received} of "
+                f"{closed.employee_count} received")
+    return None
+
+
 def assess(period: str, closed: ClosedPeriod | None, results: Iterable[FinalResult],
-           directory_roles: Mapping[uuid.UUID, str], plans: Iterable[CompensationPlan]) -> Readiness:
+           directory_roles: Mapping[uuid.UUID, str], plans: Iterable[CompensationPlan],
+           reopened: Reopening | None = None) -> Readiness:
     # Keyed by employee: a result delivered twice counts once.
     by_employee = {result.employee_id: result for result in results if result.period == period}
+    pending = revision_pending(closed, by_employee.values(), reopened)
+    # A revision's close is complete once it holds employee_count results of that same revision.
+    received = sum(1 for result in by_employee.values() if closed is None or result.revision == closed.revision)
     roles: dict[uuid.UUID, str] = {}
     without_role = []
     for employee_id, result in sorted(by_employee.items(), key=lambda item: str(item[0])):
@@ -80,7 +120,7 @@ def assess(period: str, closed: ClosedPeriod | None, results: Iterable[FinalResu
     in_force = {role: plan_in_force(plans, role, period) for role in set(roles.values())}
     return Readiness(
         period=period, closed=closed is not None, expected=closed.employee_count if closed else None,
-        received=len(by_employee), roles=roles,
+        received=received, roles=roles, revision=closed.revision if closed else 1, revision_pending=pending,
         plans={role: plan for role, plan in in_force.items() if plan is not None},
         without_role=tuple(without_role),
         roles_without_plan=tuple(sorted(role for role, plan in in_force.items() if plan is None)),

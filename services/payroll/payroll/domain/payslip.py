@@ -57,6 +57,8 @@ class FinalResult:
     role: str | None = None
     rank: int | None = None
     flags: tuple[str, ...] = ()
+    # Each close after a reopen sends the period's results again with the next revision (P8 revisions).
+    revision: int = 1
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,17 @@ class PayRun:
     locked_by: uuid.UUID | None = None
     locked_at: datetime | None = None
     blockers: tuple[Blocker, ...] = field(default=())
+    # The revision of appraisal's results the run pays, and, while appraisal has reopened the period,
+    # why the run waits for the revised results (neither approved nor locked until they arrive).
+    appraisal_revision: int = 1
+    awaiting_revision: str | None = None
 
     def approve(self, by: uuid.UUID, at: datetime) -> None:
         self._ensure_not_locked("approve")
         if self.status == RunStatus.APPROVED:
             raise Conflict("this pay run is already approved", run_id=str(self.id), run_status=self.status.value,
                            approved_by=str(self.approved_by))
+        self._ensure_results_stand("approve")
         if self.blockers:
             raise Conflict(
                 f"this pay run cannot pay {len(self.blockers)} employee(s); resolve them and recompute before "
@@ -56,6 +61,7 @@ class PayRun:
         if self.status == RunStatus.COMPUTED:
             raise Conflict("this pay run is not approved yet; it is approved, then locked by someone else",
                            run_id=str(self.id), run_status=self.status.value)
+        self._ensure_results_stand("lock")
         if self.blockers:
             # Someone employed became known after the approval (a late directory event): not paid yet.
             raise Conflict(f"this pay run cannot pay {len(self.blockers)} employee(s); recompute it",
@@ -73,6 +79,12 @@ class PayRun:
         self._ensure_not_locked("recompute")
         self.status, self.approved_by, self.approved_at = RunStatus.COMPUTED, None, None
         self.computed_at, self.blockers = at, ()
+
+    def _ensure_results_stand(self, action: str) -> None:
+        if self.awaiting_revision is not None:
+            raise Conflict(f"appraisal reopened this period; cannot {action} the run before the revised results "
+                           "arrive (it is then recomputed by itself)", run_id=str(self.id),
+                           run_status=self.status.value, awaiting_revision=self.awaiting_revision)
 
     def _ensure_not_locked(self, action: str) -> None:
         if self.status == RunStatus.LOCKED:

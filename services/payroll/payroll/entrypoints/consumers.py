@@ -11,12 +11,13 @@ from payroll.domain.completeness import ClosedPeriod
 from payroll.domain.deals import Deal, DealCancellation, Refund, deal_profit
 from payroll.domain.payslip import FinalResult
 from payroll.domain.periods import period_of
+from payroll.domain.revisions import Reopening
 from payroll.service_layer import deals, handlers
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.calendar import WorkingCalendar
 from shared.consumer import ConsumerSpec, Handler
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
-from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed
+from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed, PeriodReopened
 from shared.events.crm import DealCancelled, DealCostSet, DealWon, PaymentReceived, PaymentRefunded
 from shared.events.envelope import CloudEvent
 from shared.events.org import AttendanceDayClassified, WorkingCalendarSet
@@ -26,14 +27,22 @@ async def on_period_closed(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: Pa
     closed = envelope.payload(PeriodClosed)
     await handlers.record_close(uow, bus, ClosedPeriod(
         period=closed.period, employee_count=closed.employee_count, closed_at=closed.closed_at,
-        closed_by=closed.closed_by))
+        closed_by=closed.closed_by, revision=closed.revision))
+
+
+async def on_period_reopened(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
+    reopened = envelope.payload(PeriodReopened)
+    await handlers.record_reopen(uow, bus, Reopening(
+        period=reopened.period, revision=reopened.revision, reason=reopened.reason,
+        reopened_at=reopened.reopened_at, reopened_by=reopened.reopened_by))
 
 
 async def on_result_finalized(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
     result = envelope.payload(AppraisalResultFinalized)
     await handlers.record_result(uow, bus, FinalResult(
         period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
-        coefficient=result.coefficient, rank=result.rank, flags=tuple(result.flags)), envelope.id)
+        coefficient=result.coefficient, rank=result.rank, flags=tuple(result.flags),
+        revision=result.revision), envelope.id)
 
 
 async def on_payment_received(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
@@ -110,6 +119,8 @@ CONSUMERS = [
         topics=sorted({PeriodClosed.topic, AppraisalResultFinalized.topic, PaymentReceived.topic}),
         handlers={
             PeriodClosed.event_type: on_period_closed,
+            # On the same topic and key as the close: a reopen and the next close arrive in order.
+            PeriodReopened.event_type: on_period_reopened,
             AppraisalResultFinalized.event_type: on_result_finalized,
             PaymentReceived.event_type: on_payment_received,
             # Deals, cancellations and refunds feed commission plans, clawbacks and the profit share (P4, P5).

@@ -28,9 +28,11 @@ from payroll.domain.plans import (
     ensure_parts,
     ensure_profit_share_fits,
 )
+from payroll.domain.revisions import Reopening
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer import commands, commission_plans, expenses, exports, what_if
-from payroll.service_layer.pay_runs import compute_if_ready, compute_waiting_runs, flag_missing, recompute
+from payroll.service_layer.pay_runs import compute_waiting_runs, flag_missing, recompute
+from payroll.service_layer.revisions import follow_revisions
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.bus import CommandHandler, refuses_duplicates
 from shared.calendar import WorkingCalendar
@@ -167,7 +169,7 @@ async def record_close(uow: PayrollUnitOfWork, bus: PayrollBus, close: ClosedPer
     ensure_period(close.period)
     await uow.lock_pay_runs()
     await uow.appraisal.record_close(close)
-    await compute_if_ready(uow, bus, close.period)
+    await follow_revisions(uow, bus, close.period)
 
 
 async def record_result(uow: PayrollUnitOfWork, bus: PayrollBus, result: FinalResult, event_id: uuid.UUID) -> None:
@@ -175,7 +177,15 @@ async def record_result(uow: PayrollUnitOfWork, bus: PayrollBus, result: FinalRe
     ensure_period(result.period)
     await uow.lock_pay_runs()
     await uow.appraisal.record_result(result, event_id)
-    await compute_if_ready(uow, bus, result.period)
+    await follow_revisions(uow, bus, result.period)
+
+
+async def record_reopen(uow: PayrollUnitOfWork, bus: PayrollBus, reopening: Reopening) -> None:
+    """appraisal reopened a period: its draft run waits for the revised results; a locked run stands."""
+    ensure_period(reopening.period)
+    await uow.lock_pay_runs()
+    await uow.revisions.record_reopen(reopening)
+    await follow_revisions(uow, bus, reopening.period)
 
 
 async def record_payment(uow: PayrollUnitOfWork, bus: PayrollBus, *, payment_id: uuid.UUID, deal_id: uuid.UUID,

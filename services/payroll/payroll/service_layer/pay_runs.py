@@ -5,7 +5,8 @@ nothing until the period is ready, and nothing once the period has its run, so t
 computed exactly once whichever fact arrives last and however often facts are redelivered.
 Ready means appraisal's close and all its results; the run then pays everyone employed in the
 period (:mod:`payroll.domain.roster`), appraised or not, and lists whom it cannot pay. A draft
-run is computed again only on request (:func:`recompute`).
+run is computed again on request (:func:`recompute`), or by itself when appraisal's revised results
+arrive after a reopen (:mod:`payroll.service_layer.revisions`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from payroll.domain.overrides import PlanOverride, override_in_force, resolve
 from payroll.domain.payslip import FinalResult, LateCollections, Payslip, compute_payslip
 from payroll.domain.plans import COMMISSION, CompensationPlan, plan_in_force
 from payroll.domain.proration import Employment
+from payroll.domain.revisions import revision_line
 from payroll.domain.roster import Blocker, Person, roster
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer.attendance import settle_attendance
@@ -65,12 +67,16 @@ class RunInputs:
 
 
 async def gather_inputs(uow: PayrollUnitOfWork, period: str) -> RunInputs:
-    results = {result.employee_id: result for result in await uow.appraisal.results(period)}
+    closed = await uow.appraisal.closed(period)
+    # A result older than the close (someone the revised close no longer counts) does not stand.
+    results = {result.employee_id: result for result in await uow.appraisal.results(period)
+               if closed is None or result.revision >= closed.revision}
     employed = await uow.directory.employed_in(period)
     placements = {**await uow.directory.placements([e for e in results if e not in employed]), **employed}
     plans = await uow.plans.all()
-    ready = assess(period, await uow.appraisal.closed(period), results.values(),
-                   {employee_id: placement.role for employee_id, placement in placements.items()}, plans)
+    ready = assess(period, closed, results.values(),
+                   {employee_id: placement.role for employee_id, placement in placements.items()}, plans,
+                   await uow.revisions.latest_reopen(period))
     overrides = await uow.overrides.of(set(results) | set(placements))
     return RunInputs(readiness=ready, results=results, placements=placements, plans=plans, overrides=overrides,
                      commission_plans=await uow.commission_plans.all())
@@ -93,7 +99,8 @@ async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str)
     if not inputs.readiness.ready:
         return None
     run = PayRun(id=new_id(), period=period, status=RunStatus.COMPUTED, payslip_count=0,
-                 total_gross=Decimal("0.00"), computed_at=bus.clock.now(), full_score_at=bus.policy.full_score_at)
+                 total_gross=Decimal("0.00"), computed_at=bus.clock.now(), full_score_at=bus.policy.full_score_at,
+                 appraisal_revision=inputs.readiness.revision)
     # The run row first: the payments it settles point at it.
     await uow.runs.add(run)
     await _pay(uow, bus, run, inputs)
@@ -112,6 +119,7 @@ async def recompute(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun) -> Pay
     await uow.expenses.release(run.id)
     await uow.disputes.release(run.id)
     await uow.commission.release(run.id)
+    await uow.revisions.release(run.id)
     await uow.runs.delete_payslips(run.id)
     await uow.runs.save_status(run)
     await _pay(uow, bus, run, await gather_inputs(uow, run.period))
@@ -138,6 +146,7 @@ async def flag_missing(uow: PayrollUnitOfWork, run: PayRun) -> bool:
 
 async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: RunInputs) -> None:
     period, plans = run.period, inputs.plans
+    run.appraisal_revision, run.awaiting_revision = inputs.readiness.revision, inputs.readiness.revision_pending
     payable, blockers = roster(period, inputs.people(), inputs.results, plans, inputs.overrides)
     payable, unplanned, chosen = named_plans(payable, inputs.commission_plans, period)
     run.blockers = (*blockers, *(dataclasses.replace(b, name=inputs.placements[b.employee_id].name)
@@ -169,6 +178,10 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
     for employee_id, line in (await share_profit(uow, bus.policy.profit_share, period, payable, inputs.placements,
                                                  extra_lines)).items():
         extra_lines[employee_id] = [line, *extra_lines.get(employee_id, [])]
+    # Differences revised appraisal results make to locked runs (P8.revision), after the profit share:
+    # they are not the department's expenses it nets.
+    for adjustment in await uow.revisions.claim(run.id, period, employees):
+        extra_lines.setdefault(adjustment.employee_id, []).append(revision_line(adjustment))
     incentives: dict[uuid.UUID, list[SpecialIncentive]] = defaultdict(list)
     for incentive in await uow.incentives.claim(run.id, period, employees):
         incentives[incentive.employee_id].append(incentive)

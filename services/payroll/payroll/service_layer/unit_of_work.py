@@ -18,6 +18,7 @@ from payroll.adapters.repositories import (
     PlanRepository,
     lock_pay_runs,
 )
+from payroll.adapters.revisions import RevisionRepository
 from payroll.adapters.what_ifs import BankAccountRepository, WhatIfRepository
 from payroll.domain.payslip import PayPolicy
 from shared.bus import Bus
@@ -40,6 +41,7 @@ class PayrollUnitOfWork(UnitOfWork):
     commission: CommissionLedgerRepository
     what_ifs: WhatIfRepository
     bank_accounts: BankAccountRepository
+    revisions: RevisionRepository
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
@@ -57,6 +59,7 @@ class PayrollUnitOfWork(UnitOfWork):
         self.commission = CommissionLedgerRepository(self.session)
         self.what_ifs = WhatIfRepository(self.session)
         self.bank_accounts = BankAccountRepository(self.session)
+        self.revisions = RevisionRepository(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)

@@ -13,6 +13,7 @@ from payroll.domain.completeness import Readiness
 from payroll.domain.incentives import SpecialIncentive
 from payroll.domain.overrides import PlanOverride
 from payroll.domain.plans import CompensationPlan, plan_in_force
+from payroll.domain.revisions import RevisionAdjustment
 from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunStatus
 from payroll.service_layer.access import may_read
 from payroll.service_layer.pay_runs import gather_inputs
@@ -103,6 +104,11 @@ async def period_status(bus: PayrollBus, period: str) -> PeriodStatus:
 async def pending_adjustments(bus: PayrollBus) -> list[PendingAdjustment]:
     async with bus.uow() as uow:
         return await uow.payments.pending_adjustments()
+
+
+async def pending_revision_adjustments(bus: PayrollBus) -> list[RevisionAdjustment]:
+    async with bus.uow() as uow:
+        return await uow.revisions.pending()
 
 
 async def attendance_days(bus: PayrollBus, period: str, employee_id: uuid.UUID) -> list[AttendanceDay]:

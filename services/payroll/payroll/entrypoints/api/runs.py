@@ -13,6 +13,7 @@ from payroll.entrypoints.api.schemas import (
     PayslipRead,
     PendingAdjustmentRead,
     PendingAttendanceCorrectionRead,
+    PendingRevisionAdjustmentRead,
     Period,
     PeriodStatusRead,
     RunRead,
@@ -49,7 +50,8 @@ async def recompute_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) ->
 
 @router.post("/runs/{run_id}/approve")
 async def approve_run(run_id: uuid.UUID, bus: BusDep, user: PayrollOfficer) -> RunRead:
-    """Approve a computed run after review; a run with blockers, or a locked one, answers 409."""
+    """Approve a computed run after review; a run with blockers, one awaiting revised appraisal results, or a
+    locked one answers 409."""
     return RunRead.model_validate(await bus.handle(commands.ApproveRun(run_id=run_id, by=user.employee_id)))
 
 
@@ -69,6 +71,14 @@ async def period_status(period: Period, bus: BusDep, user: PayrollOfficer) -> Pe
 async def pending_adjustments(bus: BusDep, user: PayrollOfficer) -> list[PendingAdjustmentRead]:
     """Payments that arrived after their period's run, waiting to be paid in the next run (P8)."""
     return [PendingAdjustmentRead.model_validate(item) for item in await views.pending_adjustments(bus)]
+
+
+@router.get("/adjustments/revisions/pending")
+async def pending_revision_adjustments(bus: BusDep, user: PayrollOfficer) -> list[PendingRevisionAdjustmentRead]:
+    """Differences revised appraisal results make to locked runs (P8.revision) that no locked run has paid:
+    on a draft run, or on none yet (the person was not paid by any run computed since)."""
+    return [PendingRevisionAdjustmentRead.model_validate(item)
+            for item in await views.pending_revision_adjustments(bus)]
 
 
 @router.get("/adjustments/attendance/pending")

@@ -158,6 +158,10 @@ class RunRead(_Read):
     locked_by: uuid.UUID | None
     locked_at: datetime | None
     blockers: list[BlockerRead] = Field(description="employees this run cannot pay, and why; none to approve it")
+    appraisal_revision: int = Field(description="the revision of appraisal's results this run pays")
+    awaiting_revision: str | None = Field(
+        description="appraisal reopened the period: the run waits for the revised results (not approved or "
+                    "locked meanwhile) and is recomputed by itself when they arrive")
 
 
 class PayslipLineRead(BaseModel):
@@ -204,10 +208,12 @@ class PeriodStatusRead(BaseModel):
 
     @classmethod
     def from_view(cls, status: PeriodStatus) -> PeriodStatusRead:
-        ready = status.readiness
+        ready, run = status.readiness, status.run
+        # A draft run of a reopened period waits for the revised results like a period without a run.
+        awaiting = [run.awaiting_revision] if run is not None and run.awaiting_revision else []
         return cls(period=ready.period, closed=ready.closed, expected_results=ready.expected,
-                   received_results=ready.received, ready=status.run is not None or ready.ready,
-                   waiting_for=[] if status.run is not None else ready.waiting_for,
+                   received_results=ready.received, ready=(run is not None and not awaiting) or ready.ready,
+                   waiting_for=awaiting if run is not None else ready.waiting_for,
                    employees_without_role=list(ready.without_role), roles_without_plan=list(ready.roles_without_plan),
                    run=RunRead.model_validate(status.run) if status.run else None)
 
@@ -220,6 +226,29 @@ class PendingAdjustmentRead(_Read):
     received_on: IsoDate
     period: str
     missed_run_id: uuid.UUID
+
+
+class FiguresRead(_Read):
+    revision: int
+    score: Decimal | None
+    coefficient: Decimal | None
+    performance_pay: Decimal
+    bonus: Decimal
+    total: Decimal
+
+
+class PendingRevisionAdjustmentRead(_Read):
+    """A difference a revised appraisal result makes to a locked run, not paid by a locked run yet (P8)."""
+
+    period: str
+    employee_id: uuid.UUID
+    locked_run_id: uuid.UUID = Field(description="the period's locked run, which paid the earlier figures")
+    plan_version: int
+    before: FiguresRead
+    after: FiguresRead
+    amount: Decimal
+    run_id: uuid.UUID | None = Field(description="the draft run carrying it; none: on no run yet (the person "
+                                                 "has not been on a run computed since)")
 
 
 class PendingAttendanceCorrectionRead(_Read):
