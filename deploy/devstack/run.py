@@ -154,6 +154,11 @@ class Stack:
                for (owner, command), port in self.config.extra_ports.items() if owner == service},
             "PYTHONUNBUFFERED": "1",
         }
+        if self.config.broker_storage == "s3":
+            # The S3 broker keeps what it acknowledged, and tansu's S3 engine answers stale end
+            # offsets (2 after acknowledging offset 21, measured), which the relays' loss check
+            # would take for a lost broker every time, replaying their whole outbox window.
+            env[f"{prefix}RELAY_BROKER_CHECK_SECONDS"] = "0"
         if service == "gateway":
             env["GATEWAY_SERVICES"] = json.dumps(
                 {name: f"http://127.0.0.1:{port}" for name, port in self.config.routes().items()}

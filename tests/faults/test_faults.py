@@ -94,14 +94,14 @@ def faulted(tmp_path_factory) -> Iterator[Faulted]:
     yield from running(tmp_path_factory, "faults")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one test each: stopped after it, not kept to the end of the module
 def armed(tmp_path_factory) -> Iterator[Faulted]:
     """A dev stack whose telesales relay dies after publishing its RELAY_FAULT_BATCH-th batch."""
     yield from running(tmp_path_factory, "armed",
                        {FAULT_VARIABLE: f"relay-after-publish:telesales:{RELAY_FAULT_BATCH}"})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one test each: stopped after it, not kept to the end of the module
 def durable(tmp_path_factory) -> Iterator[Faulted]:
     """A dev stack whose broker keeps its data in an embedded S3 server across its restarts."""
     yield from running(tmp_path_factory, "durable", {"DEV_BROKER_STORAGE": "s3"})
@@ -318,15 +318,6 @@ async def run_scenario(faulted: Faulted, scenario: str, fault: Callable[[Faulted
     assert all(live == again for _, live, again in compared), "the live score differs from a recomputation"
 
 
-@pytest.mark.parametrize(("scenario", "fault"), [
-    ("telesales worker killed", kill_worker_of("telesales")),
-    ("appraisal worker killed", kill_worker_of("appraisal")),
-    ("second telesales worker joins", join_second_worker),
-], ids=["telesales-worker-killed", "appraisal-worker-killed", "second-worker-joins"])
-async def test_nothing_lost_nothing_doubled(faulted, scenario, fault):
-    await run_scenario(faulted, scenario, fault)
-
-
 async def test_relay_killed_between_publish_and_mark(armed):
     await run_scenario(armed, "relay killed between publish and mark", relay_dies_between_publish_and_mark)
     print(f"  the worker said: {injected(armed)}")
@@ -335,3 +326,12 @@ async def test_relay_killed_between_publish_and_mark(armed):
 
 async def test_broker_killed_and_restarted_while_the_services_run(durable):
     await run_scenario(durable, "broker killed and restarted (s3 storage)", kill_and_await_broker)
+
+
+@pytest.mark.parametrize(("scenario", "fault"), [
+    ("telesales worker killed", kill_worker_of("telesales")),
+    ("appraisal worker killed", kill_worker_of("appraisal")),
+    ("second telesales worker joins", join_second_worker),
+], ids=["telesales-worker-killed", "appraisal-worker-killed", "second-worker-joins"])
+async def test_nothing_lost_nothing_doubled(faulted, scenario, fault):
+    await run_scenario(faulted, scenario, fault)
