@@ -288,6 +288,8 @@ async def run_scenario(faulted: Faulted, scenario: str, fault: Callable[[Faulted
     sender.start()
     await asyncio.sleep(1.5)  # mid-stream
     before_fault = len(acknowledged)
+    # Acknowledged but not stored yet: what the fault could lose (a memory broker's restart does).
+    at_risk = before_fault - (await figures(faulted, tag, agent_id))["stored"]
     await asyncio.to_thread(fault, faulted)
     await asyncio.to_thread(sender.join)
 
@@ -305,9 +307,9 @@ async def run_scenario(faulted: Faulted, scenario: str, fault: Callable[[Faulted
         await asyncio.sleep(1)
     compared = await scores(faulted, agent_id)
     lost = len(acknowledged) - seen["stored"]
-    print(f"\n{scenario} (after {before_fault} acknowledged; {len(refused)} batch answers refused and sent "
-          f"again): acknowledged {len(acknowledged)}, stored {seen['stored']}, lost {lost}, duplicates 0 "
-          f"(call_id is the key), daily figures {seen['figures_dials']} vs recount {seen['recount']}, "
+    print(f"\n{scenario} (after {before_fault} acknowledged, {at_risk} of them not stored yet; {len(refused)} batch "
+          f"answers refused and sent again): acknowledged {len(acknowledged)}, stored {seen['stored']}, lost {lost}, "
+          f"duplicates 0 (call_id is the key), daily figures {seen['figures_dials']} vs recount {seen['recount']}, "
           f"appraisal facts {seen['appraisal_facts']}, score live vs recomputed "
           + ", ".join(f"{period} {live} vs {again}" for period, live, again in compared))
     assert len(acknowledged) == CALLS
