@@ -18,8 +18,10 @@ Each scenario prints its figures.
   inbox drops the copies.
 - broker killed and restarted: a stack started with ``DEV_BROKER_STORAGE=s3`` (the broker keeps its
   data in an embedded S3 server) has its broker killed with SIGKILL mid-stream while the services
-  keep running; the dev stack restarts it, intake refuses (503) while it is down and the sender
-  sends those batches again, and nothing acknowledged is lost. With the default memory broker a
+  keep running, while the broker holds acknowledged calls no worker has stored yet (the scenario
+  prints how many: typically all 1,500); the dev stack restarts it
+  (intake's producer waits for it, or intake refuses with 503 and the sender sends the batch
+  again), and nothing acknowledged is lost. With the default memory broker a
   restart loses what intake acknowledged and no worker had stored yet (docs/design.md, "What a dev
   broker restart loses"); the relays' recovery of their outbox from an empty broker is proven in
   shared/tests/integration/test_broker_loss.py.
