@@ -51,6 +51,9 @@ class RunningStack:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "devstack"], env=self.env, cwd=REPO_ROOT, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            # A shell's background job starts with SIGINT ignored, and Python then never turns it
+            # into KeyboardInterrupt: stop()'s Ctrl-C would go unheard and the stack outlive the tests.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline:
