@@ -27,7 +27,8 @@ test: $(STAMP)
 test-unit: $(STAMP)
 	$(BIN)/pytest -m "not integration" -q
 
-# Processes of a running dev stack killed under load: nothing lost, nothing doubled (tests/faults/).
+# Processes of a running dev stack killed under load: nothing lost, nothing doubled (tests/faults/);
+# .ci/run runs it after `make test`.
 test-faults: $(STAMP)
 	$(BIN)/pytest tests/faults -m faults -s
 

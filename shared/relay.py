@@ -54,6 +54,7 @@ class OutboxRelay:
         broker_check_seconds: float = 0,
         replay_window_seconds: int = 0,
         on_broker_loss: Callable[[], Awaitable[None]] | None = None,
+        after_publish: Callable[[str], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._producer = producer
@@ -64,6 +65,8 @@ class OutboxRelay:
         self._broker_check_seconds = broker_check_seconds
         self._replay_window = replay_window_seconds
         self._on_broker_loss = on_broker_loss
+        # Test-only (shared.faults): called once the broker acknowledged a batch, before it is marked.
+        self._after_publish = after_publish
         # The highest offset the broker acknowledged per partition since the last check found a loss.
         self._acknowledged: dict[Partition, int] = {}
         self.published_total = 0
@@ -100,6 +103,8 @@ class OutboxRelay:
             if not rows:
                 return 0
             await self._send(rows)
+            if self._after_publish is not None:
+                self._after_publish(f"{len(rows)} rows published, not marked")
             await session.execute(
                 update(outbox).where(outbox.c.id.in_([row.id for row in rows])).values(published_at=func.now())
             )

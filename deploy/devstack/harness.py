@@ -23,18 +23,22 @@ _BLOCK = max([*SERVICES.values(), *(port for _, port in EXTRA_HTTP_PROCESSES.val
 
 
 class RunningStack:
-    def __init__(self, data_dir: Path, clock_at: datetime | None = None) -> None:
-        """``clock_at``: the instant the services' company clock starts at (``DEV_CLOCK_AT``)."""
-        # One block: the gateway at base, the services above it, then PostgreSQL and the broker.
-        base = free_port_block(_BLOCK + 3)
+    def __init__(self, data_dir: Path, clock_at: datetime | None = None, env: dict[str, str] | None = None) -> None:
+        """``clock_at``: the instant the services' company clock starts at (``DEV_CLOCK_AT``);
+        ``env``: more variables for the stack (``DEV_BROKER_STORAGE``, ``SALESTEAM_FAULT`` …)."""
+        # One block: the gateway at base, the services above it, then PostgreSQL, the broker and
+        # the S3 server (used with DEV_BROKER_STORAGE=s3 only).
+        base = free_port_block(_BLOCK + 4)
         self.env = {
             **os.environ,
             "DEV_DATA_DIR": str(data_dir),
             "DEV_POSTGRES_PORT": str(base + _BLOCK + 1),
             "DEV_BROKER_PORT": str(base + _BLOCK + 2),
+            "DEV_S3_PORT": str(base + _BLOCK + 3),
             "DEV_GATEWAY_PORT": str(base),
             "DEV_SERVICE_PORT_OFFSET": str(base - GATEWAY_PORT),
             **({"DEV_CLOCK_AT": clock_at.isoformat()} if clock_at is not None else {}),
+            **(env or {}),
         }
         self.gateway = f"http://127.0.0.1:{base}"
         self.broker = f"127.0.0.1:{self.env['DEV_BROKER_PORT']}"
@@ -47,6 +51,9 @@ class RunningStack:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "devstack"], env=self.env, cwd=REPO_ROOT, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            # A shell's background job starts with SIGINT ignored, and Python then never turns it
+            # into KeyboardInterrupt: stop()'s Ctrl-C would go unheard and the stack outlive the tests.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline:

@@ -1,10 +1,13 @@
 """Start the whole system on one machine: PostgreSQL (a database per service), the tansu
 broker, migrations, topics, every service's API and worker, and the gateway.
 
-Everything runs as a child of this process and stops with it (Ctrl-C); a child that exits is
-restarted after a back-off, and the stack gives up only on one that keeps crashing. The database lives
-under ``.dev/`` and is kept between runs; the broker keeps nothing, so each relay replays
-its recent outbox on start and consumers drop what their inbox has seen.
+Everything runs as a child of this process and stops with it (Ctrl-C); a child that exits (the
+broker included) is restarted after a back-off, and the stack gives up only on one that keeps
+crashing. The database lives under ``.dev/`` and is kept between runs; the broker keeps nothing
+between runs, so each relay replays its recent outbox on start and consumers drop what their inbox
+has seen. Within a run, ``DEV_BROKER_STORAGE=s3`` keeps the broker's data in an embedded S3 server
+so that a broker restart loses nothing; with ``memory`` (the default) a restarted broker comes back
+empty and the relays notice and replay (docs/design.md, "What a dev broker restart loses").
 """
 
 from __future__ import annotations
@@ -25,8 +28,17 @@ from pathlib import Path
 import click
 import httpx
 
-from devstack.embedded import EmbeddedPostgres, PortInUse, TansuBroker, dying_with_parent, port_is_free, stop_process
+from devstack.embedded import (
+    EmbeddedPostgres,
+    EmbeddedS3,
+    PortInUse,
+    TansuBroker,
+    dying_with_parent,
+    port_is_free,
+    stop_process,
+)
 from shared.clock import WALL_CLOCK, as_utc
+from shared.faults import ENVIRONMENT_VARIABLE as FAULT_VARIABLE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +47,8 @@ SERVICES: dict[str, int] = {"org": 8001, "crm": 8002, "telesales": 8003, "apprai
 # Processes that scale apart from a service's API and worker: (service, command) -> (gateway route, port).
 EXTRA_HTTP_PROCESSES: dict[tuple[str, str], tuple[str, int]] = {("telesales", "intake"): ("telesales-intake", 8006)}
 GATEWAY_PORT = 8000
+# Where the broker keeps its data (DEV_BROKER_STORAGE): memory, or an embedded S3 server.
+BROKER_STORAGES = ("memory", "s3")
 # org's seed-admin exit status for a login that is no longer a current admin's (org/__main__.py).
 LOGIN_UNUSABLE = 3
 
@@ -52,6 +66,8 @@ class DevConfig:
     # A test clock (DEV_CLOCK_AT, an ISO instant with its offset): every service's company clock
     # starts there when the stack starts and runs on. Unset: the wall clock.
     clock_offset_seconds: float = 0.0
+    broker_storage: str = "memory"
+    s3_port: int = 9000
 
     @classmethod
     def from_environment(cls) -> DevConfig:
@@ -68,6 +84,8 @@ class DevConfig:
             extra_ports={key: port + offset for key, (_, port) in EXTRA_HTTP_PROCESSES.items()
                          if _built(key[0]) and key[1] in _commands(key[0])},
             clock_offset_seconds=_clock_offset(env.get("DEV_CLOCK_AT", "")),
+            broker_storage=_broker_storage(env.get("DEV_BROKER_STORAGE", "memory")),
+            s3_port=int(env.get("DEV_S3_PORT", "9000")),
         )
 
     def routes(self) -> dict[str, int]:
@@ -88,6 +106,13 @@ def _clock_offset(clock_at: str) -> float:
     return (instant - WALL_CLOCK.now()).total_seconds()
 
 
+def _broker_storage(value: str) -> str:
+    storage = value.strip().lower() or "memory"
+    if storage not in BROKER_STORAGES:
+        raise click.UsageError(f"DEV_BROKER_STORAGE must be one of {', '.join(BROKER_STORAGES)}, not {value!r}")
+    return storage
+
+
 def _built(service: str) -> bool:
     return importlib.util.find_spec(service) is not None and importlib.util.find_spec(f"{service}.__main__") is not None
 
@@ -102,7 +127,9 @@ class Stack:
         self.config = config
         self.logs = config.data_dir / "logs"
         self.postgres = EmbeddedPostgres(config.data_dir / "pgdata", config.postgres_port)
-        self.broker = TansuBroker(config.broker_port, log_path=self.logs / "broker.log")
+        self.s3 = (EmbeddedS3(config.s3_port, log_path=self.logs / "s3.log")
+                   if config.broker_storage == "s3" else None)
+        self.broker = TansuBroker(config.broker_port, log_path=self.logs / "broker.log", s3=self.s3)
         self.processes: dict[str, subprocess.Popen] = {}
         self.commands: dict[str, tuple[str, ...]] = {}
         self.supervisor = Supervisor()
@@ -127,6 +154,11 @@ class Stack:
                for (owner, command), port in self.config.extra_ports.items() if owner == service},
             "PYTHONUNBUFFERED": "1",
         }
+        if self.config.broker_storage == "s3":
+            # The S3 broker keeps what it acknowledged, and tansu's S3 engine answers stale end
+            # offsets (2 after acknowledging offset 21, measured), which the relays' loss check
+            # would take for a lost broker every time, replaying their whole outbox window.
+            env[f"{prefix}RELAY_BROKER_CHECK_SECONDS"] = "0"
         if service == "gateway":
             env["GATEWAY_SERVICES"] = json.dumps(
                 {name: f"http://127.0.0.1:{port}" for name, port in self.config.routes().items()}
@@ -141,10 +173,14 @@ class Stack:
         return result
 
     def spawn(self, name: str, service: str, *args: str) -> None:
+        env = self.service_env(service)
+        if name in self.commands:
+            # A restart: an injected fault (shared.faults) happens once, not again in every restart.
+            env.pop(FAULT_VARIABLE, None)
         self.commands[name] = (service, *args)
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", service, *args], env=self.service_env(service), cwd=REPO_ROOT,
+            [sys.executable, "-m", service, *args], env=env, cwd=REPO_ROOT,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=dying_with_parent(signal.SIGTERM),
         )
         log.close()
@@ -153,6 +189,8 @@ class Stack:
     def check_ports(self) -> None:
         wanted = {"PostgreSQL": self.config.postgres_port, "The Kafka broker": self.config.broker_port,
                   "The gateway": self.config.gateway_port}
+        if self.s3 is not None:
+            wanted["The S3 server"] = self.config.s3_port
         wanted.update({f"The {name} service": port for name, port in self.config.routes().items()})
         for what, port in wanted.items():
             if not port_is_free(port):
@@ -167,7 +205,9 @@ class Stack:
             self.postgres.ensure_database(service)
             self.run_once(service, "migrate")
         step("Migrations", "applied for " + ", ".join(self.config.service_ports))
-        step("Kafka broker (tansu)", f"{self.broker.bootstrap_servers}, in memory")
+        if self.s3 is not None:
+            self.s3.start()
+        step("Kafka broker (tansu)", f"{self.broker.bootstrap_servers}, storage: {self.broker.storage}")
         self.broker.start()
         self.run_topic_setup()
         admin = self.seed_admin()
@@ -234,6 +274,7 @@ class Stack:
         """Restart a child that exited, after a back-off; give up (and stop everything) only when
         one keeps crashing, so that one killed worker never takes the whole stack down."""
         now = time.monotonic()
+        self.check_broker(now)
         for name, process in list(self.processes.items()):
             if process.poll() is None:
                 continue
@@ -251,6 +292,26 @@ class Stack:
             self.spawn(name, *self.commands[name])
             self.supervisor.restarted(name)
 
+    def check_broker(self, now: float) -> None:
+        """Restart a broker that exited, under the same back-off; the services keep running and
+        reconnect. Its topics are created again at once (a memory broker comes back empty)."""
+        process = self.broker.process
+        if process is None or process.poll() is None:
+            return
+        due = self.supervisor.restart_due("broker", now)
+        if due is None:
+            raise click.ClickException(f"the broker exited with code {process.returncode} "
+                                       f"{self.supervisor.max_crashes} times within "
+                                       f"{self.supervisor.window_seconds:.0f} s; see {self.broker.log_path}")
+        if due > now:
+            return
+        click.echo(click.style("Restarted: ", fg="yellow", bold=True) +
+                   f"the broker had exited with code {process.returncode} (storage: {self.broker.storage})")
+        sys.stdout.flush()
+        self.broker.start()
+        self.run_topic_setup()
+        self.supervisor.restarted("broker")
+
     def stop(self) -> None:
         for process in self.processes.values():
             with contextlib.suppress(ProcessLookupError):
@@ -259,6 +320,8 @@ class Stack:
             stop_process(process, signal.SIGTERM, timeout=10)
         self.processes.clear()
         self.broker.stop()
+        if self.s3 is not None:
+            self.s3.stop()
         self.postgres.stop()
 
 
@@ -332,7 +395,7 @@ def main() -> int:
         click.echo(f"  Log in (development only): login {admin['login']!r}, password {admin['password']!r}")
         click.echo(f"      curl -s -X POST {gateway}/auth/login -H 'content-type: application/json' "
                    f"-d '{{\"login\": \"{admin['login']}\", \"password\": \"{admin['password']}\"}}'")
-        click.echo(f"  Kafka broker:   {stack.broker.bootstrap_servers}   "
+        click.echo(f"  Kafka broker:   {stack.broker.bootstrap_servers}, storage: {stack.broker.storage}   "
                    # Not kcat: Debian's librdkafka cannot parse tansu's ApiVersions answer (docs/design.md).
                    f"(watch a topic: {sys.executable} -m devstack.tail org.department)")
         click.echo(f"  PostgreSQL:     {stack.postgres.url('<service>', driver='postgresql')}")
