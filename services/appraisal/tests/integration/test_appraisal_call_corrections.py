@@ -15,6 +15,7 @@ from appraisal.domain.templates import Source
 from appraisal.service_layer import commands, views
 from shared.auth import Role
 from shared.events.envelope import CloudEvent
+from shared.events.org import GroupLeaderChanged
 from shared.events.telesales import CallCorrected, CallLogged
 from shared.testing import principal
 
@@ -150,3 +151,21 @@ async def test_a_correction_in_a_closed_month_waits_for_the_reopen(world: World,
     effective = next(line for line in live.card.indicators if line.key == "effective_conversations")
     assert (live.status, effective.raw_value) == ("open", d(0))
     assert (await figures(world, period))["group_effective"] == 0
+
+
+async def test_a_correction_replaces_the_share_where_it_went_after_the_leader_changed(world: World, period: str
+                                                                                       ) -> None:
+    call = logged(world.agent, "c-1", on(period, 8), "effective_conversation", True)
+    await world.apply(call)
+    successor = Person("Leader Xu", Role.GROUP_LEADER, world.telesales, world.phones, world.tele_manager,
+                       hired_on=on(period, 1))
+    await world.apply(successor.hired(), GroupLeaderChanged(
+        group_id=world.phones, previous_leader_id=world.tele_leader.id, leader_id=successor.id,
+        effective_date=on(period, 10)))
+
+    await world.apply(corrected(call, 2, "refused", False, "effective_conversation", True))
+    # The share the old leader was given is taken back from them; the new leader never had it.
+    assert (await figures(world, period))["group_effective"] == 0
+    assert await tally(world, successor, period, Source.GROUP_EFFECTIVE_CONVERSATIONS) == 0
+    async with world.runtime.uow_factory() as uow:
+        assert [f.fact.source_id for f in await uow.facts.of(successor.id, period)] == []
