@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from appraisal.adapters.tables import (
     annual_results,
+    calls,
     facts,
     feedback,
     honours,
@@ -30,6 +31,7 @@ from appraisal.adapters.tables import (
     weekly_reports,
 )
 from appraisal.domain.annual import AnnualResult
+from appraisal.domain.calls import CallVersion
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.flow import Feedback
 from appraisal.domain.honours import Honour
@@ -132,22 +134,28 @@ class FactRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, fact: Fact, *, late: bool) -> bool:
+    async def add(self, fact: Fact, *, late: bool, replace: bool = False) -> bool:
         """False if nothing changed: a fact from the same source was already stored and, for a
-        revised fact, its stored revision is as new or newer (a repeat or a stale arrival)."""
+        revised fact, its stored revision is as new or newer (a repeat or a stale arrival).
+
+        ``replace``: the caller derived the value from state it guards itself (a lead's intent
+        mark from the calls applied), so the stored row is overwritten whatever it holds."""
         insert = pg_insert(facts).values(
             id=uuid.uuid4(), employee_id=fact.employee_id, period=fact.period, kind=fact.kind, value=fact.value,
             source_id=fact.source_id, event_id=fact.event_id, occurred_on=fact.occurred_on, late=late,
             revision=fact.revision,
         )
-        if fact.revision is None:
+        replaced = {name: insert.excluded[name] for name in
+                    ("employee_id", "period", "value", "event_id", "occurred_on", "late", "revision")}
+        if replace:
+            statement = insert.on_conflict_do_update(index_elements=["source_id", "kind"],
+                                                     set_={**replaced, "recorded_at": func.now()})
+        elif fact.revision is None:
             statement = insert.on_conflict_do_nothing(index_elements=["source_id", "kind"])
         else:
             # The row lock of ON CONFLICT makes two revisions arriving at once take turns, the
             # comparison then keeps the higher one whichever commits first. A replacement after
             # the period closed is marked late like any input then: the frozen result stands.
-            replaced = {name: insert.excluded[name] for name in
-                        ("employee_id", "period", "value", "event_id", "occurred_on", "late", "revision")}
             statement = insert.on_conflict_do_update(
                 index_elements=["source_id", "kind"], set_={**replaced, "recorded_at": func.now()},
                 where=or_(facts.c.revision.is_(None), facts.c.revision < insert.excluded.revision),
@@ -182,14 +190,24 @@ class FactRepository:
         rows = await self._session.execute(query.order_by(facts.c.kind, facts.c.occurred_on, facts.c.source_id))
         return [RecordedFact(fact=_fact(row), late=row.late, recorded_at=row.recorded_at) for row in rows]
 
+    async def rolled_up_to(self, source_id: str, kinds: Collection[str]) -> list[tuple[uuid.UUID, str]]:
+        """Who holds a rolled-up share of ``source_id`` (recipient, kind): a revised member fact
+        replaces theirs, wherever the org chart has moved since."""
+        rows = await self._session.execute(
+            select(facts.c.employee_id, facts.c.kind)
+            .where(facts.c.source_id.like(f"{_escape_like(source_id)}@%", escape="\\"),
+                   facts.c.kind.in_(list(kinds)))
+            .order_by(facts.c.kind, facts.c.employee_id))
+        return [(row.employee_id, row.kind) for row in rows]
+
     async def open_of(self, employee_ids: Collection[uuid.UUID], kinds: Collection[str]) -> list[Fact]:
-        """The employees' add-only facts of ``kinds`` in periods still open."""
+        """The employees' facts of ``kinds`` in periods still open."""
         if not employee_ids:
             return []
         rows = await self._session.execute(
             select(facts).join(periods, periods.c.period == facts.c.period)
             .where(facts.c.employee_id.in_(list(employee_ids)), facts.c.kind.in_(list(kinds)),
-                   facts.c.revision.is_(None), facts.c.late.is_(False), periods.c.status == PeriodStatus.OPEN)
+                   facts.c.late.is_(False), periods.c.status == PeriodStatus.OPEN)
             .order_by(facts.c.period, facts.c.source_id, facts.c.kind))
         return [_fact(row) for row in rows]
 
@@ -216,6 +234,50 @@ class FactRepository:
             .order_by(facts.c.recorded_at, facts.c.source_id, facts.c.kind)
         )
         return [RecordedFact(fact=_fact(row), late=True, recorded_at=row.recorded_at) for row in rows]
+
+
+class CallRepository:
+    """The highest version of each telesales call applied (domain.calls)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_for_update(self, call_id: str) -> CallVersion | None:
+        row = (await self._session.execute(
+            select(calls).where(calls.c.call_id == call_id).with_for_update())).first()
+        return _call(row) if row else None
+
+    async def apply(self, call: CallVersion) -> bool:
+        """Store ``call`` unless a version as high is stored; False when it changed nothing. The
+        row lock of ON CONFLICT makes two versions racing take turns, the higher one ending stored."""
+        values = {"agent_id": call.agent_id, "lead_id": call.lead_id, "period": call.period,
+                  "call_date": call.call_date, "version": call.version, "disposition": call.disposition,
+                  "effective": call.effective, "event_id": call.event_id}
+        insert = pg_insert(calls).values(call_id=call.call_id, **values)
+        statement = insert.on_conflict_do_update(
+            index_elements=["call_id"], set_={**{name: insert.excluded[name] for name in values},
+                                              "applied_at": func.now()},
+            where=calls.c.version < insert.excluded.version)
+        return (await self._session.execute(statement.returning(calls.c.call_id))).first() is not None
+
+    async def marks_intent(self, call: CallVersion, dispositions: Collection[str]) -> bool:
+        """Whether any call applied of the same customer (lead, else the call itself), agent and
+        month has an intent disposition now."""
+        customer = calls.c.lead_id == call.lead_id if call.lead_id is not None else calls.c.call_id == call.call_id
+        found = await self._session.execute(
+            select(calls.c.call_id).where(calls.c.agent_id == call.agent_id, calls.c.period == call.period, customer,
+                                          calls.c.disposition.in_(list(dispositions))).limit(1))
+        return found.first() is not None
+
+
+def _call(row: Any) -> CallVersion:
+    return CallVersion(call_id=row.call_id, agent_id=row.agent_id, lead_id=row.lead_id, call_date=row.call_date,
+                       version=row.version, disposition=row.disposition, effective=row.effective,
+                       event_id=row.event_id)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class ReviewRepository:

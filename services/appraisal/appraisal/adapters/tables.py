@@ -253,3 +253,22 @@ weekly_reports = Table(
     Column("late", Boolean, nullable=False),
     PrimaryKeyConstraint("employee_id", "week"),
 )
+
+# Per telesales call, the highest version applied (telesales.call.logged.v1 is 1, each correction
+# the next): the guard against redelivered and reordered versions, and what a lead's intent mark is
+# derived from. Calls logged before this table existed enter it with their first correction.
+calls = Table(
+    "calls",
+    metadata,
+    Column("call_id", String(200), primary_key=True),
+    Column("agent_id", UUID(as_uuid=True), nullable=False),
+    Column("lead_id", UUID(as_uuid=True)),
+    Column("period", String(7), nullable=False),
+    Column("call_date", Date, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("disposition", String(40), nullable=False),
+    Column("effective", Boolean, nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_calls_agent_id_period_lead_id", "agent_id", "period", "lead_id"),
+)

@@ -10,7 +10,8 @@ Roll-ups: an input of a group member is also counted, under the group kind, for 
 their group; and under the department kind for each department-wide manager of their department
 (supervisor, department or regional manager) — as the org chart stands when the input is
 recorded. The derived fact is keyed by the member's source and the recipient, so a redelivery
-adds nothing."""
+adds nothing; a revised member fact (a corrected call) replaces the shares already given, with
+its revision, so the recipients' figures change exactly once too."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def role_in_period(spans: Sequence[RoleSpan], period: Period, left_on: date | No
 def rolled_up(fact: Fact, group_leader: uuid.UUID | None, department_heads: Iterable[uuid.UUID]) -> list[Fact]:
     """The facts ``fact`` gives the people who answer for its holder's results."""
     kinds = Source.ROLLED_UP.get(fact.kind)
-    if kinds is None or fact.revision is not None:
+    if kinds is None:
         return []
     group_kind, department_kind = kinds
     derived = []
@@ -60,3 +61,10 @@ def rolled_up(fact: Fact, group_leader: uuid.UUID | None, department_heads: Iter
     for head in sorted(set(department_heads), key=str):
         derived.append(replace(fact, employee_id=head, kind=department_kind, source_id=f"{fact.source_id}@{head}"))
     return derived
+
+
+def rolled_up_again(fact: Fact, holders: Iterable[tuple[uuid.UUID, str]]) -> list[Fact]:
+    """A revised member fact (a corrected call) for those who already hold a share of its source:
+    the share is replaced where it went, not moved to whoever leads the member now."""
+    return [replace(fact, employee_id=holder, kind=kind, source_id=f"{fact.source_id}@{holder}")
+            for holder, kind in holders]

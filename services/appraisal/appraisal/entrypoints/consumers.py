@@ -20,7 +20,7 @@ from shared.events.org import (
     EmployeeTransferred,
     GroupCreated,
 )
-from shared.events.telesales import CallLogged
+from shared.events.telesales import CallCorrected, CallLogged
 
 
 async def on_lead_assigned(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
@@ -48,8 +48,15 @@ async def on_payment_received(envelope: CloudEvent, uow: AppraisalUnitOfWork, bu
 
 
 async def on_call_logged(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
-    facts = inputs.from_call_logged(envelope.payload(CallLogged), envelope.id, bus.policy)
-    await handlers.record_inputs(uow, bus, facts)
+    call = envelope.payload(CallLogged)
+    await handlers.record_call(uow, bus, inputs.call_version(call, envelope.id),
+                               inputs.from_call_logged(call, envelope.id, bus.policy))
+
+
+async def on_call_corrected(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    corrected = envelope.payload(CallCorrected)
+    await handlers.record_call(uow, bus, inputs.call_version(corrected, envelope.id), [],
+                               previous_disposition=corrected.previous_disposition)
 
 
 async def on_attendance_day_classified(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
@@ -95,6 +102,7 @@ CONSUMERS = [
             PaymentRefunded.event_type: on_payment_refunded,
             PaymentReceived.event_type: on_payment_received,
             CallLogged.event_type: on_call_logged,
+            CallCorrected.event_type: on_call_corrected,
             AttendanceDayClassified.event_type: on_attendance_day_classified,
         },
     ),

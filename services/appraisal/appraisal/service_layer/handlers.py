@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from appraisal.domain.annual import AnnualResult, annual_score, months_of, parse_year
+from appraisal.domain.calls import CallVersion, corrected_facts, intent_fact
 from appraisal.domain.facts import Fact
 from appraisal.domain.flow import (
     Feedback,
@@ -55,7 +56,7 @@ from appraisal.domain.reviews import (
     review_total,
     validate_ratings,
 )
-from appraisal.domain.roles import role_in_period, rolled_up
+from appraisal.domain.roles import role_in_period, rolled_up, rolled_up_again
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
 from appraisal.domain.templates import Source, Template, validate_template
 from appraisal.service_layer import commands
@@ -102,8 +103,13 @@ async def roll_up_open_facts(uow: AppraisalUnitOfWork, bus: AppraisalBus, employ
 async def _roll_up(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> None:
     derived: list[Fact] = []
     for fact in facts:
-        if fact.kind not in Source.ROLLED_UP or fact.revision is not None:
+        if fact.kind not in Source.ROLLED_UP:
             continue
+        if fact.revision is not None:
+            holders = await uow.facts.rolled_up_to(fact.source_id, Source.ROLLED_UP[fact.kind])
+            if holders:
+                derived.extend(rolled_up_again(fact, holders))
+                continue
         employee = await uow.directory.employee(fact.employee_id)
         if employee is None:
             continue  # rolled up when the hire arrives (roll_up_open_facts)
@@ -113,14 +119,34 @@ async def _roll_up(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[
     await _store_facts(uow, bus, derived)
 
 
-async def _store_facts(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> list[Fact]:
+async def record_call(uow: AppraisalUnitOfWork, bus: AppraisalBus, call: CallVersion, logged: Iterable[Fact],
+                      previous_disposition: str | None = None) -> None:
+    """Apply one version of a telesales call (domain.calls): nothing unless it is above the version
+    applied; version 1 adds its dial and conversation (``logged``), a later one replaces them and
+    the shares rolled up from them. The lead's intent mark is derived again from every call applied
+    when this call is or was intent (``previous_disposition``: the version it replaces, as the
+    event says, for a call whose earlier version appraisal never saw)."""
+    stored = await uow.calls.get_for_update(call.call_id)
+    if not await uow.calls.apply(call):
+        return  # redelivered, or overtaken by a later version already applied
+    intents = bus.policy.intent_dispositions
+    facts = list(logged) if call.version == 1 and stored is None else corrected_facts(call)
+    await record_inputs(uow, bus, [fact for fact in facts if fact.kind != Source.INTENT_CUSTOMERS])
+    was_intent = (stored is not None and stored.is_intent(intents)) or previous_disposition in intents
+    if call.is_intent(intents) or was_intent:
+        marked = await uow.calls.marks_intent(call, intents)
+        await _store_facts(uow, bus, [intent_fact(call, marked)], replace=True)
+
+
+async def _store_facts(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact], *,
+                       replace: bool = False) -> list[Fact]:
     grouped: dict[tuple[str, uuid.UUID], list[Fact]] = {}
     for fact in facts:
         grouped.setdefault((fact.period, fact.employee_id), []).append(fact)
     stored: list[Fact] = []
     for (period, employee_id), group in sorted(grouped.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         record = await uow.periods.lock(period)
-        added = [fact for fact in group if await uow.facts.add(fact, late=record.is_closed)]
+        added = [fact for fact in group if await uow.facts.add(fact, late=record.is_closed, replace=replace)]
         stored.extend(added)
         if added and not record.is_closed:
             rescore_before_commit(uow, bus, employee_id, period)

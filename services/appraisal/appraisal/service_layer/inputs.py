@@ -12,6 +12,7 @@ import uuid
 from decimal import Decimal
 
 from appraisal.domain.attendance import absence_units, attendance_source_id
+from appraisal.domain.calls import CallVersion, intent_source_id
 from appraisal.domain.facts import Fact
 from appraisal.domain.periods import Period
 from appraisal.domain.policy import AppraisalPolicy
@@ -19,7 +20,7 @@ from appraisal.domain.templates import Source
 from shared.clock import Clock
 from shared.events.crm import DealCancelled, DealWon, LeadAssigned, PaymentReceived, PaymentRefunded
 from shared.events.org import AttendanceDayClassified
-from shared.events.telesales import CallLogged
+from shared.events.telesales import CallCorrected, CallLogged
 
 ONE = Decimal(1)
 
@@ -70,10 +71,18 @@ def from_call_logged(call: CallLogged, event_id: uuid.UUID, policy: AppraisalPol
     if call.disposition in policy.intent_dispositions:
         # One intent customer per lead and month, however many calls mark it; a call without a
         # lead stands for its own customer.
-        customer = f"lead:{call.lead_id}" if call.lead_id is not None else source_id
         facts.append(Fact(call.agent_id, period, Source.INTENT_CUSTOMERS, ONE,
-                          f"intent:{customer}:agent:{call.agent_id}:{period}", event_id, call.call_date))
+                          intent_source_id(call.agent_id, call.lead_id, call.call_id, period), event_id,
+                          call.call_date))
     return facts
+
+
+def call_version(call: CallLogged | CallCorrected, event_id: uuid.UUID) -> CallVersion:
+    """The version either event carries: a logged call is version 1 (its default), a correction
+    the whole call as corrected."""
+    return CallVersion(call_id=call.call_id, agent_id=call.agent_id, lead_id=call.lead_id, call_date=call.call_date,
+                       version=call.version, disposition=call.disposition, effective=call.effective,
+                       event_id=event_id)
 
 
 def from_lead_assigned(assignment: LeadAssigned, event_id: uuid.UUID, clock: Clock) -> list[Fact]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from appraisal.adapters.repositories import (
     AnnualResultRepository,
     AuditRepository,
+    CallRepository,
     DirectoryRepository,
     FactRepository,
     FeedbackRepository,
@@ -38,6 +39,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     annual: AnnualResultRepository
     honours: HonourRepository
     weekly: WeeklyRepository
+    calls: CallRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -53,6 +55,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.annual = AnnualResultRepository(self.session)
         self.honours = HonourRepository(self.session)
         self.weekly = WeeklyRepository(self.session)
+        self.calls = CallRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

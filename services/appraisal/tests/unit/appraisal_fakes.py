@@ -16,6 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from appraisal.domain.attendance import supersedes
+from appraisal.domain.calls import CallVersion
+from appraisal.domain.calls import supersedes as calls_supersede
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.flow import Feedback
 from appraisal.domain.honours import Honour
@@ -54,6 +56,7 @@ class FakeStore:
     roles: dict[uuid.UUID, dict[date, str]] = field(default_factory=dict)
     feedback: dict[tuple[uuid.UUID, str], Feedback] = field(default_factory=dict)
     honours: dict[str, list[Honour]] = field(default_factory=dict)
+    calls: dict[str, CallVersion] = field(default_factory=dict)
 
 
 class _Repo:
@@ -93,13 +96,18 @@ class FakeTemplates(_Repo):
 
 
 class FakeFacts(_Repo):
-    async def add(self, fact: Fact, *, late: bool) -> bool:
+    async def add(self, fact: Fact, *, late: bool, replace: bool = False) -> bool:
         key = (fact.source_id, fact.kind)
         stored = self._store.facts.get(key)
-        if stored is not None and (fact.revision is None or not supersedes(fact.revision, stored[0].revision)):
+        if stored is not None and not replace and (
+                fact.revision is None or not supersedes(fact.revision, stored[0].revision)):
             return False
         self._store.facts[key] = (fact, late)
         return True
+
+    async def rolled_up_to(self, source_id: str, kinds: Collection[str]) -> list[tuple[uuid.UUID, str]]:
+        return sorted(((f.employee_id, f.kind) for f, _ in self._store.facts.values()
+                       if f.source_id.startswith(f"{source_id}@") and f.kind in kinds), key=lambda h: (h[1], str(h[0])))
 
     def _scored(self) -> Iterable[Fact]:
         return (fact for fact, late in self._store.facts.values() if not late)
@@ -113,7 +121,7 @@ class FakeFacts(_Repo):
 
     async def open_of(self, employee_ids: Collection[uuid.UUID], kinds: Collection[str]) -> list[Fact]:
         return [f for f, late in self._store.facts.values()
-                if not late and f.employee_id in employee_ids and f.kind in kinds and f.revision is None
+                if not late and f.employee_id in employee_ids and f.kind in kinds
                 and not (self._store.periods.get(f.period) and self._store.periods[f.period].is_closed)]
 
     async def late(self, period: str) -> list[RecordedFact]:
@@ -127,6 +135,23 @@ class FakeFacts(_Repo):
             before = tallies.get(fact.kind, Tally(Decimal(0), 0))
             tallies[fact.kind] = Tally(before.total + fact.value, before.count + 1)
         return tallies
+
+
+class FakeCalls(_Repo):
+    async def get_for_update(self, call_id: str) -> CallVersion | None:
+        return self._store.calls.get(call_id)
+
+    async def apply(self, call: CallVersion) -> bool:
+        stored = self._store.calls.get(call.call_id)
+        if not calls_supersede(call.version, stored.version if stored else None):
+            return False
+        self._store.calls[call.call_id] = call
+        return True
+
+    async def marks_intent(self, call: CallVersion, dispositions: Collection[str]) -> bool:
+        return any(c.agent_id == call.agent_id and c.period == call.period and c.disposition in dispositions
+                   and (c.lead_id == call.lead_id if call.lead_id is not None else c.call_id == call.call_id)
+                   for c in self._store.calls.values())
 
 
 class FakeReviews(_Repo):
@@ -240,4 +265,5 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
         self.periods, self.templates, self.facts = FakePeriods(self), FakeTemplates(self), FakeFacts(self)
         self.reviews, self.scores, self.results = FakeReviews(self), FakeScores(self), FakeResults(self)
         self.directory = FakeDirectory(self)
+        self.calls = FakeCalls(self)
         self.roles, self.feedback, self.honours = FakeRoles(self), FakeFeedback(self), FakeHonours(self)
