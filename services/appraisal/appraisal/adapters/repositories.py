@@ -605,6 +605,20 @@ class DirectoryRepository(DirectoryReader):
             .where(directory_employees.c.employee_id.in_(list(employee_ids))))
         return {row.employee_id: row.hired_on for row in rows}
 
+    async def lock_roll_ups(self) -> None:
+        """Taken by every transaction that rolls facts up and by every directory change that may
+        widen whom they roll up to, before either reads the other's data: otherwise a fact and the
+        hire that places its employee, committed at the same moment, could each miss the other and
+        leave the leader's or managers' share never rolled up (seen under load)."""
+        await self._session.execute(select(func.pg_advisory_xact_lock(0x726F6C6C)))  # "roll"
+
+    async def department_members(self, department_id: uuid.UUID) -> list[uuid.UUID]:
+        c = directory_employees.c
+        rows = await self._session.execute(
+            select(c.employee_id).where(c.department_id == department_id, c.status != "left")
+            .order_by(c.employee_id))
+        return list(rows.scalars())
+
     async def department_heads(self, department_id: uuid.UUID) -> list[uuid.UUID]:
         """The department-wide managers (supervisor, department or regional manager) employed in it."""
         c = directory_employees.c

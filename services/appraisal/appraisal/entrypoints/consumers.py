@@ -71,11 +71,14 @@ async def on_employee_changed(envelope: CloudEvent, uow: AppraisalUnitOfWork, bu
     if envelope.type == EmployeeHired.event_type:
         hired = envelope.payload(EmployeeHired)
         await uow.roles.record(hired.employee_id, hired.hired_on, hired.role)
-        # Inputs may have outrun the hire: roll them up to the leader and managers now.
+        # Inputs may have outrun the hire: roll them up to the leader and managers now; and a new
+        # manager gets their department's inputs of the open months.
         await handlers.roll_up_open_facts(uow, bus, [hired.employee_id])
+        await handlers.roll_up_to_new_head(uow, bus, hired.employee_id)
     elif envelope.type == EmployeeTransferred.event_type:
         moved = envelope.payload(EmployeeTransferred)
         await uow.roles.record(moved.employee_id, moved.effective_date, moved.to_role)
+        await handlers.roll_up_to_new_head(uow, bus, moved.employee_id)
     await handlers.rescore_employee(uow, bus, uuid.UUID(str(envelope.data["employee_id"])))
 
 

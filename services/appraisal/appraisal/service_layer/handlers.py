@@ -97,10 +97,27 @@ async def roll_up_open_facts(uow: AppraisalUnitOfWork, bus: AppraisalBus, employ
     """The directory learned where employees belong (a hire, a new group) after some of their
     inputs arrived: roll those of open periods up now. Derived facts are keyed by source and
     recipient, so what was rolled up already is not counted twice."""
+    await uow.directory.lock_roll_ups()
     await _roll_up(uow, bus, await uow.facts.open_of(list(employee_ids), list(Source.ROLLED_UP)))
 
 
+async def roll_up_to_new_head(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uuid.UUID) -> None:
+    """A department-wide manager hired or moved in after their people's inputs of the open months:
+    those roll up to them now (the others who had them already get nothing twice)."""
+    await uow.directory.lock_roll_ups()
+    employee = await uow.directory.employee(employee_id)
+    if employee is None or employee.department_id is None:
+        return
+    if employee_id not in await uow.directory.department_heads(employee.department_id):
+        return
+    await roll_up_open_facts(uow, bus, await uow.directory.department_members(employee.department_id))
+
+
 async def _roll_up(uow: AppraisalUnitOfWork, bus: AppraisalBus, facts: Iterable[Fact]) -> None:
+    facts = [fact for fact in facts if fact.kind in Source.ROLLED_UP]
+    if not facts:
+        return
+    await uow.directory.lock_roll_ups()
     derived: list[Fact] = []
     for fact in facts:
         if fact.kind not in Source.ROLLED_UP:

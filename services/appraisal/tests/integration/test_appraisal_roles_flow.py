@@ -88,6 +88,20 @@ class TestLeadersAndManagers:
         await world.apply(deal)  # a redelivery still counts once
         assert line(await score(client, tokens, world.leader, period), "group_sales_amount")["inputs"] == 1
 
+    async def test_a_manager_hired_after_the_departments_inputs_gets_them_once(
+            self, runtime, client, tokens: Tokens, period: str):
+        world = World(runtime)
+        await world.apply(world.leader.hired(), world.rep.hired())
+        await install_role_presets(client, tokens)
+        deal = won(world.rep, "25000", on(period, 7))
+        await world.apply(deal)  # the department has no manager yet: nobody to roll it up to
+        await world.apply(world.manager.hired())
+        department = line(await score(client, tokens, world.manager, period), "department_sales_amount")
+        assert (department["raw_value"], department["inputs"]) == ("25000.00", 1)
+        await world.apply(deal, world.manager.hired())  # redelivered: still once
+        department = line(await score(client, tokens, world.manager, period), "department_sales_amount")
+        assert (department["raw_value"], department["inputs"]) == ("25000.00", 1)
+
     async def test_the_agents_intent_customers_count_once_per_lead(self, world: World, client, tokens: Tokens,
                                                                     period: str):
         installed = await client.put("/templates/telesales", headers=tokens.hr(), json={

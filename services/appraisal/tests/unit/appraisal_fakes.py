@@ -217,6 +217,13 @@ class FakeDirectory(_Repo):
     async def hired_on(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, date | None]:
         return {i: None for i in employee_ids}
 
+    async def lock_roll_ups(self) -> None:
+        """One process, one event at a time: nothing to serialise."""
+
+    async def department_members(self, department_id: uuid.UUID) -> list[uuid.UUID]:
+        return sorted((e.employee_id for e in self._store.employees.values()
+                       if e.department_id == department_id and e.is_employed), key=str)
+
     async def department_heads(self, department_id: uuid.UUID) -> list[uuid.UUID]:
         return sorted((e.employee_id for e in self._store.employees.values()
                        if e.department_id == department_id and e.role in Role.DEPARTMENT_WIDE and e.is_employed),
