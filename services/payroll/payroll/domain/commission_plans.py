@@ -33,7 +33,8 @@ from decimal import Decimal
 
 from payroll.domain.lines import PayslipLine
 from payroll.domain.money import text, to_cents
-from shared.errors import Conflict, InvalidInput
+from payroll.domain.versions import ensure_new_period, in_force
+from shared.errors import InvalidInput
 
 BASES = ("amount", "profit", "units")
 SETTLEMENTS = ("signing", "collection")
@@ -165,17 +166,12 @@ def validate(plan: CommissionPlan) -> None:
 
 
 def ensure_new_version_period(versions: Iterable[CommissionPlan], effective_from: str) -> None:
-    """One version per plan and period: two would make the period's plan ambiguous (overlapping versions)."""
-    for version in versions:
-        if version.effective_from == effective_from:
-            raise Conflict(f"version {version.version} of commission plan {version.key!r} already applies from "
-                           f"{effective_from}; a new version must start in another period", field="effective_from",
-                           existing_version=version.version)
+    """One version per plan and period (overlapping versions would make the period's plan ambiguous)."""
+    ensure_new_period(versions, effective_from, lambda each: f"version {each.version} of commission plan {each.key!r}")
 
 
 def version_in_force(plans: Iterable[CommissionPlan], key: str, period: str) -> CommissionPlan | None:
-    candidates = [p for p in plans if p.key == key and p.effective_from <= period]
-    return max(candidates, key=lambda p: (p.effective_from, p.version)) if candidates else None
+    return in_force((plan for plan in plans if plan.key == key), period)
 
 
 # --- the period's commission -------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from payroll.domain.plans import CompensationPlan
-from shared.errors import Conflict, InvalidInput
+from payroll.domain.versions import ensure_new_period, in_force
+from shared.errors import InvalidInput
 
 AMOUNTS = ("monthly_base", "performance_standard", "performance_fixed", "bonus_base", "commission_rate")
 # What else an override may state: the person's own commission plan (by key) and target (P4 "per person").
@@ -51,18 +52,11 @@ class PlanOverride:
 
 
 def override_in_force(overrides: Iterable[PlanOverride], employee_id: uuid.UUID, period: str) -> PlanOverride | None:
-    candidates = [o for o in overrides if o.employee_id == employee_id and o.effective_from <= period]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda o: (o.effective_from, o.version))
+    return in_force((each for each in overrides if each.employee_id == employee_id), period)
 
 
 def ensure_new_override_period(versions: Iterable[PlanOverride], effective_from: str) -> None:
-    for version in versions:
-        if version.effective_from == effective_from:
-            raise Conflict(f"override version {version.version} already applies from {effective_from}; "
-                           "a new version must start in another period", field="effective_from",
-                           existing_version=version.version)
+    ensure_new_period(versions, effective_from, lambda each: f"override version {each.version}")
 
 
 def resolve(plan: CompensationPlan, override: PlanOverride | None) -> CompensationPlan:

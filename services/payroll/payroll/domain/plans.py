@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from payroll.domain import versions as by_period
 from shared.errors import Conflict, InvalidInput
 
 BASE, PERFORMANCE_PAY, BONUS, COMMISSION = "base", "performance_pay", "bonus", "commission"
@@ -82,19 +83,12 @@ def ensure_profit_share_fits(role: str, parts: frozenset[str], manager_roles: It
 
 
 def ensure_new_period(versions: Iterable[CompensationPlan], effective_from: str) -> None:
-    """One version per role and period: a second one would make the period's plan ambiguous."""
-    for version in versions:
-        if version.effective_from == effective_from:
-            raise Conflict(f"version {version.version} already applies from {effective_from}; "
-                           "a new version must start in another period", field="effective_from",
-                           existing_version=version.version)
+    """One version per role and period (:mod:`payroll.domain.versions`)."""
+    by_period.ensure_new_period(versions, effective_from)
 
 
 def plan_in_force(plans: Iterable[CompensationPlan], role: str, period: str) -> CompensationPlan | None:
-    candidates = [p for p in plans if p.role == role and p.effective_from <= period]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda p: (p.effective_from, p.version))
+    return by_period.in_force((plan for plan in plans if plan.role == role), period)
 
 
 def ensure_change_applies_to_open_periods(effective_from: str, latest_locked_period: str | None) -> None:
