@@ -112,9 +112,11 @@ class DealRepository:
             query = query.where(deal_cancellations.c.deal_id.in_(list(deal_ids)))
         return [_cancellation(row) for row in await self._session.execute(query)]
 
-    async def refunds(self, *, payment_ids: Many[uuid.UUID] | None = None, rep_ids: Many[uuid.UUID] | None = None
-                      ) -> list[Refund]:
+    async def refunds(self, *, payment_ids: Many[uuid.UUID] | None = None, rep_ids: Many[uuid.UUID] | None = None,
+                      deal_ids: Many[uuid.UUID] | None = None) -> list[Refund]:
         query = select(refunds).order_by(refunds.c.refunded_on, refunds.c.refund_id)
+        if deal_ids is not None:
+            query = query.where(refunds.c.deal_id.in_(list(deal_ids)))
         if payment_ids is not None:
             query = query.where(refunds.c.payment_id.in_(list(payment_ids)))
         if rep_ids is not None:

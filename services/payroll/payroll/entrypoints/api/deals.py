@@ -43,7 +43,7 @@ class DealRead(BaseModel):
 async def deals_of(bus: PayrollBus, period: str) -> list[tuple[Deal, Decimal]]:
     async with bus.uow() as uow:
         signed = await uow.deals.signed(period=period, include_cancelled=True)
-        refunds = await uow.deals.refunds(rep_ids={deal.rep_id for deal in signed}) if signed else []
+        refunds = await uow.deals.refunds(deal_ids=[deal.deal_id for deal in signed]) if signed else []
     refunded: dict[uuid.UUID, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for refund in refunds:
         refunded[refund.deal_id] += refund.amount
