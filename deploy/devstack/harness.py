@@ -65,6 +65,14 @@ class RunningStack:
                 return
         raise RuntimeError("the dev stack did not become ready:\n" + "".join(self.output))
 
+    @staticmethod
+    def still_running(process: psutil.Process) -> bool:
+        """A process can exit between any two psutil calls; one that vanished is simply not running."""
+        try:
+            return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
     def descendants(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children(recursive=True)
 

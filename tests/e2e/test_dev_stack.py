@@ -141,7 +141,7 @@ async def test_admin_builds_the_organisation_and_events_survive_a_restart(dev_st
 
     pids = dev_stack.stop()
     assert len(pids) >= 5
-    assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+    assert not [pid for pid in pids if pid_running(pid)]
 
     dev_stack.start()
     assert dev_stack.admin_credentials()["login"] != first_admin
@@ -164,6 +164,13 @@ async def wait_for_status(client: httpx.AsyncClient, path: str, status: int, wit
     while (response := await client.get(path)).status_code != status:
         assert time.monotonic() < deadline, f"GET {path}: {response.status_code} {response.text}, not {status}"
         await asyncio.sleep(0.2)
+
+
+def pid_running(pid: int) -> bool:
+    try:
+        return RunningStack.still_running(psutil.Process(pid))
+    except psutil.NoSuchProcess:
+        return False
 
 
 def org_worker(stack: RunningStack) -> psutil.Process | None:
@@ -195,7 +202,7 @@ def test_a_killed_make_dev_takes_its_database_broker_and_services_with_it(dev_st
     dev_stack.process.wait()
 
     deadline = time.monotonic() + 30
-    while alive := [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]:
+    while alive := [p for p in children if RunningStack.still_running(p)]:
         assert time.monotonic() < deadline, f"outlived make dev: {[(p.pid, p.name()) for p in alive]}"
         time.sleep(0.2)
     assert all(port_is_free(port) for port in ports)
