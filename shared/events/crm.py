@@ -72,6 +72,9 @@ class DealWon(Event):
     # Added compatibly: how many units (台/套/件) the deal sells, for per-unit commission plans (P4).
     # None when the deal was recorded without a count (a per-unit plan then counts it as 0 and says so).
     units: int | None = None
+    # Added compatibly: true when this is the customer's first won deal (a new customer won, A2's
+    # "new customers" indicator); None from producers that predate the field.
+    new_customer: bool | None = None
 
 
 @register
@@ -310,3 +313,26 @@ class ComplaintClosed(Event):
     escalated: bool
     on_time: bool
     reopened: int = 0
+
+
+@register
+class VisitLogged(Event):
+    event_type = "crm.visit.logged.v1"
+    topic = "crm.visit"
+    key_field = "visit_id"
+    summary = (
+        "A rep logged a field visit to a customer (C12): who, when and with what result; appraisal counts "
+        "visits per rep (one per visit_id) against the weekly target. No address or contact details travel."
+    )
+
+    visit_id: uuid.UUID
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    customer_id: uuid.UUID
+    lead_id: uuid.UUID | None = None
+    project_id: uuid.UUID | None = None
+    visited_on: date
+    visited_at: datetime
+    result: str
+    logged_at: datetime
