@@ -257,11 +257,16 @@ def submissions_of(owed: Owed, *, today: date, local_now: datetime, policy: Repo
                 log = owed.logs.get(day)
                 add(SubmissionKind.DAILY_LOG, day.isoformat(), day, log.late if log is not None else None,
                     past_cutoff(day, local_now, policy))
+    def in_week(due: date, offset_days: int) -> bool:
+        # Employed on the due day, and for some of the week: a report of the week before the hire is not owed.
+        sunday = due - timedelta(days=offset_days) + timedelta(days=6)
+        return employed(due) and (owed.hired_on is None or owed.hired_on <= sunday)
+
     for week, due in weeks_due_in(owed.first, owed.last, plan_offset_days):
-        if employed(due):
+        if in_week(due, plan_offset_days):
             add(SubmissionKind.WEEKLY_PLAN, week, due, owed.plans.get(week), due < today)
     for week, due in weeks_due_in(owed.first, owed.last, report_offset_days):
-        if employed(due):
+        if in_week(due, report_offset_days):
             add(SubmissionKind.WEEKLY_REPORT, week, due, owed.reports.get(week), due < today)
     due = monthly_report_due_on(owed.last, policy)
     if employed(due):
