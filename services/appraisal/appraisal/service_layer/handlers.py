@@ -454,7 +454,8 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
                                               score=result.score, coefficient=result.coefficient, rank=result.rank,
                                               flags=list(result.flags), missing_stages=list(result.missing_stages),
                                               missing_stages_rule=result.missing_stages_rule, revision=revision,
-                                              department_role_rank=result.department_role_rank))
+                                              department_role_rank=result.department_role_rank,
+                                              plan_execution=plan_execution_of_card(result.card)))
         awarded = award(policy.honours, contenders, name, period.last_day)
         await uow.honours.replace(name, awarded, revision)
         for honour in awarded:
@@ -665,6 +666,10 @@ async def week_figures(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, monday:
                                         monday + timedelta(days=6))
     return {"sales_volume": sums.get(Source.SALES_AMOUNT, Decimal(0)),
             "collections": sums.get(Source.COLLECTIONS, Decimal(0))}
+
+
+def plan_execution_of_card(card: ScoreCard) -> Decimal | None:
+    return next((line.raw_value for line in card.indicators if line.source == Source.PLAN_EXECUTION), None)
 
 
 async def rescore_plan_execution(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee: DirectoryEmployee,

@@ -282,6 +282,9 @@ class TestPlanExecution:
         assert closed.status_code == 200, closed.text
         frozen = (await client.get(f"/periods/{OCTOBER}/employees/{rep.id}/score", headers=tokens.hr())).json()
         assert next(i for i in frozen["indicators"] if i["key"] == "plan_execution")["raw_value"] == "74.02"
+        finalized = {e["data"]["employee_id"]: e["data"] for e in await world.outbox("appraisal.result.finalized.v1")}
+        assert finalized[str(rep.id)]["plan_execution"] == "74.02"
+        assert finalized[str(leader.id)]["plan_execution"] is None, "the leader's template has no such line"
         assert (await client.put(f"/daily-logs/2026-10-30/employees/{rep.id}", headers=tokens.of(rep),
                                  json=entry())).status_code == 409
         assert (await client.post("/spot-checks", headers=tokens.of(manager), json={
