@@ -675,8 +675,9 @@ def plan_execution_of_card(card: ScoreCard) -> Decimal | None:
 async def rescore_plan_execution(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee: DirectoryEmployee,
                                  period: str) -> None:
     """A submission, decision or spot check changed the month's plan execution (A8): rescore the
-    month, when it is open and the employee's template has a plan-execution line."""
-    if (await uow.periods.lock(period)).is_closed:
+    month, when it is open and the employee's template has a plan-execution line (a plan for a week
+    of a month not begun yet has no score to move)."""
+    if period > bus.clock.month() or (await uow.periods.lock(period)).is_closed:
         return
     role = await role_in(uow, employee.employee_id, Period.parse(period), employee)
     if uses_plan_execution(await uow.templates.for_role(role) if role is not None else None):
