@@ -103,7 +103,7 @@ async def assign_lead_to_group(lead_id: uuid.UUID, body: GroupAssignment, bus: B
                                user: CurrentUser) -> LeadRead:
     """A department manager puts a lead of their department into one of its groups' pools (C4.1)."""
     lead = await bus.handle(commands.AssignLeadToGroup(by=user, lead_id=lead_id, group_id=body.group_id,
-                                                       reason=body.reason))
+                                                       reason=body.reason, reassign=body.reassign))
     return LeadRead.from_view(await views.lead(bus, user, lead.id))
 
 
@@ -111,5 +111,5 @@ async def assign_lead_to_group(lead_id: uuid.UUID, body: GroupAssignment, bus: B
 async def assign_lead_to_rep(lead_id: uuid.UUID, body: RepAssignment, bus: BusDep, user: CurrentUser) -> LeadRead:
     """A group leader gives a lead of their group to an active member, within the open-lead cap (C4.2)."""
     lead = await bus.handle(commands.AssignLeadToRep(by=user, lead_id=lead_id, rep_id=body.rep_id,
-                                                     reason=body.reason))
+                                                     reason=body.reason, reassign=body.reassign))
     return LeadRead.from_view(await views.lead(bus, user, lead.id))
