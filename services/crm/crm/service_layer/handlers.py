@@ -43,7 +43,9 @@ from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_H
 from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
 from crm.service_layer.distribution import COMMAND_HANDLERS as DISTRIBUTION_COMMAND_HANDLERS
 from crm.service_layer.distribution import ensure_distributes_in, record_assignment, rep_cap
+from crm.service_layer.exports import COMMAND_HANDLERS as EXPORT_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
+from crm.service_layer.merges import COMMAND_HANDLERS as MERGE_COMMAND_HANDLERS
 from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
 from crm.service_layer.pool import log_move
 from crm.service_layer.receivables import COMMAND_HANDLERS as RECEIVABLE_COMMAND_HANDLERS
@@ -463,4 +465,6 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     **COMPLAINT_COMMAND_HANDLERS,
     **CREDIT_COMMAND_HANDLERS,
     **DISTRIBUTION_COMMAND_HANDLERS,
+    **MERGE_COMMAND_HANDLERS,
+    **EXPORT_COMMAND_HANDLERS,
 }

@@ -4,6 +4,7 @@ the outbox; and the bus every crm use case runs on."""
 from __future__ import annotations
 
 from crm.adapters.distribution import DistributionRepository
+from crm.adapters.merges import AuditRepository, MergeRepository
 from crm.adapters.repositories import (
     AssignmentRepository,
     ComplaintRepository,
@@ -35,6 +36,8 @@ class CrmUnitOfWork(UnitOfWork):
     disclosures: DisclosureRepository
     directory: DirectoryRepository
     distribution: DistributionRepository
+    merges: MergeRepository
+    audit: AuditRepository
 
     def _open(self) -> None:
         self.customers = CustomerRepository(self.session)
@@ -49,6 +52,8 @@ class CrmUnitOfWork(UnitOfWork):
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
         self.distribution = DistributionRepository(self.session)
+        self.merges = MergeRepository(self.session)
+        self.audit = AuditRepository(self.session)
 
 
 CrmBus = Bus[CrmUnitOfWork, CrmPolicy]
