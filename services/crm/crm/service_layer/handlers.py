@@ -193,9 +193,10 @@ async def _add_lead(uow: CrmUnitOfWork, bus: CrmBus, admission: _Admission) -> L
         if not await uow.leads.any_visible_of_customer(decision.customer_id, await scope_in(uow, by)):
             # Linking would hand back the name and company of a customer the caller may not see (C10).
             raise duplicate_elsewhere(decision)
-        known = await uow.customers.get(decision.customer_id)
+        known = await uow.customers.get(decision.customer_id, for_share=True)
         if known is None:
-            raise RuntimeError(f"customer {decision.customer_id} matched but cannot be read")
+            raise Conflict("the customer was merged into another record at this moment; retry",
+                           field=decision.matched_on[0])
         customer = known
         holder = await uow.leads.holder_of(customer.id)
 

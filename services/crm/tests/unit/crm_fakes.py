@@ -61,7 +61,7 @@ class FakeCustomers(_Repo):
     async def add(self, customer: Customer) -> None:
         self.s.customers[customer.id] = copy.deepcopy(customer)
 
-    async def get(self, customer_id):
+    async def get(self, customer_id, *, for_share: bool = False):
         return copy.deepcopy(self.s.customers.get(customer_id))
 
     async def id_by_phone(self, phone):
