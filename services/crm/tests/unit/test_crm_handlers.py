@@ -123,6 +123,21 @@ class TestDistribution:
         report = await bus.handle(commands.DistributeGroupLeads(by=company.leader, group_id=EAST))
         assert by_hand not in [a.to_id for a in report.assigned]
 
+    async def test_the_default_strategy_comes_from_the_settings_and_every_assignment_says_why(
+            self, company: Company, uow: FakeUnitOfWork) -> None:
+        bus = fake_bus(uow, rep_open_lead_cap=5, distribution_strategy="least_loaded")
+        leads = await pooled(bus, company, 3)
+        await bus.handle(commands.AssignLeadToRep(by=company.leader, lead_id=leads[0],
+                                                  rep_id=company.reps[0].employee_id))
+        report = await bus.handle(commands.DistributeGroupLeads(by=company.leader, group_id=EAST))
+        assert report.strategy.value == "least_loaded"
+        assert company.reps[0].employee_id not in [a.to_id for a in report.assigned], "Wang holds one already"
+        reasons = [envelope.data["reason"] for envelope in uow.published
+                   if envelope.type == "crm.lead.assigned.v1"]
+        assert len(reasons) == 3 + 1 + 2 and all(reasons)
+        assert reasons[3] == "by hand: Wang Wei held 0 open leads, cap 5"
+        assert [a.reason for a in uow.store.assignments] == reasons
+
     async def test_a_leader_cannot_hand_out_another_groups_leads(self, bus: Bus, company: Company) -> None:
         await pooled(bus, company, 1)
         with pytest.raises(Forbidden):
