@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm.adapters.distribution import MemberSetting
 from crm.domain.contacts import normalise_email, normalise_phone
 from crm.domain.deals import Deal, Payment
 from crm.domain.dedupe import (
@@ -266,9 +265,10 @@ async def assign_lead_to_group(command: commands.AssignLeadToGroup, bus: CrmBus)
         now = bus.clock.now()
         previous = lead.place_in_group(group.group_id, now)
         await uow.leads.save(lead)
+        # A group's cap binds the automatic distribution; by hand the manager decides, knowing the load.
+        own = (await uow.distribution.setting("department", group.department_id)).members.get(group.group_id)
         reason = manual_reason(command.reason, name=f"group {group.name}", open_leads=load,
-                               cap=(await uow.distribution.setting("department", group.department_id))
-                               .members.get(group.group_id, _NO_CAP).cap)
+                               cap=own.cap if own else None)
         await record_assignment(uow, lead, level="group", strategy="manual", by=by.employee_id,
                                 reason=reason, previous_rep_id=previous, at=now)
         await uow.commit()
@@ -309,9 +309,6 @@ async def assign_lead_to_rep(command: commands.AssignLeadToRep, bus: CrmBus) -> 
                                 previous_rep_id=previous, at=now)
         await uow.commit()
     return lead
-
-
-_NO_CAP = MemberSetting(uuid.UUID(int=0), 1, None)
 
 
 def _ensure_not_taken(lead: Lead, reassign: bool, *, level: str) -> None:
