@@ -7,9 +7,12 @@ import io
 import uuid
 
 import httpx
+import pytest
 from crm_world import World
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import text
+
+from crm.config import MIGRATIONS_DIR, CrmSettings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,6 +34,10 @@ class TestMerge:
                                                                         client: httpx.AsyncClient) -> None:
         kept, other = await two_records(world, client)
         keep_id, other_id = kept["customer"]["customer_id"], other["customer"]["customer_id"]
+        deal = await client.post("/deals", headers=world.manager.headers, json={
+            "customer_id": other_id, "rep_id": str(world.wang.id), "amount": "100.00",
+            "signed_on": world.day(0).isoformat()})
+        assert deal.status_code == 201, deal.text
         response = await client.post(f"/customers/{keep_id}/merge", headers=world.manager.headers,
                                      json={"other_id": other_id, "take": ["name"]})
         assert response.status_code == 200, response.text
@@ -43,15 +50,15 @@ class TestMerge:
         assert (fields["phone"]["value"], fields["phone"]["source"]) == ("138****0001", "kept")
         assert fields["email"]["value"] == "n***@acme.cn", "contacts masked in the answer"
         assert fields["credit"]["value"]["flag"] == "bad_credit"
-        assert merged["moved"] == {"leads": 1, "customer_credit_log": 1}
+        assert merged["moved"] == {"leads": 1, "deals": 1, "customer_credit_log": 1}
         assert set(merged["lead_ids"]) == {kept["id"], other["id"]}
 
         [customer] = await world.rows("SELECT * FROM customers")
         assert (str(customer.id), customer.name, customer.phone, customer.email, customer.company,
                 customer.credit_flag) == (keep_id, "Li Na (ACME)", "13800000001", "na.li@acme.cn", "ACME",
                                           "bad_credit")
-        assert {row.customer_id for row in await world.rows("SELECT customer_id FROM leads")} == {
-            uuid.UUID(keep_id)}
+        assert {row.customer_id for row in await world.rows("SELECT customer_id FROM leads UNION "
+                                                            "SELECT customer_id FROM deals")} == {uuid.UUID(keep_id)}
         [event] = [e["data"] for t, e in await world.outbox() if t == "crm.customer.merged.v1"]
         assert (event["kept_customer_id"], event["dropped_customer_id"], event["lead_ids"]) == (
             keep_id, other_id, [other["id"]])
@@ -202,3 +209,20 @@ class TestExports:
         response = await client.get("/leads/export", headers=world.manager.headers, params={"format": "pdf"})
         assert response.status_code == 422
         assert await world.rows("SELECT id FROM export_log") == []
+
+
+class TestExportBound:
+    @pytest.fixture
+    def crm_settings(self, service_settings) -> CrmSettings:
+        return service_settings(CrmSettings, "crm", MIGRATIONS_DIR, export_max_rows=1)
+
+    async def test_an_export_over_the_bound_is_refused_whole_and_not_logged(self, world: World,
+                                                                            client: httpx.AsyncClient) -> None:
+        await world.owned_lead(world.wang, "13812345678")
+        await world.owned_lead(world.li, "13987654321")
+        refused = await client.get("/leads/export", headers=world.manager.headers)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "limit"
+        assert await world.rows("SELECT id FROM export_log") == []
+        narrowed = await client.get("/leads/export", headers=world.manager.headers,
+                                    params={"owner_id": str(world.li.id)})
+        assert narrowed.status_code == 200 and len(read_csv(narrowed)) == 1
