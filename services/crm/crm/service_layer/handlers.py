@@ -29,13 +29,16 @@ from crm.service_layer.access import (
     require,
     scope_in,
 )
+from crm.service_layer.aftersales import after_the_sale
 from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_HANDLERS
 from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
 from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
 from crm.service_layer.pool import log_move
+from crm.service_layer.projects import COMMAND_HANDLERS as PROJECT_COMMAND_HANDLERS
 from crm.service_layer.receivables import COMMAND_HANDLERS as RECEIVABLE_COMMAND_HANDLERS
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
+from crm.service_layer.visits import COMMAND_HANDLERS as VISIT_COMMAND_HANDLERS
 from shared.auth import Principal, Role
 from shared.bus import CommandHandler, refuses_duplicates
 from shared.db import new_id
@@ -406,6 +409,7 @@ async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
                     currency=bus.policy.currency, signed_on=command.signed_on, created_by=by.employee_id,
                     created_at=now, units=command.units)
         await uow.deals.add(deal)
+        new_customer = await after_the_sale(uow, bus, deal, lead, by=by.employee_id, at=now)
         if lead is not None:
             was = lead.status
             lead.win()
@@ -415,7 +419,7 @@ async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
         uow.emit(DealWon(deal_id=deal.id, lead_id=deal.lead_id, customer_id=deal.customer_id, rep_id=deal.rep_id,
                          group_id=deal.group_id, department_id=deal.department_id, amount=deal.amount,
                          cost=deal.cost, profit=deal.profit, currency=deal.currency, signed_on=deal.signed_on,
-                         units=deal.units))
+                         units=deal.units, new_customer=new_customer))
         await uow.commit()
     return deal
 
@@ -499,4 +503,6 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     **FOLLOW_UP_COMMAND_HANDLERS,
     **COMPLAINT_COMMAND_HANDLERS,
     **CREDIT_COMMAND_HANDLERS,
+    **PROJECT_COMMAND_HANDLERS,
+    **VISIT_COMMAND_HANDLERS,
 }

@@ -3,6 +3,7 @@ the outbox; and the bus every crm use case runs on."""
 
 from __future__ import annotations
 
+from crm.adapters.pipeline import AfterSalesRepository, ProjectRepository, VisitRepository
 from crm.adapters.repositories import (
     AssignmentRepository,
     ComplaintRepository,
@@ -33,6 +34,9 @@ class CrmUnitOfWork(UnitOfWork):
     credit: CreditRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
+    projects: ProjectRepository
+    visits: VisitRepository
+    after_sales: AfterSalesRepository
 
     def _open(self) -> None:
         self.customers = CustomerRepository(self.session)
@@ -46,6 +50,9 @@ class CrmUnitOfWork(UnitOfWork):
         self.credit = CreditRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.projects = ProjectRepository(self.session)
+        self.visits = VisitRepository(self.session)
+        self.after_sales = AfterSalesRepository(self.session)
 
 
 CrmBus = Bus[CrmUnitOfWork, CrmPolicy]
