@@ -145,8 +145,10 @@ class AfterSalesRepository:
 
     async def lock_customer(self, customer_id: uuid.UUID) -> None:
         # Two deals for one customer recorded at once queue here, so the second sees the first and
-        # exactly one of them is the customer's first.
-        await self._session.execute(select(customers.c.id).where(customers.c.id == customer_id).with_for_update())
+        # exactly one of them is the customer's first. FOR NO KEY UPDATE: rows that merely reference
+        # the customer (a new lead, a visit) are not held up by it.
+        await self._session.execute(select(customers.c.id).where(customers.c.id == customer_id)
+                                    .with_for_update(key_share=True))
 
     async def has_other_active_deal(self, customer_id: uuid.UUID, deal_id: uuid.UUID) -> bool:
         found = await self._session.scalar(select(deals.c.id).where(

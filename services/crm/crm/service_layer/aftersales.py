@@ -13,12 +13,17 @@ from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.db import new_id
 
 
-async def after_the_sale(uow: CrmUnitOfWork, bus: CrmBus, deal: Deal, lead: Lead | None, *,
-                         by, at: datetime) -> bool:
-    """Plans the after-sales follow-ups of a deal just added; True when it is its customer's first won deal
-    (no other active deal: a cancelled one never won the customer)."""
+async def wins_new_customer(uow: CrmUnitOfWork, deal: Deal) -> bool:
+    """True when the deal about to be added is its customer's first won deal (no other active deal: a
+    cancelled one never won the customer). Call it before adding the deal: it takes the customer's lock
+    first, as the deal's own foreign key would otherwise hold a share lock that two deals deadlock on."""
     await uow.after_sales.lock_customer(deal.customer_id)
-    new_customer = not await uow.after_sales.has_other_active_deal(deal.customer_id, deal.id)
+    return not await uow.after_sales.has_other_active_deal(deal.customer_id, deal.id)
+
+
+async def plan_after_sales(uow: CrmUnitOfWork, bus: CrmBus, deal: Deal, lead: Lead | None, *,
+                           by, at: datetime) -> None:
+    """The two after-sales follow-ups of a deal just added, for its rep on its lead (or the customer's)."""
     anchor = lead or await uow.leads.holder_of(deal.customer_id)
     assert anchor is not None  # a deal is recorded on a lead or on a customer the caller sees a lead of
     policy = bus.policy.after_sales
@@ -34,7 +39,6 @@ async def after_the_sale(uow: CrmUnitOfWork, bus: CrmBus, deal: Deal, lead: Lead
             content=content, goal="the customer is satisfied with the purchase" if number == 1 else None,
             status=FollowUpStatus.PLANNED, created_by=by, created_at=at, kind=FOLLOW_UP_AFTER_SALES,
             deal_id=deal.id))
-    return new_customer
 
 
 async def after_sales_done(uow: CrmUnitOfWork, bus: CrmBus, follow_up: FollowUp, at: datetime) -> None:

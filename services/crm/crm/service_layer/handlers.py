@@ -29,7 +29,7 @@ from crm.service_layer.access import (
     require,
     scope_in,
 )
-from crm.service_layer.aftersales import after_the_sale
+from crm.service_layer.aftersales import plan_after_sales, wins_new_customer
 from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_HANDLERS
 from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
@@ -408,8 +408,9 @@ async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
                     group_id=rep.group_id, department_id=rep.department_id, amount=amount, cost=cost,
                     currency=bus.policy.currency, signed_on=command.signed_on, created_by=by.employee_id,
                     created_at=now, units=command.units)
+        new_customer = await wins_new_customer(uow, deal)
         await uow.deals.add(deal)
-        new_customer = await after_the_sale(uow, bus, deal, lead, by=by.employee_id, at=now)
+        await plan_after_sales(uow, bus, deal, lead, by=by.employee_id, at=now)
         if lead is not None:
             was = lead.status
             lead.win()
