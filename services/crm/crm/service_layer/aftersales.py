@@ -23,7 +23,10 @@ async def wins_new_customer(uow: CrmUnitOfWork, deal: Deal) -> bool:
 
 async def plan_after_sales(uow: CrmUnitOfWork, bus: CrmBus, deal: Deal, lead: Lead | None, *,
                            by, at: datetime) -> None:
-    """The two after-sales follow-ups of a deal just added, for its rep on its lead (or the customer's)."""
+    """The two after-sales follow-ups of a deal just added, for its rep on its lead (or the customer's). The won
+    lead's own plans go: it is no longer worked, and a plan on it could never be done."""
+    if lead is not None:
+        await uow.follow_ups.cancel_planned(lead.id, "the lead was won: after-sales follow-ups take over")
     anchor = lead or await uow.leads.holder_of(deal.customer_id)
     assert anchor is not None  # a deal is recorded on a lead or on a customer the caller sees a lead of
     policy = bus.policy.after_sales

@@ -188,6 +188,11 @@ class FakeFollowUps(_Repo):
     async def get(self, follow_up_id, *, for_update: bool = False):
         return copy.deepcopy(self.s.follow_ups.get(follow_up_id))
 
+    async def cancel_planned(self, lead_id, reason) -> None:
+        for f in self.s.follow_ups.values():
+            if f.lead_id == lead_id and not f.after_sales and f.status is FollowUpStatus.PLANNED:
+                f.status, f.cancel_reason = FollowUpStatus.CANCELLED, reason
+
 
 class FakeAfterSales(_Repo):
     async def lock_customer(self, customer_id) -> None:
