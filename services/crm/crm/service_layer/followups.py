@@ -35,9 +35,13 @@ async def complete_follow_up(command: commands.CompleteFollowUp, bus: CrmBus) ->
     if not outcome:
         raise InvalidInput("outcome", "say how the follow-up went")
     async with bus.uow() as uow:
-        follow_up = await _follow_up_for(uow, by, command.follow_up_id)
-        lead = await uow.leads.get(follow_up.lead_id, for_update=True)
+        seen = await _follow_up_for(uow, by, command.follow_up_id, for_update=False)
+        # The lead's lock first, then the plan's: the order the pool's sweep takes them in (it cancels the
+        # lead's plans), so that the two never wait on each other crosswise.
+        lead = await uow.leads.get(seen.lead_id, for_update=True)
         assert lead is not None
+        follow_up = await uow.follow_ups.get(seen.id, for_update=True)
+        assert follow_up is not None
         still_held = lead.owner_id == follow_up.rep_id and lead.is_held
         # After-sales follow-ups (C7) are on a won lead, with the deal's rep: no holder to check.
         if not still_held and not follow_up.after_sales:
@@ -102,9 +106,10 @@ async def _lead_for(uow: CrmUnitOfWork, by: Principal, lead_id: uuid.UUID) -> Le
     return lead
 
 
-async def _follow_up_for(uow: CrmUnitOfWork, by: Principal, follow_up_id: uuid.UUID) -> FollowUp:
+async def _follow_up_for(uow: CrmUnitOfWork, by: Principal, follow_up_id: uuid.UUID, *,
+                         for_update: bool = True) -> FollowUp:
     scope = await scope_in(uow, by)
-    follow_up = await uow.follow_ups.get(follow_up_id, for_update=True)
+    follow_up = await uow.follow_ups.get(follow_up_id, for_update=for_update)
     if follow_up is None or not scope.sees(owner_id=follow_up.rep_id, group_id=follow_up.group_id,
                                            department_id=follow_up.department_id):
         raise NotFound("no such follow-up", follow_up_id=str(follow_up_id))
