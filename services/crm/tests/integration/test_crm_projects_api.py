@@ -54,6 +54,17 @@ class TestCreating:
                                    stage="bidding")
         assert (by_customer["rep_id"], by_customer["stage"]) == (str(world.wang.id), "bidding")
 
+        async def listed(person: Person, query: str = "") -> list[str]:
+            response = await client.get(f"/projects{query}", headers=person.headers)
+            assert response.status_code == 200, response.text
+            return [p["id"] for p in response.json()]
+
+        assert await listed(world.wang) == [by_customer["id"], project["id"]]
+        assert await listed(world.manager, "?stage=bidding") == [by_customer["id"]]
+        assert await listed(world.li) == [] and await listed(world.other_manager) == []
+        assert (await client.get("/projects?stage=design", headers=world.wang.headers)).status_code == 422
+        assert (await client.get(f"/projects/{project['id']}", headers=world.li.headers)).status_code == 404
+
     async def test_out_of_scope_and_bad_input_are_refused_and_nothing_is_written(
             self, world: World, client: httpx.AsyncClient) -> None:
         lead = await world.owned_lead(world.wang, "13800000001")

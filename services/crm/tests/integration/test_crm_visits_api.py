@@ -102,5 +102,7 @@ class TestReading:
         assert (await client.get(f"/visits/weekly?week={this_week}",
                                  headers=world.other_manager.headers)).json()["reps"] == []
         assert counts((await client.get("/visits/weekly", headers=world.wang.headers)).json())["Wang Wei"] in (2, 3)
+        backwards = await client.get("/visits?from=2026-12-10&to=2026-12-01", headers=world.wang.headers)
+        assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "to"
         bad = await client.get("/visits/weekly?week=2026-W60", headers=world.wang.headers)
         assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "week"
