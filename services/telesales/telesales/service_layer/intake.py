@@ -109,8 +109,10 @@ async def _checked(bus: TelesalesBus, submitter: Principal, records: Sequence[tu
     account = is_service_account(submitter)
     if not accepted and not account:
         return accepted, []
-    # Accepted call_ids are unique within the batch (a repeat was refused by screen).
-    index_of = {record.call_id: index for index, record in records}
+    # Accepted call_ids are unique within the batch: screen accepted a repeated one's first record only.
+    index_of: dict[str, int] = {}
+    for index, record in records:
+        index_of.setdefault(record.call_id, index)
     indexed = [(index_of[message.call_id], message) for message in accepted]
     try:
         async with bus.uow() as uow:

@@ -66,6 +66,15 @@ class _FakeIntakeReads:
 
 
 class FakeIntakeUnitOfWork(FakeUnitOfWork[IntakeStore]):
+    """Intake only reads: the store stays the test's own object (no snapshot to roll back to),
+    so a test sees the queries and may change what the next batch reads."""
+
+    async def __aenter__(self) -> FakeIntakeUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
     def _open(self) -> None:
         self.directory = _FakeDirectory(self)
         self.service_accounts = _FakeAccounts(self)
