@@ -14,6 +14,7 @@ from pydantic_settings import SettingsConfigDict
 from crm.domain.policy import CrmPolicy
 from crm.domain.pool import PoolPolicy, ReclaimRule
 from shared.config import ServiceSettings
+from shared.phones import DEVELOPMENT_PHONE_DIGEST_KEY, phone_digest_key_problem
 
 # The Alembic history lives beside the package, not inside it: it is deployed with the service folder.
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -77,6 +78,16 @@ class CrmSettings(ServiceSettings):
     # C11: the company's credit scale, and the flags a customer may carry (listed in the weekly report).
     credit_ratings: list[str] = Field(default_factory=lambda: ["A", "B", "C", "D"], min_length=1)
     credit_flags: list[str] = Field(default_factory=lambda: ["bad_credit", "abnormal"], min_length=1)
+    # T6: the key of shared.phones.phone_digest, by which a customer's do-not-call request names the
+    # number to telesales; the same value as TELESALES_PHONE_DIGEST_KEY. Refused in production as default.
+    phone_digest_key: str = Field(DEVELOPMENT_PHONE_DIGEST_KEY, repr=False)
+
+    @model_validator(mode="after")
+    def _real_digest_key_in_production(self) -> CrmSettings:
+        problem = phone_digest_key_problem(self.phone_digest_key, self.environment)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     @model_validator(mode="after")
     def _pool_rules_name_intent_levels(self) -> CrmSettings:
@@ -114,6 +125,7 @@ class CrmSettings(ServiceSettings):
             complaint_escalation_roles=tuple(self.complaint_escalation_roles),
             credit_ratings=tuple(self.credit_ratings),
             credit_flags=tuple(self.credit_flags),
+            phone_digest_key=self.phone_digest_key,
         )
 
 

@@ -6,7 +6,7 @@ changes, so no rule below hard-codes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crm.domain.pool import PoolPolicy
 from shared.errors import InvalidInput
@@ -30,6 +30,9 @@ class CrmPolicy:
     credit_ratings: tuple[str, ...]
     credit_flags: tuple[str, ...]
     currency: str = "CNY"
+    # shared.phones.phone_digest's key, shared with telesales: how a customer's do-not-call request
+    # names the number in its event without carrying it (C10).
+    phone_digest_key: str = field(default="", repr=False)
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

@@ -31,6 +31,7 @@ from crm.service_layer.access import (
 )
 from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_HANDLERS
 from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
+from crm.service_layer.do_not_call import COMMAND_HANDLERS as DO_NOT_CALL_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
 from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
 from crm.service_layer.pool import log_move
@@ -499,4 +500,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     **FOLLOW_UP_COMMAND_HANDLERS,
     **COMPLAINT_COMMAND_HANDLERS,
     **CREDIT_COMMAND_HANDLERS,
+    **DO_NOT_CALL_COMMAND_HANDLERS,
 }

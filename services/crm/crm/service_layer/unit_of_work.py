@@ -3,6 +3,7 @@ the outbox; and the bus every crm use case runs on."""
 
 from __future__ import annotations
 
+from crm.adapters.do_not_call import DoNotCallRepository
 from crm.adapters.repositories import (
     AssignmentRepository,
     ComplaintRepository,
@@ -33,6 +34,7 @@ class CrmUnitOfWork(UnitOfWork):
     credit: CreditRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
+    do_not_call: DoNotCallRepository
 
     def _open(self) -> None:
         self.customers = CustomerRepository(self.session)
@@ -46,6 +48,7 @@ class CrmUnitOfWork(UnitOfWork):
         self.credit = CreditRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.do_not_call = DoNotCallRepository(self.session)
 
 
 CrmBus = Bus[CrmUnitOfWork, CrmPolicy]

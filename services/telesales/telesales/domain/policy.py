@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from shared.phones import DEVELOPMENT_PHONE_DIGEST_KEY
 from telesales.domain.compliance import CallingRules
 from telesales.domain.corrections import CorrectionWindow
 from telesales.domain.effectiveness import EffectiveConversationRule
@@ -35,4 +34,4 @@ class TelesalesPolicy:
     intake_cache_seconds: float = 10.0
     # shared.phones.phone_digest's key, shared with crm: how a customer's request, which names the
     # number only by its digest, is matched to the numbers dialled.
-    phone_digest_key: str = field(default=DEVELOPMENT_PHONE_DIGEST_KEY, repr=False)
+    phone_digest_key: str = field(default="", repr=False)
