@@ -272,3 +272,6 @@ calls = Table(
     Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_calls_agent_id_period_lead_id", "agent_id", "period", "lead_id"),
 )
+
+# The A8 report tables join this metadata when it is loaded (see report_tables).
+from appraisal.adapters import report_tables as _report_tables  # noqa: E402, F401

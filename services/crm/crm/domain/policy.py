@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crm.domain.pool import PoolPolicy
+from crm.domain.strategies import Strategy
 from shared.errors import InvalidInput
 
 
@@ -30,6 +31,9 @@ class CrmPolicy:
     credit_ratings: tuple[str, ...]
     credit_flags: tuple[str, ...]
     currency: str = "CNY"
+    group_strategy: Strategy = Strategy.ROUND_ROBIN
+    department_strategy: Strategy = Strategy.ROUND_ROBIN
+    export_max_rows: int = 10_000
     # shared.phones.phone_digest's key, shared with telesales: how a customer's do-not-call request
     # names the number in its event without carrying it (C10).
     phone_digest_key: str = field(default="", repr=False)

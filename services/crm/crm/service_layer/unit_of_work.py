@@ -3,7 +3,9 @@ the outbox; and the bus every crm use case runs on."""
 
 from __future__ import annotations
 
+from crm.adapters.distribution import DistributionRepository
 from crm.adapters.do_not_call import DoNotCallRepository
+from crm.adapters.merges import AuditRepository, MergeRepository
 from crm.adapters.repositories import (
     AssignmentRepository,
     ComplaintRepository,
@@ -34,6 +36,9 @@ class CrmUnitOfWork(UnitOfWork):
     credit: CreditRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
+    distribution: DistributionRepository
+    merges: MergeRepository
+    audit: AuditRepository
     do_not_call: DoNotCallRepository
 
     def _open(self) -> None:
@@ -48,6 +53,9 @@ class CrmUnitOfWork(UnitOfWork):
         self.credit = CreditRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.distribution = DistributionRepository(self.session)
+        self.merges = MergeRepository(self.session)
+        self.audit = AuditRepository(self.session)
         self.do_not_call = DoNotCallRepository(self.session)
 
 

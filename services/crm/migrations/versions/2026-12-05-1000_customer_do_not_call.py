@@ -1,7 +1,7 @@
 """A customer's request not to be called (T6), one per customer.
 
 Revision ID: 2026_12_05_1000
-Revises: 2026_12_04_1400
+Revises: 2026_12_05_1200
 Create Date: 2026-12-05 10:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 revision: str = "2026_12_05_1000"
-down_revision: str | None = "2026_12_04_1400"
+down_revision: str | None = "2026_12_05_1200"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
