@@ -16,6 +16,8 @@ from crm.adapters.tables import customer_do_not_call
 @dataclass(frozen=True)
 class DoNotCallRequest:
     customer_id: uuid.UUID
+    # shared.phones.phone_digest of the number the customer asked about (crm has the number itself).
+    phone_digest: str
     lead_id: uuid.UUID | None
     note: str | None
     requested_by: uuid.UUID
@@ -27,15 +29,16 @@ class DoNotCallRepository:
         self._session = session
 
     async def add(self, request: DoNotCallRequest) -> bool:
-        """Record the request unless the customer already asked; False then (a concurrent twin
-        included: the key decides, and only the first is announced)."""
+        """Record the request unless the customer already asked about this number; False then (a
+        concurrent twin included: the key decides, and only the first is announced)."""
         added = (await self._session.execute(
             pg_insert(customer_do_not_call).values(**request.__dict__)
-            .on_conflict_do_nothing(index_elements=["customer_id"])
+            .on_conflict_do_nothing(index_elements=["customer_id", "phone_digest"])
             .returning(customer_do_not_call.c.customer_id))).first()
         return added is not None
 
-    async def get(self, customer_id: uuid.UUID) -> DoNotCallRequest | None:
-        row = (await self._session.execute(
-            select(customer_do_not_call).where(customer_do_not_call.c.customer_id == customer_id))).first()
+    async def get(self, customer_id: uuid.UUID, phone_digest: str) -> DoNotCallRequest | None:
+        row = (await self._session.execute(select(customer_do_not_call).where(
+            customer_do_not_call.c.customer_id == customer_id,
+            customer_do_not_call.c.phone_digest == phone_digest))).first()
         return DoNotCallRequest(**row._mapping) if row else None

@@ -1,5 +1,6 @@
 """A customer's request not to be called (T6): recorded on one of their leads by someone who sees
-it (the rep holding it, their leader, the department's managers, admins), once per customer, and
+it (the rep holding it, their leader, the department's managers, admins), once per customer and
+number, and
 announced to telesales as ``crm.customer.do_not_call_requested.v1``. The event names the number
 only by its keyed digest (shared.phones.phone_digest): events never carry contact details (C10)."""
 
@@ -45,24 +46,29 @@ async def record_request(command: RecordDoNotCallRequest, bus: CrmBus) -> Record
             raise NotFound("no such lead", lead_id=str(command.lead_id))
         if not customer.phone:
             raise RuleViolation("the customer has no phone number to stop calling", customer_id=str(customer.id))
-        request = DoNotCallRequest(customer_id=customer.id, lead_id=lead.id, note=(command.note or "").strip() or None,
-                                   requested_by=command.by.employee_id, requested_at=bus.clock.now())
+        digest = phone_digest(customer.phone, bus.policy.phone_digest_key)
+        request = DoNotCallRequest(customer_id=customer.id, phone_digest=digest, lead_id=lead.id,
+                                   note=(command.note or "").strip() or None, requested_by=command.by.employee_id,
+                                   requested_at=bus.clock.now())
         if not await uow.do_not_call.add(request):
-            existing = await uow.do_not_call.get(customer.id)
+            existing = await uow.do_not_call.get(customer.id, digest)
             assert existing is not None
             return Recorded(existing, new=False)
         uow.emit(CustomerDoNotCallRequested(
-            customer_id=customer.id, lead_id=lead.id,
-            phone_digest=phone_digest(customer.phone, bus.policy.phone_digest_key),
-            requested_by=request.requested_by, requested_at=request.requested_at))
+            customer_id=customer.id, lead_id=lead.id, phone_digest=digest, requested_by=request.requested_by,
+            requested_at=request.requested_at))
         await uow.commit()
     return Recorded(request, new=True)
 
 
 async def request_of_lead(bus: CrmBus, viewer: Principal, lead_id: uuid.UUID) -> DoNotCallRequest | None:
+    """The request standing for the lead's customer's current number."""
     async with bus.uow() as uow:
         lead = await _visible_lead(uow, viewer, lead_id)
-        return await uow.do_not_call.get(lead.customer_id)
+        customer = await uow.customers.get(lead.customer_id)
+        if customer is None or not customer.phone:
+            return None
+        return await uow.do_not_call.get(customer.id, phone_digest(customer.phone, bus.policy.phone_digest_key))
 
 
 async def _visible_lead(uow: CrmUnitOfWork, by: Principal, lead_id: uuid.UUID) -> Lead:

@@ -1,4 +1,4 @@
-"""A customer's request not to be called (T6), one per customer.
+"""A customer's request not to be called (T6), one per customer and number (its keyed digest).
 
 Revision ID: 2026_12_05_1000
 Revises: 2026_12_05_1200
@@ -23,11 +23,12 @@ def upgrade() -> None:
     op.create_table(
         "customer_do_not_call",
         sa.Column("customer_id", pg.UUID(as_uuid=True), nullable=False),
+        sa.Column("phone_digest", sa.String(64), nullable=False),
         sa.Column("lead_id", pg.UUID(as_uuid=True)),
         sa.Column("note", sa.String(500)),
         sa.Column("requested_by", pg.UUID(as_uuid=True), nullable=False),
         sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("customer_id", name="pk_customer_do_not_call"),
+        sa.PrimaryKeyConstraint("customer_id", "phone_digest", name="pk_customer_do_not_call"),
         sa.ForeignKeyConstraint(["customer_id"], ["customers.id"],
                                 name="fk_customer_do_not_call_customer_id_customers"),
     )

@@ -54,3 +54,19 @@ async def test_denials_and_a_customer_without_a_phone(world: World, client: http
     assert "no phone number" in mailed.json()["detail"]
     assert EVENT not in await world.outbox_types()
     assert await world.rows("SELECT customer_id FROM customer_do_not_call") == []
+
+
+async def test_a_merge_keeps_both_customers_requests(world: World, client: httpx.AsyncClient) -> None:
+    kept = await world.owned_lead(world.wang, "13800000003")
+    dropped = await world.owned_lead(world.wang, "13800000004")
+    for lead in (kept, dropped):
+        recorded = await client.post(f"/leads/{lead['id']}/do-not-call", headers=world.wang.headers, json={})
+        assert recorded.status_code == 201, recorded.text
+    keep_id, drop_id = kept["customer"]["customer_id"], dropped["customer"]["customer_id"]
+
+    merged = await client.post(f"/customers/{keep_id}/merge", headers=world.manager.headers,
+                               json={"other_id": drop_id})
+    assert merged.status_code == 200, merged.text
+    rows = await world.rows("SELECT customer_id, phone_digest FROM customer_do_not_call")
+    assert {str(row.customer_id) for row in rows} == {keep_id} and len(rows) == 2
+    assert (await client.get(f"/leads/{kept['id']}/do-not-call", headers=world.wang.headers)).status_code == 200

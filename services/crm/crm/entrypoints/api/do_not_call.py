@@ -30,7 +30,9 @@ class DoNotCallRead(BaseModel):
 
     @classmethod
     def of(cls, request: DoNotCallRequest) -> DoNotCallRead:
-        return cls(**request.__dict__)
+        # The digest stays inside: it is for telesales, and the caller has the number anyway.
+        return cls(customer_id=request.customer_id, lead_id=request.lead_id, note=request.note,
+                   requested_by=request.requested_by, requested_at=request.requested_at)
 
 
 @router.post("/leads/{lead_id}/do-not-call", status_code=201,
@@ -39,7 +41,8 @@ async def record_request(lead_id: uuid.UUID, body: DoNotCallCreate, bus: BusDep,
                          response: Response) -> DoNotCallRead:
     """Record that the lead's customer asked not to be called (whoever sees the lead and works
     leads). telesales lists the number (source ``customer_request``) when it hears of it; a
-    customer who asked already gets 200 and the first request, announced once."""
+    customer who asked already about their current number gets 200 and the first request,
+    announced once."""
     recorded = await bus.handle(do_not_call.RecordDoNotCallRequest(by=user, lead_id=lead_id, note=body.note))
     if not recorded.new:
         response.status_code = 200
@@ -48,7 +51,7 @@ async def record_request(lead_id: uuid.UUID, body: DoNotCallCreate, bus: BusDep,
 
 @router.get("/leads/{lead_id}/do-not-call")
 async def get_request(lead_id: uuid.UUID, bus: BusDep, user: CurrentUser) -> DoNotCallRead:
-    """The lead's customer's request not to be called; 404 when they made none."""
+    """The lead's customer's request not to be called at their current number; 404 when none."""
     request = await do_not_call.request_of_lead(bus, user, lead_id)
     if request is None:
         raise NotFound("the customer has not asked not to be called", lead_id=str(lead_id))
