@@ -380,3 +380,22 @@ class ProjectStageChanged(Event):
     changed_by: uuid.UUID
     changed_at: datetime
     revision: int
+
+
+@register
+class CustomerDoNotCallRequested(Event):
+    event_type = "crm.customer.do_not_call_requested.v1"
+    topic = "crm.customer"
+    key_field = "customer_id"
+    summary = (
+        "A customer asked not to be called, recorded in crm by someone who sees one of their leads (T6); "
+        "telesales puts the number on its do-not-call list (source customer_request). The number itself "
+        "never travels (C10): phone_digest is shared.phones.phone_digest of the normalised number, an "
+        "HMAC-SHA256 under the key crm and telesales share (CRM_/TELESALES_PHONE_DIGEST_KEY)."
+    )
+
+    customer_id: uuid.UUID
+    lead_id: uuid.UUID | None = None
+    phone_digest: str
+    requested_by: uuid.UUID
+    requested_at: datetime

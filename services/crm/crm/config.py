@@ -17,6 +17,7 @@ from crm.domain.pool import PoolPolicy, ReclaimRule
 from crm.domain.projects import ProjectStage, VisitCadence
 from crm.domain.strategies import Strategy
 from shared.config import ServiceSettings
+from shared.phones import DEVELOPMENT_PHONE_DIGEST_KEY, phone_digest_key_problem
 
 # The Alembic history lives beside the package, not inside it: it is deployed with the service folder.
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -87,6 +88,16 @@ class CrmSettings(ServiceSettings):
     # C11: the company's credit scale, and the flags a customer may carry (listed in the weekly report).
     credit_ratings: list[str] = Field(default_factory=lambda: ["A", "B", "C", "D"], min_length=1)
     credit_flags: list[str] = Field(default_factory=lambda: ["bad_credit", "abnormal"], min_length=1)
+    # T6: the key of shared.phones.phone_digest, by which a customer's do-not-call request names the
+    # number to telesales; the same value as TELESALES_PHONE_DIGEST_KEY. Refused in production as default.
+    phone_digest_key: str = Field(DEVELOPMENT_PHONE_DIGEST_KEY, repr=False)
+
+    @model_validator(mode="after")
+    def _real_digest_key_in_production(self) -> CrmSettings:
+        problem = phone_digest_key_problem(self.phone_digest_key, self.environment)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     # C7: days allowed between two visits of a project, per stage (a stage left out is not tracked), e.g.
     # CRM_PROJECT_VISIT_CADENCE_DAYS='{"early_design": 7, "bidding": 14}'.
@@ -166,6 +177,7 @@ class CrmSettings(ServiceSettings):
                                          first_within_days=self.after_sales_first_within_days,
                                          second_within_days=self.after_sales_second_within_days,
                                          method=self.after_sales_method),
+            phone_digest_key=self.phone_digest_key,
         )
 
 

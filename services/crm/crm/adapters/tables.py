@@ -358,6 +358,20 @@ customer_credit_log = Table(
     Index("ix_customer_credit_log_customer_id", "customer_id"),
 )
 
+# A customer's request not to be called (T6), one per customer and number: telesales lists the
+# number on crm.customer.do_not_call_requested.v1, which names it only by this keyed digest. Keyed
+# by both, so that a merge moving the dropped customer's request to the kept one keeps both numbers.
+customer_do_not_call = Table(
+    "customer_do_not_call",
+    metadata,
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), primary_key=True),
+    Column("phone_digest", String(64), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True)),
+    Column("note", String(500)),
+    Column("requested_by", UUID(as_uuid=True), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+)
+
 # Every reveal and every export of full contact details (C10).
 contact_disclosures = Table(
     "contact_disclosures",

@@ -43,6 +43,9 @@ class CrmPolicy:
     visit_target_roles: tuple[str, ...] = ("sales_rep",)
     visit_max_age_days: int = 14
     after_sales: AfterSalesPolicy = field(default_factory=AfterSalesPolicy)
+    # shared.phones.phone_digest's key, shared with telesales: how a customer's do-not-call request
+    # names the number in its event without carrying it (C10).
+    phone_digest_key: str = field(default="", repr=False)
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

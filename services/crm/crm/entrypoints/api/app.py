@@ -11,6 +11,7 @@ from crm.entrypoints.api import (
     complaints,
     credit,
     deals,
+    do_not_call,
     exports,
     followups,
     groups,
@@ -33,5 +34,6 @@ def create_app(settings: CrmSettings | None = None, *, engine: AsyncEngine | Non
                     "payments, masked contact details.",
         # exports first: /leads/export must not be read as /leads/{lead_id}.
         routers=[exports.router, leads.router, groups.router, deals.router, receivables.router, pool.router,
-                 followups.router, complaints.router, credit.router, projects.router, visits.router],
+                 followups.router, complaints.router, credit.router, projects.router, visits.router,
+                 do_not_call.router],
     )
