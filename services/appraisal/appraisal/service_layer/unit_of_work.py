@@ -4,6 +4,7 @@ clock and its appraisal policy."""
 
 from __future__ import annotations
 
+from appraisal.adapters.consequences import ConsequenceRepository
 from appraisal.adapters.repositories import (
     AnnualResultRepository,
     AuditRepository,
@@ -40,6 +41,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     honours: HonourRepository
     weekly: WeeklyRepository
     calls: CallRepository
+    consequences: ConsequenceRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -56,6 +58,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.honours = HonourRepository(self.session)
         self.weekly = WeeklyRepository(self.session)
         self.calls = CallRepository(self.session)
+        self.consequences = ConsequenceRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]
