@@ -38,6 +38,17 @@ class ConsequenceRepository:
             .order_by(retraining_cases.c.employee_id).with_for_update())
         return [_retraining(row) for row in rows]
 
+    async def cases_of(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[RetrainingCase]]:
+        if not employee_ids:
+            return {}
+        rows = await self._session.execute(
+            select(retraining_cases).where(retraining_cases.c.employee_id.in_(list(employee_ids)))
+            .order_by(retraining_cases.c.employee_id, retraining_cases.c.period))
+        found: dict[uuid.UUID, list[RetrainingCase]] = {}
+        for row in rows:
+            found.setdefault(row.employee_id, []).append(_retraining(row))
+        return found
+
     async def open_retraining(self, case: RetrainingCase) -> bool:
         """False when the employee has a case for that month already, or an open one: reused."""
         statement = pg_insert(retraining_cases).values(

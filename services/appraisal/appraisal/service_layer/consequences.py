@@ -35,11 +35,12 @@ async def follow_up_close(uow: AppraisalUnitOfWork, bus: AppraisalBus, results: 
     policy = bus.policy
     now = bus.clock.now()
     employee_ids = sorted({result.employee_id for result in results}, key=str)
-    # An employee whose case was open before this close: a flag now belongs to that case.
-    had_open = {case.employee_id for case in await uow.consequences.open_cases(employee_ids)}
+    await uow.consequences.open_cases(employee_ids)  # locked first: closes at once take turns
+    cases = await uow.consequences.cases_of(employee_ids)
     for result in sorted(results, key=lambda r: str(r.employee_id)):
         flags = retraining_flags(result.flags)
-        if flags and result.employee_id not in had_open:
+        if flags and not any(_belongs_to(result.period, case, policy.retraining_follow_up_months)
+                             for case in cases.get(result.employee_id, [])):
             await uow.consequences.open_retraining(RetrainingCase(
                 id=new_id(), employee_id=result.employee_id, period=result.period, flags=flags, opened_at=now))
     for case in await uow.consequences.open_cases(employee_ids):
@@ -55,6 +56,12 @@ async def follow_up_close(uow: AppraisalUnitOfWork, bus: AppraisalBus, results: 
         await uow.consequences.settle(settled)
         if verdict.status == CaseStatus.FAILED:
             await _open_dismissal(uow, settled, policy.dismissal_failing_below, now)
+
+
+def _belongs_to(period: str, case: RetrainingCase, months: int) -> bool:
+    """A flag belongs to the employee's open case, and to a settled one it was (or is) judged by: a
+    month closed again after a reopen opens no new case for a result already followed up."""
+    return case.status == CaseStatus.OPEN or period in follow_up_periods(case.period, months)
 
 
 async def _open_dismissal(uow: AppraisalUnitOfWork, case: RetrainingCase, failing_below: Decimal,

@@ -269,6 +269,13 @@ class FakeConsequences(_Repo):
                        if c.employee_id in employee_ids and c.status == CaseStatus.OPEN),
                       key=lambda c: str(c.employee_id))
 
+    async def cases_of(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[RetrainingCase]]:
+        found: dict[uuid.UUID, list[RetrainingCase]] = {}
+        for c in sorted(self._store.retraining.values(), key=lambda c: c.period):
+            if c.employee_id in employee_ids:
+                found.setdefault(c.employee_id, []).append(c)
+        return found
+
     async def open_retraining(self, case: RetrainingCase) -> bool:
         if any(c.employee_id == case.employee_id and (c.period == case.period or c.status == CaseStatus.OPEN)
                for c in self._store.retraining.values()):
