@@ -178,3 +178,12 @@ class TestDecisionHandler:
         decided = await firm.bus.handle(commands.DecideDismissalCase(
             case_id=dismissal.id, decision="dismiss", reason="no improvement after retraining", by=HR))
         assert firm.dismissals() == [decided] and decided.decided_by == HR.employee_id
+
+
+def test_the_follow_up_and_the_bar_are_configuration(monkeypatch):
+    defaults = AppraisalSettings(_env_file=None).policy()
+    assert (defaults.retraining_follow_up_months, defaults.dismissal_failing_below) == (1, Decimal(70))
+    monkeypatch.setenv("APPRAISAL_RETRAINING_FOLLOW_UP_MONTHS", "2")
+    monkeypatch.setenv("APPRAISAL_DISMISSAL_FAILING_BELOW", "65.5")
+    changed = AppraisalSettings(_env_file=None).policy()
+    assert (changed.retraining_follow_up_months, changed.dismissal_failing_below) == (2, Decimal("65.5"))
