@@ -83,9 +83,9 @@ async def test_a_year_of_closed_months_gives_the_exact_mean(world: World, client
     assert (await client.post(f"/periods/{months[2]}/close", headers=tokens.hr(), json=ZERO_RULE)).status_code == 200
     revised = {row["employee_id"]: row for row in (await client.post(f"/years/{year}/annual-results",
                                                                       headers=tokens.hr())).json()}
-    # March: 42 000 → 42 points × 30 % = 12.60 (+3.60); two contracts → 50 × 10 % = 5.00 (+2.50):
-    # (495 + 6.10) ÷ 12 = 41.7583… → 41.76.
-    assert (revised[str(world.rep.id)]["revision"], revised[str(world.rep.id)]["score"]) == (2, "41.76")
+    # March: 42 000 → 42 points × 20 % = 8.40 (+2.40); two contracts → 50 × 5 % = 2.50 (+1.25):
+    # (465 + 3.65) ÷ 12 = 39.0541… → 39.05.
+    assert (revised[str(world.rep.id)]["revision"], revised[str(world.rep.id)]["score"]) == (2, "39.05")
     assert revised[str(newcomer.id)]["revision"] == 1
     assert len(await world.outbox("appraisal.annual_result.finalized.v1")) == len(annual) + 1
 
