@@ -66,6 +66,9 @@ class AppraisalResultFinalized(Event):
     revision: int = 1
     # A7: rank by score among the employees of the same department and role.
     department_role_rank: int | None = None
+    # A8: the month's plan-execution score (0–100) when the employee's template scores it (a
+    # plan_execution line), for a pay rule that adjusts base income by it; None otherwise.
+    plan_execution: Decimal | None = None
 
 
 @register

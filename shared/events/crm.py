@@ -336,3 +336,22 @@ class VisitLogged(Event):
     visited_at: datetime
     result: str
     logged_at: datetime
+
+
+@register
+class CustomerMerged(Event):
+    event_type = "crm.customer.merged.v1"
+    topic = "crm.customer"
+    key_field = "kept_customer_id"
+    summary = (
+        "Two records of one customer were merged (C3): the dropped record's leads, deals, follow-ups, "
+        "complaints and logs now belong to the kept one, and the dropped id no longer exists. A subscriber "
+        "keeping customer ids replaces dropped_customer_id by kept_customer_id. No contact details travel."
+    )
+
+    merge_id: uuid.UUID
+    kept_customer_id: uuid.UUID
+    dropped_customer_id: uuid.UUID
+    lead_ids: list[uuid.UUID] = []
+    merged_by: uuid.UUID
+    merged_at: datetime

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from appraisal.config import AppraisalSettings, get_settings
 from appraisal.entrypoints.consumers import CONSUMERS
+from appraisal.service_layer import reports
 from appraisal.service_layer.handlers import COMMAND_HANDLERS
 from appraisal.service_layer.unit_of_work import AppraisalUnitOfWork
 from shared.clock import Clock
@@ -19,5 +20,6 @@ from shared.runtime import ServiceRuntime, build_runtime
 def bootstrap(settings: AppraisalSettings | None = None, *, engine: AsyncEngine | None = None,
               clock: Clock | None = None, uow_factory: Callable[[], Any] | None = None) -> ServiceRuntime:
     settings = settings or get_settings()
-    return build_runtime(settings, AppraisalUnitOfWork, policy=settings.policy(), command_handlers=COMMAND_HANDLERS,
+    return build_runtime(settings, AppraisalUnitOfWork, policy=settings.policy(),
+                         command_handlers={**COMMAND_HANDLERS, **reports.COMMAND_HANDLERS},
                          consumers=CONSUMERS, engine=engine, clock=clock, uow_factory=uow_factory)

@@ -8,6 +8,7 @@ setting), read through the service's clock.
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -16,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from appraisal.domain.honours import SCORE, HonourRule
+from appraisal.domain.plan_execution import Component, PlanExecutionPolicy, validate_weights
 from appraisal.domain.policy import AppraisalPolicy, CoefficientBand
+from appraisal.domain.reports import ReportPolicy
 from appraisal.domain.results import validate_bands
 from appraisal.domain.templates import Source
 from shared.auth import Role
@@ -69,6 +72,15 @@ DEFAULT_HONOURS = [
 ]
 
 
+# A8 names the plan-execution score, not its formula: the defaults, stated. Daily logs weigh most (seed
+# 004: the daily report is the basic discipline), the weekly report next (A4: 40 of the daily-work
+# 100), then the plan, the monthly report, approvals and spot checks.
+DEFAULT_PLAN_EXECUTION_WEIGHTS = {
+    Component.DAILY_LOGS: Decimal(30), Component.WEEKLY_PLANS: Decimal(15), Component.WEEKLY_REPORTS: Decimal(25),
+    Component.MONTHLY_REPORT: Decimal(10), Component.APPROVALS: Decimal(10), Component.SPOT_CHECKS: Decimal(10),
+}
+
+
 class AppraisalSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="APPRAISAL_", extra="ignore")
 
@@ -114,6 +126,20 @@ class AppraisalSettings(ServiceSettings):
     weekly_plan_due_offset_days: int = Field(0, ge=-7, le=6)
     weekly_report_due_offset_days: int = Field(7, ge=0, le=14)
 
+    # A8, seed 004 (domain.reports): a daily log is owed on these ISO weekdays (1 = Monday) by the
+    # roles listed, and is on time and editable until daily_log_cutoff_days later at
+    # daily_log_cutoff_time (company time); written later it is late and final.
+    daily_log_business_weekdays: list[int] = Field([1, 2, 3, 4, 5], min_length=1)
+    daily_log_cutoff_days: int = Field(1, ge=0, le=7)
+    daily_log_cutoff_time: time = time(10, 0)
+    daily_log_roles: list[str] = ["sales_rep", "telesales_agent", "group_leader"]
+    # A4: the monthly report is in by the 30th (by the last day of a shorter month).
+    monthly_report_due_day: int = Field(30, ge=1, le=31)
+    # A8 (domain.plan_execution): the weights of the plan-execution score's components, and what a
+    # late submission earns of an on-time one (A4: a late weekly report scores 0).
+    plan_execution_weights: dict[str, Decimal] = Field(default_factory=lambda: dict(DEFAULT_PLAN_EXECUTION_WEIGHTS))
+    plan_execution_late_credit: Decimal = Field(Decimal(0), ge=0, le=1)
+
     # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
     # A4: a half-day absence counts as a whole absence day on the attendance indicator.
     attendance_half_day_counts_as_full: bool = True
@@ -144,6 +170,12 @@ class AppraisalSettings(ServiceSettings):
         keys = [honour.key for honour in self.honours]
         if len(set(keys)) != len(keys):
             raise ValueError("each honour key once")
+        validate_weights(self.plan_execution_weights)
+        if any(day not in range(1, 8) for day in self.daily_log_business_weekdays):
+            raise ValueError("daily_log_business_weekdays are ISO weekdays, 1 (Monday) to 7")
+        unknown = [role for role in self.daily_log_roles if role not in Role.ALL]
+        if unknown:
+            raise ValueError(f"daily_log_roles: unknown roles {unknown}")
         if self.review_weight_self + self.review_weight_leader + self.review_weight_superior <= 0:
             raise ValueError("at least one review stage needs a weight above 0")
         return self
@@ -177,6 +209,13 @@ class AppraisalSettings(ServiceSettings):
                           for h in self.honours),
             weekly_plan_due_offset_days=self.weekly_plan_due_offset_days,
             weekly_report_due_offset_days=self.weekly_report_due_offset_days,
+            reports=ReportPolicy(business_weekdays=frozenset(self.daily_log_business_weekdays),
+                                 daily_log_cutoff_days=self.daily_log_cutoff_days,
+                                 daily_log_cutoff_time=self.daily_log_cutoff_time,
+                                 daily_log_roles=frozenset(self.daily_log_roles),
+                                 monthly_report_due_day=self.monthly_report_due_day),
+            plan_execution=PlanExecutionPolicy(weights=dict(self.plan_execution_weights),
+                                               late_credit=self.plan_execution_late_credit),
         )
 
 

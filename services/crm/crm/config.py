@@ -13,6 +13,7 @@ from pydantic_settings import SettingsConfigDict
 
 from crm.domain.policy import CrmPolicy
 from crm.domain.pool import PoolPolicy, ReclaimRule
+from crm.domain.strategies import Strategy
 from shared.config import ServiceSettings
 
 # The Alembic history lives beside the package, not inside it: it is deployed with the service folder.
@@ -35,6 +36,13 @@ class CrmSettings(ServiceSettings):
     rep_open_lead_cap: int = Field(50, ge=1)
     # C4: the group members who take part in the round robin (the leader distributes, and may self-assign by hand).
     distribution_roles: list[str] = Field(default_factory=lambda: ["sales_rep", "telesales_agent"], min_length=1)
+    # C4: how a group hands its pool to its reps, and a department its new leads to its groups, until the
+    # leader (PUT /groups/{id}/distribution) or the manager (PUT /departments/{id}/distribution) sets
+    # otherwise: round_robin, weighted (by capacity weights the leader sets) or least_loaded.
+    distribution_strategy: Strategy = Strategy.ROUND_ROBIN
+    department_distribution_strategy: Strategy = Strategy.ROUND_ROBIN
+    # C10: one export is one request: bounded, the filter narrows a bigger one.
+    export_max_rows: int = Field(10_000, ge=1)
     # C10: besides the owner rep, who may reveal a customer's full contact details (every reveal is logged).
     contact_reveal_roles: list[str] = Field(default_factory=lambda: ["sales_director", "admin"])
     # One CSV import is one request: bounded so that it cannot hold a worker for minutes.
@@ -114,6 +122,9 @@ class CrmSettings(ServiceSettings):
             complaint_escalation_roles=tuple(self.complaint_escalation_roles),
             credit_ratings=tuple(self.credit_ratings),
             credit_flags=tuple(self.credit_flags),
+            group_strategy=self.distribution_strategy,
+            department_strategy=self.department_distribution_strategy,
+            export_max_rows=self.export_max_rows,
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -38,11 +40,26 @@ class GatewaySettings(ServiceSettings):
     # httpx bounds each network step with these; the whole exchange with an upstream is also
     # bounded by upstream_timeout_seconds, so a slowly trickling upstream cannot hold a request.
     upstream_timeout_seconds: float = Field(10, gt=0)
+    # Bulk work (file imports and exports, a period close, a pay run's recompute/what-if) grows with the
+    # company, not with the request: it gets this longer bound. Patterns are fnmatch globs over
+    # "<service>/<path>" (path without the leading slash; ``*`` also spans slashes), e.g.
+    # "org/attendance/records/import".
+    bulk_timeout_seconds: float = Field(120, gt=0)
+    bulk_routes: list[str] = Field(default_factory=lambda: [
+        "*/import", "*/export", "*/export/*", "*/export.*", "appraisal/periods/*/close",
+        "payroll/runs/*/recompute", "payroll/what-ifs",
+    ])
     connect_timeout_seconds: float = Field(2, gt=0)
     readiness_timeout_seconds: float = Field(2, gt=0)
     # Below uvicorn's 5 s keep-alive: a pooled connection is dropped here before the service can
     # close it under a request in flight (which answers ReadError, i.e. a spurious 502).
     upstream_keepalive_seconds: float = Field(2, gt=0)
+
+    def timeout_for(self, service: str, path: str) -> float:
+        route = f"{service}/{path.lstrip('/')}"
+        if any(fnmatch.fnmatchcase(route, pattern) for pattern in self.bulk_routes):
+            return max(self.bulk_timeout_seconds, self.upstream_timeout_seconds)
+        return self.upstream_timeout_seconds
 
     @field_validator("services")
     @classmethod

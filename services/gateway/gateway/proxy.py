@@ -91,8 +91,9 @@ async def forward(service: str, path: str, request: Request, settings: SettingsD
     # A safe request may go twice: the first try can meet a pooled connection the service has just
     # closed. Anything else is never resent, as the service may have acted on it.
     tries = 2 if request.method in SAFE_METHODS else 1
+    within_seconds = settings.timeout_for(service, path)
     try:
-        async with asyncio.timeout(settings.upstream_timeout_seconds):
+        async with asyncio.timeout(within_seconds):
             for attempt in range(1, tries + 1):
                 outgoing = client.build_request(request.method, base + target, headers=headers, content=content)
                 try:
@@ -106,7 +107,7 @@ async def forward(service: str, path: str, request: Request, settings: SettingsD
                     if attempt == tries:
                         raise
     except (httpx.TimeoutException, TimeoutError) as error:
-        raise GatewayTimeout(f"{service} did not answer within {settings.upstream_timeout_seconds:g}s",
+        raise GatewayTimeout(f"{service} did not answer within {within_seconds:g}s",
                              service=service) from error
     except httpx.TransportError as error:
         raise BadGateway(f"the exchange with {service} failed ({type(error).__name__})", service=service) from error

@@ -316,3 +316,6 @@ dismissal_cases = Table(
     Index("ix_dismissal_cases_employee_id", "employee_id"),
     CheckConstraint("decision IS NULL OR decision IN ('dismiss', 'retain')", name="decision"),
 )
+
+# The A8 report tables join this metadata when it is loaded (see report_tables).
+from appraisal.adapters import report_tables as _report_tables  # noqa: E402, F401

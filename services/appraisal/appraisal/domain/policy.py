@@ -4,9 +4,12 @@ constant in the rules themselves (A3, A4, A5, A6)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+from appraisal.domain.plan_execution import PlanExecutionPolicy
+from appraisal.domain.reports import ReportPolicy
 
 if TYPE_CHECKING:  # honours ranks with results, which reads this policy
     from appraisal.domain.honours import HonourRule
@@ -60,3 +63,7 @@ class AppraisalPolicy:
     # result still fails (domain.consequences).
     retraining_follow_up_months: int = 1
     dismissal_failing_below: Decimal = Decimal(70)
+    # A8: daily logs, the monthly report and their days (domain.reports) …
+    reports: ReportPolicy = field(default_factory=ReportPolicy)
+    # … and the plan-execution score made of them (domain.plan_execution); the settings give both.
+    plan_execution: PlanExecutionPolicy | None = None

@@ -91,6 +91,23 @@ PRESETS: Mapping[str, Preset] = {preset.key: preset for preset in (
             A4_ATTENDANCE,
         ),
     ),
+    # A4 with A8's plan execution measured (issue 10 item 8): the weekly-report item ("late,
+    # illegible or untrue: 0") is fed by the plan-execution score — on-time logs, plans and reports,
+    # approvals and spot checks — instead of a rating; 100 points at a score of 100.
+    Preset(
+        key="regional_sales_plan_execution",
+        name="区域销售员月度考核（计划执行） Regional-office sales staff, plan execution measured (A4 + A8)",
+        description="A4's 70/30 with the weekly-report part of daily work (40 of 100) measured by the month's "
+                    "plan-execution score instead of rated.",
+        suggested_roles=("sales_rep",),
+        indicators=(
+            _rated("dealer_management", "经销商管理 Dealer management (30 % of daily work; −5 per lapse)", "21"),
+            _to_target("plan_execution", "计划执行 Plan execution: logs, plans, reports on time, approved, verified "
+                       "(40 % of daily work)", Source.PLAN_EXECUTION, "28", "100"),
+            _rated("other_management", "其他管理事项 Other management items (30 % of daily work)", "21"),
+            A4_ATTENDANCE,
+        ),
+    ),
     # Targets are monthly and a starting point: HR sets the company's own when installing.
     Preset(
         key="telesales_agent",

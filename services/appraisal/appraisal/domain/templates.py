@@ -41,6 +41,10 @@ class Source:
     # 1 when closed on time, else 0 (service_layer.crm_inputs)
     COMPLAINTS_ON_TIME = "complaints_on_time"
     REVIEW = "review"  # the weighted composite of the submitted reviews (A3)
+    # A8: the month's plan-execution score, 0–100, computed from the daily logs, weekly plans and
+    # reports, the monthly report, their approvals and the spot checks (domain.plan_execution) —
+    # not a stored fact; it feeds a template's daily-work (日常工作) line, e.g. linear_to_target 100.
+    PLAN_EXECUTION = "plan_execution"
 
     # The results of the people an employee leads (domain.roles): each input of a group member is
     # also counted for the group's leader, and each input of a department's employee for the
@@ -85,7 +89,7 @@ class Source:
     MEASURED = (SALES_AMOUNT, SALES_PROFIT, CONTRACTS_SIGNED, COLLECTIONS, LEADS_ASSIGNED, CALLS_DIALLED,
                 EFFECTIVE_CONVERSATIONS, ABSENCE_DAYS, INTENT_CUSTOMERS, NEW_CUSTOMERS, VISITS, FOLLOW_UPS_ON_TIME,
                 COMPLAINTS_ON_TIME, *(kind for pair in ROLLED_UP.values() for kind in pair))
-    ALL = (*MEASURED, REVIEW)
+    ALL = (*MEASURED, PLAN_EXECUTION, REVIEW)
 
 
 class Rule:

@@ -118,3 +118,48 @@ class DecideDismissalCase:
 Command = (SubmitReview | ClosePeriod | SaveTemplate | InstallTemplatePreset | RecordInterview
            | AcknowledgeResult | ReopenPeriod | ComputeAnnualResults | SubmitWeeklyPlan | DecideWeeklyPlan
            | SubmitWeeklyReport | DecideDismissalCase)
+
+
+# --- daily logs, monthly reports and spot checks (A8; handled in service_layer.reports) ----------
+
+
+@dataclass(frozen=True)
+class WriteDailyLog:
+    day: date
+    employee_id: uuid.UUID
+    work_done: str
+    customers_contacted: tuple[str, ...]
+    visits: int
+    problems: str
+    by: Principal
+
+
+@dataclass(frozen=True)
+class SubmitMonthlyReport:
+    period: str
+    employee_id: uuid.UUID
+    fields: Mapping[str, str]
+    by: Principal
+
+
+@dataclass(frozen=True)
+class DecideMonthlyReport:
+    period: str
+    employee_id: uuid.UUID
+    decision: str
+    by: Principal
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordSpotCheck:
+    employee_id: uuid.UUID
+    subject: str  # domain.reports.SpotCheckSubject
+    ref: str  # the day (YYYY-MM-DD) or the week (YYYY-Www)
+    item: str
+    result: str  # domain.reports.SpotCheckResult
+    by: Principal
+    note: str | None = None
+
+
+ReportCommand = WriteDailyLog | SubmitMonthlyReport | DecideMonthlyReport | RecordSpotCheck

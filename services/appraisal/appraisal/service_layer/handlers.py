@@ -44,6 +44,8 @@ from appraisal.domain.plans import (
 )
 from appraisal.domain.plans import due_on as week_due_on
 from appraisal.domain.presets import PRESETS
+from appraisal.domain.reports import Decision as ReportDecision
+from appraisal.domain.reports import SubmissionKind
 from appraisal.domain.results import AppraisalResult, coefficient_for, flags_for, ranks
 from appraisal.domain.reviews import (
     Review,
@@ -61,10 +63,11 @@ from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
 from appraisal.domain.templates import Source, Template, validate_template
 from appraisal.service_layer import commands, consequences
 from appraisal.service_layer.access import may_see
+from appraisal.service_layer.plan_execution import uses_plan_execution, with_plan_execution
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.auth import Principal, Role
 from shared.bus import CommandHandler, refuses_duplicates
-from shared.clock import Clock
+from shared.clock import Clock, month_of_date
 from shared.db import new_id
 from shared.directory import DirectoryEmployee
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -206,7 +209,8 @@ async def _live_card(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: u
     template = await uow.templates.for_role(role) if role is not None else None
     if template is None:
         return None  # not appraised in this role (or not in the directory yet); facts wait
-    tallies = await uow.facts.tallies(employee_id, period)
+    tallies = await with_plan_execution(uow, bus, template, employee_id, period, role,
+                                        await uow.facts.tallies(employee_id, period))
     reviews = await uow.reviews.of(employee_id, period)
     return score(template, tallies, [SubmittedReview(r.stage, r.ratings) for r in reviews], bus.policy)
 
@@ -402,7 +406,9 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
                 missing[employee_id] = lacking
                 if command.missing_stages_rule is not None:
                     submitted = apply_missing_rule(submitted, lacking, command.missing_stages_rule, template)
-            cards[employee_id] = (role, score(template, tallies.get(employee_id, {}), submitted, policy))
+            inputs = await with_plan_execution(uow, bus, template, employee_id, name, role,
+                                               tallies.get(employee_id, {}))
+            cards[employee_id] = (role, score(template, inputs, submitted, policy))
         if missing and command.missing_stages_rule is None:
             raise Conflict(
                 f"{len(missing)} employee(s) lack required reviews; submit them, or close stating the rule for "
@@ -450,7 +456,8 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
                                               score=result.score, coefficient=result.coefficient, rank=result.rank,
                                               flags=list(result.flags), missing_stages=list(result.missing_stages),
                                               missing_stages_rule=result.missing_stages_rule, revision=revision,
-                                              department_role_rank=result.department_role_rank))
+                                              department_role_rank=result.department_role_rank,
+                                              plan_execution=plan_execution_of_card(result.card)))
         awarded = award(policy.honours, contenders, name, period.last_day)
         await uow.honours.replace(name, awarded, revision)
         for honour in awarded:
@@ -596,13 +603,15 @@ async def submit_weekly_plan(command: commands.SubmitWeeklyPlan, bus: AppraisalB
                           status=PlanStatus.SUBMITTED, submitted_at=now,
                           late=bus.clock.date_of(now) > week_due_on(monday, bus.policy.weekly_plan_due_offset_days))
         await uow.weekly.save_plan(plan)
+        await rescore_plan_execution(uow, bus, employee, month_of_date(
+            week_due_on(monday, bus.policy.weekly_plan_due_offset_days)))
         await uow.commit()
     return plan
 
 
 async def decide_weekly_plan(command: commands.DecideWeeklyPlan, bus: AppraisalBus) -> WeeklyPlan:
     """The employee's leader, or a department-wide manager of their department, approves or returns it."""
-    parse_week(command.week)
+    monday = parse_week(command.week)
     if command.decision not in Decision.ALL:
         raise InvalidInput("decision", f"must be one of {', '.join(Decision.ALL)}")
     by = command.by
@@ -623,6 +632,12 @@ async def decide_weekly_plan(command: commands.DecideWeeklyPlan, bus: AppraisalB
             current, status=PlanStatus.APPROVED if command.decision == Decision.APPROVE else PlanStatus.RETURNED,
             decided_by=by.employee_id, decided_at=bus.clock.now(), decision_note=command.note)
         await uow.weekly.save_plan(decided)
+        # Kept apart from the plan, which a resubmission overwrites: the approval outcomes (A8).
+        await uow.reports.add_decision(ReportDecision(
+            kind=SubmissionKind.WEEKLY_PLAN, employee_id=employee.employee_id, ref=command.week,
+            decision=command.decision, decided_by=by.employee_id, decided_at=decided.decided_at or bus.clock.now()))
+        await rescore_plan_execution(uow, bus, employee, month_of_date(
+            week_due_on(monday, bus.policy.weekly_plan_due_offset_days)))
         await uow.commit()
     return decided
 
@@ -642,6 +657,8 @@ async def submit_weekly_report(command: commands.SubmitWeeklyReport, bus: Apprai
                                                                          bus.policy.weekly_report_due_offset_days))
         if not await uow.weekly.add_report(report):
             raise Conflict(f"the weekly report for {command.week} has already been submitted", week=command.week)
+        await rescore_plan_execution(uow, bus, employee, month_of_date(
+            week_due_on(monday, bus.policy.weekly_report_due_offset_days)))
         await uow.commit()
     return report
 
@@ -651,6 +668,22 @@ async def week_figures(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, monday:
                                         monday + timedelta(days=6))
     return {"sales_volume": sums.get(Source.SALES_AMOUNT, Decimal(0)),
             "collections": sums.get(Source.COLLECTIONS, Decimal(0))}
+
+
+def plan_execution_of_card(card: ScoreCard) -> Decimal | None:
+    return next((line.raw_value for line in card.indicators if line.source == Source.PLAN_EXECUTION), None)
+
+
+async def rescore_plan_execution(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee: DirectoryEmployee,
+                                 period: str) -> None:
+    """A submission, decision or spot check changed the month's plan execution (A8): rescore the
+    month, when it is open and the employee's template has a plan-execution line (a plan for a week
+    of a month not begun yet has no score to move)."""
+    if period > bus.clock.month() or (await uow.periods.lock(period)).is_closed:
+        return
+    role = await role_in(uow, employee.employee_id, Period.parse(period), employee)
+    if uses_plan_execution(await uow.templates.for_role(role) if role is not None else None):
+        rescore_before_commit(uow, bus, employee.employee_id, period)
 
 
 async def _own(uow: AppraisalUnitOfWork, by: Principal, employee_id: uuid.UUID, what: str) -> DirectoryEmployee:

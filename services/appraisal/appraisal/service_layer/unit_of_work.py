@@ -5,6 +5,7 @@ clock and its appraisal policy."""
 from __future__ import annotations
 
 from appraisal.adapters.consequences import ConsequenceRepository
+from appraisal.adapters.report_repositories import ReportRepository
 from appraisal.adapters.repositories import (
     AnnualResultRepository,
     AuditRepository,
@@ -42,6 +43,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     weekly: WeeklyRepository
     calls: CallRepository
     consequences: ConsequenceRepository
+    reports: ReportRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -59,6 +61,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.weekly = WeeklyRepository(self.session)
         self.calls = CallRepository(self.session)
         self.consequences = ConsequenceRepository(self.session)
+        self.reports = ReportRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

@@ -19,9 +19,10 @@ from appraisal.domain.presets import PRESETS, Preset
 from appraisal.domain.results import AppraisalResult
 from appraisal.domain.reviews import Review, Stage
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
-from appraisal.domain.templates import Template
+from appraisal.domain.templates import Source, Template
 from appraisal.service_layer import handlers
 from appraisal.service_layer.access import may_see
+from appraisal.service_layer.plan_execution import with_plan_execution
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.auth import Principal
 from shared.directory import DirectoryEmployee
@@ -79,15 +80,20 @@ async def employee_score(bus: AppraisalBus, principal: Principal, name: str, emp
                 raise NotFound(f"employee {employee_id} was not appraised in {name}")
             return _frozen(result)
         stored = await uow.scores.get(employee_id, name)
-        if stored is not None and stored.card is not None:
+        # A plan-execution line moves with the calendar (a log turns missing at its cut-off), not
+        # only when an input lands: such a card is computed afresh below.
+        if stored is not None and stored.card is not None and not any(
+                line.source == Source.PLAN_EXECUTION for line in stored.card.indicators):
             return EmployeeScore(period=name, employee_id=employee_id, role=stored.role, status=PeriodStatus.OPEN,
                                  card=stored.card, computed_at=stored.computed_at)
-        # No input has landed yet: the score every indicator gives to nothing, computed, not stored.
+        # No input has landed yet: the score every indicator gives to nothing, computed, not stored
+        # (or the card has a plan-execution line).
         role = await handlers.role_in(uow, employee_id, Period.parse(name), employee)
         found = await uow.templates.for_role(role) if role is not None else None
         if found is None:
             raise NotFound(f"employee {employee_id} has no appraisal: no template applies to the role {role}")
-        tallies = await uow.facts.tallies(employee_id, name)
+        tallies = await with_plan_execution(uow, bus, found, employee_id, name, role,
+                                            await uow.facts.tallies(employee_id, name))
         reviews = [SubmittedReview(r.stage, r.ratings) for r in await uow.reviews.of(employee_id, name)]
         card = score(found, tallies, reviews, bus.policy)
     return EmployeeScore(period=name, employee_id=employee_id, role=role, status=PeriodStatus.OPEN, card=card,

@@ -2,8 +2,11 @@
 cases (issue 10 items 2 and 7).
 
 Revision ID: 2026_12_05_1000
-Revises: 2026_12_04_1600
+Revises: 2026_12_05_1100
 Create Date: 2026-12-05 10:00:00
+
+Applied after 2026_12_05_1100 (A8's daily logs and monthly reports), which reached main first,
+although its id sorts later: the id is the one this work was given.
 
 The seeded ``sales`` and ``telesales`` templates gain new customers, visits, follow-ups done on
 time and complaint-handling timeliness where the seeds list them (000: 新客户开发数量, 客户拜访次数,
@@ -24,7 +27,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 revision: str = "2026_12_05_1000"
-down_revision: str | None = "2026_12_04_1600"
+down_revision: str | None = "2026_12_05_1100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

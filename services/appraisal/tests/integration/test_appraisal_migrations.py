@@ -62,7 +62,7 @@ async def _template_keys(database_url: str) -> dict[str, list[str]]:
 
 async def test_2026_12_05_1000_swaps_only_the_seeded_templates_hr_has_not_edited(empty_database: str) -> None:
     config = alembic_config(MIGRATIONS_DIR, empty_database)
-    await asyncio.to_thread(alembic.upgrade, config, "2026_12_04_1600")
+    await asyncio.to_thread(alembic.upgrade, config, "2026_12_05_1100")
     engine = create_async_engine(empty_database)
     try:
         async with engine.begin() as connection:  # HR renamed telesales' first indicator
@@ -81,6 +81,6 @@ async def test_2026_12_05_1000_swaps_only_the_seeded_templates_hr_has_not_edited
     assert upgraded["telesales"] == edited == ["calls_dialled:Dials", "effective_conversations", "orders", "teamwork",
                                                "ability", "attendance"]
 
-    await asyncio.to_thread(alembic.downgrade, config, "2026_12_04_1600")
+    await asyncio.to_thread(alembic.downgrade, config, "2026_12_05_1100")
     assert (await _template_keys(empty_database))["sales"] == ["sales_amount", "contracts_signed", "collections",
                                                              "leads_worked", "teamwork", "ability", "attendance"]

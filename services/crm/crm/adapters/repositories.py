@@ -82,8 +82,12 @@ class CustomerRepository:
             company=customer.company, created_by=customer.created_by, created_at=customer.created_at,
         ))
 
-    async def get(self, customer_id: uuid.UUID) -> Customer | None:
-        row = (await self._session.execute(select(customers).where(customers.c.id == customer_id))).first()
+    async def get(self, customer_id: uuid.UUID, *, for_share: bool = False) -> Customer | None:
+        query = select(customers).where(customers.c.id == customer_id)
+        if for_share:
+            # Held until commit: a merge dropping this record waits, then moves what was linked to it.
+            query = query.with_for_update(read=True)
+        row = (await self._session.execute(query)).first()
         return _customer(row) if row else None
 
     async def id_by_phone(self, phone: str | None) -> uuid.UUID | None:

@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from crm.domain.complaints import ComplaintStatus
 from crm.domain.deals import DealStatus
@@ -189,6 +189,78 @@ rep_rotation = Table(
     Column("last_turn", BigInteger, nullable=False),
     Column("last_assigned_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("group_id", "rep_id"),
+)
+
+# Added by 2026_12_05_1200: how each group and department distributes (C4), set by its leader or
+# manager; without a row the settings' default strategy applies.
+distribution_settings = Table(
+    "distribution_settings",
+    metadata,
+    Column("level", String(10), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("strategy", String(20), nullable=False),
+    Column("updated_by", UUID(as_uuid=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("level", "unit_id"),
+    CheckConstraint("level IN ('group', 'department')", name="level"),
+    CheckConstraint("strategy IN ('round_robin', 'weighted', 'least_loaded')", name="strategy"),
+)
+
+# Per member (a rep of a group, a group of a department): weight and own cap on open leads.
+distribution_members = Table(
+    "distribution_members",
+    metadata,
+    Column("level", String(10), nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("member_id", UUID(as_uuid=True), nullable=False),
+    Column("weight", Integer, nullable=False),
+    Column("cap", Integer),
+    PrimaryKeyConstraint("level", "unit_id", "member_id"),
+    CheckConstraint("weight >= 1", name="weight_positive"),
+    CheckConstraint("cap IS NULL OR cap >= 0", name="cap_not_negative"),
+)
+
+# The round robin of a department over its groups (C4.1), as rep_rotation is of a group over its reps.
+group_rotation = Table(
+    "group_rotation",
+    metadata,
+    Column("department_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True), nullable=False),
+    Column("last_turn", BigInteger, nullable=False),
+    Column("last_assigned_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("department_id", "group_id"),
+)
+
+# Two customer records merged into one (C3): per field what was kept and what was dropped, and what moved.
+customer_merges = Table(
+    "customer_merges",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("kept_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    # No foreign key: the dropped record is gone, its id stays resolvable here.
+    Column("dropped_id", UUID(as_uuid=True), nullable=False),
+    Column("fields", JSONB, nullable=False),
+    Column("moved", JSONB, nullable=False),
+    Column("merged_by", UUID(as_uuid=True), nullable=False),
+    Column("merged_at", DateTime(timezone=True), nullable=False),
+    Index("ix_customer_merges_kept_id", "kept_id"),
+    Index("ix_customer_merges_dropped_id", "dropped_id"),
+)
+
+# Every export of leads or customers (C10): who, what filter, how many rows, when.
+export_log = Table(
+    "export_log",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("exported_by", UUID(as_uuid=True), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("filters", JSONB, nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("unmasked_rows", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('leads', 'customers')", name="kind"),
+    Index("ix_export_log_at", "at"),
 )
 
 deals = Table(

@@ -84,3 +84,11 @@ def duplicate_conflict(refusal: Refuse, holder: Holder | None) -> Conflict:
         extra |= {"group_id": str(holder.group_id)}
     return Conflict(f"this customer is already known by {' and '.join(refusal.matched_on)}, {where}; "
                     "ask for ?on_duplicate=link to add the lead to that customer", **extra)
+
+
+def duplicate_elsewhere(link: LinkTo) -> Conflict:
+    """409 for a link to a customer outside the caller's scope: that a duplicate exists, and on which
+    key, but nothing that identifies the customer or who holds them (C10)."""
+    return Conflict(f"a customer with this {' and '.join(link.matched_on)} already exists in another team's "
+                    "scope; the lead cannot be linked by you: ask your manager", field=link.matched_on[0],
+                    matched_on=list(link.matched_on), held="in another scope")

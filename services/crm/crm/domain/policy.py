@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crm.domain.pool import PoolPolicy
+from crm.domain.strategies import Strategy
 from shared.errors import InvalidInput
 
 
@@ -30,6 +31,9 @@ class CrmPolicy:
     credit_ratings: tuple[str, ...]
     credit_flags: tuple[str, ...]
     currency: str = "CNY"
+    group_strategy: Strategy = Strategy.ROUND_ROBIN
+    department_strategy: Strategy = Strategy.ROUND_ROBIN
+    export_max_rows: int = 10_000
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

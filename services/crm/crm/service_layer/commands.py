@@ -48,6 +48,7 @@ class AssignLeadToGroup:
     lead_id: uuid.UUID
     group_id: uuid.UUID
     reason: str | None = None
+    reassign: bool = False  # move a lead that is already in a group
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,17 @@ class AssignLeadToRep:
     lead_id: uuid.UUID
     rep_id: uuid.UUID
     reason: str | None = None
+    reassign: bool = False  # take a lead from the rep who holds it
 
 
 @dataclass(frozen=True)
 class DistributeGroupLeads:
-    """Round robin over the group's pool, or over the given leads of it."""
+    """The group's strategy (or ``strategy``) over the group's pool, or over the given leads of it."""
 
     by: Principal
     group_id: uuid.UUID
     lead_ids: list[uuid.UUID] | None = None
+    strategy: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,25 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from crm.domain.contacts import normalise_email, normalise_phone
 from crm.domain.deals import Deal, Payment
-from crm.domain.dedupe import Holder, LinkTo, NewCustomer, OnDuplicate, Refuse, decide, duplicate_conflict
-from crm.domain.distribution import RepTurn, ensure_below_cap, round_robin
-from crm.domain.model import ContactDisclosure, Customer, Lead, LeadAssignment, LeadStatus
+from crm.domain.dedupe import (
+    Holder,
+    LinkTo,
+    NewCustomer,
+    OnDuplicate,
+    Refuse,
+    decide,
+    duplicate_conflict,
+    duplicate_elsewhere,
+)
+from crm.domain.distribution import ensure_below_cap
+from crm.domain.model import ContactDisclosure, Customer, Lead, LeadStatus
 from crm.domain.money import money, positive_money
 from crm.domain.policy import CrmPolicy
+from crm.domain.strategies import manual_reason
 from crm.domain.visibility import Scope, sees_contact
 from crm.service_layer import commands
 from crm.service_layer.access import (
@@ -31,7 +40,11 @@ from crm.service_layer.access import (
 )
 from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_HANDLERS
 from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
+from crm.service_layer.distribution import COMMAND_HANDLERS as DISTRIBUTION_COMMAND_HANDLERS
+from crm.service_layer.distribution import ensure_distributes_in, record_assignment, rep_cap
+from crm.service_layer.exports import COMMAND_HANDLERS as EXPORT_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
+from crm.service_layer.merges import COMMAND_HANDLERS as MERGE_COMMAND_HANDLERS
 from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
 from crm.service_layer.pool import log_move
 from crm.service_layer.receivables import COMMAND_HANDLERS as RECEIVABLE_COMMAND_HANDLERS
@@ -40,10 +53,8 @@ from shared.auth import Principal, Role
 from shared.bus import CommandHandler, refuses_duplicates
 from shared.db import new_id
 from shared.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from shared.events.crm import DealWon, LeadAssigned, LeadCreated, PaymentReceived
+from shared.events.crm import DealWon, LeadCreated, PaymentReceived
 
-# Bounds one distribution: a pool bigger than this is handed out over several calls.
-MAX_DISTRIBUTION_BATCH = 5000
 # The handlers find duplicates first and name the holder; these catch a duplicate that a
 # concurrent request committed between that check and the insert.
 _UNIQUE_CONSTRAINTS = {
@@ -178,33 +189,37 @@ async def _add_lead(uow: CrmUnitOfWork, bus: CrmBus, admission: _Admission) -> L
         await uow.customers.add(customer)
     else:
         assert isinstance(decision, LinkTo)
-        known = await uow.customers.get(decision.customer_id)
+        if not await uow.leads.any_visible_of_customer(decision.customer_id, await scope_in(uow, by)):
+            # Linking would hand back the name and company of a customer the caller may not see (C10).
+            raise duplicate_elsewhere(decision)
+        known = await uow.customers.get(decision.customer_id, for_share=True)
         if known is None:
-            raise RuntimeError(f"customer {decision.customer_id} matched but cannot be read")
+            raise Conflict("the customer was merged into another record at this moment; retry",
+                           field=decision.matched_on[0])
         customer = known
         holder = await uow.leads.holder_of(customer.id)
 
     lead = Lead(id=new_id(), customer_id=customer.id, source=fields.source, status=LeadStatus.NEW,
                 department_id=admission.department_id, created_by=by.employee_id, created_at=now,
                 intent_level=fields.intent_level)
-    strategy = None
+    strategy = reason = None
     if holder is not None:
         lead.follow(holder, now)
         strategy = "duplicate_link"
+        reason = "linked to a known customer, who stays with its holder (one customer, one rep)"
     elif by.has_any(*SELLING_ROLES) and by.group_id is not None:
         lead.found_by(by.employee_id, by.group_id, now)
-        strategy = "self"
+        strategy, reason = "self", "own prospecting: the rep who found the lead works it"
     elif by.has_any(Role.GROUP_LEADER) and by.group_id is not None:
         lead.place_in_group(by.group_id, now)
-        strategy = "created_in_group"
+        strategy, reason = "created_in_group", "brought in by the group's leader: into the group's pool"
 
     await uow.leads.add(lead)
     uow.emit(LeadCreated(lead_id=lead.id, customer_id=customer.id, source=lead.source,
                          department_id=lead.department_id, created_by=by.employee_id, created_at=now))
     if strategy is not None and lead.group_id is not None:
         level = "rep" if lead.owner_id is not None else "group"
-        reason = "linked to a known customer, who stays with its holder" if holder else None
-        await _record_assignment(uow, lead, level=level, strategy=strategy, by=by.employee_id, reason=reason,
+        await record_assignment(uow, lead, level=level, strategy=strategy, by=by.employee_id, reason=reason,
                                  previous_rep_id=None, at=now)
     return LeadOutcome(lead=lead, customer=customer, linked=isinstance(decision, LinkTo))
 
@@ -230,15 +245,6 @@ def _department_for(by: Principal, requested: uuid.UUID | None) -> uuid.UUID:
 # --- distribution (C4) ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DistributionReport:
-    group_id: uuid.UUID
-    assigned: list[tuple[uuid.UUID, uuid.UUID]]
-    left_over: list[uuid.UUID]
-    skipped: list[uuid.UUID]
-    cap: int
-
-
 async def assign_lead_to_group(command: commands.AssignLeadToGroup, bus: CrmBus) -> Lead:
     by = command.by
     require(by, GROUP_DISTRIBUTORS, "assigning a lead to a group")
@@ -254,11 +260,17 @@ async def assign_lead_to_group(command: commands.AssignLeadToGroup, bus: CrmBus)
         if lead.group_id == group.group_id and lead.status is LeadStatus.IN_GROUP:
             raise RuleViolation("the lead is already in this group's pool", lead_id=str(lead.id),
                                 group_id=str(group.group_id))
+        _ensure_not_taken(lead, command.reassign, level="group")
+        load = (await uow.distribution.group_loads([group.group_id]))[group.group_id]
         now = bus.clock.now()
         previous = lead.place_in_group(group.group_id, now)
         await uow.leads.save(lead)
-        await _record_assignment(uow, lead, level="group", strategy="manual", by=by.employee_id,
-                                 reason=command.reason, previous_rep_id=previous, at=now)
+        # A group's cap binds the automatic distribution; by hand the manager decides, knowing the load.
+        own = (await uow.distribution.setting("department", group.department_id)).members.get(group.group_id)
+        reason = manual_reason(command.reason, name=f"group {group.name}", open_leads=load,
+                               cap=own.cap if own else None)
+        await record_assignment(uow, lead, level="group", strategy="manual", by=by.employee_id,
+                                reason=reason, previous_rep_id=previous, at=now)
         await uow.commit()
     return lead
 
@@ -271,7 +283,7 @@ async def assign_lead_to_rep(command: commands.AssignLeadToRep, bus: CrmBus) -> 
         if seen.group_id is None:
             raise RuleViolation("the lead is in no group yet: a manager assigns it to a group first",
                                 lead_id=str(seen.id))
-        await _ensure_distributes_in(uow, by, seen.group_id, seen.department_id)
+        await ensure_distributes_in(uow, by, seen.group_id, seen.department_id)
         # The group lock first, then the lead: the order a distribution takes them in.
         await uow.rotation.lock_group(seen.group_id)
         lead = await uow.leads.get(seen.id, for_update=True)
@@ -282,84 +294,36 @@ async def assign_lead_to_rep(command: commands.AssignLeadToRep, bus: CrmBus) -> 
         if rep is None or rep.status != "active" or rep.group_id != group_id:
             raise RuleViolation("the rep is not an active member of the lead's group", field="rep_id",
                                 rep_id=str(command.rep_id), group_id=str(group_id))
+        if lead.owner_id != rep.employee_id:
+            _ensure_not_taken(lead, command.reassign, level="rep")
         open_leads = (await uow.leads.open_counts([rep.employee_id]))[rep.employee_id]
-        ensure_below_cap(rep.employee_id, open_leads, bus.policy.rep_open_lead_cap)
+        cap = await rep_cap(uow, bus, group_id, rep.employee_id)
+        ensure_below_cap(rep.employee_id, open_leads, cap)
         now = bus.clock.now()
         previous = lead.give_to_rep(rep.employee_id, now)
         await uow.leads.save(lead)
         # A lead by hand is a turn too: the round robin then serves the others first.
         await uow.rotation.record(group_id, rep.employee_id, await uow.rotation.next_turn(group_id), now)
-        await _record_assignment(uow, lead, level="rep", strategy="manual", by=by.employee_id,
-                                 reason=command.reason, previous_rep_id=previous, at=now)
+        await record_assignment(uow, lead, level="rep", strategy="manual", by=by.employee_id,
+                                reason=manual_reason(command.reason, name=rep.name, open_leads=open_leads, cap=cap),
+                                previous_rep_id=previous, at=now)
         await uow.commit()
     return lead
 
 
-async def distribute_group_leads(command: commands.DistributeGroupLeads, bus: CrmBus) -> DistributionReport:
-    by = command.by
-    require(by, REP_DISTRIBUTORS, "distributing a group's leads")
-    cap = bus.policy.rep_open_lead_cap
-    async with bus.uow() as uow:
-        group = await uow.directory.group(command.group_id)
-        if group is None:
-            raise NotFound("no such group", group_id=str(command.group_id))
-        await _ensure_distributes_in(uow, by, group.group_id, group.department_id)
-        await uow.rotation.lock_group(group.group_id)
-        wanted = list(dict.fromkeys(command.lead_ids)) if command.lead_ids is not None else None
-        pool = await uow.leads.unassigned_in_group(group.group_id, wanted, limit=MAX_DISTRIBUTION_BATCH)
-        pooled = {lead.id for lead in pool}
-        # Not told apart: another group's lead, a lead already with a rep, or no lead at all.
-        skipped = [lead_id for lead_id in wanted if lead_id not in pooled] if wanted is not None else []
-
-        members = [member for member in await uow.directory.members(group.group_id)
-                   if member.status == "active" and member.role in bus.policy.distribution_roles]
-        loads = await uow.leads.open_counts([member.employee_id for member in members])
-        turns = await uow.rotation.turns(group.group_id)
-        reps = [RepTurn(rep_id=m.employee_id, open_leads=loads[m.employee_id], last_turn=turns.get(m.employee_id))
-                for m in members]
-        plan = round_robin([lead.id for lead in pool], reps, cap=cap,
-                           next_turn=await uow.rotation.next_turn(group.group_id))
-
-        now = bus.clock.now()
-        by_id = {lead.id: lead for lead in pool}
-        for lead_id, rep_id in plan.assignments:
-            lead = by_id[lead_id]
-            previous = lead.give_to_rep(rep_id, now)
-            await uow.leads.save(lead)
-            await _record_assignment(uow, lead, level="rep", strategy="round_robin", by=by.employee_id,
-                                     reason=None, previous_rep_id=previous, at=now)
-        for rep_id, turn in plan.turns.items():
-            await uow.rotation.record(group.group_id, rep_id, turn, now)
-        await uow.commit()
-    return DistributionReport(group_id=group.group_id, assigned=plan.assignments, left_over=plan.left_over,
-                              skipped=skipped, cap=cap)
-
-
-async def _ensure_distributes_in(uow: CrmUnitOfWork, by: Principal, group_id: uuid.UUID,
-                                 department_id: uuid.UUID) -> None:
-    if by.is_company_wide and by.has_any(*GROUP_DISTRIBUTORS):
+def _ensure_not_taken(lead: Lead, reassign: bool, *, level: str) -> None:
+    """A hand assignment takes a lead from where the distributor saw it: if a rep already holds it (or,
+    for a group, it is already in one), it moves only when asked to (``reassign``), so that two leaders
+    assigning the same lead at once give one outcome and a 409, not a silent second move."""
+    if reassign:
         return
-    if by.is_department_wide and by.department_id == department_id:
-        return
-    if by.has_any(Role.GROUP_LEADER):
-        if by.group_id == group_id:
-            return
-        group = await uow.directory.group(group_id)
-        if group is not None and group.leader_id == by.employee_id:
-            return
-    raise Forbidden("only the group's leader or a manager of its department distributes its leads",
-                    group_id=str(group_id))
-
-
-async def _record_assignment(uow: CrmUnitOfWork, lead: Lead, *, level: str, strategy: str, by: uuid.UUID,
-                             reason: str | None, previous_rep_id: uuid.UUID | None, at: datetime) -> None:
-    assert lead.group_id is not None
-    await uow.assignments.add(LeadAssignment(
-        id=new_id(), lead_id=lead.id, level=level, group_id=lead.group_id, rep_id=lead.owner_id,
-        previous_rep_id=previous_rep_id, assigned_by=by, strategy=strategy, reason=reason, assigned_at=at))
-    uow.emit(LeadAssigned(lead_id=lead.id, level=level, department_id=lead.department_id, group_id=lead.group_id,
-                          rep_id=lead.owner_id, previous_rep_id=previous_rep_id, assigned_by=by,
-                          strategy=strategy, reason=reason, assigned_at=at))
+    if level == "group" and lead.group_id is not None:
+        raise Conflict("the lead is already in a group; send reassign=true to move it", lead_id=str(lead.id),
+                       group_id=str(lead.group_id), owner_id=str(lead.owner_id) if lead.owner_id else None,
+                       lead_status=lead.status.value)
+    if lead.owner_id is not None:
+        raise Conflict("a rep already holds this lead; send reassign=true to take it from them",
+                       lead_id=str(lead.id), owner_id=str(lead.owner_id), lead_status=lead.status.value)
 
 
 # --- deals and payments (C8) ---------------------------------------------------------------------
@@ -490,7 +454,6 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.ImportLeads: import_leads,
     commands.AssignLeadToGroup: assign_lead_to_group,
     commands.AssignLeadToRep: assign_lead_to_rep,
-    commands.DistributeGroupLeads: distribute_group_leads,
     commands.RecordDeal: record_deal,
     commands.RecordPayment: record_payment,
     commands.RevealContact: reveal_contact,
@@ -499,4 +462,7 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     **FOLLOW_UP_COMMAND_HANDLERS,
     **COMPLAINT_COMMAND_HANDLERS,
     **CREDIT_COMMAND_HANDLERS,
+    **DISTRIBUTION_COMMAND_HANDLERS,
+    **MERGE_COMMAND_HANDLERS,
+    **EXPORT_COMMAND_HANDLERS,
 }

@@ -17,6 +17,7 @@ from crm.domain.model import Customer, Lead, LeadAssignment, LeadMove, LeadStatu
 from crm.domain.pool import ensure_may_claim, reason_text, reclaimable
 from crm.service_layer import pool_commands as commands
 from crm.service_layer.access import REP_DISTRIBUTORS, scope_in
+from crm.service_layer.distribution import rep_cap
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.auth import Principal
 from shared.bus import CommandHandler
@@ -102,13 +103,15 @@ async def claim_lead(command: commands.ClaimLead, bus: CrmBus) -> Lead:
                          returned_by_rep_at=await uow.moves.last_returned_from(lead.id, by.employee_id), now=now,
                          claims_today=await uow.moves.claims_on(by.employee_id, today), policy=policy)
         open_leads = (await uow.leads.open_counts([by.employee_id]))[by.employee_id]
-        ensure_below_cap(by.employee_id, open_leads, bus.policy.rep_open_lead_cap)
+        assert lead.group_id is not None
+        cap = await rep_cap(uow, bus, lead.group_id, by.employee_id)
+        ensure_below_cap(by.employee_id, open_leads, cap)
         await uow.leads.save(lead)
         previous_owner = await _last_owner(uow, lead.id)
         await log_move(uow, bus, lead, kind="claimed", from_status=LeadStatus.IN_GROUP, previous_owner=previous_owner,
                    reason=None, by=by.employee_id, at=now)
         assert lead.group_id is not None
-        why = f"claimed from the pool; held {open_leads} open leads of the cap {bus.policy.rep_open_lead_cap}"
+        why = f"claimed from the pool; held {open_leads} open leads of the cap {cap}"
         await uow.assignments.add(LeadAssignment(
             id=new_id(), lead_id=lead.id, level="rep", group_id=lead.group_id, rep_id=by.employee_id,
             previous_rep_id=None, assigned_by=by.employee_id, strategy="pool_claim", reason=why, assigned_at=now))

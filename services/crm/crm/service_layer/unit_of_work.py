@@ -3,6 +3,8 @@ the outbox; and the bus every crm use case runs on."""
 
 from __future__ import annotations
 
+from crm.adapters.distribution import DistributionRepository
+from crm.adapters.merges import AuditRepository, MergeRepository
 from crm.adapters.repositories import (
     AssignmentRepository,
     ComplaintRepository,
@@ -33,6 +35,9 @@ class CrmUnitOfWork(UnitOfWork):
     credit: CreditRepository
     disclosures: DisclosureRepository
     directory: DirectoryRepository
+    distribution: DistributionRepository
+    merges: MergeRepository
+    audit: AuditRepository
 
     def _open(self) -> None:
         self.customers = CustomerRepository(self.session)
@@ -46,6 +51,9 @@ class CrmUnitOfWork(UnitOfWork):
         self.credit = CreditRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
+        self.distribution = DistributionRepository(self.session)
+        self.merges = MergeRepository(self.session)
+        self.audit = AuditRepository(self.session)
 
 
 CrmBus = Bus[CrmUnitOfWork, CrmPolicy]

@@ -34,7 +34,8 @@ class TestFirstLevel:
         [(_, assigned)] = [(t, e) for t, e in await world.outbox() if t == "crm.lead.assigned.v1"]
         assert {k: assigned["data"][k] for k in ("level", "group_id", "assigned_by", "strategy", "reason")} == {
             "level": "group", "group_id": str(world.east), "assigned_by": str(world.manager.id),
-            "strategy": "manual", "reason": "East knows the sector"}
+            "strategy": "manual",
+            "reason": "East knows the sector (by hand: group East held 0 open leads, no cap)"}
         history = await world.rows("SELECT level, group_id FROM lead_assignments")
         assert [(row.level, row.group_id) for row in history] == [("group", world.east)]
 

@@ -77,7 +77,7 @@ class TestDuplicates:
                                                                            client: httpx.AsyncClient) -> None:
         first = await world.owned_lead(world.wang, "13812345678")
 
-        response = await client.post("/leads?on_duplicate=link", headers=world.assistant.headers,
+        response = await client.post("/leads?on_duplicate=link", headers=world.manager.headers,
                                      json={"name": "Someone", "phone": "138 1234 5678", "source": "referral_customer"})
         assert response.status_code == 201, response.text
         linked = response.json()
@@ -89,6 +89,29 @@ class TestDuplicates:
         [assigned] = [e for t, e in await world.outbox() if t == "crm.lead.assigned.v1"
                       and e["data"]["lead_id"] == linked["id"]]
         assert assigned["data"]["strategy"] == "duplicate_link"
+
+    async def test_link_does_not_identify_a_customer_the_caller_cannot_see(self, world: World,
+                                                                           client: httpx.AsyncClient) -> None:
+        # Wang's customer; Li (same group, sees only her own), the assistant and another department's
+        # manager may learn that a duplicate exists, not who it is, what company, or who holds it.
+        await world.lead(world.manager, phone="13812345678", name="Secret Person", company="Secret Corp")
+        first = (await world.rows("SELECT id FROM leads"))[0]
+        await world.to_group({"id": str(first.id)}, world.east)
+        await world.to_rep({"id": str(first.id)}, world.wang)
+        before = await world.outbox_types()
+        for caller in (world.li, world.assistant, world.other_manager):
+            response = await client.post("/leads?on_duplicate=link", headers=caller.headers,
+                                         json={"name": "Someone", "phone": "138 1234 5678", "source": "marketing",
+                                               **({"department_id": str(world.other_department)}
+                                                  if caller is world.other_manager else {})})
+            assert response.status_code == 409, response.text
+            body = response.text
+            assert "Secret" not in body and "Wang" not in body and str(world.wang.id) not in body
+            assert response.json()["held"] == "in another scope" and response.json()["matched_on"] == ["phone"]
+            customer_ids = [str(row.id) for row in await world.rows("SELECT id FROM customers")]
+            assert not any(customer_id in body for customer_id in customer_ids)
+        assert len(await world.rows("SELECT id FROM leads")) == 1, "nothing written"
+        assert await world.outbox_types() == before
 
     async def test_phone_and_email_of_two_different_customers_cannot_be_linked(self, world: World,
                                                                               client: httpx.AsyncClient) -> None:

@@ -11,10 +11,20 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Self
 
+from crm.adapters.distribution import UnitSetting
 from crm.bootstrap import bootstrap
 from crm.config import CrmSettings
 from crm.domain.deals import Deal, Payment
-from crm.domain.model import HELD_STATUSES, ContactDisclosure, Customer, Lead, LeadAssignment, LeadMove, LeadStatus
+from crm.domain.model import (
+    HELD_STATUSES,
+    OPEN_STATUSES,
+    ContactDisclosure,
+    Customer,
+    Lead,
+    LeadAssignment,
+    LeadMove,
+    LeadStatus,
+)
 from crm.domain.visibility import Scope
 from crm.service_layer.unit_of_work import CrmBus
 from shared import testing
@@ -34,6 +44,8 @@ class FakeStore:
     moves: list[LeadMove] = field(default_factory=list)
     employees: dict[uuid.UUID, DirectoryEmployee] = field(default_factory=dict)
     groups: dict[uuid.UUID, DirectoryGroup] = field(default_factory=dict)
+    distribution: dict[tuple[str, uuid.UUID], UnitSetting] = field(default_factory=dict)
+    department_rotation: dict[tuple[uuid.UUID, uuid.UUID], int] = field(default_factory=dict)
 
 
 class _Repo:
@@ -49,7 +61,7 @@ class FakeCustomers(_Repo):
     async def add(self, customer: Customer) -> None:
         self.s.customers[customer.id] = copy.deepcopy(customer)
 
-    async def get(self, customer_id):
+    async def get(self, customer_id, *, for_share: bool = False):
         return copy.deepcopy(self.s.customers.get(customer_id))
 
     async def id_by_phone(self, phone):
@@ -113,6 +125,44 @@ class FakeRotation(_Repo):
 
     async def record(self, group_id, rep_id, turn, at) -> None:
         self.s.rotation[(group_id, rep_id)] = turn
+
+
+class FakeDistribution(_Repo):
+    async def setting(self, level, unit_id) -> UnitSetting:
+        return self.s.distribution.get((level, unit_id)) or UnitSetting(level, unit_id, None, {})
+
+    async def save(self, setting: UnitSetting) -> None:
+        self.s.distribution[(setting.level, setting.unit_id)] = setting
+
+    async def rep_cap(self, group_id, rep_id):
+        member = (await self.setting("group", group_id)).members.get(rep_id)
+        return member.cap if member else None
+
+    async def lock_department(self, department_id) -> None:
+        pass
+
+    async def department_pool(self, department_id, lead_ids, *, limit: int):
+        found = [lead for lead in self.s.leads.values() if lead.department_id == department_id
+                 and lead.group_id is None and lead.status is LeadStatus.NEW
+                 and (lead_ids is None or lead.id in lead_ids)]
+        return copy.deepcopy(sorted(found, key=lambda lead: lead.created_at)[:limit])
+
+    async def groups_in(self, department_id):
+        return sorted((g for g in self.s.groups.values() if g.department_id == department_id),
+                      key=lambda g: g.group_id)
+
+    async def group_loads(self, group_ids):
+        return {g: sum(1 for lead in self.s.leads.values() if lead.group_id == g and lead.status in OPEN_STATUSES)
+                for g in group_ids}
+
+    async def department_turns(self, department_id):
+        return {g: t for (d, g), t in self.s.department_rotation.items() if d == department_id}
+
+    async def next_department_turn(self, department_id) -> int:
+        return max((await self.department_turns(department_id)).values(), default=0) + 1
+
+    async def record_department_turn(self, department_id, group_id, turn, at) -> None:
+        self.s.department_rotation[(department_id, group_id)] = turn
 
 
 class FakeDeals(_Repo):
@@ -186,6 +236,7 @@ class FakeUnitOfWork(testing.FakeUnitOfWork[FakeStore]):
         self.assignments, self.rotation = FakeAssignments(self), FakeRotation(self)
         self.deals, self.disclosures, self.directory = FakeDeals(self), FakeDisclosures(self), FakeDirectory(self)
         self.moves = FakeMoves(self)
+        self.distribution = FakeDistribution(self)
 
     async def __aenter__(self) -> Self:
         self.clock.advance(timedelta(seconds=1))

@@ -110,7 +110,7 @@ class TestDistribution:
         leads = await pooled(bus, company, 7)
         report = await bus.handle(commands.DistributeGroupLeads(by=company.leader, group_id=EAST))
 
-        reps = [rep for _, rep in report.assigned]
+        reps = [a.to_id for a in report.assigned]
         assert sorted(reps.count(r.employee_id) for r in company.reps) == [2, 2, 2]
         assert company.assistant_in_group.employee_id not in reps
         assert report.left_over == [leads[-1]]
@@ -121,7 +121,22 @@ class TestDistribution:
         by_hand = company.reps[2].employee_id
         await bus.handle(commands.AssignLeadToRep(by=company.leader, lead_id=leads[0], rep_id=by_hand))
         report = await bus.handle(commands.DistributeGroupLeads(by=company.leader, group_id=EAST))
-        assert by_hand not in [rep for _, rep in report.assigned]
+        assert by_hand not in [a.to_id for a in report.assigned]
+
+    async def test_the_default_strategy_comes_from_the_settings_and_every_assignment_says_why(
+            self, company: Company, uow: FakeUnitOfWork) -> None:
+        bus = fake_bus(uow, rep_open_lead_cap=5, distribution_strategy="least_loaded")
+        leads = await pooled(bus, company, 3)
+        await bus.handle(commands.AssignLeadToRep(by=company.leader, lead_id=leads[0],
+                                                  rep_id=company.reps[0].employee_id))
+        report = await bus.handle(commands.DistributeGroupLeads(by=company.leader, group_id=EAST))
+        assert report.strategy.value == "least_loaded"
+        assert company.reps[0].employee_id not in [a.to_id for a in report.assigned], "Wang holds one already"
+        reasons = [envelope.data["reason"] for envelope in uow.published
+                   if envelope.type == "crm.lead.assigned.v1"]
+        assert len(reasons) == 3 + 1 + 2 and all(reasons)
+        assert reasons[3] == "by hand: Wang Wei held 0 open leads, cap 5"
+        assert [a.reason for a in uow.store.assignments] == reasons
 
     async def test_a_leader_cannot_hand_out_another_groups_leads(self, bus: Bus, company: Company) -> None:
         await pooled(bus, company, 1)

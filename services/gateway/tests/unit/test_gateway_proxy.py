@@ -5,6 +5,7 @@ import time
 import httpx
 import pytest
 
+from gateway.config import GatewaySettings
 from gateway.proxy import HOP_BY_HOP, end_to_end_headers, is_internal
 
 PROBLEM = "application/problem+json"
@@ -183,6 +184,31 @@ async def test_an_upstream_that_never_answers_is_cut_off_at_the_deadline(gateway
 
     assert response.status_code == 504
     assert time.perf_counter() - started < 5
+
+
+async def test_bulk_work_gets_the_longer_bound_and_ordinary_requests_keep_the_short_one(gateway, network):
+    async def slow(request):
+        await asyncio.sleep(0.5)
+        return httpx.Response(200, json={"saved": 400})
+
+    network.reply = slow
+
+    async with gateway(upstream_timeout_seconds=0.2, bulk_timeout_seconds=5) as client:
+        imported = await client.post("/api/org/attendance/records/import", content=b"employee_id,date\n")
+        exported = await client.get("/api/crm/leads/export.xlsx")
+        ordinary = await client.get("/api/crm/leads")
+
+    assert (imported.status_code, exported.status_code) == (200, 200)
+    assert ordinary.status_code == 504
+    assert "0.2s" in ordinary.json()["detail"]
+
+
+def test_bulk_route_patterns_match_service_and_path():
+    settings = GatewaySettings(upstream_timeout_seconds=10, bulk_timeout_seconds=90)
+    assert settings.timeout_for("org", "/attendance/records/import") == 90
+    assert settings.timeout_for("payroll", "runs/r-1/export/payslips.xlsx") == 90
+    assert settings.timeout_for("payroll", "runs/r-1/lock") == 10
+    assert settings.timeout_for("appraisal", "periods/2026-11/reviews") == 10
 
 
 async def test_upstream_problem_is_passed_through_unchanged(gateway, network):

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm.bootstrap import bootstrap
 from crm.config import CrmSettings
-from crm.entrypoints.api import complaints, credit, deals, followups, groups, leads, pool, receivables
+from crm.entrypoints.api import complaints, credit, deals, exports, followups, groups, leads, pool, receivables
 from shared.clock import Clock
 from shared.runtime import service_app
 
@@ -19,6 +19,7 @@ def create_app(settings: CrmSettings | None = None, *, engine: AsyncEngine | Non
         title="crm",
         description="Customers and leads: sources, duplicate checks, two-level distribution, deals and "
                     "payments, masked contact details.",
-        routers=[leads.router, groups.router, deals.router, receivables.router, pool.router,
+        # exports first: /leads/export must not be read as /leads/{lead_id}.
+        routers=[exports.router, leads.router, groups.router, deals.router, receivables.router, pool.router,
                  followups.router, complaints.router, credit.router],
     )

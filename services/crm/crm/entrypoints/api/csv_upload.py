@@ -1,5 +1,6 @@
-"""Reading a CSV of leads from a request: a ``text/csv`` body, or a ``multipart/form-data`` upload
-with the file in a part named ``file`` (what a browser form sends)."""
+"""Reading a CSV or XLSX of leads from a request: a ``text/csv`` or XLSX body, or a
+``multipart/form-data`` upload with the file in a part named ``file`` (what a browser form sends).
+Either way the import sees one table of text cells, the header first."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from email.parser import BytesParser
 
 from fastapi import Request
 
+from crm.entrypoints.api.spreadsheets import XLSX_TYPE, ZIP_MAGIC, xlsx_table
 from crm.service_layer.commands import ImportRow
 from shared.errors import AppError, InvalidInput
 
@@ -30,6 +32,7 @@ OPENAPI_BODY = {
         "content": {
             "text/csv": {"schema": {"type": "string"},
                          "example": "name,phone,email,company,source\nLi Na,+86 138 1234 5678,,ACME,exhibition\n"},
+            XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
             "multipart/form-data": {"schema": {"type": "object", "required": [FILE_PART],
                                                "properties": {FILE_PART: {"type": "string", "format": "binary"}}}},
         },
@@ -45,7 +48,8 @@ class UnsupportedMediaType(AppError):
     status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
 
 
-async def read_csv_text(request: Request, max_bytes: int) -> str:
+async def read_table(request: Request, max_bytes: int, max_rows: int) -> list[list[str]]:
+    """The uploaded sheet as rows of text cells; XLSX told apart from CSV by its type or its bytes."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise PayloadTooLarge(f"an import is at most {max_bytes} bytes", max_bytes=max_bytes)
@@ -58,12 +62,16 @@ async def read_csv_text(request: Request, max_bytes: int) -> str:
     media_type = content_type.split(";")[0].strip().lower()
     if media_type == "multipart/form-data":
         data = _file_part(content_type, bytes(body))
-    elif media_type in CSV_TYPES:
+    elif media_type in CSV_TYPES or media_type == XLSX_TYPE:
         data = bytes(body)
     else:
-        raise UnsupportedMediaType("send the CSV as text/csv or as multipart/form-data with a part named 'file'",
-                                   content_type=media_type)
-    return _decode(data)
+        raise UnsupportedMediaType("send the file as text/csv, as an .xlsx workbook, or as multipart/form-data "
+                                   "with a part named 'file'", content_type=media_type)
+    # A workbook is a zip archive; a CSV never starts with its signature. Browsers label uploads
+    # inconsistently, so the bytes decide. One row over the bound lets the import refuse the file.
+    if data.startswith(ZIP_MAGIC) or media_type == XLSX_TYPE:
+        return xlsx_table(data, max_rows=max_rows + 2, field=FILE_PART)
+    return _csv_table(_decode(data))
 
 
 def _file_part(content_type: str, body: bytes) -> bytes:
@@ -88,12 +96,20 @@ def _decode(data: bytes) -> str:
     raise InvalidInput(FILE_PART, "the file is neither UTF-8 nor GB18030 text")
 
 
-def parse_rows(text: str) -> tuple[list[ImportRow], list[str]]:
-    """The data rows, numbered as lines of the sheet (header = 1), and the columns not understood."""
+def _csv_table(text: str) -> list[list[str]]:
     try:
-        records = list(csv.reader(io.StringIO(text)))
+        return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise InvalidInput(FILE_PART, f"not a readable CSV file: {error}") from error
+
+
+def parse_rows(text: str) -> tuple[list[ImportRow], list[str]]:
+    """A CSV's data rows, numbered as lines of the sheet (header = 1), and the columns not understood."""
+    return parse_table(_csv_table(text))
+
+
+def parse_table(records: list[list[str]]) -> tuple[list[ImportRow], list[str]]:
+    """The data rows of a sheet, numbered as its rows (header = 1), and the columns not understood."""
     if not records or not any(cell.strip() for cell in records[0]):
         raise InvalidInput(FILE_PART, "the file is empty: the first line names the columns")
     header = [COLUMN_NAMES.get(cell.strip().lower()) for cell in records[0]]

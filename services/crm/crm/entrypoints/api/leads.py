@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from crm.adapters.repositories import LeadQuery
 from crm.domain.dedupe import OnDuplicate
 from crm.domain.model import LeadStatus
-from crm.entrypoints.api.csv_upload import OPENAPI_BODY, parse_rows, read_csv_text
+from crm.entrypoints.api.csv_upload import OPENAPI_BODY, parse_table, read_table
 from crm.entrypoints.api.deps import BusDep, CurrentUser, SettingsDep
 from crm.entrypoints.api.schemas import (
     AssignmentRead,
@@ -50,8 +50,9 @@ async def import_leads(
     source: Annotated[str | None, Query(max_length=60, description="for rows without a source column")] = None,
     department_id: uuid.UUID | None = None,
 ) -> ImportReportRead:
-    """Import leads from CSV (name, phone, email, company, source, intent_level); each valid row is kept."""
-    rows, ignored = parse_rows(await read_csv_text(request, settings.import_max_bytes))
+    """Import leads from CSV or XLSX (name, phone, email, company, source, intent_level): each valid row is
+    kept in its own transaction, each bad one reported with its row number, field and reason."""
+    rows, ignored = parse_table(await read_table(request, settings.import_max_bytes, settings.import_max_rows))
     report = await bus.handle(commands.ImportLeads(by=user, rows=rows, default_source=source,
                                                    department_id=department_id, on_duplicate=on_duplicate))
     return ImportReportRead.of(report, ignored)
@@ -103,7 +104,7 @@ async def assign_lead_to_group(lead_id: uuid.UUID, body: GroupAssignment, bus: B
                                user: CurrentUser) -> LeadRead:
     """A department manager puts a lead of their department into one of its groups' pools (C4.1)."""
     lead = await bus.handle(commands.AssignLeadToGroup(by=user, lead_id=lead_id, group_id=body.group_id,
-                                                       reason=body.reason))
+                                                       reason=body.reason, reassign=body.reassign))
     return LeadRead.from_view(await views.lead(bus, user, lead.id))
 
 
@@ -111,5 +112,5 @@ async def assign_lead_to_group(lead_id: uuid.UUID, body: GroupAssignment, bus: B
 async def assign_lead_to_rep(lead_id: uuid.UUID, body: RepAssignment, bus: BusDep, user: CurrentUser) -> LeadRead:
     """A group leader gives a lead of their group to an active member, within the open-lead cap (C4.2)."""
     lead = await bus.handle(commands.AssignLeadToRep(by=user, lead_id=lead_id, rep_id=body.rep_id,
-                                                     reason=body.reason))
+                                                     reason=body.reason, reassign=body.reassign))
     return LeadRead.from_view(await views.lead(bus, user, lead.id))

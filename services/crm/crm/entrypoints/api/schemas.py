@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from crm.domain.deals import Deal, InstalmentState, Payment
 from crm.domain.model import LeadAssignment, LeadStatus
-from crm.service_layer.handlers import DistributionReport, ImportReport, LeadOutcome, PaymentOutcome
+from crm.service_layer.distribution import DistributionReport
+from crm.service_layer.handlers import ImportReport, LeadOutcome, PaymentOutcome
 from crm.service_layer.views import ContactView, LeadView
 from shared.fields import IsoDate
 
@@ -160,35 +161,45 @@ class ImportReportRead(BaseModel):
 class GroupAssignment(_Request):
     group_id: uuid.UUID
     reason: Reason | None = None
+    reassign: bool = Field(False, description="move a lead that is already in a group (else 409)")
 
 
 class RepAssignment(_Request):
     rep_id: uuid.UUID
     reason: Reason | None = None
+    reassign: bool = Field(False, description="take a lead from the rep who holds it (else 409)")
 
 
 class DistributionRequest(_Request):
     lead_ids: list[uuid.UUID] | None = Field(
-        None, max_length=5000, description="leads of the group's pool to hand out; all of them when omitted")
+        None, max_length=5000, description="leads of the pool to hand out; all of them when omitted")
+    strategy: Literal["round_robin", "weighted", "least_loaded"] | None = Field(
+        None, description="this time only; the configured strategy when omitted")
 
 
 class AssignedLeadRead(BaseModel):
     lead_id: uuid.UUID
     rep_id: uuid.UUID
+    reason: str = Field(description="why this rep: strategy, load, weight, cap")
 
 
 class DistributionRead(BaseModel):
     group_id: uuid.UUID
+    strategy: str
     assigned: list[AssignedLeadRead]
-    left_over: list[uuid.UUID] = Field(description="stay in the group's pool: every rep was at the cap")
+    left_over: list[uuid.UUID] = Field(description="stay in the group's pool: nobody could take more")
+    left_over_reason: str | None = Field(description="why nobody could take them")
     skipped: list[uuid.UUID] = Field(description="asked for, but not a lead waiting in this group's pool")
-    cap: int
+    cap: int = Field(description="the default cap on a rep's open leads; a rep may have their own")
 
     @classmethod
     def of(cls, report: DistributionReport) -> DistributionRead:
-        return cls(group_id=report.group_id,
-                   assigned=[AssignedLeadRead(lead_id=lead, rep_id=rep) for lead, rep in report.assigned],
-                   left_over=report.left_over, skipped=report.skipped, cap=report.cap)
+        assert report.cap is not None
+        return cls(group_id=report.unit_id, strategy=report.strategy.value,
+                   assigned=[AssignedLeadRead(lead_id=a.lead_id, rep_id=a.to_id, reason=a.reason)
+                             for a in report.assigned],
+                   left_over=report.left_over, left_over_reason=report.why_left_over, skipped=report.skipped,
+                   cap=report.cap)
 
 
 class AssignmentRead(_Read):
