@@ -145,7 +145,7 @@ def plan_execution_line(base_paid: Decimal, score: Decimal, policy: AnnualPolicy
     exact = base_paid * (factor - 1)
     amount = to_cents(exact)
     return PayslipLine(
-        rule=PLAN_EXECUTION_RULE, kind="base_salary", amount=amount, formula=PLAN_EXECUTION_FORMULA,
+        rule=PLAN_EXECUTION_RULE, kind="plan_execution", amount=amount, formula=PLAN_EXECUTION_FORMULA,
         calculation=(f"{text(base_paid)} × (min({text(score)} ÷ {text(policy.plan_execution_full_score)}, "
                      f"{text(policy.plan_execution_max_factor)}) − 1) = {text(exact)} → {text(amount)}"),
         inputs={"base_paid": text(base_paid), "plan_execution": text(score),

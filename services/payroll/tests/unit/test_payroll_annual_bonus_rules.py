@@ -23,6 +23,7 @@ from payroll.domain.annual import (
 )
 from payroll.domain.payslip import PayPolicy, compute_payslip
 from payroll.domain.plans import ANNUAL_BONUS, BASE, ensure_plan_execution_fits
+from payroll.domain.revisions import Figures, base_paid, difference, paid_figures
 from shared.errors import InvalidInput
 
 D = Decimal
@@ -149,3 +150,19 @@ def test_plan_execution_needs_the_base_part():
     with pytest.raises(InvalidInput, match="base_follows_plan_execution"):
         ensure_plan_execution_fits(frozenset({ANNUAL_BONUS}), True)
     ensure_plan_execution_fits(frozenset({ANNUAL_BONUS}), False)
+
+
+def test_a_revised_plan_execution_score_of_a_locked_month_is_paid_as_a_difference():
+    opted = dataclasses.replace(plan(), base_follows_plan_execution=True)
+    month = dataclasses.replace(result(), plan_execution=D(60))
+    locked = compute_payslip(month, "sales_rep", opted, PayPolicy())
+    stored = [{"kind": line.kind, "amount": str(line.amount)} for line in locked.lines]
+    before = paid_figures(stored, revision=1, score=month.score, coefficient=month.coefficient)
+    assert before.plan_execution == D("-750.00")
+    revised = dataclasses.replace(month, plan_execution=D(80), revision=2)
+    adjustment = difference(before, opted, revised, D(80), period="2026-10", locked_run_id=RUN, revision=2,
+                            base=base_paid(stored), annual=POLICY)
+    assert adjustment is not None and adjustment.amount == D("750.00")
+    assert adjustment.after.as_json()["plan_execution"] == "0.00"
+    # Figures stored before A8 existed read back with no adjustment.
+    assert Figures.from_json({k: v for k, v in before.as_json().items() if k != "plan_execution"}).plan_execution == 0
