@@ -5,16 +5,16 @@ that run when the result is missing and paid by the first later run once it arri
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 import httpx
-from payroll_world import SALES, TELESALES, PayrollWorld, Tokens, closed, finalized, hired
+from payroll_world import SALES, TELESALES, PayrollWorld, Tokens, closed, day, finalized, hired
 
 from payroll.service_layer import commands
 from shared.auth import Role
 from shared.clock import shift_month
-from shared.events.appraisal import AnnualResultFinalized
+from shared.events.appraisal import AnnualResultFinalized, PeriodReopened
 
 D = Decimal
 ANN, BAO, CAI = uuid.UUID(int=0xA), uuid.UUID(int=0xB), uuid.UUID(int=0xC)
@@ -186,3 +186,21 @@ async def test_a_plan_states_the_annual_bonus_and_plan_execution_through_the_api
     assert refused.status_code == 422 and "base_follows_plan_execution" in refused.text
     negative = await client.put("/plans/telesales_agent", json={**body, "annual_bonus_base": "-1"}, headers=hr)
     assert negative.status_code == 422
+
+
+async def test_a_revised_plan_execution_score_after_the_lock_is_paid_as_a_difference(world: PayrollWorld) -> None:
+    period, following = world.period, shift_month(world.period, 1)
+    await set_annual_plan(world, shift_month(period, -3), base_follows_plan_execution=True)
+    await close_month(world, period, ANN, plan_execution="60")  # base 3000.00, A8 −750.00
+    (run,) = await world.runs()
+    await world.runtime.bus.handle(commands.ApproveRun(run_id=run.id, by=uuid.uuid4()))
+    await world.runtime.bus.handle(commands.LockRun(run_id=run.id, by=uuid.uuid4()))
+    reopened = PeriodReopened(period=period, reopened_at=datetime.combine(day(following, 9), time(9), tzinfo=UTC),
+                              reopened_by=uuid.uuid4(), reason="the plan execution was re-checked", revision=1)
+    revised = finalized(ANN, period).model_copy(update={"plan_execution": D(72), "revision": 2})
+    for event in (reopened, revised, closed(period, count=1).model_copy(update={"revision": 2})):
+        envelope = await world.deliver(event)
+        await world.deliver(envelope)
+    (adjustment,) = await world.query("SELECT amount FROM revision_adjustments WHERE employee_id = :e", e=ANN)
+    # Score and coefficient unchanged: 3000.00 × (72 ÷ 80 − 1) = −300.00, against −750.00 paid.
+    assert adjustment.amount == D("450.00")
