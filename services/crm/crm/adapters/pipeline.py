@@ -8,6 +8,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import Row, case, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from crm.adapters.repositories import _follow_up, _scoped
 from crm.adapters.tables import customers, deals, follow_ups, project_stage_changes, projects, visits
@@ -91,9 +92,16 @@ class VisitRepository:
     def __init__(self, session) -> None:
         self._session = session
 
-    async def add(self, visit: Visit) -> None:
-        await self._session.execute(insert(visits).values(**{
-            name: getattr(visit, name) for name in Visit.__dataclass_fields__}))
+    async def add(self, visit: Visit) -> bool:
+        """False when a visit of that id exists already (a client's retry under its own id)."""
+        inserted = await self._session.execute(pg_insert(visits).values(**{
+            name: getattr(visit, name) for name in Visit.__dataclass_fields__})
+            .on_conflict_do_nothing(index_elements=["id"]).returning(visits.c.id))
+        return inserted.first() is not None
+
+    async def get(self, visit_id: uuid.UUID) -> Visit | None:
+        row = (await self._session.execute(select(visits).where(visits.c.id == visit_id))).first()
+        return Visit(**row._mapping) if row is not None else None
 
     async def listed(self, scope: Scope, *, rep_id: uuid.UUID | None = None, customer_id: uuid.UUID | None = None,
                      project_id: uuid.UUID | None = None, visited_from: date | None = None,

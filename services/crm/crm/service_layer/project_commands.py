@@ -40,3 +40,5 @@ class LogVisit:
     result: str
     lead_id: uuid.UUID | None = None
     project_id: uuid.UUID | None = None
+    # The client's own id of the visit: a retry under it logs nothing twice (None: a new id each time).
+    visit_id: uuid.UUID | None = None
