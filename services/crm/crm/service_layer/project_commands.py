@@ -30,6 +30,16 @@ class MoveProjectStage:
 
 
 @dataclass(frozen=True)
+class AssignProject:
+    """A leader or manager hands a project to another rep in their scope."""
+
+    by: Principal
+    project_id: uuid.UUID
+    rep_id: uuid.UUID
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class LogVisit:
     """The caller visited a customer (C12)."""
 
