@@ -383,6 +383,35 @@ class ProjectStageChanged(Event):
 
 
 @register
+class ProjectReassigned(Event):
+    event_type = "crm.project.reassigned.v1"
+    topic = "crm.project"
+    key_field = "project_id"
+    summary = (
+        "A customer's project changed hands (C7): its rep left or moved out of the project's group (cause "
+        "``holder_left``/``holder_transferred``; crm gives it to whoever now holds the customer's lead, else the "
+        "group's leader) or a leader or manager handed it over (``handed_over``). ``to_rep_id`` absent: nobody "
+        "could take it, the project waits ``unassigned`` in its group for a hand-over. ``reassigned_by`` absent: "
+        "crm itself, following org. ``revision`` is the project's, shared with crm.project.stage_changed.v1: "
+        "keep the highest."
+    )
+
+    project_id: uuid.UUID
+    customer_id: uuid.UUID
+    lead_id: uuid.UUID | None = None
+    stage: str
+    from_rep_id: uuid.UUID
+    to_rep_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    cause: str
+    reason: str | None = None
+    reassigned_by: uuid.UUID | None = None
+    reassigned_at: datetime
+    revision: int
+
+
+@register
 class CustomerDoNotCallRequested(Event):
     event_type = "crm.customer.do_not_call_requested.v1"
     topic = "crm.customer"

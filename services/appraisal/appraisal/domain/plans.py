@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from appraisal.domain.prefill import PREFILLED_SOURCES
 from shared.errors import Conflict, InvalidInput
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -33,11 +34,11 @@ class Decision:
     ALL = (APPROVE, RETURN)
 
 
-# A8's weekly report fields; the first two the system pre-fills from its own facts.
+# A8's weekly report fields; those in PREFILLED the system pre-fills from its own facts (domain.prefill).
 REPORT_FIELDS = ("sales_volume", "collections", "customer_visits", "expenses", "promotion_results",
                  "key_customers", "new_customers", "bad_credit_customers", "prospects", "competitor_moves",
                  "local_policy_changes")
-PREFILLED = ("sales_volume", "collections")
+PREFILLED = tuple(PREFILLED_SOURCES)
 
 
 def parse_week(text: str, *, field: str = "week") -> date:

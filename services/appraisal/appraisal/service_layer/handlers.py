@@ -43,6 +43,7 @@ from appraisal.domain.plans import (
     parse_week,
 )
 from appraisal.domain.plans import due_on as week_due_on
+from appraisal.domain.prefill import PREFILLED_SOURCES, prefilled_figures
 from appraisal.domain.presets import PRESETS
 from appraisal.domain.reports import Decision as ReportDecision
 from appraisal.domain.reports import SubmissionKind
@@ -664,10 +665,8 @@ async def submit_weekly_report(command: commands.SubmitWeeklyReport, bus: Apprai
 
 
 async def week_figures(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, monday: date) -> dict[str, Decimal]:
-    sums = await uow.facts.sums_between(employee_id, (Source.SALES_AMOUNT, Source.COLLECTIONS), monday,
-                                        monday + timedelta(days=6))
-    return {"sales_volume": sums.get(Source.SALES_AMOUNT, Decimal(0)),
-            "collections": sums.get(Source.COLLECTIONS, Decimal(0))}
+    return prefilled_figures(await uow.facts.sums_between(employee_id, PREFILLED_SOURCES.values(), monday,
+                                                          monday + timedelta(days=6)))
 
 
 def plan_execution_of_card(card: ScoreCard) -> Decimal | None:

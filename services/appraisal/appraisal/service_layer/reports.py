@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from appraisal.domain.periods import Period
 from appraisal.domain.plans import REPORT_FIELDS, Decision, PlanStatus, parse_week
+from appraisal.domain.prefill import PREFILLED_SOURCES, prefilled_figures
 from appraisal.domain.reports import (
     MONTHLY_REPORT_FIELDS,
     DailyLog,
@@ -28,7 +29,6 @@ from appraisal.domain.reports import (
     past_cutoff,
 )
 from appraisal.domain.reports import Decision as ReportDecision
-from appraisal.domain.templates import Source
 from appraisal.service_layer import commands
 from appraisal.service_layer.access import may_see
 from appraisal.service_layer.handlers import rescore_plan_execution, reviewee_of
@@ -159,10 +159,8 @@ async def record_spot_check(command: commands.RecordSpotCheck, bus: AppraisalBus
 
 async def month_figures(uow: AppraisalUnitOfWork, employee_id: uuid.UUID, period: Period) -> dict[str, Decimal]:
     """The system's own figures of the month, pre-filled beside the employee's (as the weekly report's)."""
-    sums = await uow.facts.sums_between(employee_id, (Source.SALES_AMOUNT, Source.COLLECTIONS), period.first_day,
-                                        period.last_day)
-    return {"sales_volume": sums.get(Source.SALES_AMOUNT, Decimal(0)),
-            "collections": sums.get(Source.COLLECTIONS, Decimal(0))}
+    return prefilled_figures(await uow.facts.sums_between(employee_id, PREFILLED_SOURCES.values(),
+                                                          period.first_day, period.last_day))
 
 
 # --- shared steps --------------------------------------------------------------------------------

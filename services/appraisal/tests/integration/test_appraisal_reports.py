@@ -15,7 +15,8 @@ from appraisal_world import Tokens, World
 from sqlalchemy import text
 
 from shared.clock import FixedClock
-from shared.events.crm import DealWon, PaymentReceived
+from shared.events.crm import DealWon, PaymentReceived, VisitLogged
+from shared.events.envelope import CloudEvent
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OCTOBER = "2026-10"
@@ -89,6 +90,31 @@ class TestDailyLogs:
 
 
 class TestMonthlyReports:
+    async def test_prefilled_with_the_months_own_visits_and_new_customers_once_each(
+            self, world: World, client: httpx.AsyncClient, tokens: Tokens):
+        def visit(rep_id: uuid.UUID, day: date) -> VisitLogged:
+            return VisitLogged(visit_id=uuid.uuid4(), rep_id=rep_id, customer_id=uuid.uuid4(), visited_on=day,
+                               visited_at=at(day, 10), result="quoted", logged_at=at(day, 11))
+
+        redelivered = CloudEvent.wrap(visit(world.rep.id, date(2026, 10, 1)), source="/crm")
+        new_customer = DealWon(deal_id=uuid.uuid4(), customer_id=uuid.uuid4(), rep_id=world.rep.id,
+                               amount=Decimal("800"), signed_on=date(2026, 10, 31), new_customer=True)
+        await world.apply(
+            redelivered, visit(world.rep.id, date(2026, 10, 31)), new_customer, redelivered,
+            CloudEvent.wrap(new_customer, source="/crm"),  # re-published under a new envelope
+            visit(world.rep.id, date(2026, 11, 1)), visit(world.rep2.id, date(2026, 10, 15)),
+            DealWon(deal_id=uuid.uuid4(), customer_id=uuid.uuid4(), rep_id=world.rep.id, amount=Decimal("200"),
+                    signed_on=date(2026, 10, 2)))  # new_customer unknown: not counted
+        url = f"/periods/{OCTOBER}/employees/{world.rep.id}/monthly-report"
+        expected = {"sales_volume": "1000.00", "collections": "0.00", "customer_visits": "2", "new_customers": "1"}
+        assert (await client.get(url, headers=tokens.of(world.rep))).json()["prefilled"] == expected
+        submitted = await client.put(url, headers=tokens.of(world.rep), json={"fields": {"summary": "ok"}})
+        assert submitted.status_code == 200, submitted.text
+        assert submitted.json()["prefilled"] == expected
+        november = await client.get(f"/periods/2026-11/employees/{world.rep.id}/monthly-report",
+                                    headers=tokens.of(world.rep))
+        assert november.json()["prefilled"]["customer_visits"] == "1"
+
     async def test_prefilled_submitted_returned_approved_and_then_final(self, world: World, client: httpx.AsyncClient,
                                                                        tokens: Tokens):
         await world.apply(
@@ -101,7 +127,8 @@ class TestMonthlyReports:
         url = f"/periods/{OCTOBER}/employees/{world.rep.id}/monthly-report"
         draft = (await client.get(url, headers=tokens.of(world.rep))).json()
         assert (draft["status"], draft["submitted_at"]) == ("draft", None)
-        assert draft["prefilled"] == {"sales_volume": "12000.00", "collections": "3000.50"}
+        assert draft["prefilled"] == {"sales_volume": "12000.00", "collections": "3000.50", "customer_visits": "0",
+                                      "new_customers": "0"}
 
         body = {"fields": {"summary": "Acme closed", "next_month_plan": "Bolt and Crane", "competitor_moves": "none"}}
         unknown = await client.put(url, headers=tokens.of(world.rep), json={"fields": {"golf": "yes"}})

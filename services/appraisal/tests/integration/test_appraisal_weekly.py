@@ -5,14 +5,15 @@ figures, once, marked late past its day."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from appraisal_world import Tokens, World
 
 from appraisal.domain.plans import parse_week, week_of
 from shared.clock import FixedClock
-from shared.events.crm import DealWon, PaymentReceived
+from shared.events.crm import DealWon, PaymentReceived, VisitLogged
+from shared.events.envelope import CloudEvent
 
 
 async def test_a_plan_is_returned_resubmitted_approved_and_then_final(world: World, client, tokens: Tokens,
@@ -58,8 +59,8 @@ async def test_the_report_is_prefilled_submitted_once_and_late_past_its_day(worl
                 signed_on=monday + timedelta(days=7)))  # the next week's
     url = f"/weeks/{week}/employees/{world.rep.id}/report"
     draft = (await client.get(url, headers=tokens.of(world.rep))).json()
-    assert (draft["prefilled"], draft["submitted_at"]) == ({"sales_volume": "12000.00", "collections": "3000.00"},
-                                                           None)
+    assert (draft["prefilled"], draft["submitted_at"]) == ({"sales_volume": "12000.00", "collections": "3000.00",
+                                                            "customer_visits": "0", "new_customers": "0"}, None)
     unknown = await client.post(url, headers=tokens.of(world.rep), json={"fields": {"gossip": "x"}})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "fields.gossip"
     body = {"fields": {"customer_visits": "6", "competitor_moves": "Rival cut prices 5 %"}}
@@ -89,3 +90,33 @@ async def test_hr_sees_whose_plans_and_reports_are_late_or_missing(world: World,
     assert rows[str(world.rep2.id)] == {"employee_id": str(world.rep2.id), "plan_status": None, "plan_late": True,
                                         "report_submitted": False, "report_late": True}
     assert (await client.get(f"/weeks/{week}/submissions", headers=tokens.of(world.manager))).status_code == 403
+
+
+def visit(rep_id: uuid.UUID, day) -> VisitLogged:
+    at = datetime.combine(day, time(3), UTC)
+    return VisitLogged(visit_id=uuid.uuid4(), rep_id=rep_id, customer_id=uuid.uuid4(), visited_on=day, visited_at=at,
+                       result="quoted", logged_at=at)
+
+
+async def test_the_report_is_prefilled_with_the_weeks_own_visits_and_new_customers(world: World, client,
+                                                                                  tokens: Tokens, clock: FixedClock):
+    week = week_of(clock.today() - timedelta(days=14))
+    monday = parse_week(week)
+    redelivered = CloudEvent.wrap(visit(world.rep.id, monday), source="/crm")
+    await world.apply(
+        redelivered, redelivered, visit(world.rep.id, monday + timedelta(days=6)),
+        visit(world.rep.id, monday - timedelta(days=1)),  # the week before
+        visit(world.rep2.id, monday + timedelta(days=2)),  # someone else's
+        DealWon(deal_id=uuid.uuid4(), customer_id=uuid.uuid4(), rep_id=world.rep.id, amount=Decimal("500"),
+                signed_on=monday + timedelta(days=3), new_customer=True),
+        DealWon(deal_id=uuid.uuid4(), customer_id=uuid.uuid4(), rep_id=world.rep.id, amount=Decimal("700"),
+                signed_on=monday + timedelta(days=4), new_customer=False))
+    url = f"/weeks/{week}/employees/{world.rep.id}/report"
+    expected = {"sales_volume": "1200.00", "collections": "0.00", "customer_visits": "2", "new_customers": "1"}
+    draft = (await client.get(url, headers=tokens.of(world.rep))).json()
+    assert draft["prefilled"] == expected
+    submitted = await client.post(url, headers=tokens.of(world.rep), json={"fields": {"customer_visits": "3"}})
+    assert submitted.status_code == 201, submitted.text
+    # The employee's own figure stands beside the system's, neither overwriting the other.
+    assert (submitted.json()["fields"], submitted.json()["prefilled"]) == ({"customer_visits": "3"}, expected)
+    assert (await client.get(url, headers=tokens.of(world.leader))).json()["prefilled"] == expected

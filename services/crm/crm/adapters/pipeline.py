@@ -7,7 +7,8 @@ import uuid
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import Row, case, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, and_, case, false, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from crm.adapters.repositories import _follow_up, _scoped
 from crm.adapters.tables import customers, deals, follow_ups, project_stage_changes, projects, visits
@@ -58,7 +59,7 @@ class ProjectRepository:
     async def listed(self, scope: Scope, *, customer_id: uuid.UUID | None = None, stage: ProjectStage | None = None,
                      rep_id: uuid.UUID | None = None, limit: int, offset: int = 0) -> list[Project]:
         conditions = [c for c in (
-            _scoped(scope, projects.c.rep_id, projects.c.group_id, projects.c.department_id),
+            _project_scoped(scope),
             projects.c.customer_id == customer_id if customer_id else None,
             projects.c.stage == stage.value if stage else None,
             projects.c.rep_id == rep_id if rep_id else None,
@@ -73,17 +74,21 @@ class ProjectRepository:
         """Projects whose last visit (or, never visited, creation) is older than their stage's cadence,
         the longest overdue first; the domain says the same for one project."""
         tracked = {stage.value: days for stage, days in cadence.days_by_stage.items()}
-        if not tracked:
-            return []
-        due = (func.coalesce(projects.c.last_visit_at, projects.c.created_at)
-               + func.make_interval(0, 0, 0, case(tracked, value=projects.c.stage)))
         conditions = [c for c in (
-            _scoped(scope, projects.c.rep_id, projects.c.group_id, projects.c.department_id),
+            _project_scoped(scope),
             projects.c.rep_id == rep_id if rep_id else None,
         ) if c is not None]
-        rows = await self._session.execute(
-            select(projects).where(projects.c.stage.in_(list(tracked)), due < now, *conditions)
-            .order_by(due, projects.c.id).limit(limit))
+        # An unassigned project (its rep went, nobody could take it) is listed too, first: it needs someone
+        # before it can be visited at all.
+        waiting = projects.c.unassigned_at.is_not(None)
+        if tracked:
+            due = (func.coalesce(projects.c.last_visit_at, projects.c.created_at)
+                   + func.make_interval(0, 0, 0, case(tracked, value=projects.c.stage)))
+            listed = or_(and_(projects.c.stage.in_(list(tracked)), due < now), waiting)
+            order = (waiting.desc(), due, projects.c.id)
+        else:
+            listed, order = waiting, (projects.c.id,)
+        rows = await self._session.execute(select(projects).where(listed, *conditions).order_by(*order).limit(limit))
         return [_project(row) for row in rows]
 
 
@@ -91,9 +96,16 @@ class VisitRepository:
     def __init__(self, session) -> None:
         self._session = session
 
-    async def add(self, visit: Visit) -> None:
-        await self._session.execute(insert(visits).values(**{
-            name: getattr(visit, name) for name in Visit.__dataclass_fields__}))
+    async def add(self, visit: Visit) -> bool:
+        """False when a visit of that id exists already (a client's retry under its own id)."""
+        inserted = await self._session.execute(pg_insert(visits).values(**{
+            name: getattr(visit, name) for name in Visit.__dataclass_fields__})
+            .on_conflict_do_nothing(index_elements=["id"]).returning(visits.c.id))
+        return inserted.first() is not None
+
+    async def get(self, visit_id: uuid.UUID) -> Visit | None:
+        row = (await self._session.execute(select(visits).where(visits.c.id == visit_id))).first()
+        return Visit(**row._mapping) if row is not None else None
 
     async def listed(self, scope: Scope, *, rep_id: uuid.UUID | None = None, customer_id: uuid.UUID | None = None,
                      project_id: uuid.UUID | None = None, visited_from: date | None = None,
@@ -168,6 +180,21 @@ class AfterSalesRepository:
             follow_ups.c.deal_id == deal_id, follow_ups.c.kind == FOLLOW_UP_AFTER_SALES,
             follow_ups.c.status == FollowUpStatus.PLANNED.value,
         ).values(status=FollowUpStatus.CANCELLED.value, cancel_reason=reason))
+
+
+def _project_scoped(scope: Scope) -> ColumnElement[bool] | None:
+    """As ``_scoped``, but a project is its rep's only while they hold it: one left unassigned is
+    seen by its group's leader and its department's managers, not by who had it last."""
+    if scope.everything:
+        return None
+    clauses = []
+    if scope.owner_ids:
+        clauses.append(and_(projects.c.rep_id.in_(scope.owner_ids), projects.c.unassigned_at.is_(None)))
+    if scope.group_ids:
+        clauses.append(projects.c.group_id.in_(scope.group_ids))
+    if scope.department_ids:
+        clauses.append(projects.c.department_id.in_(scope.department_ids))
+    return or_(*clauses) if clauses else false()
 
 
 def _project_values(project: Project) -> dict:

@@ -28,7 +28,7 @@ from crm.domain.complaints import ComplaintStatus
 from crm.domain.deals import DealStatus
 from crm.domain.followups import FollowUpStatus
 from crm.domain.model import LeadStatus
-from crm.domain.projects import ProjectStage
+from crm.domain.projects import AssignmentCause, ProjectStage
 from shared.db import new_metadata
 
 metadata = new_metadata()
@@ -403,6 +403,7 @@ projects = Table(
     Column("stage_changed_at", DateTime(timezone=True), nullable=False),
     Column("last_visit_at", DateTime(timezone=True)),
     Column("revision", Integer, nullable=False),
+    Column("unassigned_at", DateTime(timezone=True)),  # its rep went and nobody could take it
     CheckConstraint(_one_of("stage", [stage.value for stage in ProjectStage]), name="stage"),
     Index("ix_projects_customer_id", "customer_id"),
     Index("ix_projects_rep_id", "rep_id"),
@@ -420,6 +421,22 @@ project_stage_changes = Table(
     Column("by", UUID(as_uuid=True), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_project_stage_changes_project_id", "project_id"),
+)
+
+# A project's changes of hands (C7): a leaver's or mover's projects following the customer, or handed over.
+project_assignments = Table(
+    "project_assignments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("project_id", UUID(as_uuid=True), ForeignKey("projects.id"), nullable=False),
+    Column("from_rep_id", UUID(as_uuid=True), nullable=False),
+    Column("to_rep_id", UUID(as_uuid=True)),  # none: left unassigned
+    Column("cause", String(30), nullable=False),
+    Column("reason", String(500)),
+    Column("by", UUID(as_uuid=True)),  # none: crm itself, following org
+    Column("at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(_one_of("cause", list(AssignmentCause.ALL)), name="cause"),
+    Index("ix_project_assignments_project_id", "project_id"),
 )
 
 # Field visits (C12), counted per rep per ISO week on the company's date of the visit.

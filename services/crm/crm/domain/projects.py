@@ -56,6 +56,38 @@ class StageChange:
     at: datetime
 
 
+class AssignmentCause:
+    HOLDER_LEFT = "holder_left"
+    HOLDER_TRANSFERRED = "holder_transferred"
+    HANDED_OVER = "handed_over"
+
+    ALL = (HOLDER_LEFT, HOLDER_TRANSFERRED, HANDED_OVER)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A rep a project may go to, with where the directory places them."""
+
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None
+    department_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class ProjectAssignment:
+    """One change of hands of a project, kept like a stage change. ``to_rep_id`` None: left unassigned;
+    ``by`` None: crm itself, following org (a leaver, a transfer)."""
+
+    id: uuid.UUID
+    project_id: uuid.UUID
+    from_rep_id: uuid.UUID
+    to_rep_id: uuid.UUID | None
+    cause: str
+    reason: str | None
+    by: uuid.UUID | None
+    at: datetime
+
+
 @dataclass
 class Project:
     id: uuid.UUID
@@ -70,8 +102,35 @@ class Project:
     created_at: datetime
     stage_changed_at: datetime
     last_visit_at: datetime | None = None
-    # Grows with every stage change, so that a subscriber keeps the newest stage whatever the order.
+    # Grows with every stage change and change of hands, so that a subscriber keeps the newest whatever the order.
     revision: int = 1
+    # Set when its rep went and nobody could take it: ``rep_id`` is then who had it last, no longer whose it
+    # is; it waits in its group (the leader's overdue list) for a hand-over.
+    unassigned_at: datetime | None = None
+
+    @property
+    def holder_id(self) -> uuid.UUID | None:
+        """The rep whose project it is now; None while unassigned."""
+        return None if self.unassigned_at is not None else self.rep_id
+
+    def hand_to(self, to: Placement | None, *, cause: str, reason: str | None, by: uuid.UUID | None, at: datetime,
+                assignment_id: uuid.UUID) -> ProjectAssignment:
+        """To another rep, placed where they are (as a new project would be); ``None``: unassigned,
+        left in its group and department for the leader to hand over."""
+        if to is not None and to.rep_id == self.holder_id:
+            raise RuleViolation("the project is already that rep's", project_id=str(self.id), rep_id=str(to.rep_id))
+        if to is None and self.unassigned_at is not None:
+            raise RuleViolation("the project is unassigned already", project_id=str(self.id))
+        assignment = ProjectAssignment(id=assignment_id, project_id=self.id, from_rep_id=self.rep_id,
+                                       to_rep_id=to.rep_id if to else None, cause=cause,
+                                       reason=(reason or "").strip() or None, by=by, at=at)
+        if to is None:
+            self.unassigned_at = at
+        else:
+            self.rep_id, self.group_id, self.department_id = to.rep_id, to.group_id, to.department_id
+            self.unassigned_at = None
+        self.revision += 1
+        return assignment
 
     def move_to(self, stage: ProjectStage, *, reason: str | None, by: uuid.UUID, at: datetime,
                 change_id: uuid.UUID) -> StageChange:

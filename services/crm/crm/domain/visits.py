@@ -31,6 +31,22 @@ class Visit:
     logged_at: datetime
 
 
+@dataclass(frozen=True)
+class Logged:
+    visit: Visit
+    # False for a retry: the visit of that client-supplied id was logged already and is not announced again.
+    new: bool
+
+
+def differing_fields(stored: Visit, *, customer_id: uuid.UUID, visited_at: datetime, place: str, result: str,
+                     lead_id: uuid.UUID | None, project_id: uuid.UUID | None) -> list[str]:
+    """The fields in which a retry under a visit's id says something else than the visit logged.
+    Times are compared as instants, so a retry written with another offset is the same visit."""
+    given = {"customer_id": customer_id, "visited_at": visited_at, "place": place, "result": result,
+             "lead_id": lead_id, "project_id": project_id}
+    return [name for name, value in given.items() if getattr(stored, name) != value]
+
+
 def visit_time(visited_at: datetime, *, now: datetime, max_age_days: int) -> datetime:
     if visited_at.tzinfo is None:
         raise InvalidInput("visited_at", "give a time with its offset, e.g. 2026-12-05T10:00:00+08:00")

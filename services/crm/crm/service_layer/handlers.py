@@ -49,6 +49,7 @@ from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HA
 from crm.service_layer.merges import COMMAND_HANDLERS as MERGE_COMMAND_HANDLERS
 from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
 from crm.service_layer.pool import log_move
+from crm.service_layer.project_assignments import COMMAND_HANDLERS as PROJECT_ASSIGNMENT_COMMAND_HANDLERS
 from crm.service_layer.projects import COMMAND_HANDLERS as PROJECT_COMMAND_HANDLERS
 from crm.service_layer.receivables import COMMAND_HANDLERS as RECEIVABLE_COMMAND_HANDLERS
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
@@ -472,6 +473,7 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     **MERGE_COMMAND_HANDLERS,
     **EXPORT_COMMAND_HANDLERS,
     **PROJECT_COMMAND_HANDLERS,
+    **PROJECT_ASSIGNMENT_COMMAND_HANDLERS,
     **VISIT_COMMAND_HANDLERS,
     **DO_NOT_CALL_COMMAND_HANDLERS,
 }

@@ -30,6 +30,16 @@ class MoveProjectStage:
 
 
 @dataclass(frozen=True)
+class AssignProject:
+    """A leader or manager hands a project to another rep in their scope."""
+
+    by: Principal
+    project_id: uuid.UUID
+    rep_id: uuid.UUID
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class LogVisit:
     """The caller visited a customer (C12)."""
 
@@ -40,3 +50,5 @@ class LogVisit:
     result: str
     lead_id: uuid.UUID | None = None
     project_id: uuid.UUID | None = None
+    # The client's own id of the visit: a retry under it logs nothing twice (None: a new id each time).
+    visit_id: uuid.UUID | None = None

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from crm.domain.projects import Project, StageChange, stage_of
+from crm.domain.projects import Project, ProjectAssignment, StageChange, stage_of
 from crm.domain.visits import Visit, Week, WeeklyVisits
 from crm.service_layer.access import scope_in
 from crm.service_layer.projects import visible_project
@@ -24,10 +24,12 @@ class ProjectView:
     visit_due_at: datetime | None
 
 
-async def project(bus: CrmBus, viewer: Principal, project_id: uuid.UUID) -> tuple[ProjectView, list[StageChange]]:
+async def project(bus: CrmBus, viewer: Principal, project_id: uuid.UUID
+                  ) -> tuple[ProjectView, list[StageChange], list[ProjectAssignment]]:
     async with bus.uow() as uow:
         found = await visible_project(uow, viewer, project_id)
-        return _view(bus, found), await uow.projects.history(project_id)
+        return (_view(bus, found), await uow.projects.history(project_id),
+                await uow.project_assignments.of_project(project_id))
 
 
 async def projects(bus: CrmBus, viewer: Principal, *, customer_id: uuid.UUID | None = None,

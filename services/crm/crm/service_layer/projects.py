@@ -68,7 +68,7 @@ async def move_project_stage(command: commands.MoveProjectStage, bus: CrmBus) ->
     stage: ProjectStage = stage_of(command.stage)
     async with bus.uow() as uow:
         project = await visible_project(uow, by, command.project_id, for_update=True)
-        if project.rep_id != by.employee_id and not by.has_any(*REP_DISTRIBUTORS):
+        if project.holder_id != by.employee_id and not by.has_any(*REP_DISTRIBUTORS):
             raise Forbidden("a project's stage is moved by its rep or their leader", project_id=str(project.id))
         change = project.move_to(stage, reason=command.reason, by=by.employee_id, at=bus.clock.now(),
                                  change_id=new_id())
@@ -82,8 +82,9 @@ async def visible_project(uow: CrmUnitOfWork, by: Principal, project_id, *, for_
                           field: str | None = None) -> Project:
     scope = await scope_in(uow, by)
     project = await uow.projects.get(project_id, for_update=for_update)
-    # Out of scope answers as if it did not exist, so that ids cannot be probed.
-    if project is None or not scope.sees(owner_id=project.rep_id, group_id=project.group_id,
+    # Out of scope answers as if it did not exist, so that ids cannot be probed. An unassigned project is
+    # no longer its last rep's: their leader and managers see it by its group and department.
+    if project is None or not scope.sees(owner_id=project.holder_id, group_id=project.group_id,
                                          department_id=project.department_id):
         extra = {"field": field} if field else {}
         raise NotFound("no such project", project_id=str(project_id), **extra)

@@ -7,6 +7,7 @@ from crm.adapters.distribution import DistributionRepository
 from crm.adapters.do_not_call import DoNotCallRepository
 from crm.adapters.merges import AuditRepository, MergeRepository
 from crm.adapters.pipeline import AfterSalesRepository, ProjectRepository, VisitRepository
+from crm.adapters.project_assignments import ProjectAssignmentRepository
 from crm.adapters.repositories import (
     AssignmentRepository,
     ComplaintRepository,
@@ -41,6 +42,7 @@ class CrmUnitOfWork(UnitOfWork):
     merges: MergeRepository
     audit: AuditRepository
     projects: ProjectRepository
+    project_assignments: ProjectAssignmentRepository
     visits: VisitRepository
     after_sales: AfterSalesRepository
     do_not_call: DoNotCallRepository
@@ -61,6 +63,7 @@ class CrmUnitOfWork(UnitOfWork):
         self.merges = MergeRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.projects = ProjectRepository(self.session)
+        self.project_assignments = ProjectAssignmentRepository(self.session)
         self.visits = VisitRepository(self.session)
         self.after_sales = AfterSalesRepository(self.session)
         self.do_not_call = DoNotCallRepository(self.session)

@@ -1,30 +1,40 @@
 """Field visits (C12): the caller logs a visit they made to a customer they see (and, optionally,
 one of its leads and projects). The visit moves the project's last-visit date (C7's cadence) and is
-announced (``crm.visit.logged.v1``) for appraisal's weekly count, in the same transaction."""
+announced (``crm.visit.logged.v1``) for appraisal's weekly count, in the same transaction.
+
+A client may name the visit (``visit_id``) so that a retry of a request whose answer it lost logs
+nothing twice: the same id with the same content returns the visit logged, with another content is
+refused naming the fields that differ."""
 
 from __future__ import annotations
 
-from crm.domain.visits import Visit, required_text, visit_time
+from crm.domain.visits import Logged, Visit, differing_fields, required_text, visit_time
 from crm.service_layer.access import LEAD_CREATORS, require, scope_in
 from crm.service_layer.project_commands import LogVisit
 from crm.service_layer.projects import visible_project
 from crm.service_layer.unit_of_work import CrmBus
+from shared.auth import Principal
 from shared.bus import CommandHandler
 from shared.db import new_id
-from shared.errors import InvalidInput, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.crm import VisitLogged
 
 MAX_PLACE, MAX_RESULT = 300, 1000
 
 
-async def log_visit(command: LogVisit, bus: CrmBus) -> Visit:
+async def log_visit(command: LogVisit, bus: CrmBus) -> Logged:
     by = command.by
     require(by, LEAD_CREATORS, "logging a visit")
     now = bus.clock.now()
-    visited_at = visit_time(command.visited_at, now=now, max_age_days=bus.policy.visit_max_age_days)
     place = required_text(command.place, field="place", what="say where the visit took place")
     result = required_text(command.result, field="result", what="say how the visit went")
     async with bus.uow() as uow:
+        if command.visit_id is not None:
+            stored = await uow.visits.get(command.visit_id)
+            if stored is not None:
+                # Before the time check: a retry after the visit has aged past the limit still finds it.
+                return Logged(_same_visit(stored, command, by, place, result), new=False)
+        visited_at = visit_time(command.visited_at, now=now, max_age_days=bus.policy.visit_max_age_days)
         scope = await scope_in(uow, by)
         if not await uow.leads.any_visible_of_customer(command.customer_id, scope):
             raise NotFound("no such customer", field="customer_id", customer_id=str(command.customer_id))
@@ -42,11 +52,17 @@ async def log_visit(command: LogVisit, bus: CrmBus) -> Visit:
                 raise InvalidInput("project_id", "the project is of another customer")
         # Placed where the rep is now (the directory), as deals are; the token's placement if not replicated yet.
         rep = await uow.directory.employee(by.employee_id)
-        visit = Visit(id=new_id(), rep_id=by.employee_id, group_id=rep.group_id if rep else by.group_id,
+        visit = Visit(id=command.visit_id or new_id(), rep_id=by.employee_id,
+                      group_id=rep.group_id if rep else by.group_id,
                       department_id=rep.department_id if rep else by.department_id, customer_id=command.customer_id,
                       lead_id=command.lead_id, project_id=command.project_id, visited_at=visited_at,
                       visited_on=bus.clock.date_of(visited_at), place=place, result=result, logged_at=now)
-        await uow.visits.add(visit)
+        if not await uow.visits.add(visit):
+            # A concurrent request under the same id committed first (the insert waited for it):
+            # leaving without commit drops this one's work, the first stands.
+            stored = await uow.visits.get(visit.id)
+            assert stored is not None
+            return Logged(_same_visit(stored, command, by, place, result), new=False)
         if project is not None:
             project.visited(visited_at)
             await uow.projects.save(project)
@@ -55,7 +71,21 @@ async def log_visit(command: LogVisit, bus: CrmBus) -> Visit:
                              project_id=visit.project_id, visited_on=visit.visited_on, visited_at=visit.visited_at,
                              result=visit.result, logged_at=now))
         await uow.commit()
-    return visit
+    return Logged(visit, new=True)
+
+
+def _same_visit(stored: Visit, command: LogVisit, by: Principal, place: str, result: str) -> Visit:
+    if stored.rep_id != by.employee_id:
+        # Someone else's visit: say nothing of its content.
+        raise Conflict("visit_id names a visit someone else logged; use a new id", field="visit_id",
+                       visit_id=str(stored.id))
+    differing = differing_fields(stored, customer_id=command.customer_id, visited_at=command.visited_at, place=place,
+                                 result=result, lead_id=command.lead_id, project_id=command.project_id)
+    if differing:
+        raise Conflict(f"visit {stored.id} was logged with another {', '.join(differing)}; a retry must repeat it "
+                       "as it was, a new visit needs a new id", field="visit_id", visit_id=str(stored.id),
+                       fields=differing)
+    return stored
 
 
 COMMAND_HANDLERS: dict[type, CommandHandler] = {

@@ -3,7 +3,9 @@ nothing), announced for appraisal, listed by scope, and counted per rep per ISO 
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import uuid
+from datetime import timedelta, timezone
 
 import httpx
 from crm_world import Person, World
@@ -66,6 +68,70 @@ class TestLogging:
 
         assert await world.rows("SELECT id FROM visits") == []
         assert await events(world, "crm.visit.logged.v1") == []
+
+
+class TestRetries:
+    async def test_the_same_visit_id_and_content_again_is_the_visit_logged_announced_once(
+            self, world: World, client: httpx.AsyncClient) -> None:
+        lead = await world.owned_lead(world.wang, "13800000001")
+        customer_id = lead["customer"]["customer_id"]
+        project = (await client.post("/projects", headers=world.wang.headers,
+                                     json={"name": "Wang's", "lead_id": lead["id"]})).json()
+        visit_id = str(uuid.uuid4())
+        when = world.clock.now() - timedelta(minutes=5)
+        body = {"customer_id": customer_id, "visited_at": when.isoformat(), "place": "their office",
+                "result": "demo given", "lead_id": lead["id"], "project_id": project["id"], "visit_id": visit_id}
+        first = await client.post("/visits", headers=world.wang.headers, json=body)
+        assert first.status_code == 201, first.text
+        assert first.json()["id"] == visit_id
+        # The retry writes the time with Beijing's offset and pads the text: the same visit.
+        retry = await client.post("/visits", headers=world.wang.headers, json={
+            **body, "visited_at": when.astimezone(timezone(timedelta(hours=8))).isoformat(), "place": " their office "})
+        assert retry.status_code == 200, retry.text
+        assert retry.json() == first.json()
+        # Long after, past the age limit of a new visit, the retry still finds it.
+        world.clock.advance(timedelta(days=30))
+        assert (await client.post("/visits", headers=world.wang.headers, json=body)).status_code == 200
+
+        assert await world.rows("SELECT id FROM visits") == [(uuid.UUID(visit_id),)]
+        assert [e["visit_id"] for e in await events(world, "crm.visit.logged.v1")] == [visit_id]
+
+    async def test_the_same_visit_id_with_other_content_is_refused_naming_the_fields(
+            self, world: World, client: httpx.AsyncClient) -> None:
+        lead = await world.owned_lead(world.wang, "13800000001")
+        customer_id = lead["customer"]["customer_id"]
+        visit_id = str(uuid.uuid4())
+        logged = await log(client, world, world.wang, customer_id, visit_id=visit_id)
+        changed = await client.post("/visits", headers=world.wang.headers, json={
+            "customer_id": customer_id, "visited_at": logged["visited_at"], "place": "a café",
+            "result": "no interest", "visit_id": visit_id})
+        assert changed.status_code == 409, changed.text
+        assert changed.json()["fields"] == ["place", "result"]
+        assert "place, result" in changed.json()["detail"]
+        # Someone else's id: refused without a word of its content.
+        other = await world.owned_lead(world.li, "13800000002")
+        taken = await log(client, world, world.li, other["customer"]["customer_id"], visit_id=visit_id, expect=409)
+        assert taken["field"] == "visit_id" and "fields" not in taken and "their office" not in str(taken)
+        malformed = await log(client, world, world.wang, customer_id, visit_id="not-a-uuid", expect=422)
+        assert "visit_id" in str(malformed["errors"])
+
+        assert len(await world.rows("SELECT id FROM visits")) == 1
+        assert len(await events(world, "crm.visit.logged.v1")) == 1
+        stored = (await client.get("/visits", headers=world.wang.headers)).json()
+        assert [(v["id"], v["place"]) for v in stored] == [(visit_id, "their office")]
+
+    async def test_two_requests_under_one_id_at_once_log_one_visit(
+            self, world: World, client: httpx.AsyncClient) -> None:
+        lead = await world.owned_lead(world.wang, "13800000001")
+        customer_id = lead["customer"]["customer_id"]
+        visit_id = str(uuid.uuid4())
+        body = {"customer_id": customer_id, "visited_at": (world.clock.now() - timedelta(minutes=5)).isoformat(),
+                "place": "their office", "result": "demo given", "visit_id": visit_id}
+        answers = await asyncio.gather(*(client.post("/visits", headers=world.wang.headers, json=body)
+                                         for _ in range(3)))
+        assert sorted(a.status_code for a in answers) == [200, 200, 201], [a.text for a in answers]
+        assert len(await world.rows("SELECT id FROM visits")) == 1
+        assert len(await events(world, "crm.visit.logged.v1")) == 1
 
 
 class TestReading:

@@ -280,8 +280,14 @@ class FakeProjects(_Repo):
 
 
 class FakeVisits(_Repo):
-    async def add(self, visit: Visit) -> None:
+    async def add(self, visit: Visit) -> bool:
+        if any(v.id == visit.id for v in self.s.visits):
+            return False
         self.s.visits.append(visit)
+        return True
+
+    async def get(self, visit_id):
+        return next((v for v in self.s.visits if v.id == visit_id), None)
 
 
 class FakeUnitOfWork(testing.FakeUnitOfWork[FakeStore]):

@@ -53,3 +53,21 @@ def test_the_weekly_target_is_met_at_the_target_and_the_shortfall_never_negative
     assert (row(19).met, row(19).short_by) == (False, 1)
     assert (row(20).met, row(20).short_by) == (True, 0)
     assert (row(25).met, row(25).short_by) == (True, 0)
+
+
+def test_a_retry_under_a_visits_id_differs_only_in_what_it_says_otherwise() -> None:
+    from datetime import timezone
+
+    from crm.domain.visits import Visit, differing_fields
+
+    visit = Visit(id=uuid.uuid4(), rep_id=uuid.uuid4(), group_id=None, department_id=None, customer_id=uuid.uuid4(),
+                  lead_id=None, project_id=uuid.uuid4(), visited_at=NOW, visited_on=NOW.date(), place="site office",
+                  result="quoted", logged_at=NOW)
+    same = {"customer_id": visit.customer_id, "visited_at": NOW, "place": "site office", "result": "quoted",
+            "lead_id": None, "project_id": visit.project_id}
+    assert differing_fields(visit, **same) == []
+    # The same instant written with Beijing's offset is the same visit.
+    assert differing_fields(visit, **{**same, "visited_at": NOW.astimezone(timezone(timedelta(hours=8)))}) == []
+    assert differing_fields(visit, **{**same, "visited_at": NOW - timedelta(minutes=1), "result": "lost",
+                                      "lead_id": uuid.uuid4(), "project_id": None}) == [
+        "visited_at", "result", "lead_id", "project_id"]

@@ -51,7 +51,8 @@ class MonthlyReportRead(_Read):
     employee_id: uuid.UUID
     period: str
     fields: dict[str, str]
-    prefilled: dict[str, Decimal] = Field(description="The system's own figures of the month (sales, collections)")
+    prefilled: dict[str, Decimal] = Field(description=(
+        "The system's own figures of the month: sales_volume, collections, customer_visits, new_customers"))
     status: Literal["draft", "submitted", "approved", "returned"]
     first_submitted_at: datetime | None
     submitted_at: datetime | None = Field(description="None: a draft, nothing submitted yet")

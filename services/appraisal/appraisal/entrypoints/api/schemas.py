@@ -406,7 +406,8 @@ class WeeklyReportRead(_Read):
     employee_id: uuid.UUID
     week: str
     fields: dict[str, str]
-    prefilled: dict[str, Decimal] = Field(description="The system's own figures of the week (sales, collections)")
+    prefilled: dict[str, Decimal] = Field(description=(
+        "The system's own figures of the week: sales_volume, collections, customer_visits, new_customers"))
     submitted_at: datetime | None = Field(description="None: a draft, nothing submitted yet")
     late: bool
 

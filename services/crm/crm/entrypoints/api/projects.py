@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from crm.domain.projects import STAGES, StageChange
+from crm.domain.projects import STAGES, ProjectAssignment, StageChange
 from crm.entrypoints.api.deps import BusDep, CurrentUser
 from crm.entrypoints.api.schemas import Name, Reason, _Request
 from crm.service_layer import project_commands as commands
@@ -57,6 +57,10 @@ class ProjectRead(BaseModel):
     last_visit_at: datetime | None
     visit_due_at: datetime | None = Field(description="when the next visit is due by the stage's cadence")
     revision: int
+    unassigned: bool = Field(description=(
+        "its rep left or moved and nobody could take it: rep_id is who had it last; it waits for a hand-over "
+        "(POST /projects/{id}/assign) and heads the leader's overdue list"))
+    unassigned_at: datetime | None
 
     @classmethod
     def of(cls, view: ProjectView) -> ProjectRead:
@@ -64,7 +68,8 @@ class ProjectRead(BaseModel):
         return cls(id=p.id, customer_id=p.customer_id, lead_id=p.lead_id, name=p.name, stage=p.stage.value,
                    rep_id=p.rep_id, group_id=p.group_id, department_id=p.department_id, created_by=p.created_by,
                    created_at=p.created_at, stage_changed_at=p.stage_changed_at, last_visit_at=p.last_visit_at,
-                   visit_due_at=view.visit_due_at, revision=p.revision)
+                   visit_due_at=view.visit_due_at, revision=p.revision, unassigned=p.unassigned_at is not None,
+                   unassigned_at=p.unassigned_at)
 
 
 class StageChangeRead(BaseModel):
@@ -80,13 +85,34 @@ class StageChangeRead(BaseModel):
                    reason=change.reason, by=change.by, at=change.at)
 
 
+class AssignmentRead(BaseModel):
+    from_rep_id: uuid.UUID
+    to_rep_id: uuid.UUID | None = Field(description="absent: left unassigned")
+    cause: str = Field(description="holder_left, holder_transferred or handed_over")
+    reason: str | None
+    by: uuid.UUID | None = Field(description="absent: crm itself, following org")
+    at: datetime
+
+    @classmethod
+    def of(cls, assignment: ProjectAssignment) -> AssignmentRead:
+        return cls(from_rep_id=assignment.from_rep_id, to_rep_id=assignment.to_rep_id, cause=assignment.cause,
+                   reason=assignment.reason, by=assignment.by, at=assignment.at)
+
+
 class ProjectDetailRead(ProjectRead):
     history: list[StageChangeRead]
+    assignments: list[AssignmentRead] = Field(description="its changes of hands, oldest first")
+
+
+class ProjectAssign(_Request):
+    rep_id: uuid.UUID = Field(description="the rep (in sales, employed, within the caller's scope) it goes to")
+    reason: Reason | None = None
 
 
 async def _detail(bus, user, project_id: uuid.UUID) -> ProjectDetailRead:
-    view, history = await project_views.project(bus, user, project_id)
-    return ProjectDetailRead(**ProjectRead.of(view).model_dump(), history=[StageChangeRead.of(c) for c in history])
+    view, history, assignments = await project_views.project(bus, user, project_id)
+    return ProjectDetailRead(**ProjectRead.of(view).model_dump(), history=[StageChangeRead.of(c) for c in history],
+                             assignments=[AssignmentRead.of(a) for a in assignments])
 
 
 @router.post("/projects", status_code=201)
@@ -111,13 +137,13 @@ async def listed(bus: BusDep, user: CurrentUser, customer_id: uuid.UUID | None =
 async def overdue_visits(bus: BusDep, user: CurrentUser, rep_id: uuid.UUID | None = None) -> list[ProjectRead]:
     """Projects whose last visit (or creation, if never visited) is older than their stage's cadence
     (CRM_PROJECT_VISIT_CADENCE_DAYS), longest overdue first: a rep's own, a leader's group's, a manager's
-    department's."""
+    department's. Projects left ``unassigned`` (their rep went, nobody could take them) come first, due or not."""
     return [ProjectRead.of(view) for view in await project_views.overdue_visits(bus, user, rep_id=rep_id)]
 
 
 @router.get("/projects/{project_id}")
 async def one(project_id: uuid.UUID, bus: BusDep, user: CurrentUser) -> ProjectDetailRead:
-    """A project with its stage history."""
+    """A project with its stage history and its changes of hands."""
     return await _detail(bus, user, project_id)
 
 
@@ -126,4 +152,14 @@ async def move(project_id: uuid.UUID, body: StageMove, bus: BusDep, user: Curren
     """Move a project to another stage: forward by one or more, back only with a reason (422 without);
     emits ``crm.project.stage_changed.v1``. 409 when already in that stage."""
     await bus.handle(commands.MoveProjectStage(by=user, project_id=project_id, stage=body.stage, reason=body.reason))
+    return await _detail(bus, user, project_id)
+
+
+@router.post("/projects/{project_id}/assign")
+async def assign(project_id: uuid.UUID, body: ProjectAssign, bus: BusDep, user: CurrentUser) -> ProjectDetailRead:
+    """A group leader (their group's projects) or a manager (their department's) hands a project, an
+    unassigned one too, to a rep in sales within their scope; the project is placed in that rep's group.
+    Emits ``crm.project.reassigned.v1`` (cause ``handed_over``). 403 for other roles or a rep out of scope,
+    404 for a project out of scope, 422 for someone not employed or not in sales, 409 when it is theirs already."""
+    await bus.handle(commands.AssignProject(by=user, project_id=project_id, rep_id=body.rep_id, reason=body.reason))
     return await _detail(bus, user, project_id)

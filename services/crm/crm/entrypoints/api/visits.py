@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from crm.domain.visits import Visit
@@ -29,6 +29,9 @@ class VisitCreate(_Request):
     result: Result = Field(description="how it went")
     lead_id: uuid.UUID | None = Field(None, description="the customer's lead the visit was about")
     project_id: uuid.UUID | None = Field(None, description="the customer's project visited (moves its last visit)")
+    visit_id: uuid.UUID | None = Field(None, description=(
+        "the client's own id of the visit, making a retry safe: the same id and content again answers 200 with "
+        "the visit logged (announced once), the same id with other content 409 naming the differing fields"))
 
 
 class VisitRead(_Read):
@@ -73,13 +76,18 @@ Week = Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$", description="an IS
                                    examples=["2026-W49"])]
 
 
-@router.post("/visits", status_code=201)
-async def log(body: VisitCreate, bus: BusDep, user: CurrentUser) -> VisitRead:
+@router.post("/visits", status_code=201,
+             responses={200: {"description": "a retry: the visit of that visit_id was logged already, as given"}})
+async def log(body: VisitCreate, bus: BusDep, user: CurrentUser, response: Response) -> VisitRead:
     """The caller logs a visit they made to a customer they see (emits ``crm.visit.logged.v1``); 404 for a
-    customer, lead or project out of scope, 422 for a visit in the future."""
-    return VisitRead.of(await bus.handle(commands.LogVisit(
+    customer, lead or project out of scope, 422 for a visit in the future; with a ``visit_id`` already
+    logged by the caller, 200 and that visit when the content is the same, 409 naming the fields otherwise."""
+    logged = await bus.handle(commands.LogVisit(
         by=user, customer_id=body.customer_id, visited_at=body.visited_at, place=body.place, result=body.result,
-        lead_id=body.lead_id, project_id=body.project_id)))
+        lead_id=body.lead_id, project_id=body.project_id, visit_id=body.visit_id))
+    if not logged.new:
+        response.status_code = 200
+    return VisitRead.of(logged.visit)
 
 
 @router.get("/visits")
