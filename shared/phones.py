@@ -1,9 +1,12 @@
 """Phone numbers as customer data (C10): one normalisation, so that a number is the same number in
 every service (duplicates in crm, the do-not-call list in telesales), and one masking rule, so that
-a non-owner sees the same digits of it wherever it is shown."""
+a non-owner sees the same digits of it wherever it is shown; and one keyed digest, so that a
+number can be named in an event without travelling in it."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 _NOT_DIGIT = re.compile(r"\D")
@@ -50,3 +53,28 @@ def mask_phone(phone: str | None) -> str | None:
         else:
             masked.append(ch)
     return "".join(masked)
+
+
+# -- the number without the number: what crm and telesales compare when an event may not carry it --
+
+# Development only: both services' settings refuse it in production, like the default signing secret.
+DEVELOPMENT_PHONE_DIGEST_KEY = "development-only-phone-digest-key-0123456789"
+MIN_PHONE_DIGEST_KEY_LENGTH = 32
+
+
+def phone_digest(phone: str, key: str) -> str:
+    """A keyed one-way digest (HMAC-SHA256, hex) of the normalised number, for events and lists
+    that must recognise a number without holding it (C10). Keyed because a plain hash of a phone
+    number is undone by hashing every number of the plan (10^11 candidates, minutes on a laptop);
+    without the key shared by crm and telesales a digest names nobody. ValueError when ``phone``
+    is not a phone number."""
+    return hmac.new(key.encode(), normalise_phone(phone).encode(), hashlib.sha256).hexdigest()
+
+
+def phone_digest_key_problem(key: str, environment: str) -> str | None:
+    """Why ``key`` may not be used in ``environment``; None when it may."""
+    if environment == "production" and (key == DEVELOPMENT_PHONE_DIGEST_KEY
+                                        or len(key) < MIN_PHONE_DIGEST_KEY_LENGTH):
+        return f"phone_digest_key must be a real secret of at least {MIN_PHONE_DIGEST_KEY_LENGTH} characters " \
+               "in production, the same in crm and telesales"
+    return None

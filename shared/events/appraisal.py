@@ -183,3 +183,26 @@ class HonourAwarded(Event):
     measure: str
     value: Decimal
     revision: int = 1
+
+
+@register
+class DismissalCaseOpened(Event):
+    event_type = "appraisal.dismissal_case.opened.v1"
+    topic = "appraisal.score"
+    key_field = "employee_id"
+    summary = (
+        "An employee flagged for retraining (A6) still failed in the results after it: a dismissal case "
+        "was opened for HR to decide (淘汰, seed 002). Nothing is decided by the event; HR records the "
+        "decision with its reason."
+    )
+
+    case_id: uuid.UUID
+    employee_id: uuid.UUID
+    # The month whose result flagged retraining, and that result's flags.
+    retraining_period: str
+    retraining_flags: list[str]
+    # The results after it that still failed (below ``failing_below``), month by month.
+    failing_periods: list[str]
+    failing_scores: list[Decimal]
+    failing_below: Decimal
+    opened_at: datetime

@@ -355,3 +355,47 @@ class CustomerMerged(Event):
     lead_ids: list[uuid.UUID] = []
     merged_by: uuid.UUID
     merged_at: datetime
+
+
+@register
+class ProjectStageChanged(Event):
+    event_type = "crm.project.stage_changed.v1"
+    topic = "crm.project"
+    key_field = "project_id"
+    summary = (
+        "A customer's project entered a stage of the pipeline (C7: early_design, bidding, deepened_design, "
+        "stocking_execution, acceptance): ``from_stage`` is absent when the project was created in it; a step "
+        "back carries its reason. ``revision`` grows with each change of the project: keep the highest."
+    )
+
+    project_id: uuid.UUID
+    customer_id: uuid.UUID
+    lead_id: uuid.UUID | None = None
+    rep_id: uuid.UUID
+    group_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    from_stage: str | None = None
+    to_stage: str
+    reason: str | None = None
+    changed_by: uuid.UUID
+    changed_at: datetime
+    revision: int
+
+
+@register
+class CustomerDoNotCallRequested(Event):
+    event_type = "crm.customer.do_not_call_requested.v1"
+    topic = "crm.customer"
+    key_field = "customer_id"
+    summary = (
+        "A customer asked not to be called, recorded in crm by someone who sees one of their leads (T6); "
+        "telesales puts the number on its do-not-call list (source customer_request). The number itself "
+        "never travels (C10): phone_digest is shared.phones.phone_digest of the normalised number, an "
+        "HMAC-SHA256 under the key crm and telesales share (CRM_/TELESALES_PHONE_DIGEST_KEY)."
+    )
+
+    customer_id: uuid.UUID
+    lead_id: uuid.UUID | None = None
+    phone_digest: str
+    requested_by: uuid.UUID
+    requested_at: datetime

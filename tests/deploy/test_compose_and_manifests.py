@@ -50,14 +50,15 @@ HTTP_PROCESSES = {"api", "intake"}
 # deploy/devstack/run.py's EXTRA_HTTP_PROCESSES does).
 PROCESS_PORTS = {("telesales", "intake"): 8006}
 PROBE_PATHS = {"/healthz", "/readyz"}
-SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|PRIVATE_KEY|API_KEY)$")
+SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|PRIVATE_KEY|API_KEY|DIGEST_KEY)$")
 REQUIRED_SUBSTITUTION = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*):?\?[^}]*\}$")
 # Values given to compose's ${VAR} when the test resolves an environment (a real run must set them).
 SAMPLE_VARIABLES = {
     "JWT_SECRET": "s" * 48,
+    "PHONE_DIGEST_KEY": "d" * 48,
     "POSTGRES_PASSWORD": "pg-password-for-the-test",
 }
-SAMPLE_SECRET_VALUES = {"jwt-secret": "k" * 48}
+SAMPLE_SECRET_VALUES = {"jwt-secret": "k" * 48, "phone-digest-key": "p" * 48}
 
 
 def prefix_of(package: str) -> str:

@@ -3,8 +3,8 @@ telesales agent, their group leader, a supervisor and the department manager, ea
 their own template with live inputs; the whole review chain with a wrong reviewer refused; the
 close refused for missing reviews, then closed by HR with a stated rule recorded on the results;
 honours and the leaderboard; the feedback interview and acknowledgement; a reopen with its audit
-and the revised close. (The annual score over twelve closed months is proven in appraisal's
-integration tests, test_appraisal_annual_flow.py, which seeds a year in seconds.)
+and the revised close. (The year, twelve closed months and their annual score, is
+test_appraisal_year_flow.py.)
 
 The month under test is the one before the suite clock's month ("October" below): it has ended.
 """

@@ -109,6 +109,10 @@ class AppraisalSettings(ServiceSettings):
     # counted once per lead and month on the intent_customers indicator.
     intent_dispositions: list[str] = Field(["intent"], min_length=1)
 
+    # A2 complaint-handling timeliness: a closed complaint is on time when crm says so (answered
+    # before its escalation time, C9) and, when this is set, resolved within these many hours too.
+    complaint_on_time_max_hours: Decimal | None = Field(None, gt=0)
+
     # A1: the annual score is the mean of the year's monthly scores; months without a result
     # (not employed, or in a role nobody appraises) are left out (employed_months) or count as 0
     # (zero: the twelve months summed ÷ 12, A1 to the letter).
@@ -154,6 +158,11 @@ class AppraisalSettings(ServiceSettings):
     retraining_score: Points = Field(Decimal(60), ge=0, le=100)
     low_score: Points = Field(Decimal(70), ge=0, le=100)
     low_score_months: int = Field(3, ge=1, le=24)
+    # A6, still failing after retraining (domain.consequences): a retraining case is judged on the
+    # results of this many months after the flagged one; all of them below dismissal_failing_below
+    # open a dismissal case for HR, any one at or above it passes the case.
+    retraining_follow_up_months: int = Field(1, ge=1, le=12)
+    dismissal_failing_below: Points = Field(Decimal(70), ge=0, le=100)
 
     @model_validator(mode="after")
     def _coherent_policy(self) -> AppraisalSettings:
@@ -186,11 +195,14 @@ class AppraisalSettings(ServiceSettings):
             retraining_below=self.retraining_score,
             low_score_below=self.low_score,
             low_score_months=self.low_score_months,
+            retraining_follow_up_months=self.retraining_follow_up_months,
+            dismissal_failing_below=self.dismissal_failing_below,
             required_stages=tuple(stage for stage in ("self", "leader", "superior", "hr")
                                   if stage in self.close_required_stages),
             stage_due_days={"self": self.review_self_due_day, "leader": self.review_leader_due_day,
                             "superior": self.review_superior_due_day, "hr": self.review_hr_due_day},
             intent_dispositions=frozenset(self.intent_dispositions),
+            complaint_on_time_max_hours=self.complaint_on_time_max_hours,
             annual_missing_months=self.annual_missing_months,
             honours=tuple(HonourRule(key=h.key, name=h.name, measure=h.measure, roles=tuple(h.roles), scope=h.scope,
                                      min_score=h.min_score, hired_within_days=h.hired_within_days)

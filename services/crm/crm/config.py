@@ -11,10 +11,13 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from crm.domain.aftersales import AfterSalesPolicy
 from crm.domain.policy import CrmPolicy
 from crm.domain.pool import PoolPolicy, ReclaimRule
+from crm.domain.projects import ProjectStage, VisitCadence
 from crm.domain.strategies import Strategy
 from shared.config import ServiceSettings
+from shared.phones import DEVELOPMENT_PHONE_DIGEST_KEY, phone_digest_key_problem
 
 # The Alembic history lives beside the package, not inside it: it is deployed with the service folder.
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -85,6 +88,46 @@ class CrmSettings(ServiceSettings):
     # C11: the company's credit scale, and the flags a customer may carry (listed in the weekly report).
     credit_ratings: list[str] = Field(default_factory=lambda: ["A", "B", "C", "D"], min_length=1)
     credit_flags: list[str] = Field(default_factory=lambda: ["bad_credit", "abnormal"], min_length=1)
+    # T6: the key of shared.phones.phone_digest, by which a customer's do-not-call request names the
+    # number to telesales; the same value as TELESALES_PHONE_DIGEST_KEY. Refused in production as default.
+    phone_digest_key: str = Field(DEVELOPMENT_PHONE_DIGEST_KEY, repr=False)
+
+    @model_validator(mode="after")
+    def _real_digest_key_in_production(self) -> CrmSettings:
+        problem = phone_digest_key_problem(self.phone_digest_key, self.environment)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    # C7: days allowed between two visits of a project, per stage (a stage left out is not tracked), e.g.
+    # CRM_PROJECT_VISIT_CADENCE_DAYS='{"early_design": 7, "bidding": 14}'.
+    project_visit_cadence_days: dict[str, int] = Field(default_factory=lambda: {
+        "early_design": 7, "bidding": 14, "deepened_design": 14, "stocking_execution": 14, "acceptance": 14})
+    # C7 after-sales (售后回访): the first follow-up 3 to 7 days after the sale, the second within 7 days after the
+    # first; planned as follow-ups (C6) by this method when the deal is recorded.
+    after_sales_first_from_days: int = Field(3, ge=0)
+    after_sales_first_within_days: int = Field(7, ge=1)
+    after_sales_second_within_days: int = Field(7, ge=1)
+    after_sales_method: str = "visit"
+    # C12: visits a rep is expected to make per ISO week, which roles the weekly count lists, and how long
+    # after a visit it may still be logged (the week's figures must settle).
+    visit_weekly_target: int = Field(20, ge=1)
+    visit_target_roles: list[str] = Field(default_factory=lambda: ["sales_rep"], min_length=1)
+    visit_max_age_days: int = Field(14, ge=0, le=366)
+
+    @model_validator(mode="after")
+    def _project_and_after_sales_settings(self) -> CrmSettings:
+        stages = [stage.value for stage in ProjectStage]
+        for stage, days in self.project_visit_cadence_days.items():
+            if stage not in stages:
+                raise ValueError(f"project_visit_cadence_days: unknown stage {stage!r}; one of {stages}")
+            if days < 1:
+                raise ValueError(f"project_visit_cadence_days[{stage!r}]: at least 1 day")
+        if self.after_sales_first_from_days > self.after_sales_first_within_days:
+            raise ValueError("after_sales_first_from_days must not exceed after_sales_first_within_days")
+        if self.after_sales_method not in self.follow_up_methods:
+            raise ValueError(f"after_sales_method {self.after_sales_method!r} is not one of follow_up_methods")
+        return self
 
     @model_validator(mode="after")
     def _pool_rules_name_intent_levels(self) -> CrmSettings:
@@ -125,6 +168,16 @@ class CrmSettings(ServiceSettings):
             group_strategy=self.distribution_strategy,
             department_strategy=self.department_distribution_strategy,
             export_max_rows=self.export_max_rows,
+            project_visit_cadence=VisitCadence({ProjectStage(stage): days
+                                                for stage, days in self.project_visit_cadence_days.items()}),
+            visit_weekly_target=self.visit_weekly_target,
+            visit_target_roles=tuple(self.visit_target_roles),
+            visit_max_age_days=self.visit_max_age_days,
+            after_sales=AfterSalesPolicy(first_from_days=self.after_sales_first_from_days,
+                                         first_within_days=self.after_sales_first_within_days,
+                                         second_within_days=self.after_sales_second_within_days,
+                                         method=self.after_sales_method),
+            phone_digest_key=self.phone_digest_key,
         )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from payroll.domain.annual import AnnualPolicy
 from payroll.domain.attendance import AttendancePolicy
 from payroll.domain.commission_plans import CommissionPolicy
 from payroll.domain.expenses import ExpensePolicy, Standard, Window
@@ -52,6 +53,13 @@ class PayrollSettings(ServiceSettings):
     profit_share_manager_portion: Decimal = Field(Decimal("0.5"), ge=Decimal("0.5"), le=1)
     profit_share_manager_roles: list[str] = ["department_manager", "regional_manager"]
     profit_share_finance_roles: list[str] = ["finance"]
+    # A1 + P3: the month of the following year whose run pays the year's annual bonus (1: January, the
+    # run after appraisal computes the annual score; an earlier month would find no score yet).
+    annual_bonus_run_month: int = Field(1, ge=1, le=12)
+    # A8 (seed 002): the plan-execution score that keeps base income whole (in proportion above and below,
+    # as P2), and the highest factor it may reach; applies only to plans with base_follows_plan_execution.
+    plan_execution_full_score: Decimal = Field(Decimal(80), gt=0)
+    plan_execution_max_factor: Decimal = Field(Decimal("1.25"), ge=0)
 
     def expense_policy(self) -> ExpensePolicy:
         return ExpensePolicy(standards={
@@ -71,7 +79,9 @@ class PayrollSettings(ServiceSettings):
             sales_expense_categories=tuple(self.commission_sales_expense_categories)), profit_share=ProfitSharePolicy(
             share_rate=self.profit_share_rate, manager_portion=self.profit_share_manager_portion,
             manager_roles=frozenset(self.profit_share_manager_roles),
-            finance_roles=frozenset(self.profit_share_finance_roles)))
+            finance_roles=frozenset(self.profit_share_finance_roles)), annual=AnnualPolicy(
+            run_month=self.annual_bonus_run_month, plan_execution_full_score=self.plan_execution_full_score,
+            plan_execution_max_factor=self.plan_execution_max_factor))
 
 
 def get_settings() -> PayrollSettings:

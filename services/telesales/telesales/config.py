@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ServiceSettings
+from shared.phones import DEVELOPMENT_PHONE_DIGEST_KEY, phone_digest_key_problem
 from telesales.domain.calls import Disposition
 from telesales.domain.compliance import MAX_CAP, CallingRules, RulesError
 from telesales.domain.corrections import CorrectionWindow
@@ -46,6 +47,13 @@ class TelesalesSettings(ServiceSettings):
     intake_batch_limit: int = Field(1000, ge=1, le=100_000)
     # How long intake waits for the broker's acknowledgement before answering 503.
     intake_publish_timeout_seconds: float = Field(20.0, gt=0)
+    # How long intake trusts what it read of the directory replica (agent -> group -> department)
+    # and of a service account before reading again: a batch costs at most one directory query, and
+    # a transfer or a revocation reaches intake within this many seconds. 0 reads every batch.
+    intake_directory_cache_seconds: float = Field(10.0, ge=0, le=3600)
+    # The key of shared.phones.phone_digest; the same value as CRM_PHONE_DIGEST_KEY, or a customer's
+    # do-not-call request from crm matches no number.
+    phone_digest_key: str = Field(DEVELOPMENT_PHONE_DIGEST_KEY, repr=False)
     # Telephony clocks drift; a call "starting" further ahead than this is a bad record.
     max_future_skew_seconds: int = Field(300, ge=0)
 
@@ -70,6 +78,13 @@ class TelesalesSettings(ServiceSettings):
             raise ValueError(str(error)) from error
         return value
 
+    @model_validator(mode="after")
+    def _real_digest_key_in_production(self) -> TelesalesSettings:
+        problem = phone_digest_key_problem(self.phone_digest_key, self.environment)
+        if problem:
+            raise ValueError(problem)
+        return self
+
     @field_validator("daily_dial_targets")
     @classmethod
     def _targets_not_negative(cls, value: dict[str, int]) -> dict[str, int]:
@@ -92,6 +107,8 @@ class TelesalesSettings(ServiceSettings):
             correction_window=CorrectionWindow(agent_hours=self.correction_window_hours),
             dnc_removal_roles=frozenset(self.dnc_removal_roles),
             rules_refresh_seconds=self.compliance_rules_refresh_seconds,
+            intake_cache_seconds=self.intake_directory_cache_seconds,
+            phone_digest_key=self.phone_digest_key,
         )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -271,6 +272,49 @@ calls = Table(
     Column("event_id", UUID(as_uuid=True), nullable=False),
     Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_calls_agent_id_period_lead_id", "agent_id", "period", "lead_id"),
+)
+
+# A6: a retraining case per flagged month, followed by the results after it (domain.consequences).
+# One open case per employee: a flag while one is open belongs to it.
+retraining_cases = Table(
+    "retraining_cases",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("flags", JSONB, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    # [{period, score}]: the results after ``period`` the case was settled on.
+    Column("judged_on", JSONB, nullable=False, server_default="[]"),
+    Column("settled_at", DateTime(timezone=True)),
+    # A period closed again after a reopen finds its case.
+    UniqueConstraint("employee_id", "period"),
+    Index("uq_retraining_cases_open_employee_id", "employee_id", unique=True,
+          postgresql_where=text("status = 'open'")),
+    CheckConstraint("status IN ('open', 'passed', 'failed')", name="status"),
+)
+
+# A6: still failing after retraining — a case for HR, who records the decision and its reason.
+dismissal_cases = Table(
+    "dismissal_cases",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("retraining_case_id", UUID(as_uuid=True), ForeignKey("retraining_cases.id"), nullable=False),
+    Column("retraining_period", String(7), nullable=False),
+    Column("retraining_flags", JSONB, nullable=False),
+    # [{period, score}]: the results after retraining that still failed.
+    Column("failing", JSONB, nullable=False),
+    Column("failing_below", Score, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("decision", String(10)),
+    Column("reason", Text),
+    Column("decided_by", UUID(as_uuid=True)),
+    Column("decided_at", DateTime(timezone=True)),
+    UniqueConstraint("retraining_case_id"),
+    Index("ix_dismissal_cases_employee_id", "employee_id"),
+    CheckConstraint("decision IS NULL OR decision IN ('dismiss', 'retain')", name="decision"),
 )
 
 # The A8 report tables join this metadata when it is loaded (see report_tables).

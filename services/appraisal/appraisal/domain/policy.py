@@ -56,6 +56,13 @@ class AppraisalPolicy:
     # A8: days from the week's Monday by which the weekly plan and the weekly report are due.
     weekly_plan_due_offset_days: int
     weekly_report_due_offset_days: int
+    # A2 complaint-handling timeliness: besides crm's on_time, an upper bound on hours_to_resolve
+    # (None: crm's on_time alone decides).
+    complaint_on_time_max_hours: Decimal | None = None
+    # A6: the months after a retraining flag whose results judge it, and the score below which a
+    # result still fails (domain.consequences).
+    retraining_follow_up_months: int = 1
+    dismissal_failing_below: Decimal = Decimal(70)
     # A8: daily logs, the monthly report and their days (domain.reports) …
     reports: ReportPolicy = field(default_factory=ReportPolicy)
     # … and the plan-execution score made of them (domain.plan_execution); the settings give both.

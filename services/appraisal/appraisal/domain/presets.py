@@ -43,6 +43,11 @@ def _to_target(key: str, label: str, source: str, weight: str, target: str) -> I
                      params={"target": Decimal(target), "cap": Decimal(100)})
 
 
+def _share(key: str, label: str, source: str, weight: str) -> Indicator:
+    # A month without any (no complaint to handle) is no lapse: full marks (the rule's default).
+    return Indicator(key=key, source=source, weight=Decimal(weight), rule=Rule.SHARE, label=label)
+
+
 def _attendance(weight: str) -> Indicator:
     return Indicator(key="attendance", label="出勤 Attendance: 100 − 4 per absence day", source=Source.ABSENCE_DAYS,
                      weight=Decimal(weight), rule=Rule.DEDUCTION_PER_UNIT,
@@ -108,15 +113,19 @@ PRESETS: Mapping[str, Preset] = {preset.key: preset for preset in (
         key="telesales_agent",
         name="电销专员月度考核 Telesales agent (seed 003 KPIs)",
         description="Seed 003's daily figures: calls dialled, effective conversations, intent customers, orders "
-                    "(deals won), plus rated service and ability, and attendance.",
+                    "(deals won), new customers and follow-ups done on time, plus rated service and ability, and "
+                    "attendance.",
         suggested_roles=("telesales_agent",),
         indicators=(
             _to_target("calls_dialled", "拨打电话数量 Calls dialled (30 a day × 22 days)", Source.CALLS_DIALLED,
-                       "20", "660"),
+                       "15", "660"),
             _to_target("effective_conversations", "有效沟通客户数量 Effective conversations",
-                       Source.EFFECTIVE_CONVERSATIONS, "20", "150"),
+                       Source.EFFECTIVE_CONVERSATIONS, "15", "150"),
             _to_target("intent_customers", "意向客户数量 Intent customers", Source.INTENT_CUSTOMERS, "15", "20"),
             _to_target("orders", "成交订单数量 Orders (deals won)", Source.CONTRACTS_SIGNED, "15", "3"),
+            _to_target("new_customers", "新客户开发数量 New customers won", Source.NEW_CUSTOMERS, "5", "2"),
+            _to_target("follow_ups_on_time", "按时跟进 Follow-ups done on time", Source.FOLLOW_UPS_ON_TIME, "5",
+                       "40"),
             _rated("service", "客户服务质量 Service quality and customer satisfaction", "10"),
             _rated("ability", "业务知识与技巧 Product knowledge and sales skills", "5"),
             _attendance("15"),
@@ -125,17 +134,20 @@ PRESETS: Mapping[str, Preset] = {preset.key: preset for preset in (
     Preset(
         key="group_leader",
         name="组长月度考核 Group leader (group results + own + leadership)",
-        description="The group's sales, collections and contracts (every member's, the leader's included), the "
-                    "leader's own sales, rated leadership and teamwork, and attendance.",
+        description="The group's sales, collections, contracts, new customers and visits (every member's, the "
+                    "leader's included), the leader's own sales, rated leadership and teamwork, and attendance.",
         suggested_roles=("group_leader",),
         indicators=(
             _to_target("group_sales_amount", "小组销售额 The group's sales amount", Source.GROUP_SALES_AMOUNT,
-                       "25", "400000"),
+                       "20", "400000"),
             _to_target("group_collections", "小组回款 The group's collections", Source.GROUP_COLLECTIONS, "10",
                        "320000"),
             _to_target("group_contracts_signed", "小组签约 The group's contracts", Source.GROUP_CONTRACTS_SIGNED,
                        "10", "16"),
-            _to_target("own_sales_amount", "个人销售额 Own sales amount", Source.SALES_AMOUNT, "15", "100000"),
+            _to_target("group_new_customers", "小组新客户 The group's new customers", Source.GROUP_NEW_CUSTOMERS,
+                       "5", "16"),
+            _to_target("group_visits", "小组拜访 The group's customer visits", Source.GROUP_VISITS, "5", "320"),
+            _to_target("own_sales_amount", "个人销售额 Own sales amount", Source.SALES_AMOUNT, "10", "100000"),
             _rated("leadership", "领导力 Leadership: plans, coaching, the group's discipline", "15"),
             _rated("teamwork", "团队协作 Cooperation with other groups and departments", "5"),
             _attendance("20"),
@@ -144,16 +156,21 @@ PRESETS: Mapping[str, Preset] = {preset.key: preset for preset in (
     Preset(
         key="supervisor",
         name="主管月度考核 Supervisor (department results + coaching)",
-        description="The department's sales, dials and effective conversations, rated coaching of newcomers "
-                    "(seed 002: calls made in front of them) and team management, and attendance.",
+        description="The department's sales, dials, effective conversations, follow-ups done on time and "
+                    "complaint-handling timeliness, rated coaching of newcomers (seed 002: calls made in front of "
+                    "them) and team management, and attendance.",
         suggested_roles=("supervisor",),
         indicators=(
             _to_target("department_sales_amount", "部门销售额 The department's sales amount",
                        Source.DEPARTMENT_SALES_AMOUNT, "20", "1000000"),
             _to_target("department_calls_dialled", "部门外呼量 The department's calls dialled",
-                       Source.DEPARTMENT_CALLS_DIALLED, "15", "6600"),
+                       Source.DEPARTMENT_CALLS_DIALLED, "10", "6600"),
             _to_target("department_effective_conversations", "部门有效通话 The department's effective conversations",
-                       Source.DEPARTMENT_EFFECTIVE_CONVERSATIONS, "15", "1500"),
+                       Source.DEPARTMENT_EFFECTIVE_CONVERSATIONS, "10", "1500"),
+            _to_target("department_follow_ups_on_time", "部门按时跟进 The department's follow-ups done on time",
+                       Source.DEPARTMENT_FOLLOW_UPS_ON_TIME, "5", "400"),
+            _share("department_complaints_on_time", "投诉处理及时率 Complaints the department handled on time (%)",
+                   Source.DEPARTMENT_COMPLAINTS_ON_TIME, "5"),
             _rated("coaching", "带新人 Coaching newcomers", "15"),
             _rated("team_management", "团队管理 Team management", "15"),
             _attendance("20"),
@@ -162,15 +179,19 @@ PRESETS: Mapping[str, Preset] = {preset.key: preset for preset in (
     Preset(
         key="department_manager",
         name="部门/区域经理月度考核 Department or regional manager (A4 items + department results)",
-        description="The department's sales and collections, A4's regional manager items rated (monthly report, "
-                    "reviewing weekly reports, training, report on time, the reps' deductions), leadership and "
-                    "attendance.",
+        description="The department's sales, collections, new customers and complaint-handling timeliness, A4's "
+                    "regional manager items rated (monthly report, reviewing weekly reports, training, report on "
+                    "time, the reps' deductions), leadership and attendance.",
         suggested_roles=("department_manager", "regional_manager"),
         indicators=(
             _to_target("department_sales_amount", "部门销售额 The department's sales amount",
-                       Source.DEPARTMENT_SALES_AMOUNT, "25", "1000000"),
+                       Source.DEPARTMENT_SALES_AMOUNT, "20", "1000000"),
             _to_target("department_collections", "部门回款 The department's collections",
-                       Source.DEPARTMENT_COLLECTIONS, "15", "800000"),
+                       Source.DEPARTMENT_COLLECTIONS, "10", "800000"),
+            _to_target("department_new_customers", "部门新客户 The department's new customers",
+                       Source.DEPARTMENT_NEW_CUSTOMERS, "5", "40"),
+            _share("department_complaints_on_time", "投诉处理及时率 Complaints the department handled on time (%)",
+                   Source.DEPARTMENT_COMPLAINTS_ON_TIME, "5"),
             _rated("monthly_report", "月报 Monthly report: summary, plan, local sales proposal", "20"),
             _rated("weekly_report_review", "审阅周报 Reviewing the reps' weekly reports", "5"),
             _rated("monthly_training", "每月培训 Monthly training of the reps", "5"),

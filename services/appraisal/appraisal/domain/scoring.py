@@ -67,11 +67,18 @@ def points_for(indicator: Indicator, value: Decimal) -> Decimal:
         points = min(indicator.param("cap"), value / indicator.param("target") * HUNDRED)
     elif indicator.rule == Rule.DEDUCTION_PER_UNIT:
         points = indicator.param("base") - indicator.param("per_unit") * value
-    elif indicator.rule == Rule.RATING:
+    elif indicator.rule in (Rule.RATING, Rule.SHARE):
         points = value
     else:
         raise ValueError(f"unknown rule {indicator.rule}")
     return quantize(min(HUNDRED, max(ZERO, points)))
+
+
+def share_of(tally: Tally) -> Decimal | None:
+    """The percentage of on-time inputs (each valued 1 on time, 0 late); None without any."""
+    if tally.count == 0:
+        return None
+    return quantize(tally.total / tally.count * HUNDRED)
 
 
 def composite_ratings(reviews: Sequence[SubmittedReview], policy: AppraisalPolicy) -> dict[str, Decimal]:
@@ -113,7 +120,11 @@ def score(template: Template, tallies: Mapping[str, Tally], reviews: Sequence[Su
             # No fact of the kind is a measurement too: no absence day recorded scores the full base.
             tally = tallies.get(indicator.source, Tally(ZERO, 0))
             raw, inputs, status = tally.total, tally.count, IndicatorStatus.MEASURED
-            points = points_for(indicator, raw)
+            if indicator.rule == Rule.SHARE:
+                raw = share_of(tally)
+                points = quantize(indicator.param("empty")) if raw is None else points_for(indicator, raw)
+            else:
+                points = points_for(indicator, raw)
         contribution = quantize(points * indicator.weight / TOTAL_WEIGHT)
         lines.append(IndicatorScore(key=indicator.key, label=indicator.label, source=indicator.source,
                                     rule=indicator.rule, raw_value=raw, points=points, weight=indicator.weight,

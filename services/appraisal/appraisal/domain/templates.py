@@ -31,6 +31,15 @@ class Source:
     ABSENCE_DAYS = "absence_days"  # org.attendance.day_classified: absence units per working day (A4)
     # telesales.call.logged with an intent disposition: one per lead (or call without a lead) and month
     INTENT_CUSTOMERS = "intent_customers"
+    # crm.deal.won with new_customer=true: one per deal that won a new customer (absent: not new)
+    NEW_CUSTOMERS = "new_customers"
+    VISITS = "visits"  # crm.visit.logged: one per visit, in the month of the visit
+    # crm.followup.done: one per follow-up, valued 1 when done on time and 0 when late, so that the
+    # sum counts those on time and the share rule gives the rate (service_layer.crm_inputs)
+    FOLLOW_UPS_ON_TIME = "follow_ups_on_time"
+    # crm.complaint.closed: one per complaint (and month it was closed in) for its responsible rep,
+    # 1 when closed on time, else 0 (service_layer.crm_inputs)
+    COMPLAINTS_ON_TIME = "complaints_on_time"
     REVIEW = "review"  # the weighted composite of the submitted reviews (A3)
     # A8: the month's plan-execution score, 0–100, computed from the daily logs, weekly plans and
     # reports, the monthly report, their approvals and the spot checks (domain.plan_execution) —
@@ -51,6 +60,14 @@ class Source:
     DEPARTMENT_COLLECTIONS = "department_collections"
     DEPARTMENT_CALLS_DIALLED = "department_calls_dialled"
     DEPARTMENT_EFFECTIVE_CONVERSATIONS = "department_effective_conversations"
+    GROUP_NEW_CUSTOMERS = "group_new_customers"
+    GROUP_VISITS = "group_visits"
+    GROUP_FOLLOW_UPS_ON_TIME = "group_follow_ups_on_time"
+    GROUP_COMPLAINTS_ON_TIME = "group_complaints_on_time"
+    DEPARTMENT_NEW_CUSTOMERS = "department_new_customers"
+    DEPARTMENT_VISITS = "department_visits"
+    DEPARTMENT_FOLLOW_UPS_ON_TIME = "department_follow_ups_on_time"
+    DEPARTMENT_COMPLAINTS_ON_TIME = "department_complaints_on_time"
 
     # An individual kind → the group's and the department's kind that roll it up.
     ROLLED_UP: Mapping[str, tuple[str, str]] = {
@@ -59,11 +76,19 @@ class Source:
         COLLECTIONS: (GROUP_COLLECTIONS, DEPARTMENT_COLLECTIONS),
         CALLS_DIALLED: (GROUP_CALLS_DIALLED, DEPARTMENT_CALLS_DIALLED),
         EFFECTIVE_CONVERSATIONS: (GROUP_EFFECTIVE_CONVERSATIONS, DEPARTMENT_EFFECTIVE_CONVERSATIONS),
+        NEW_CUSTOMERS: (GROUP_NEW_CUSTOMERS, DEPARTMENT_NEW_CUSTOMERS),
+        VISITS: (GROUP_VISITS, DEPARTMENT_VISITS),
+        FOLLOW_UPS_ON_TIME: (GROUP_FOLLOW_UPS_ON_TIME, DEPARTMENT_FOLLOW_UPS_ON_TIME),
+        COMPLAINTS_ON_TIME: (GROUP_COMPLAINTS_ON_TIME, DEPARTMENT_COMPLAINTS_ON_TIME),
     }
 
+    # Kinds whose facts are 1 (on time) or 0 (late): the only ones a share is meaningful for.
+    ON_TIME = (FOLLOW_UPS_ON_TIME, COMPLAINTS_ON_TIME, GROUP_FOLLOW_UPS_ON_TIME, GROUP_COMPLAINTS_ON_TIME,
+               DEPARTMENT_FOLLOW_UPS_ON_TIME, DEPARTMENT_COMPLAINTS_ON_TIME)
+
     MEASURED = (SALES_AMOUNT, SALES_PROFIT, CONTRACTS_SIGNED, COLLECTIONS, LEADS_ASSIGNED, CALLS_DIALLED,
-                EFFECTIVE_CONVERSATIONS, ABSENCE_DAYS, INTENT_CUSTOMERS,
-                *(kind for pair in ROLLED_UP.values() for kind in pair))
+                EFFECTIVE_CONVERSATIONS, ABSENCE_DAYS, INTENT_CUSTOMERS, NEW_CUSTOMERS, VISITS, FOLLOW_UPS_ON_TIME,
+                COMPLAINTS_ON_TIME, *(kind for pair in ROLLED_UP.values() for kind in pair))
     ALL = (*MEASURED, PLAN_EXECUTION, REVIEW)
 
 
@@ -73,12 +98,16 @@ class Rule:
     LINEAR_TO_TARGET = "linear_to_target"  # min(cap, value / target × 100)
     DEDUCTION_PER_UNIT = "deduction_per_unit"  # max(0, base − per_unit × value), e.g. A4 attendance
     RATING = "rating"  # the composite rating itself
+    # On-time kinds only: the share of the inputs that were on time, in percent, is the points;
+    # ``empty`` the points of a month without any (no complaint to handle is no lapse).
+    SHARE = "share"
 
     PARAMETERS: Mapping[str, Mapping[str, Decimal | None]] = {
         # name → default (None: required)
         LINEAR_TO_TARGET: {"target": None, "cap": Decimal(100)},
         DEDUCTION_PER_UNIT: {"per_unit": None, "base": Decimal(100)},
         RATING: {},
+        SHARE: {"empty": Decimal(100)},
     }
     ALL = tuple(PARAMETERS)
 
@@ -151,6 +180,8 @@ def _validate_indicator(indicator: Indicator, where: str) -> None:
         raise InvalidInput(f"{where}.rule", f"must be one of {', '.join(Rule.ALL)}")
     if indicator.is_rated != (indicator.rule == Rule.RATING):
         raise InvalidInput(f"{where}.rule", "reviews are scored by the rating rule, and only they are")
+    if indicator.rule == Rule.SHARE and indicator.source not in Source.ON_TIME:
+        raise InvalidInput(f"{where}.rule", f"a share is taken of on-time inputs only: {', '.join(Source.ON_TIME)}")
     if not Decimal(0) < indicator.weight <= TOTAL_WEIGHT:
         raise InvalidInput(f"{where}.weight", f"must be above 0 and at most {TOTAL_WEIGHT}")
     allowed = Rule.PARAMETERS[indicator.rule]

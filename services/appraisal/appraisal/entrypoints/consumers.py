@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import uuid
 
-from appraisal.service_layer import handlers, inputs
+from appraisal.service_layer import crm_inputs, handlers, inputs
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
-from shared.events.crm import DealCancelled, DealWon, LeadAssigned, PaymentReceived, PaymentRefunded
+from shared.events.crm import (
+    ComplaintClosed,
+    DealCancelled,
+    DealWon,
+    FollowUpDone,
+    LeadAssigned,
+    PaymentReceived,
+    PaymentRefunded,
+    VisitLogged,
+)
 from shared.events.envelope import CloudEvent
 from shared.events.org import (
     AttendanceDayClassified,
@@ -64,6 +73,22 @@ async def on_attendance_day_classified(envelope: CloudEvent, uow: AppraisalUnitO
     await handlers.record_inputs(uow, bus, facts)
 
 
+async def on_visit_logged(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = crm_inputs.from_visit_logged(envelope.payload(VisitLogged), envelope.id)
+    await handlers.record_inputs(uow, bus, facts)
+
+
+async def on_follow_up_done(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = crm_inputs.from_follow_up_done(envelope.payload(FollowUpDone), envelope.id)
+    await handlers.record_inputs(uow, bus, facts)
+
+
+async def on_complaint_closed(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    facts = crm_inputs.from_complaint_closed(envelope.payload(ComplaintClosed), envelope.id, bus.clock,
+                                             bus.policy.complaint_on_time_max_hours)
+    await handlers.record_inputs(uow, bus, facts)
+
+
 async def on_employee_changed(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
     """Update the directory replica, then rescore: a new role may mean a new template, and a hire
     may arrive after the employee's first inputs."""
@@ -97,7 +122,8 @@ CONSUMERS = [
         # org.attendance also carries dismissal cases and month submissions: not inputs, so not
         # handled (the runner skips types without a handler).
         topics=sorted({LeadAssigned.topic, DealWon.topic, DealCancelled.topic, PaymentReceived.topic,
-                       PaymentRefunded.topic, CallLogged.topic, AttendanceDayClassified.topic}),
+                       PaymentRefunded.topic, CallLogged.topic, AttendanceDayClassified.topic, VisitLogged.topic,
+                       FollowUpDone.topic, ComplaintClosed.topic}),
         handlers={
             LeadAssigned.event_type: on_lead_assigned,
             DealWon.event_type: on_deal_won,
@@ -107,6 +133,9 @@ CONSUMERS = [
             CallLogged.event_type: on_call_logged,
             CallCorrected.event_type: on_call_corrected,
             AttendanceDayClassified.event_type: on_attendance_day_classified,
+            VisitLogged.event_type: on_visit_logged,
+            FollowUpDone.event_type: on_follow_up_done,
+            ComplaintClosed.event_type: on_complaint_closed,
         },
     ),
     ConsumerSpec(

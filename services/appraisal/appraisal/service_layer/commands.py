@@ -105,9 +105,19 @@ class InstallTemplatePreset:
     name: str | None = None
 
 
+@dataclass(frozen=True)
+class DecideDismissalCase:
+    """HR's decision on a dismissal case (A6): dismiss or retain, with the reason."""
+
+    case_id: uuid.UUID
+    decision: str
+    reason: str
+    by: Principal
+
+
 Command = (SubmitReview | ClosePeriod | SaveTemplate | InstallTemplatePreset | RecordInterview
            | AcknowledgeResult | ReopenPeriod | ComputeAnnualResults | SubmitWeeklyPlan | DecideWeeklyPlan
-           | SubmitWeeklyReport)
+           | SubmitWeeklyReport | DecideDismissalCase)
 
 
 # --- daily logs, monthly reports and spot checks (A8; handled in service_layer.reports) ----------

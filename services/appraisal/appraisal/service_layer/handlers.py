@@ -61,7 +61,7 @@ from appraisal.domain.reviews import (
 from appraisal.domain.roles import role_in_period, rolled_up, rolled_up_again
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
 from appraisal.domain.templates import Source, Template, validate_template
-from appraisal.service_layer import commands
+from appraisal.service_layer import commands, consequences
 from appraisal.service_layer.access import may_see
 from appraisal.service_layer.plan_execution import uses_plan_execution, with_plan_execution
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
@@ -448,6 +448,8 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
         if record.is_reopened:
             await _audit_revised_results(uow, name, results, now, command.by.employee_id, revision)
         await uow.results.add_all(results)
+        # A6: retraining cases from the flags, judged on the results after them (service_layer.consequences).
+        await consequences.follow_up_close(uow, bus, results)
         await uow.periods.close(name, now, command.by.employee_id, len(results))
         for result in results:
             uow.emit(AppraisalResultFinalized(period=name, employee_id=result.employee_id, role=result.role,
@@ -765,4 +767,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     commands.SubmitWeeklyPlan: submit_weekly_plan,
     commands.DecideWeeklyPlan: decide_weekly_plan,
     commands.SubmitWeeklyReport: submit_weekly_report,
+    commands.DecideDismissalCase: consequences.decide_dismissal_case,
 }

@@ -1,5 +1,6 @@
 """Events from crm, telesales and org's attendance translated into facts (A2's measurable
-indicators, A4's attendance).
+indicators, A4's attendance). crm's visits, follow-ups and complaints are translated by
+service_layer.crm_inputs.
 
 Each fact is keyed by the business id of what it measures, not by the envelope id: a producer
 that re-publishes a deal under a new envelope still counts it once. A day's attendance is keyed
@@ -35,13 +36,16 @@ def from_deal_won(deal: DealWon, event_id: uuid.UUID) -> list[Fact]:
     profit = deal.profit if deal.profit is not None else (deal.amount - deal.cost if deal.cost is not None else None)
     if profit is not None:
         facts.append(Fact(deal.rep_id, period, Source.SALES_PROFIT, profit, source_id, event_id, deal.signed_on))
+    # A producer older than the field says nothing about it: not counted as a new customer.
+    if deal.new_customer is True:
+        facts.append(Fact(deal.rep_id, period, Source.NEW_CUSTOMERS, ONE, source_id, event_id, deal.signed_on))
     return facts
 
 
 def from_deal_cancelled(cancelled: DealCancelled, event_id: uuid.UUID) -> list[Fact]:
     """A cancellation takes the deal back in the month it happens, as payroll claws commission
-    back in the next run: a closed month's result is never reopened for it. The profit is not
-    taken back (the event does not carry it)."""
+    back in the next run: a closed month's result is never reopened for it. The profit and a new
+    customer are not taken back (the event carries neither)."""
     period = str(Period.of_day(cancelled.cancelled_on))
     source_id = f"cancel:{cancelled.deal_id}"
     return [

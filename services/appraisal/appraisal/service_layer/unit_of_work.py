@@ -4,6 +4,7 @@ clock and its appraisal policy."""
 
 from __future__ import annotations
 
+from appraisal.adapters.consequences import ConsequenceRepository
 from appraisal.adapters.report_repositories import ReportRepository
 from appraisal.adapters.repositories import (
     AnnualResultRepository,
@@ -41,6 +42,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     honours: HonourRepository
     weekly: WeeklyRepository
     calls: CallRepository
+    consequences: ConsequenceRepository
     reports: ReportRepository
 
     def _open(self) -> None:
@@ -58,6 +60,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.honours = HonourRepository(self.session)
         self.weekly = WeeklyRepository(self.session)
         self.calls = CallRepository(self.session)
+        self.consequences = ConsequenceRepository(self.session)
         self.reports = ReportRepository(self.session)
 
 

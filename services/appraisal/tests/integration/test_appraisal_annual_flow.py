@@ -47,10 +47,11 @@ async def test_a_year_of_closed_months_gives_the_exact_mean(world: World, client
     annual = {row["employee_id"]: row for row in computed.json()}
     rep = annual[str(world.rep.id)]
     expected = (sum(monthly[str(world.rep.id)]) / 12).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    # Month m: sales 10 000 m of 100 000 → 10 m points × 30 % = 3 m; one contract 25 × 10 % = 2.50;
-    # attendance 100 × 20 % = 20.00; reviews 0 (stated rule): 25.50, 28.50 … 52.50 for months 1–10, then
-    # sales capped at 100 points: 52.50 twice. (225 + 165 + 105) ÷ 12 = 495 ÷ 12 = 41.25.
-    assert Decimal(rep["score"]) == expected == Decimal("41.25")
+    # Month m: sales 10 000 m of 100 000 → 10 m points × 20 % = 2 m; one contract 25 × 5 % = 1.25;
+    # attendance 100 × 20 % = 20.00; no complaint to handle 100 × 5 % = 5.00; reviews 0 (stated rule):
+    # 28.25, 30.25 … 46.25 for months 1–10, then sales capped at 100 points: 46.25 twice.
+    # (262.50 + 110 + 92.50) ÷ 12 = 465 ÷ 12 = 38.75.
+    assert Decimal(rep["score"]) == expected == Decimal("38.75")
     assert (rep["months_scored"], rep["months_missing"], rep["missing_months_rule"], rep["revision"]) == (
         months, [], "employed_months", 1)
     assert rep["coefficient"] == "0.50"
@@ -67,7 +68,7 @@ async def test_a_year_of_closed_months_gives_the_exact_mean(world: World, client
 
     # Read within scope: the rep their own, not a colleague's.
     own = await client.get(f"/years/{year}/employees/{world.rep.id}/annual-result", headers=tokens.of(world.rep))
-    assert own.status_code == 200 and own.json()["score"] == "41.25"
+    assert own.status_code == 200 and own.json()["score"] == "38.75"
     other = await client.get(f"/years/{year}/employees/{world.rep.id}/annual-result", headers=tokens.of(world.rep2))
     assert other.status_code == 404
     listed = await client.get(f"/years/{year}/annual-results", headers=tokens.of(world.rep))
@@ -82,9 +83,9 @@ async def test_a_year_of_closed_months_gives_the_exact_mean(world: World, client
     assert (await client.post(f"/periods/{months[2]}/close", headers=tokens.hr(), json=ZERO_RULE)).status_code == 200
     revised = {row["employee_id"]: row for row in (await client.post(f"/years/{year}/annual-results",
                                                                       headers=tokens.hr())).json()}
-    # March: 42 000 → 42 points × 30 % = 12.60 (+3.60); two contracts → 50 × 10 % = 5.00 (+2.50):
-    # (495 + 6.10) ÷ 12 = 41.7583… → 41.76.
-    assert (revised[str(world.rep.id)]["revision"], revised[str(world.rep.id)]["score"]) == (2, "41.76")
+    # March: 42 000 → 42 points × 20 % = 8.40 (+2.40); two contracts → 50 × 5 % = 2.50 (+1.25):
+    # (465 + 3.65) ÷ 12 = 39.0541… → 39.05.
+    assert (revised[str(world.rep.id)]["revision"], revised[str(world.rep.id)]["score"]) == (2, "39.05")
     assert revised[str(newcomer.id)]["revision"] == 1
     assert len(await world.outbox("appraisal.annual_result.finalized.v1")) == len(annual) + 1
 

@@ -66,7 +66,8 @@ class TestReviews:
         teamwork = indicator(body, "teamwork")
         assert (teamwork["raw_value"], teamwork["points"], teamwork["contribution"], teamwork["inputs"],
                 teamwork["status"]) == ("74.00", "74.00", "7.40", 3, "rated")
-        assert body["total"] == "34.80"  # 7.40 + 7.40 + 20 attendance (no absence recorded)
+        # 7.40 + 7.40 + 20 attendance (no absence recorded) + 5 complaints (none to handle is no lapse)
+        assert body["total"] == "39.80"
         submitted = await world.outbox("appraisal.review.submitted.v1")
         assert [(e["data"]["stage"], e["data"]["reviewer_id"]) for e in submitted] == [
             ("self", str(world.rep.id)), ("leader", str(world.leader.id)), ("superior", str(world.manager.id))]
@@ -118,17 +119,20 @@ class TestReviews:
 class TestScores:
     async def test_the_breakdown_before_and_after_inputs(self, world: World, client, tokens: Tokens, period: str):
         empty = (await score(client, tokens.of(world.rep), world.rep, period)).json()
-        assert (empty["status"], empty["total"], empty["template_key"]) == ("open", "20.00", "sales")
+        assert (empty["status"], empty["total"], empty["template_key"]) == ("open", "25.00", "sales")
         assert {line["key"]: line["status"] for line in empty["indicators"]} == {
-            "sales_amount": "measured", "contracts_signed": "measured", "collections": "measured",
-            "leads_worked": "measured", "teamwork": "pending", "ability": "pending", "attendance": "measured"}
+            "sales_amount": "measured", "new_customers": "measured", "contracts_signed": "measured",
+            "collections": "measured", "leads_worked": "measured", "visits": "measured",
+            "follow_ups_on_time": "measured", "complaints_on_time": "measured", "teamwork": "pending",
+            "ability": "pending", "attendance": "measured"}
 
         await world.apply(won(world.rep, "45000", on(period, 12)), won(world.rep, "5000", on(period, 12)))
         body = (await score(client, tokens.of(world.rep), world.rep, period)).json()
         sales = indicator(body, "sales_amount")
         assert (sales["raw_value"], sales["points"], sales["weight"], sales["contribution"], sales["inputs"]) == (
-            "50000.00", "50.00", "30", "15.00", 2)
-        assert body["total"] == "40.00"
+            "50000.00", "50.00", "20", "10.00", 2)
+        # 10 sales + 2.50 contracts (2 of 4) + 20 attendance + 5 complaints (none to handle)
+        assert body["total"] == "37.50"
 
     @pytest.mark.parametrize(("viewer", "roles", "status"), [
         ("rep", (), 200), ("rep2", (), 404), ("leader", (), 200), ("leader2", (), 404), ("manager", (), 200),
@@ -167,7 +171,7 @@ class TestClosing:
         assert body["period"]["employee_count"] == len(appraised) == 7
         top = body["results"][0]
         assert (top["employee_id"], top["score"], top["coefficient"], top["rank"]) == (
-            str(world.rep.id), "52.50", "0.50", 1)
+            str(world.rep.id), "46.25", "0.50", 1)
         assert top["flags"] == ["retraining:score_below_minimum"]
         # The deals count for the sales manager too (department results), who has no template yet.
         assert body["unappraised"] == [{"employee_id": str(world.manager.id), "role": "department_manager",
@@ -181,7 +185,7 @@ class TestClosing:
 
         frozen = (await score(client, tokens.of(world.rep), world.rep, period)).json()
         assert (frozen["status"], frozen["total"], frozen["coefficient"], frozen["rank"]) == (
-            "closed", "52.50", "0.50", 1)
+            "closed", "46.25", "0.50", 1)
 
     @pytest.mark.parametrize("month", ["0000-01", "9999-12", "1899-12", "3000-01"])
     async def test_a_month_outside_the_calendar_is_422_not_a_server_error(self, client, tokens: Tokens, month: str):
@@ -259,10 +263,10 @@ class TestTemplates:
         saved = await client.put("/templates/telesales", headers=tokens.hr(), json=body)
         assert saved.status_code == 200, saved.text
         calls = indicator((await score(client, tokens.hr(), world.agent, period)).json(), "calls_dialled")
-        assert (calls["points"], calls["contribution"]) == ("100.00", "25.00")
+        assert (calls["points"], calls["contribution"]) == ("100.00", "20.00")
         updates = await world.outbox("appraisal.score.updated.v1")
         assert [u["data"]["score"] for u in updates if u["data"]["employee_id"] == str(world.agent.id)] == [
-            "20.21", "45.17"]
+            "20.16", "40.13"]
 
     async def test_template_edits_are_validated_and_reserved_to_hr(self, world: World, client, tokens: Tokens):
         template = (await client.get("/templates/sales", headers=tokens.hr())).json()

@@ -61,8 +61,9 @@ async def test_days_are_scored_live_once_each_and_an_older_revision_changes_noth
     assert (line.raw_value, line.points, line.contribution, line.inputs, line.status) == (
         d(2), d(92), d("18.40"), 3, "measured")
     updates = await world.outbox("appraisal.score.updated.v1")
-    # The sales template weighs attendance 20: 96 → 19.20, then 92 → 18.40. On time changed nothing.
-    assert [u["data"]["score"] for u in updates] == ["19.20", "18.40"]
+    # The sales template weighs attendance 20: 96 → 19.20, then 92 → 18.40 (and 5 for no complaint to
+    # handle). On time changed nothing.
+    assert [u["data"]["score"] for u in updates] == ["24.20", "23.40"]
     stored = await rows(world.runtime, "SELECT occurred_on, value, revision, late FROM facts ORDER BY occurred_on")
     assert [tuple(row) for row in stored] == [
         (on(period, 5), d(1), 1, False), (on(period, 6), d(0), 2, False), (on(period, 7), d(1), 1, False)]
@@ -76,7 +77,7 @@ async def test_a_correction_lifts_the_score_and_a_void_day_stops_counting(world:
     line = await attendance_line(world, world.rep, period)
     assert (line.raw_value, line.points) == (d(0), d(100))
     updates = await world.outbox("appraisal.score.updated.v1")
-    assert [u["data"]["score"] for u in updates] == ["19.20", "18.40", "19.20", "20.00"]
+    assert [u["data"]["score"] for u in updates] == ["24.20", "23.40", "24.20", "25.00"]
 
 
 async def test_after_the_close_a_new_revision_is_kept_as_late_and_the_result_stands(world: World, period: str):

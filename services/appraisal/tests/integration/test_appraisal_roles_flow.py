@@ -56,9 +56,9 @@ class TestLeadersAndManagers:
         leader = await score(client, tokens, world.leader, period)
         assert leader["template_key"] == "group_leader"
         group = line(leader, "group_sales_amount")
-        # East 1's two reps, the repeated deal once: 100 000 of 400 000 → 25 points × 25 % = 6.25.
+        # East 1's two reps, the repeated deal once: 100 000 of 400 000 → 25 points × 20 % = 5.00.
         assert (group["raw_value"], group["inputs"], group["points"], group["contribution"]) == (
-            "100000.00", 2, "25.00", "6.25")
+            "100000.00", 2, "25.00", "5.00")
         assert line(leader, "own_sales_amount")["raw_value"] == "0"
         assert line(await score(client, tokens, world.leader2, period), "group_sales_amount")["raw_value"] == "10000.00"
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from appraisal.domain.attendance import supersedes
 from appraisal.domain.calls import CallVersion
 from appraisal.domain.calls import supersedes as calls_supersede
+from appraisal.domain.consequences import CaseStatus, DismissalCase, RetrainingCase
 from appraisal.domain.facts import Fact, RecordedFact
 from appraisal.domain.flow import Feedback
 from appraisal.domain.honours import Honour
@@ -57,6 +58,8 @@ class FakeStore:
     feedback: dict[tuple[uuid.UUID, str], Feedback] = field(default_factory=dict)
     honours: dict[str, list[Honour]] = field(default_factory=dict)
     calls: dict[str, CallVersion] = field(default_factory=dict)
+    retraining: dict[uuid.UUID, RetrainingCase] = field(default_factory=dict)
+    dismissals: dict[uuid.UUID, DismissalCase] = field(default_factory=dict)
 
 
 class _Repo:
@@ -260,6 +263,49 @@ class FakeHonours(_Repo):
         return list(self._store.honours.get(period, []))
 
 
+class FakeConsequences(_Repo):
+    async def open_cases(self, employee_ids: Collection[uuid.UUID]) -> list[RetrainingCase]:
+        return sorted((c for c in self._store.retraining.values()
+                       if c.employee_id in employee_ids and c.status == CaseStatus.OPEN),
+                      key=lambda c: str(c.employee_id))
+
+    async def cases_of(self, employee_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[RetrainingCase]]:
+        found: dict[uuid.UUID, list[RetrainingCase]] = {}
+        for c in sorted(self._store.retraining.values(), key=lambda c: c.period):
+            if c.employee_id in employee_ids:
+                found.setdefault(c.employee_id, []).append(c)
+        return found
+
+    async def open_retraining(self, case: RetrainingCase) -> bool:
+        if any(c.employee_id == case.employee_id and (c.period == case.period or c.status == CaseStatus.OPEN)
+               for c in self._store.retraining.values()):
+            return False
+        self._store.retraining[case.id] = case
+        return True
+
+    async def settle(self, case: RetrainingCase) -> None:
+        self._store.retraining[case.id] = case
+
+    async def retraining_of(self, employee_id: uuid.UUID) -> list[RetrainingCase]:
+        return sorted((c for c in self._store.retraining.values() if c.employee_id == employee_id),
+                      key=lambda c: c.period)
+
+    async def open_dismissal(self, case: DismissalCase) -> bool:
+        if any(c.retraining_case_id == case.retraining_case_id for c in self._store.dismissals.values()):
+            return False
+        self._store.dismissals[case.id] = case
+        return True
+
+    async def dismissal(self, case_id: uuid.UUID, *, lock: bool = False) -> DismissalCase | None:
+        return self._store.dismissals.get(case_id)
+
+    async def dismissals(self, status: str | None = None) -> list[DismissalCase]:
+        return [c for c in self._store.dismissals.values() if status is None or c.status == status]
+
+    async def record_decision(self, case: DismissalCase) -> None:
+        self._store.dismissals[case.id] = case
+
+
 class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
     """The appraisal unit of work over a :class:`FakeStore`; the rest is :mod:`shared.testing`'s."""
 
@@ -273,4 +319,5 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork[FakeStore]):
         self.reviews, self.scores, self.results = FakeReviews(self), FakeScores(self), FakeResults(self)
         self.directory = FakeDirectory(self)
         self.calls = FakeCalls(self)
+        self.consequences = FakeConsequences(self)
         self.roles, self.feedback, self.honours = FakeRoles(self), FakeFeedback(self), FakeHonours(self)

@@ -31,7 +31,7 @@ from crm.adapters.tables import (
 from crm.domain.complaints import UNANSWERED, Complaint, ComplaintStatus
 from crm.domain.credit import Credit, CreditChange
 from crm.domain.deals import Deal, DealStatus, Instalment, Payment, Refund
-from crm.domain.followups import FollowUp, FollowUpStatus
+from crm.domain.followups import FOLLOW_UP_PLAN, FollowUp, FollowUpStatus
 from crm.domain.model import HELD_STATUSES, ContactDisclosure, Customer, Lead, LeadAssignment, LeadMove, LeadStatus
 from crm.domain.money import CENT
 from crm.domain.pool import PoolPolicy
@@ -290,8 +290,10 @@ class FollowUpRepository:
         return [_follow_up(row) for row in rows]
 
     async def cancel_planned(self, lead_id: uuid.UUID, reason: str) -> None:
+        # After-sales follow-ups belong to the deal's rep, not to whoever holds the lead: they stay.
         await self._session.execute(update(follow_ups).where(
             follow_ups.c.lead_id == lead_id, follow_ups.c.status == FollowUpStatus.PLANNED.value,
+            follow_ups.c.kind == FOLLOW_UP_PLAN,
         ).values(status=FollowUpStatus.CANCELLED.value, cancel_reason=reason))
 
 

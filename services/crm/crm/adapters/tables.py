@@ -28,6 +28,7 @@ from crm.domain.complaints import ComplaintStatus
 from crm.domain.deals import DealStatus
 from crm.domain.followups import FollowUpStatus
 from crm.domain.model import LeadStatus
+from crm.domain.projects import ProjectStage
 from shared.db import new_metadata
 
 metadata = new_metadata()
@@ -144,9 +145,14 @@ follow_ups = Table(
     Column("done_at", DateTime(timezone=True)),
     Column("outcome", String(1000)),
     Column("cancel_reason", String(500)),
+    # Added by 2026_12_05_1100: after-sales follow-ups (C7) planned when a deal is signed.
+    Column("kind", String(20), nullable=False, server_default="plan"),
+    Column("deal_id", UUID(as_uuid=True), ForeignKey("deals.id")),
     CheckConstraint(_one_of("status", [status.value for status in FollowUpStatus]), name="status"),
+    CheckConstraint("kind IN ('plan', 'after_sales')", name="kind"),
     Index("ix_follow_ups_lead_id", "lead_id"),
     Index("ix_follow_ups_status_due_at", "status", "due_at"),
+    Index("ix_follow_ups_deal_id", "deal_id"),
 )
 
 # Complaints (C9), with the lead's placement for scope and the department answerable for them.
@@ -352,6 +358,20 @@ customer_credit_log = Table(
     Index("ix_customer_credit_log_customer_id", "customer_id"),
 )
 
+# A customer's request not to be called (T6), one per customer and number: telesales lists the
+# number on crm.customer.do_not_call_requested.v1, which names it only by this keyed digest. Keyed
+# by both, so that a merge moving the dropped customer's request to the kept one keeps both numbers.
+customer_do_not_call = Table(
+    "customer_do_not_call",
+    metadata,
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), primary_key=True),
+    Column("phone_digest", String(64), primary_key=True),
+    Column("lead_id", UUID(as_uuid=True)),
+    Column("note", String(500)),
+    Column("requested_by", UUID(as_uuid=True), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+)
+
 # Every reveal and every export of full contact details (C10).
 contact_disclosures = Table(
     "contact_disclosures",
@@ -364,4 +384,61 @@ contact_disclosures = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     CheckConstraint("kind IN ('reveal', 'export')", name="kind"),
     Index("ix_contact_disclosures_customer_id", "customer_id"),
+)
+
+# Projects (C7): the stage now and the last visit (the cadence's clock); project_stage_changes keeps each move.
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id")),
+    Column("name", String(200), nullable=False),
+    Column("stage", String(30), nullable=False),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True)),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("stage_changed_at", DateTime(timezone=True), nullable=False),
+    Column("last_visit_at", DateTime(timezone=True)),
+    Column("revision", Integer, nullable=False),
+    CheckConstraint(_one_of("stage", [stage.value for stage in ProjectStage]), name="stage"),
+    Index("ix_projects_customer_id", "customer_id"),
+    Index("ix_projects_rep_id", "rep_id"),
+    Index("ix_projects_department_id", "department_id"),
+)
+
+project_stage_changes = Table(
+    "project_stage_changes",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("project_id", UUID(as_uuid=True), ForeignKey("projects.id"), nullable=False),
+    Column("from_stage", String(30)),
+    Column("to_stage", String(30), nullable=False),
+    Column("reason", String(500)),
+    Column("by", UUID(as_uuid=True), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_project_stage_changes_project_id", "project_id"),
+)
+
+# Field visits (C12), counted per rep per ISO week on the company's date of the visit.
+visits = Table(
+    "visits",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("rep_id", UUID(as_uuid=True), nullable=False),
+    Column("group_id", UUID(as_uuid=True)),
+    Column("department_id", UUID(as_uuid=True)),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("customers.id"), nullable=False),
+    Column("lead_id", UUID(as_uuid=True), ForeignKey("leads.id")),
+    Column("project_id", UUID(as_uuid=True), ForeignKey("projects.id")),
+    Column("visited_at", DateTime(timezone=True), nullable=False),
+    Column("visited_on", Date, nullable=False),
+    Column("place", String(300), nullable=False),
+    Column("result", String(1000), nullable=False),
+    Column("logged_at", DateTime(timezone=True), nullable=False),
+    Index("ix_visits_rep_id_visited_on", "rep_id", "visited_on"),
+    Index("ix_visits_customer_id", "customer_id"),
+    Index("ix_visits_project_id", "project_id"),
 )

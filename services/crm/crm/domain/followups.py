@@ -11,6 +11,9 @@ from enum import StrEnum
 
 from shared.errors import InvalidInput, RuleViolation
 
+FOLLOW_UP_PLAN = "plan"
+FOLLOW_UP_AFTER_SALES = "after_sales"
+
 
 class FollowUpStatus(StrEnum):
     PLANNED = "planned"
@@ -35,6 +38,14 @@ class FollowUp:
     done_at: datetime | None = None
     outcome: str | None = None
     cancel_reason: str | None = None
+    # "plan" for the rep's own plans; "after_sales" for the visits planned when a deal is signed (C7),
+    # which stay with the deal's rep even if the lead moves on, and go when the deal is cancelled.
+    kind: str = FOLLOW_UP_PLAN
+    deal_id: uuid.UUID | None = None
+
+    @property
+    def after_sales(self) -> bool:
+        return self.kind == FOLLOW_UP_AFTER_SALES
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status is FollowUpStatus.PLANNED and self.due_at < now

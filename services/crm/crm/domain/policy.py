@@ -6,9 +6,11 @@ changes, so no rule below hard-codes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from crm.domain.aftersales import AfterSalesPolicy
 from crm.domain.pool import PoolPolicy
+from crm.domain.projects import ProjectStage, VisitCadence
 from crm.domain.strategies import Strategy
 from shared.errors import InvalidInput
 
@@ -34,6 +36,16 @@ class CrmPolicy:
     group_strategy: Strategy = Strategy.ROUND_ROBIN
     department_strategy: Strategy = Strategy.ROUND_ROBIN
     export_max_rows: int = 10_000
+    # C7 and C12 (defaults as in BUSINESS_RULES; the settings give the company's own).
+    project_visit_cadence: VisitCadence = field(default_factory=lambda: VisitCadence(
+        {stage: 7 if stage is ProjectStage.EARLY_DESIGN else 14 for stage in ProjectStage}))
+    visit_weekly_target: int = 20
+    visit_target_roles: tuple[str, ...] = ("sales_rep",)
+    visit_max_age_days: int = 14
+    after_sales: AfterSalesPolicy = field(default_factory=AfterSalesPolicy)
+    # shared.phones.phone_digest's key, shared with telesales: how a customer's do-not-call request
+    # names the number in its event without carrying it (C10).
+    phone_digest_key: str = field(default="", repr=False)
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

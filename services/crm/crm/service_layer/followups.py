@@ -11,6 +11,7 @@ from crm.domain.followups import FollowUp, FollowUpStatus, planned_fields
 from crm.domain.model import Lead
 from crm.service_layer import followup_commands as commands
 from crm.service_layer.access import REP_DISTRIBUTORS, scope_in
+from crm.service_layer.aftersales import after_sales_done
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.auth import Principal
 from shared.bus import CommandHandler
@@ -34,17 +35,28 @@ async def complete_follow_up(command: commands.CompleteFollowUp, bus: CrmBus) ->
     if not outcome:
         raise InvalidInput("outcome", "say how the follow-up went")
     async with bus.uow() as uow:
-        follow_up = await _follow_up_for(uow, by, command.follow_up_id)
-        lead = await uow.leads.get(follow_up.lead_id, for_update=True)
+        seen = await _follow_up_for(uow, by, command.follow_up_id, for_update=False)
+        # The lead's lock first, then the plan's: the order the pool's sweep takes them in (it cancels the
+        # lead's plans), so that the two never wait on each other crosswise.
+        lead = await uow.leads.get(seen.lead_id, for_update=True)
         assert lead is not None
-        if lead.owner_id != follow_up.rep_id or not lead.is_held:
+        follow_up = await uow.follow_ups.get(seen.id, for_update=True)
+        assert follow_up is not None
+        still_held = lead.owner_id == follow_up.rep_id and lead.is_held
+        # After-sales follow-ups (C7) are on a won lead, with the deal's rep: no holder to check.
+        if not still_held and not follow_up.after_sales:
             raise RuleViolation("the lead is no longer with the rep who planned this follow-up",
                                 follow_up_id=str(follow_up.id), lead_id=str(lead.id))
+        if command.next and not still_held:
+            raise InvalidInput("next", "the lead is closed: its after-sales follow-ups are already planned")
         now = bus.clock.now()
         follow_up.done(outcome=outcome, at=now)
-        lead.followed_up(now)
         await uow.follow_ups.save(follow_up)
-        await uow.leads.save(lead)
+        if still_held:
+            lead.followed_up(now)
+            await uow.leads.save(lead)
+        if follow_up.after_sales:
+            await after_sales_done(uow, bus, follow_up, now)
         uow.emit(FollowUpDone(follow_up_id=follow_up.id, lead_id=lead.id, customer_id=lead.customer_id,
                               rep_id=follow_up.rep_id, group_id=follow_up.group_id,
                               department_id=follow_up.department_id, method=follow_up.method,
@@ -94,9 +106,10 @@ async def _lead_for(uow: CrmUnitOfWork, by: Principal, lead_id: uuid.UUID) -> Le
     return lead
 
 
-async def _follow_up_for(uow: CrmUnitOfWork, by: Principal, follow_up_id: uuid.UUID) -> FollowUp:
+async def _follow_up_for(uow: CrmUnitOfWork, by: Principal, follow_up_id: uuid.UUID, *,
+                         for_update: bool = True) -> FollowUp:
     scope = await scope_in(uow, by)
-    follow_up = await uow.follow_ups.get(follow_up_id, for_update=True)
+    follow_up = await uow.follow_ups.get(follow_up_id, for_update=for_update)
     if follow_up is None or not scope.sees(owner_id=follow_up.rep_id, group_id=follow_up.group_id,
                                            department_id=follow_up.department_id):
         raise NotFound("no such follow-up", follow_up_id=str(follow_up_id))

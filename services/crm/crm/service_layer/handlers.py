@@ -38,17 +38,21 @@ from crm.service_layer.access import (
     require,
     scope_in,
 )
+from crm.service_layer.aftersales import plan_after_sales, wins_new_customer
 from crm.service_layer.complaints import COMMAND_HANDLERS as COMPLAINT_COMMAND_HANDLERS
 from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
 from crm.service_layer.distribution import COMMAND_HANDLERS as DISTRIBUTION_COMMAND_HANDLERS
 from crm.service_layer.distribution import ensure_distributes_in, record_assignment, rep_cap
+from crm.service_layer.do_not_call import COMMAND_HANDLERS as DO_NOT_CALL_COMMAND_HANDLERS
 from crm.service_layer.exports import COMMAND_HANDLERS as EXPORT_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
 from crm.service_layer.merges import COMMAND_HANDLERS as MERGE_COMMAND_HANDLERS
 from crm.service_layer.pool import COMMAND_HANDLERS as POOL_COMMAND_HANDLERS
 from crm.service_layer.pool import log_move
+from crm.service_layer.projects import COMMAND_HANDLERS as PROJECT_COMMAND_HANDLERS
 from crm.service_layer.receivables import COMMAND_HANDLERS as RECEIVABLE_COMMAND_HANDLERS
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
+from crm.service_layer.visits import COMMAND_HANDLERS as VISIT_COMMAND_HANDLERS
 from shared.auth import Principal, Role
 from shared.bus import CommandHandler, refuses_duplicates
 from shared.db import new_id
@@ -369,7 +373,9 @@ async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
                     group_id=rep.group_id, department_id=rep.department_id, amount=amount, cost=cost,
                     currency=bus.policy.currency, signed_on=command.signed_on, created_by=by.employee_id,
                     created_at=now, units=command.units)
+        new_customer = await wins_new_customer(uow, deal)
         await uow.deals.add(deal)
+        await plan_after_sales(uow, bus, deal, lead, by=by.employee_id, at=now)
         if lead is not None:
             was = lead.status
             lead.win()
@@ -379,7 +385,7 @@ async def record_deal(command: commands.RecordDeal, bus: CrmBus) -> Deal:
         uow.emit(DealWon(deal_id=deal.id, lead_id=deal.lead_id, customer_id=deal.customer_id, rep_id=deal.rep_id,
                          group_id=deal.group_id, department_id=deal.department_id, amount=deal.amount,
                          cost=deal.cost, profit=deal.profit, currency=deal.currency, signed_on=deal.signed_on,
-                         units=deal.units))
+                         units=deal.units, new_customer=new_customer))
         await uow.commit()
     return deal
 
@@ -465,4 +471,7 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     **DISTRIBUTION_COMMAND_HANDLERS,
     **MERGE_COMMAND_HANDLERS,
     **EXPORT_COMMAND_HANDLERS,
+    **PROJECT_COMMAND_HANDLERS,
+    **VISIT_COMMAND_HANDLERS,
+    **DO_NOT_CALL_COMMAND_HANDLERS,
 }

@@ -16,6 +16,7 @@ from crm.domain.deals import Deal, Instalment, Payment, Refund, plan_instalments
 from crm.domain.money import money, positive_money
 from crm.service_layer import receivable_commands as commands
 from crm.service_layer.access import require, scope_in
+from crm.service_layer.aftersales import deal_cancelled
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.auth import Principal, Role
 from shared.bus import CommandHandler
@@ -75,6 +76,7 @@ async def cancel_deal(command: commands.CancelDeal, bus: CrmBus) -> Cancellation
         # The cancellation first, then the money back: a subscriber reading the partition in order
         # knows the deal is void before it sees the refunds.
         await uow.deals.save_cancellation(deal, bus.clock.now())
+        await deal_cancelled(uow, deal)
         cancelled = DealCancelled(
             deal_id=deal.id, rep_id=deal.rep_id, group_id=deal.group_id, department_id=deal.department_id,
             amount=deal.amount, units=deal.units, cancelled_on=cancelled_on, reason=reason,

@@ -4,7 +4,9 @@ the outbox; and the bus every crm use case runs on."""
 from __future__ import annotations
 
 from crm.adapters.distribution import DistributionRepository
+from crm.adapters.do_not_call import DoNotCallRepository
 from crm.adapters.merges import AuditRepository, MergeRepository
+from crm.adapters.pipeline import AfterSalesRepository, ProjectRepository, VisitRepository
 from crm.adapters.repositories import (
     AssignmentRepository,
     ComplaintRepository,
@@ -38,6 +40,10 @@ class CrmUnitOfWork(UnitOfWork):
     distribution: DistributionRepository
     merges: MergeRepository
     audit: AuditRepository
+    projects: ProjectRepository
+    visits: VisitRepository
+    after_sales: AfterSalesRepository
+    do_not_call: DoNotCallRepository
 
     def _open(self) -> None:
         self.customers = CustomerRepository(self.session)
@@ -54,6 +60,10 @@ class CrmUnitOfWork(UnitOfWork):
         self.distribution = DistributionRepository(self.session)
         self.merges = MergeRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.projects = ProjectRepository(self.session)
+        self.visits = VisitRepository(self.session)
+        self.after_sales = AfterSalesRepository(self.session)
+        self.do_not_call = DoNotCallRepository(self.session)
 
 
 CrmBus = Bus[CrmUnitOfWork, CrmPolicy]

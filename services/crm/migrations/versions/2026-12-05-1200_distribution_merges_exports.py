@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 revision: str = "2026_12_05_1200"
-down_revision: str | None = "2026_12_04_1400"
+down_revision: str | None = "2026_12_05_1100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,7 +14,8 @@ from typing import Any, Self
 from crm.adapters.distribution import UnitSetting
 from crm.bootstrap import bootstrap
 from crm.config import CrmSettings
-from crm.domain.deals import Deal, Payment
+from crm.domain.deals import Deal, DealStatus, Payment
+from crm.domain.followups import FollowUp, FollowUpStatus
 from crm.domain.model import (
     HELD_STATUSES,
     OPEN_STATUSES,
@@ -25,7 +26,9 @@ from crm.domain.model import (
     LeadMove,
     LeadStatus,
 )
+from crm.domain.projects import Project, StageChange
 from crm.domain.visibility import Scope
+from crm.domain.visits import Visit
 from crm.service_layer.unit_of_work import CrmBus
 from shared import testing
 from shared.clock import FixedClock
@@ -46,6 +49,10 @@ class FakeStore:
     groups: dict[uuid.UUID, DirectoryGroup] = field(default_factory=dict)
     distribution: dict[tuple[str, uuid.UUID], UnitSetting] = field(default_factory=dict)
     department_rotation: dict[tuple[uuid.UUID, uuid.UUID], int] = field(default_factory=dict)
+    follow_ups: dict[uuid.UUID, FollowUp] = field(default_factory=dict)
+    projects: dict[uuid.UUID, Project] = field(default_factory=dict)
+    stage_changes: list[StageChange] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
 
 
 class _Repo:
@@ -221,6 +228,62 @@ class FakeDirectory(_Repo):
         return [g.group_id for g in self.s.groups.values() if g.leader_id == employee_id]
 
 
+class FakeFollowUps(_Repo):
+    async def add(self, follow_up: FollowUp) -> None:
+        self.s.follow_ups[follow_up.id] = copy.deepcopy(follow_up)
+
+    async def save(self, follow_up: FollowUp) -> None:
+        self.s.follow_ups[follow_up.id] = copy.deepcopy(follow_up)
+
+    async def get(self, follow_up_id, *, for_update: bool = False):
+        return copy.deepcopy(self.s.follow_ups.get(follow_up_id))
+
+    async def cancel_planned(self, lead_id, reason) -> None:
+        for f in self.s.follow_ups.values():
+            if f.lead_id == lead_id and not f.after_sales and f.status is FollowUpStatus.PLANNED:
+                f.status, f.cancel_reason = FollowUpStatus.CANCELLED, reason
+
+
+class FakeAfterSales(_Repo):
+    async def lock_customer(self, customer_id) -> None:
+        pass
+
+    async def has_other_active_deal(self, customer_id, deal_id) -> bool:
+        return any(d.customer_id == customer_id and d.id != deal_id and d.status is DealStatus.ACTIVE
+                   for d in self.s.deals.values())
+
+    async def planned_for_deal(self, deal_id):
+        return copy.deepcopy(sorted((f for f in self.s.follow_ups.values() if f.deal_id == deal_id and f.after_sales
+                                     and f.status is FollowUpStatus.PLANNED), key=lambda f: f.due_at))
+
+    async def cancel_for_deal(self, deal_id, reason) -> None:
+        for f in self.s.follow_ups.values():
+            if f.deal_id == deal_id and f.after_sales and f.status is FollowUpStatus.PLANNED:
+                f.status, f.cancel_reason = FollowUpStatus.CANCELLED, reason
+
+
+class FakeProjects(_Repo):
+    async def add(self, project: Project) -> None:
+        self.s.projects[project.id] = copy.deepcopy(project)
+
+    async def save(self, project: Project) -> None:
+        self.s.projects[project.id] = copy.deepcopy(project)
+
+    async def get(self, project_id, *, for_update: bool = False):
+        return copy.deepcopy(self.s.projects.get(project_id))
+
+    async def add_change(self, change: StageChange) -> None:
+        self.s.stage_changes.append(change)
+
+    async def history(self, project_id):
+        return [c for c in self.s.stage_changes if c.project_id == project_id]
+
+
+class FakeVisits(_Repo):
+    async def add(self, visit: Visit) -> None:
+        self.s.visits.append(visit)
+
+
 class FakeUnitOfWork(testing.FakeUnitOfWork[FakeStore]):
     """The crm repositories over a :class:`FakeStore`. Each unit of work opens a second after the
     last, so that creation order is observable (the pool is served longest-waiting first)."""
@@ -237,6 +300,8 @@ class FakeUnitOfWork(testing.FakeUnitOfWork[FakeStore]):
         self.deals, self.disclosures, self.directory = FakeDeals(self), FakeDisclosures(self), FakeDirectory(self)
         self.moves = FakeMoves(self)
         self.distribution = FakeDistribution(self)
+        self.follow_ups, self.after_sales = FakeFollowUps(self), FakeAfterSales(self)
+        self.projects, self.visits = FakeProjects(self), FakeVisits(self)
 
     async def __aenter__(self) -> Self:
         self.clock.advance(timedelta(seconds=1))

@@ -75,7 +75,8 @@ class PlanRepository:
                 monthly_base=plan.monthly_base, performance_standard=plan.performance_standard,
                 bonus_base=plan.bonus_base, commission_rate=plan.commission_rate, set_by=plan.set_by,
                 parts=[part for part in PARTS if part in plan.parts], performance_fixed=plan.performance_fixed,
-                commission_plan=plan.commission_plan,
+                commission_plan=plan.commission_plan, annual_bonus_base=plan.annual_bonus_base,
+                base_follows_plan_execution=plan.base_follows_plan_execution,
             ).returning(compensation_plans)
         )).one()
         return _plan(row)
@@ -114,7 +115,7 @@ class AppraisalInputRepository:
         result of a lower or equal revision arriving late changes nothing. True if stored."""
         values = dict(period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
                       coefficient=result.coefficient, rank=result.rank, flags=list(result.flags),
-                      event_id=event_id, revision=result.revision)
+                      event_id=event_id, revision=result.revision, plan_execution=result.plan_execution)
         upsert = pg_insert(appraisal_results).values(**values)
         inserted = await self._session.execute(
             upsert.on_conflict_do_update(
@@ -139,7 +140,7 @@ class AppraisalInputRepository:
             .order_by(appraisal_results.c.employee_id))
         return [FinalResult(period=row.period, employee_id=row.employee_id, role=row.role, score=row.score,
                             coefficient=row.coefficient, rank=row.rank, flags=tuple(row.flags),
-                            revision=row.revision) for row in rows]
+                            revision=row.revision, plan_execution=row.plan_execution) for row in rows]
 
     async def periods_awaiting_run(self) -> list[str]:
         """Periods appraisal closed that have no run yet, oldest first."""
@@ -371,7 +372,8 @@ def _plan(row: Row) -> CompensationPlan:
                             monthly_base=row.monthly_base, performance_standard=row.performance_standard,
                             bonus_base=row.bonus_base, commission_rate=row.commission_rate, set_by=row.set_by,
                             set_at=row.set_at, parts=frozenset(row.parts), performance_fixed=row.performance_fixed,
-                            commission_plan=row.commission_plan)
+                            commission_plan=row.commission_plan, annual_bonus_base=row.annual_bonus_base,
+                            base_follows_plan_execution=row.base_follows_plan_execution)
 
 
 def _collection(row: Row) -> Collection:

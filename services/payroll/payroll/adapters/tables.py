@@ -48,6 +48,10 @@ compensation_plans = Table(
     # The named commission plan (commission_plans.key) paying the commission part; NULL: the flat
     # commission_rate on money collected.
     Column("commission_plan", String(60)),
+    # The annual bonus part's base (payroll.domain.annual); versions before it existed: 0.
+    Column("annual_bonus_base", MONEY, nullable=False, server_default="0"),
+    # A8: whether the month's plan-execution score adjusts base income; versions before it: no.
+    Column("base_follows_plan_execution", Boolean, nullable=False, server_default="false"),
     CheckConstraint("monthly_base >= 0 AND performance_standard >= 0 AND bonus_base >= 0", name="amounts"),
     CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="rate"),
     CheckConstraint("performance_fixed IS NULL OR performance_fixed >= 0", name="performance_fixed"),
@@ -122,6 +126,8 @@ appraisal_results = Table(
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     # The highest revision received replaces a lower one; a lower or equal one arriving late changes nothing.
     Column("revision", Integer, nullable=False, server_default="1"),
+    # A8: the month's plan-execution score (0–100) when the template scores it.
+    Column("plan_execution", SCORE),
 )
 
 # appraisal.period.reopened.v1, one row per reopened revision: the period's run waits for the next one.
@@ -512,4 +518,40 @@ revision_adjustments = Table(
     Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id")),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_revision_adjustments_unpaid", "employee_id", postgresql_where=text("run_id IS NULL")),
+)
+
+# appraisal.annual_result.finalized.v1: the highest revision of each person's annual score (A1).
+annual_results = Table(
+    "annual_results",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), primary_key=True),
+    Column("score", SCORE, nullable=False),
+    Column("coefficient", SCORE, nullable=False),
+    Column("months_scored", JSONB, nullable=False),
+    Column("months_missing", JSONB, nullable=False),
+    Column("missing_months_rule", String(40), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# What each run did about a person's annual bonus: paid it (the revision and amount), or owed it for
+# want of an annual result (the reason). A draft run's rows go when it is recomputed.
+annual_bonus_settlements = Table(
+    "annual_bonus_settlements",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), primary_key=True),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("pay_runs.id"), primary_key=True),
+    Column("status", String(10), nullable=False),
+    Column("annual_bonus_base", MONEY, nullable=False),
+    Column("plan_version", Integer, nullable=False),
+    Column("revision", Integer),
+    Column("amount", MONEY),
+    Column("reason", String(400)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("status IN ('paid', 'owed')", name="status"),
+    CheckConstraint("status = 'owed' OR (revision IS NOT NULL AND amount IS NOT NULL)", name="paid_figures"),
 )

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from payroll.domain.adjustments import late_commission_line
+from payroll.domain.annual import AnnualPolicy, plan_execution_line
 from payroll.domain.attendance import (
     AttendanceCorrection,
     AttendanceDay,
@@ -44,6 +45,7 @@ class PayPolicy:
     expenses: ExpensePolicy = field(default_factory=ExpensePolicy)
     commission: CommissionPolicy = field(default_factory=CommissionPolicy)
     profit_share: ProfitSharePolicy = field(default_factory=ProfitSharePolicy)
+    annual: AnnualPolicy = field(default_factory=AnnualPolicy)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class FinalResult:
     flags: tuple[str, ...] = ()
     # Each close after a reopen sends the period's results again with the next revision (P8 revisions).
     revision: int = 1
+    # A8: the month's plan-execution score, when the template scores it (adjusts base income if the plan says so).
+    plan_execution: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,10 @@ def compute_payslip(result: FinalResult | None, role: str, plan: CompensationPla
                 ) or base_salary_line(plan)
         lines.append(line)
         base = line.amount
+        # A8: only when the plan opts in and the month has a plan-execution score; otherwise base stands.
+        if plan.base_follows_plan_execution and result is not None and result.plan_execution is not None:
+            lines.append(plan_execution_line(base, result.plan_execution, policy.annual,
+                                             plan_version=plan.version))
     if plan.pays(PERFORMANCE_PAY):
         if plan.performance_fixed is not None:
             line = fixed_performance_line(plan)

@@ -25,7 +25,9 @@ from shared.errors import Conflict, InvalidInput
 
 BASE, PERFORMANCE_PAY, BONUS, COMMISSION = "base", "performance_pay", "bonus", "commission"
 PROFIT_SHARE = "profit_share"  # P5: a branch manager's or finance supervisor's share of the branch's profit
-PARTS = (BASE, PERFORMANCE_PAY, BONUS, COMMISSION, PROFIT_SHARE)
+# A1 + P3: the year-end bonus on the annual score, paid once a year (:mod:`payroll.domain.annual`).
+ANNUAL_BONUS = "annual_bonus"
+PARTS = (BASE, PERFORMANCE_PAY, BONUS, COMMISSION, PROFIT_SHARE, ANNUAL_BONUS)
 # What a plan stated without ``parts`` pays: the four parts of a salesperson's pay (P1).
 DEFAULT_PARTS = (BASE, PERFORMANCE_PAY, BONUS, COMMISSION)
 
@@ -51,6 +53,10 @@ class CompensationPlan:
     commission_plan: str | None = None
     # A person's own target for a target plan (from their override); None: the plan's.
     commission_target: Decimal | None = None
+    # The annual bonus base, multiplied by the annual score's coefficient (the annual_bonus part).
+    annual_bonus_base: Decimal = Decimal("0.00")
+    # A8: the month's plan-execution score adjusts base income (payroll.domain.annual); off by default.
+    base_follows_plan_execution: bool = False
 
     def pays(self, part: str) -> bool:
         return part in self.parts
@@ -67,6 +73,13 @@ def ensure_parts(parts: Iterable[str]) -> frozenset[str]:
     if unknown:
         raise InvalidInput("parts", f"unknown part(s) {unknown}; a plan's parts are among {list(PARTS)}")
     return chosen
+
+
+def ensure_plan_execution_fits(parts: frozenset[str], base_follows_plan_execution: bool) -> None:
+    """A8 adjusts base income: a plan without the base part has nothing for it to adjust."""
+    if base_follows_plan_execution and BASE not in parts:
+        raise InvalidInput("base_follows_plan_execution",
+                           "plan execution adjusts base income (A8); this plan does not pay the base part")
 
 
 def ensure_profit_share_fits(role: str, parts: frozenset[str], manager_roles: Iterable[str],

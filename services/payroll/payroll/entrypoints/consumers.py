@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import functools
 
+from payroll.domain.annual import AnnualResult
 from payroll.domain.attendance import AttendanceDay, ClassifiedDay
 from payroll.domain.completeness import ClosedPeriod
 from payroll.domain.deals import Deal, DealCancellation, Refund, deal_profit
 from payroll.domain.payslip import FinalResult
 from payroll.domain.periods import period_of
 from payroll.domain.revisions import Reopening
-from payroll.service_layer import deals, handlers
+from payroll.service_layer import annual, deals, handlers
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
 from shared.calendar import WorkingCalendar
 from shared.consumer import ConsumerSpec, Handler
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
-from shared.events.appraisal import AppraisalResultFinalized, PeriodClosed, PeriodReopened
+from shared.events.appraisal import AnnualResultFinalized, AppraisalResultFinalized, PeriodClosed, PeriodReopened
 from shared.events.crm import DealCancelled, DealCostSet, DealWon, PaymentReceived, PaymentRefunded
 from shared.events.envelope import CloudEvent
 from shared.events.org import AttendanceDayClassified, WorkingCalendarSet
@@ -42,7 +43,16 @@ async def on_result_finalized(envelope: CloudEvent, uow: PayrollUnitOfWork, bus:
     await handlers.record_result(uow, bus, FinalResult(
         period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
         coefficient=result.coefficient, rank=result.rank, flags=tuple(result.flags),
-        revision=result.revision), envelope.id)
+        revision=result.revision, plan_execution=result.plan_execution), envelope.id)
+
+
+async def on_annual_result_finalized(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
+    result = envelope.payload(AnnualResultFinalized)
+    await annual.record_annual_result(uow, AnnualResult(
+        year=result.year, employee_id=result.employee_id, score=result.score, coefficient=result.coefficient,
+        months_scored=tuple(result.months_scored), months_missing=tuple(result.months_missing),
+        missing_months_rule=result.missing_months_rule, revision=result.revision,
+        computed_at=result.computed_at), envelope.id)
 
 
 async def on_payment_received(envelope: CloudEvent, uow: PayrollUnitOfWork, bus: PayrollBus) -> None:
@@ -122,6 +132,8 @@ CONSUMERS = [
             # On the same topic and key as the close: a reopen and the next close arrive in order.
             PeriodReopened.event_type: on_period_reopened,
             AppraisalResultFinalized.event_type: on_result_finalized,
+            # On appraisal.score too: the annual score, stored for the run that pays the year-end bonus.
+            AnnualResultFinalized.event_type: on_annual_result_finalized,
             PaymentReceived.event_type: on_payment_received,
             # Deals, cancellations and refunds feed commission plans, clawbacks and the profit share (P4, P5).
             DealWon.event_type: on_deal_won,

@@ -25,6 +25,9 @@ class SetPlan:
     performance_fixed: Decimal | None = None
     # The named commission plan paying the commission part; None: the flat commission_rate (P4).
     commission_plan: str | None = None
+    # The annual bonus part's base (A1 + P3), and whether plan execution adjusts base income (A8).
+    annual_bonus_base: Decimal = Decimal("0.00")
+    base_follows_plan_execution: bool = False
 
 
 @dataclass(frozen=True)

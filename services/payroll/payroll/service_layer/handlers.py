@@ -26,6 +26,7 @@ from payroll.domain.plans import (
     ensure_change_applies_to_open_periods,
     ensure_new_period,
     ensure_parts,
+    ensure_plan_execution_fits,
     ensure_profit_share_fits,
 )
 from payroll.domain.revisions import Reopening
@@ -49,6 +50,7 @@ async def set_plan(command: commands.SetPlan, bus: PayrollBus) -> CompensationPl
     parts = ensure_parts(command.parts if command.parts is not None else DEFAULT_PARTS)
     sharing = bus.policy.profit_share
     ensure_profit_share_fits(command.role, parts, sharing.manager_roles, sharing.finance_roles)
+    ensure_plan_execution_fits(parts, command.base_follows_plan_execution)
     async with bus.uow() as uow:
         # Under the pay-run lock: no run is computed half with the old plan and half with the new.
         await uow.lock_pay_runs()
@@ -61,6 +63,8 @@ async def set_plan(command: commands.SetPlan, bus: PayrollBus) -> CompensationPl
             performance_standard=command.performance_standard, bonus_base=command.bonus_base,
             commission_rate=command.commission_rate, set_by=command.set_by, parts=parts,
             performance_fixed=command.performance_fixed, commission_plan=command.commission_plan,
+            annual_bonus_base=command.annual_bonus_base,
+            base_follows_plan_execution=command.base_follows_plan_execution,
         ))
         # A period may have been waiting for exactly this plan.
         await compute_waiting_runs(uow, bus)

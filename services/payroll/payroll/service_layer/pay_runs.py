@@ -29,6 +29,7 @@ from payroll.domain.proration import Employment
 from payroll.domain.revisions import revision_line
 from payroll.domain.roster import Blocker, Person, roster
 from payroll.domain.runs import PayRun, RunStatus
+from payroll.service_layer.annual import settle_annual_bonus
 from payroll.service_layer.attendance import settle_attendance
 from payroll.service_layer.commission import (
     flat_rate_accruals,
@@ -120,6 +121,7 @@ async def recompute(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun) -> Pay
     await uow.disputes.release(run.id)
     await uow.commission.release(run.id)
     await uow.revisions.release(run.id)
+    await uow.annual_bonus.release(run.id)
     await uow.runs.delete_payslips(run.id)
     await uow.runs.save_status(run)
     await _pay(uow, bus, run, await gather_inputs(uow, run.period))
@@ -178,6 +180,9 @@ async def _pay(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRun, inputs: Run
     for employee_id, line in (await share_profit(uow, bus.policy.profit_share, period, payable, inputs.placements,
                                                  extra_lines)).items():
         extra_lines[employee_id] = [line, *extra_lines.get(employee_id, [])]
+    # The year-end bonus (A1, P3) is pay too: first among these lines, once the profit share has netted them.
+    for employee_id, lines in (await settle_annual_bonus(uow, bus, run, payable)).items():
+        extra_lines[employee_id] = [*lines, *extra_lines.get(employee_id, [])]
     # Differences revised appraisal results make to locked runs (P8.revision), after the profit share:
     # they are not the department's expenses it nets.
     for adjustment in await uow.revisions.claim(run.id, period, employees):

@@ -9,7 +9,7 @@ is never edited, and the complete revised close records, per person, the differe
 from __future__ import annotations
 
 from payroll.adapters.repositories import PayslipScope
-from payroll.domain.revisions import RevisionAdjustment, difference, paid_figures
+from payroll.domain.revisions import RevisionAdjustment, base_paid, difference, paid_figures
 from payroll.domain.runs import PayRun, RunStatus
 from payroll.service_layer.pay_runs import RunInputs, compute_if_ready, gather_inputs, recompute, resolved_plan
 from payroll.service_layer.unit_of_work import PayrollBus, PayrollUnitOfWork
@@ -64,7 +64,7 @@ async def record_differences(uow: PayrollUnitOfWork, bus: PayrollBus, run: PayRu
         if plan is None:
             continue
         adjustment = difference(before, plan, result, run.full_score_at, period=run.period, locked_run_id=run.id,
-                                revision=revision)
+                                revision=revision, base=base_paid(slip.lines), annual=bus.policy.annual)
         if adjustment is not None and await uow.revisions.add(adjustment, bus.clock.now()):
             recorded.append(adjustment)
     return recorded

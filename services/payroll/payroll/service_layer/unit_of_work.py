@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from payroll.adapters.annual import AnnualBonusLedger, AnnualResultRepository
 from payroll.adapters.attendance import AttendanceRepository
 from payroll.adapters.commission import CommissionLedgerRepository, CommissionPlanRepository
 from payroll.adapters.deals import DealRepository
@@ -42,6 +43,8 @@ class PayrollUnitOfWork(UnitOfWork):
     what_ifs: WhatIfRepository
     bank_accounts: BankAccountRepository
     revisions: RevisionRepository
+    annual_results: AnnualResultRepository
+    annual_bonus: AnnualBonusLedger
 
     def _open(self) -> None:
         self.plans = PlanRepository(self.session)
@@ -60,6 +63,8 @@ class PayrollUnitOfWork(UnitOfWork):
         self.what_ifs = WhatIfRepository(self.session)
         self.bank_accounts = BankAccountRepository(self.session)
         self.revisions = RevisionRepository(self.session)
+        self.annual_results = AnnualResultRepository(self.session)
+        self.annual_bonus = AnnualBonusLedger(self.session)
 
     async def lock_pay_runs(self) -> None:
         await lock_pay_runs(self.session)

@@ -117,7 +117,9 @@ def _draft_plan(command: commands.SetPlan, period: str, index: int) -> Compensat
     return CompensationPlan(role=command.role, version=0, effective_from=period, monthly_base=command.monthly_base,
                             performance_standard=command.performance_standard, bonus_base=command.bonus_base,
                             commission_rate=command.commission_rate, set_by=command.set_by, parts=parts,
-                            performance_fixed=command.performance_fixed, commission_plan=command.commission_plan)
+                            performance_fixed=command.performance_fixed, commission_plan=command.commission_plan,
+                            annual_bonus_base=command.annual_bonus_base,
+                            base_follows_plan_execution=command.base_follows_plan_execution)
 
 
 def _draft_override(command: commands.SetPlanOverride, period: str, index: int) -> PlanOverride:

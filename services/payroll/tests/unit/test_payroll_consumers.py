@@ -11,6 +11,7 @@ def test_payroll_inputs_listen_to_appraisal_and_crm():
     assert sorted(inputs.topics) == ["appraisal.period", "appraisal.score", "crm.deal"]
     # ScoreUpdated… share these topics and have no handler: the runner skips them.
     assert set(inputs.handlers) == {"appraisal.period.closed.v1", "appraisal.result.finalized.v1",
+                                    "appraisal.annual_result.finalized.v1",
                                     "appraisal.period.reopened.v1", "crm.deal.cost_set.v1",
                                     "crm.payment.received.v1", "crm.deal.won.v1", "crm.deal.cancelled.v1",
                                     "crm.payment.refunded.v1"}

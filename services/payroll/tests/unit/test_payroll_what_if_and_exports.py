@@ -111,15 +111,17 @@ def test_a_what_if_draft_carries_every_field_a_plan_has() -> None:
     carried by the what-if too (entrypoints/api/what_if.py run_what_if, service_layer/what_if.py _draft_plan),
     or a draft would silently be computed without it: this fails until it is, and the sets updated."""
     assert set(PlanWrite.model_fields) == {"effective_from", "monthly_base", "performance_standard", "bonus_base",
-                                           "commission_rate", "parts", "performance_fixed", "commission_plan"}
+                                           "commission_rate", "parts", "performance_fixed", "commission_plan",
+                                           "annual_bonus_base", "base_follows_plan_execution"}
     assert {f.name for f in dataclasses.fields(commands.SetPlan)} == {
         "role", "effective_from", "monthly_base", "performance_standard", "bonus_base", "commission_rate",
-        "set_by", "parts", "performance_fixed", "commission_plan"}
+        "set_by", "parts", "performance_fixed", "commission_plan", "annual_bonus_base",
+        "base_follows_plan_execution"}
     # commission_target comes from a person's override only (resolve), which the what-if stages as is.
     assert {f.name for f in dataclasses.fields(CompensationPlan)} == {
         "role", "version", "effective_from", "monthly_base", "performance_standard", "bonus_base",
         "commission_rate", "set_by", "set_at", "parts", "performance_fixed", "override_version",
-        "commission_plan", "commission_target"}
+        "commission_plan", "commission_target", "annual_bonus_base", "base_follows_plan_execution"}
     # Overrides travel as OverrideWrite.amounts(), whatever amounts it gains.
     assert "amounts" in dir(OverrideWrite)
 

@@ -12,12 +12,13 @@ from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from telesales.adapters.repositories import NumberChecks
+from telesales.adapters.repositories import NumberChecks, listed
 from telesales.adapters.tables import (
     calls,
     compliance_rules,
     do_not_call,
     do_not_call_log,
+    do_not_call_requests,
     intake_refusals,
     service_accounts,
 )
@@ -68,18 +69,52 @@ class DncRepository:
                  "reason": note, "at": at} for number in added]))
         return list(added)
 
-    async def remove(self, number: str, *, actor_id: uuid.UUID, reason: str, at: datetime) -> bool:
+    async def add_request(self, *, digest: str, customer_id: uuid.UUID, lead_id: uuid.UUID | None,
+                          requested_by: uuid.UUID, requested_at: datetime, at: datetime) -> bool:
+        """A customer's request (the number by its digest); False when the digest was listed already."""
+        added = (await self._session.execute(
+            pg_insert(do_not_call_requests).values(
+                digest=digest, customer_id=customer_id, lead_id=lead_id, requested_by=requested_by,
+                requested_at=requested_at, added_at=at)
+            .on_conflict_do_nothing(index_elements=["digest"]).returning(do_not_call_requests.c.digest))).first()
+        return added is not None
+
+    async def remove(self, number: str, *, digest: str | None = None, actor_id: uuid.UUID, reason: str,
+                     at: datetime) -> bool:
+        """Off the list, whether it was listed by the number, by a customer's request, or both."""
         removed = (await self._session.execute(
             delete(do_not_call).where(do_not_call.c.number == number).returning(do_not_call.c.source))).first()
-        if removed is None:
+        requested = None if digest is None else (await self._session.execute(
+            delete(do_not_call_requests).where(do_not_call_requests.c.digest == digest)
+            .returning(do_not_call_requests.c.digest))).first()
+        if removed is None and requested is None:
             return False
         await self._session.execute(pg_insert(do_not_call_log).values(
-            number=number, action="removed", source=removed.source, actor_id=actor_id, reason=reason, at=at))
+            number=number, action="removed",
+            source=removed.source if removed is not None else DncSource.CUSTOMER_REQUEST.value,
+            actor_id=actor_id, reason=reason, at=at))
         return True
 
-    async def get(self, number: str) -> Listing | None:
+    async def get(self, number: str, digest: str | None = None) -> Listing | None:
         row = (await self._session.execute(select(do_not_call).where(do_not_call.c.number == number))).first()
-        return _listing(row) if row else None
+        if row is not None:
+            return _listing(row)
+        if digest is None:
+            return None
+        request = (await self._session.execute(
+            select(do_not_call_requests).where(do_not_call_requests.c.digest == digest))).first()
+        return None if request is None else Listing(
+            number=number, source=DncSource.CUSTOMER_REQUEST, added_by=request.requested_by,
+            added_at=request.added_at, call_id=None, note=f"customer {request.customer_id} asked not to be called "
+                                                        f"(recorded in crm at {request.requested_at.isoformat()})")
+
+    async def requests(self, *, limit: int, offset: int) -> tuple[list[dict], int]:
+        """Customers' requests, which the list page cannot show by number (telesales never had it)."""
+        count = (await self._session.execute(select(func.count()).select_from(do_not_call_requests))).scalar_one()
+        rows = await self._session.execute(
+            select(do_not_call_requests).order_by(do_not_call_requests.c.added_at.desc(),
+                                                  do_not_call_requests.c.digest).limit(limit).offset(offset))
+        return [dict(row._mapping) for row in rows], count
 
     async def page(self, *, limit: int, offset: int) -> tuple[list[Listing], int]:
         count = (await self._session.execute(select(func.count()).select_from(do_not_call))).scalar_one()
@@ -93,11 +128,12 @@ class DncRepository:
             select(do_not_call_log).where(do_not_call_log.c.number == number).order_by(do_not_call_log.c.id))
         return [dict(row._mapping) for row in rows]
 
-    async def number_state(self, number: str, checks: NumberChecks) -> tuple[bool, int, int]:
+    async def number_state(self, number: str, checks: NumberChecks, digest: str | None = None
+                           ) -> tuple[bool, int, int]:
         """Listed?, and the calls to the number stored in its day and week, in one query."""
         same = calls.c.number_normalised == number
         row = (await self._session.execute(select(
-            select(do_not_call.c.number).where(do_not_call.c.number == number).exists().label("listed"),
+            listed(number, digest).label("listed"),
             select(func.count()).where(same, calls.c.started_at.between(checks.day_start, checks.day_end))
             .scalar_subquery().label("today"),
             select(func.count()).where(same, calls.c.started_at.between(checks.week_start, checks.week_end))

@@ -15,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.directory import DirectoryEmployee, DirectoryReader, directory_employees
 from shared.scope import DataScope
-from telesales.adapters.tables import FIGURE_COLUMNS, call_versions, calls, daily_figures, do_not_call
+from telesales.adapters.tables import (
+    FIGURE_COLUMNS,
+    call_versions,
+    calls,
+    daily_figures,
+    do_not_call,
+    do_not_call_requests,
+)
 from telesales.domain.calls import Call, CallStage, Disposition, Placement
 from telesales.domain.compliance import Violation
 from telesales.domain.figures import AgentDay, DailyFigures
@@ -91,6 +98,15 @@ class _Columns:
         return conditions
 
 
+def listed(number: str, digest: str | None) -> ColumnElement[bool]:
+    """Whether the number is on the do-not-call list: by itself, or by the digest a customer's
+    request from crm named it by."""
+    by_number = exists().where(do_not_call.c.number == number)
+    if digest is None:
+        return by_number
+    return or_(by_number, exists().where(do_not_call_requests.c.digest == digest))
+
+
 _CALLS = _Columns.of(calls)
 _FIGURES = _Columns.of(daily_figures)
 _PEOPLE = _Columns.of(directory_employees, person="employee_id")
@@ -100,16 +116,16 @@ class CallRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, call: Call, *, number: str, fingerprint: str, checks: NumberChecks) -> tuple[str, ...] | None:
+    async def add(self, call: Call, *, number: str, fingerprint: str, checks: NumberChecks,
+                  digest: str | None = None) -> tuple[str, ...] | None:
         """Store the call unless its call_id is already taken, judging it against the do-not-call
         list and the calls to the same number of its day and week stored before it, in the same
         statement, so that the compliance check costs no round trip of its own. Calls stored out of
         order flag a different call, never a different number of them. The rules it broke; None
         when not new."""
-        listed = exists().where(do_not_call.c.number == number)
         same = calls.c.number_normalised == number
         history = select(
-            listed.label("listed"),
+            listed(number, digest).label("listed"),
             select(func.count()).where(same, calls.c.started_at.between(checks.day_start, checks.day_end))
             .scalar_subquery().label("today"),
             select(func.count()).where(same, calls.c.started_at.between(checks.week_start, checks.week_end))

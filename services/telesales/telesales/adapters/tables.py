@@ -138,6 +138,20 @@ do_not_call_log = Table(
     Index("ix_do_not_call_log_number", "number"),
 )
 
+# A customer's request not to be called, as crm announced it: the number only by its keyed digest
+# (shared.phones.phone_digest), since no event carries it. A call to a number with this digest is
+# flagged like one to a listed number; an authorised role removes it by the number, like any entry.
+do_not_call_requests = Table(
+    "do_not_call_requests",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("customer_id", UUID(as_uuid=True), nullable=False),
+    Column("lead_id", UUID(as_uuid=True)),
+    Column("requested_by", UUID(as_uuid=True), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
 # Records intake accepted that the worker could not store: a call_id taken by different content,
 # or a service account acting outside its scope or after its revocation. The sender reads them back.
 intake_refusals = Table(

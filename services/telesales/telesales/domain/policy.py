@@ -29,3 +29,9 @@ class TelesalesPolicy:
     dnc_removal_roles: frozenset[str] = frozenset({"admin", "department_manager"})
     # How long a worker trusts the calling rules and a service account it read before reading again.
     rules_refresh_seconds: float = 30.0
+    # How long intake trusts an agent's placement and a service account it read (the synchronous
+    # scope check) before reading the directory replica again.
+    intake_cache_seconds: float = 10.0
+    # shared.phones.phone_digest's key, shared with crm: how a customer's request, which names the
+    # number only by its digest, is matched to the numbers dialled.
+    phone_digest_key: str = field(default="", repr=False)

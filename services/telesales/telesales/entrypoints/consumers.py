@@ -2,7 +2,8 @@
 
 ``telesales-calls`` reads the internal intake topic and stores calls; it scales with the
 topic's partitions (T7). ``telesales-directory`` keeps the local org-directory replica that
-stored calls are placed in groups and departments by.
+stored calls are placed in groups and departments by. ``telesales-crm`` puts the numbers of
+customers who asked crm not to be called on the do-not-call list (T6).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import cast
 
 from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
+from shared.events.crm import CustomerDoNotCallRequested
 from shared.events.envelope import CloudEvent
 from telesales.adapters.intake import CallSubmitted
 from telesales.config import INTAKE_TOPIC
 from telesales.domain.calls import CallStage, Disposition
-from telesales.service_layer import commands, handlers
+from telesales.service_layer import commands, compliance, handlers
 from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
 
@@ -37,8 +39,18 @@ async def on_call_submitted(envelope: CloudEvent, uow: TelesalesUnitOfWork, bus:
     await handlers.record_call(uow, bus, command)
 
 
+async def on_customer_do_not_call_requested(envelope: CloudEvent, uow: TelesalesUnitOfWork,
+                                            bus: TelesalesBus) -> None:
+    requested = cast(CustomerDoNotCallRequested, envelope.payload(CustomerDoNotCallRequested))
+    await compliance.list_customer_request(uow, bus, compliance.CustomerRequest(
+        digest=requested.phone_digest, customer_id=requested.customer_id, lead_id=requested.lead_id,
+        requested_by=requested.requested_by, requested_at=requested.requested_at))
+
+
 CONSUMERS = [
     ConsumerSpec(name="telesales-calls", topics=[INTAKE_TOPIC],
                  handlers={CallSubmitted.event_type: on_call_submitted}),
     ConsumerSpec(name="telesales-directory", topics=list(DIRECTORY_TOPICS), handlers=dict(DIRECTORY_HANDLERS)),
+    ConsumerSpec(name="telesales-crm", topics=[CustomerDoNotCallRequested.topic],
+                 handlers={CustomerDoNotCallRequested.event_type: on_customer_do_not_call_requested}),
 ]

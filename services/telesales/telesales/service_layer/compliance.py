@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from shared.auth import Principal, Role
 from shared.errors import Forbidden, InvalidInput, NotFound
-from shared.phones import normalise_phone
+from shared.phones import normalise_phone, phone_digest
 from telesales.adapters.compliance import Listing
 from telesales.adapters.repositories import NumberChecks
 from telesales.domain.compliance import (
@@ -50,6 +50,15 @@ def comparable_number(raw: str) -> str:
         return normalise_phone(raw)
     except ValueError:
         return "".join(ch for ch in raw if ch.isdigit())
+
+
+def number_digest(bus: TelesalesBus, number: str) -> str | None:
+    """The keyed digest a customer's request from crm names the number by; None for what is no
+    phone number (a short extension), which no customer request can name either."""
+    try:
+        return phone_digest(number, bus.policy.phone_digest_key)
+    except ValueError:
+        return None
 
 
 # -- the calling rules in force: the stored ones, else the settings'; re-read every few seconds -----
@@ -161,7 +170,8 @@ async def unlist_number(command: commands.UnlistNumber, bus: TelesalesBus) -> No
         raise InvalidInput("reason", "say why the number may be called again")
     number = normalised(command.number)
     async with bus.uow() as uow:
-        if not await uow.dnc.remove(number, actor_id=command.actor.employee_id, reason=reason, at=bus.clock.now()):
+        if not await uow.dnc.remove(number, digest=number_digest(bus, number), actor_id=command.actor.employee_id,
+                                    reason=reason, at=bus.clock.now()):
             raise NotFound("this number is not on the do-not-call list", number=number)
         await uow.commit()
 
@@ -185,14 +195,43 @@ async def check_number(bus: TelesalesBus, raw: str, at: datetime | None = None) 
     when = at or now
     if abs(when - now) > CHECK_HORIZON:
         raise InvalidInput("at", f"ask about a moment within {CHECK_HORIZON.days} days of now")
+    digest = number_digest(bus, number)
     async with bus.uow() as uow:
         rules = await calling_rules(uow, bus)
         checks = number_checks(bus, rules, when)
-        listed, today, week = await uow.dnc.number_state(number, checks)
-        listing = await uow.dnc.get(number) if listed else None
+        listed, today, week = await uow.dnc.number_state(number, checks, digest)
+        listing = await uow.dnc.get(number, digest) if listed else None
     found = violations(rules, when.astimezone(bus.clock.timezone), NumberHistory(listed, today, week))
     return CheckResult(number=number, may_call=not found, violations=found, listed=listing, calls_today=today,
                        calls_this_week=week, rules=rules)
+
+
+@dataclass(frozen=True)
+class CustomerRequest:
+    """A customer's do-not-call request as crm announced it (the number only by its digest)."""
+
+    digest: str
+    customer_id: uuid.UUID
+    lead_id: uuid.UUID | None
+    requested_by: uuid.UUID
+    requested_at: datetime
+
+
+async def list_customer_request(uow: TelesalesUnitOfWork, bus: TelesalesBus, request: CustomerRequest) -> bool:
+    """Put the requested number on the list (source customer_request) inside the consumer's unit of
+    work; True when it was new. A redelivered or repeated request finds the digest listed and adds
+    nothing; a number listed meanwhile by hand stays listed under both."""
+    return await uow.dnc.add_request(digest=request.digest, customer_id=request.customer_id,
+                                     lead_id=request.lead_id, requested_by=request.requested_by,
+                                     requested_at=request.requested_at, at=bus.clock.now())
+
+
+async def customer_requests(bus: TelesalesBus, reader: Principal, *, limit: int, offset: int
+                            ) -> tuple[list[dict], int]:
+    if not reader.has_any(*LIST_READERS):
+        raise Forbidden("the do-not-call list is read by those who maintain it; ask /do-not-call/check")
+    async with bus.uow() as uow:
+        return await uow.dnc.requests(limit=limit, offset=offset)
 
 
 async def listings(bus: TelesalesBus, reader: Principal, *, limit: int, offset: int) -> tuple[list[Listing], int]:

@@ -15,7 +15,13 @@ from telesales.domain.compliance import DncSource
 from telesales.domain.corrections import content_fingerprint
 from telesales.domain.figures import contribution
 from telesales.service_layer import commands, compliance, corrections, reports, service_accounts
-from telesales.service_layer.compliance import calling_rules, comparable_number, number_checks, service_account
+from telesales.service_layer.compliance import (
+    calling_rules,
+    comparable_number,
+    number_checks,
+    number_digest,
+    service_account,
+)
 from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
 
@@ -58,7 +64,8 @@ async def record_call(uow: TelesalesUnitOfWork, bus: TelesalesBus, command: comm
     rules = await calling_rules(uow, bus)
     # The call_id key decides: a resubmitted call (new message, same id) counts nothing twice.
     flagged = await uow.calls.add(call, number=number, fingerprint=fingerprint,
-                                  checks=number_checks(bus, rules, call.started_at))
+                                  checks=number_checks(bus, rules, call.started_at),
+                                  digest=number_digest(bus, number))
     if flagged is None:
         stored = await uow.calls.fingerprint(call.call_id)
         if stored is not None and stored != fingerprint:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from telesales.domain.service_accounts import ServiceAccount, hash_secret, new_client_id, new_secret
-from telesales.service_layer import commands
+from telesales.service_layer import commands, intake_checks
 from telesales.service_layer.compliance import forget_account
 from telesales.service_layer.unit_of_work import TelesalesBus
 
@@ -82,6 +82,7 @@ async def revoke(command: commands.RevokeServiceAccount, bus: TelesalesBus) -> N
         await uow.commit()
     # A worker in this process hears of it at once; the others within their refresh interval.
     forget_account(bus, account.id)
+    intake_checks.forget_account(bus, account.id)
 
 
 async def verify(command: commands.VerifyServiceAccount, bus: TelesalesBus) -> ServiceAccount:

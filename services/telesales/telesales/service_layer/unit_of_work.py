@@ -6,6 +6,7 @@ from __future__ import annotations
 from shared.bus import Bus
 from shared.db import UnitOfWork
 from telesales.adapters.compliance import DncRepository, RefusalRepository, RulesRepository, ServiceAccountRepository
+from telesales.adapters.intake_reads import IntakeReads
 from telesales.adapters.reports import ReportRepository
 from telesales.adapters.repositories import CallRepository, DirectoryRepository, FigureRepository
 from telesales.domain.policy import TelesalesPolicy
@@ -20,6 +21,7 @@ class TelesalesUnitOfWork(UnitOfWork):
     refusals: RefusalRepository
     service_accounts: ServiceAccountRepository
     reports: ReportRepository
+    intake: IntakeReads
 
     def _open(self) -> None:
         self.calls = CallRepository(self.session)
@@ -30,6 +32,7 @@ class TelesalesUnitOfWork(UnitOfWork):
         self.refusals = RefusalRepository(self.session)
         self.service_accounts = ServiceAccountRepository(self.session)
         self.reports = ReportRepository(self.session)
+        self.intake = IntakeReads(self.session)
 
 
 TelesalesBus = Bus[TelesalesUnitOfWork, TelesalesPolicy]

@@ -107,7 +107,7 @@ async def test_a_batch_over_the_limit_is_refused_whole(
     assert [e["field"] for e in response.json()["errors"]] == ["calls"]
     assert "at most 3" in response.json()["detail"]
     assert empty.status_code == 422
-    assert (ready.status_code, ready.json()["checks"]) == (200, {"broker": "ok", "topics": "ok"})
+    assert (ready.status_code, ready.json()["checks"]) == (200, {"broker": "ok", "database": "ok", "topics": "ok"})
     assert await read_topic(settings.kafka_bootstrap_servers, settings.intake_topic, 1, wait_seconds=1) == []
 
 

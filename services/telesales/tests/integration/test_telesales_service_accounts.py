@@ -1,6 +1,7 @@
 """The telephony system's door: an administrator creates a scoped service account; the gateway's
 check accepts its credentials; its intake-limited token posts a batch for the agents of its scope;
-the workers refuse what it sends for others or after its revocation, and it reads the refusals back.
+intake refuses at once a batch with an agent outside it, or from a revoked account; the workers
+refuse what only they can see (a revocation inside intake's cache lifetime), and it reads those back.
 Its token opens nothing but intake, the do-not-call check and its refusals."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from telesales_world import Tokens, announce, at, hired
 
 from shared.auth import Principal, Role, TokenCodec
 from shared.clock import FixedClock
+from shared.errors import Forbidden
 from shared.runtime import ServiceRuntime
 from telesales.entrypoints.intake.schemas import parse_batch
 from telesales.service_layer.intake import submit_calls
@@ -79,13 +81,29 @@ async def test_an_account_posts_for_its_scope_and_nothing_once_revoked(
                                          headers=headers)
     assert over_http.status_code == 202, over_http.text
 
+    # An agent outside the account's scope refuses the whole batch at the door, by record.
+    outside = await intake_client.post("/calls/batch", headers=headers, json={"calls": [
+        record("http-2", ours.employee_id), record("http-3", theirs.employee_id)]})
+    assert outside.status_code == 403, outside.text
+    assert outside.headers["content-type"].startswith("application/problem+json")
+    assert [(r["index"], r["call_id"], r["agent_id"], r["problem"]) for r in outside.json()["records"]] == [
+        (1, "http-3", str(theirs.employee_id), "out_of_scope")]
+    unknown = uuid.uuid4()
+    not_yet = await intake_client.post("/calls", json=record("http-4", unknown), headers=headers)
+    assert not_yet.status_code == 422, not_yet.text
+    assert "unknown to telesales" in not_yet.json()["errors"][0]["reason"]
+
     # The same path with a publisher in hand, to give the worker exactly what intake published.
     publisher = FakePublisher()
     who = TokenCodec(telesales_settings.jwt_secret, telesales_settings.jwt_issuer).verify(
         headers["Authorization"].removeprefix("Bearer "))
     parsed, _ = parse_batch([record("sa-1", ours.employee_id), record("sa-2", theirs.employee_id)])
+    with pytest.raises(Forbidden):
+        await submit_calls(runtime.bus, parsed, submitter=who, publisher=publisher)
+    assert publisher.published == [], "nothing of a refused batch is published"
+    parsed, _ = parse_batch([record("sa-1", ours.employee_id)])
     result = await submit_calls(runtime.bus, parsed, submitter=who, publisher=publisher)
-    assert result.accepted == ["sa-1", "sa-2"]
+    assert result.accepted == ["sa-1"]
     assert {m.service_account_id for m in publisher.published} == {uuid.UUID(account["id"])}
     await store(*publisher.published)
 
@@ -93,25 +111,32 @@ async def test_an_account_posts_for_its_scope_and_nothing_once_revoked(
         stored = list(await connection.execute(text("SELECT call_id, submitted_by, service_account_id FROM calls")))
     assert [(row.call_id, row.submitted_by, row.service_account_id) for row in stored] == [
         ("sa-1", uuid.UUID(account["id"]), uuid.UUID(account["id"]))]
-    refusals = await client.get("/intake/refusals", headers=headers)
-    assert refusals.status_code == 200, refusals.text
-    assert [(r["call_id"], r["kind"]) for r in refusals.json()] == [("sa-2", "out_of_scope")]
 
     revoked = await client.post(f"/service-accounts/{account['id']}/revocation",
                                 json={"reason": "dialler replaced"}, headers=tokens.headers(Role.ADMIN))
     assert revoked.status_code == 204
     assert (await verify(client, tokens, account["client_id"], account["client_secret"])).status_code == 401
 
-    # A token issued before the revocation still reaches intake; the worker stores nothing it sends.
-    clock.advance(timedelta(minutes=1))
+    # An intake that read the account a moment before the revocation trusts it for the rest of its
+    # cache's lifetime: only the worker sees that race, refuses the record, and the dialler reads
+    # the refusal back.
+    clock.advance(timedelta(seconds=5))
     late = FakePublisher()
     parsed, _ = parse_batch([record("sa-3", ours.employee_id)])
-    await submit_calls(runtime.bus, parsed, submitter=who, publisher=late)
+    assert (await submit_calls(runtime.bus, parsed, submitter=who, publisher=late)).accepted == ["sa-3"]
+    clock.advance(timedelta(minutes=1))
     await store(*late.published)
     async with runtime.engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM calls WHERE call_id = 'sa-3'"))).scalar() == 0
     kinds = [(r["call_id"], r["kind"]) for r in (await client.get("/intake/refusals", headers=headers)).json()]
-    assert kinds == [("sa-2", "out_of_scope"), ("sa-3", "revoked")]
+    assert kinds == [("sa-3", "revoked")]
+
+    # A token issued before the revocation still reaches intake, which refuses it once its cache of
+    # the account (TELESALES_INTAKE_DIRECTORY_CACHE_SECONDS) ran out.
+    refused = await intake_client.post("/calls/batch", json={"calls": [record("late", ours.employee_id)]},
+                                       headers=headers)
+    assert refused.status_code == 403, refused.text
+    assert "revoked" in refused.json()["detail"]
 
 
 async def test_the_scoped_token_opens_nothing_else(client, tokens: Tokens, telesales_settings) -> None:

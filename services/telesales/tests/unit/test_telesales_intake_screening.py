@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from telesales_fakes import FakePublisher
+from telesales_fakes import FakeIntakeUnitOfWork, FakePublisher, IntakeStore
 
 from shared.auth import Principal, Role
 from shared.clock import FixedClock
@@ -38,7 +38,8 @@ def bus(clock: FixedClock) -> TelesalesBus:
     """Intake's bus as bootstrap builds it (the default policy allows five minutes of clock skew),
     its clock at NOW."""
     clock.set(NOW)
-    return bootstrap(TelesalesSettings(environment="test"), clock=clock).bus
+    fake = FakeIntakeUnitOfWork(IntakeStore(), clock=clock)
+    return bootstrap(TelesalesSettings(environment="test"), clock=clock, uow_factory=lambda: fake).bus
 
 
 async def submit(bus: TelesalesBus, items: list, submitter: Principal = AGENT,

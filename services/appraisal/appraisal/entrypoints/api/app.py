@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from appraisal.bootstrap import bootstrap
 from appraisal.config import AppraisalSettings
-from appraisal.entrypoints.api import periods, reports, templates, weeks, years
+from appraisal.entrypoints.api import cases, periods, reports, templates, weeks, years
 from shared.clock import Clock
 from shared.runtime import service_app
 
@@ -19,5 +19,5 @@ def create_app(settings: AppraisalSettings | None = None, *, engine: AsyncEngine
         title="appraisal",
         description="Monthly appraisal: templates per role, live scores, reviews, period close and bonus "
                     "coefficients.",
-        routers=[templates.router, periods.router, years.router, weeks.router, reports.router],
+        routers=[templates.router, periods.router, years.router, weeks.router, reports.router, cases.router],
     )

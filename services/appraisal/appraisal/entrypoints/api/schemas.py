@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from appraisal.domain.consequences import DismissalCase
 from appraisal.domain.facts import RecordedFact
 from appraisal.domain.flow import MissingRule
 from appraisal.domain.presets import Preset
@@ -416,3 +417,39 @@ class WeeklySubmissionRead(_Read):
     plan_late: bool = Field(description="Submitted after its day, or missing past it")
     report_submitted: bool
     report_late: bool
+
+
+class MonthlyScoreRead(BaseModel):
+    period: str
+    score: Decimal
+
+
+class DismissalCaseRead(BaseModel):
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    status: Literal["open", "decided"]
+    retraining_period: str = Field(description="The month whose result flagged retraining (A6)")
+    retraining_flags: list[str]
+    failing: list[MonthlyScoreRead] = Field(description="The results after retraining that still failed")
+    failing_below: Decimal
+    opened_at: datetime
+    decision: Literal["dismiss", "retain"] | None = None
+    reason: str | None = None
+    decided_by: uuid.UUID | None = None
+    decided_at: datetime | None = None
+
+    @classmethod
+    def from_domain(cls, case: DismissalCase) -> DismissalCaseRead:
+        return cls(id=case.id, employee_id=case.employee_id, status=case.status,
+                   retraining_period=case.retraining_period, retraining_flags=list(case.retraining_flags),
+                   failing=[MonthlyScoreRead(period=item.period, score=item.score) for item in case.failing],
+                   failing_below=case.failing_below, opened_at=case.opened_at, decision=case.decision,
+                   reason=case.reason, decided_by=case.decided_by, decided_at=case.decided_at)
+
+
+class DismissalDecisionWrite(_Request):
+    decision: Literal["dismiss", "retain"]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000, pattern=_NO_NUL)]
+
+    def to_command(self, case_id: uuid.UUID, by: Principal) -> commands.DecideDismissalCase:
+        return commands.DecideDismissalCase(case_id=case_id, decision=self.decision, reason=self.reason, by=by)

@@ -7,7 +7,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm.bootstrap import bootstrap
 from crm.config import CrmSettings
-from crm.entrypoints.api import complaints, credit, deals, exports, followups, groups, leads, pool, receivables
+from crm.entrypoints.api import (
+    complaints,
+    credit,
+    deals,
+    do_not_call,
+    exports,
+    followups,
+    groups,
+    leads,
+    pool,
+    projects,
+    receivables,
+    visits,
+)
 from shared.clock import Clock
 from shared.runtime import service_app
 
@@ -21,5 +34,6 @@ def create_app(settings: CrmSettings | None = None, *, engine: AsyncEngine | Non
                     "payments, masked contact details.",
         # exports first: /leads/export must not be read as /leads/{lead_id}.
         routers=[exports.router, leads.router, groups.router, deals.router, receivables.router, pool.router,
-                 followups.router, complaints.router, credit.router],
+                 followups.router, complaints.router, credit.router, projects.router, visits.router,
+                 do_not_call.router],
     )

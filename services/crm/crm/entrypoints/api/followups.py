@@ -58,6 +58,8 @@ class FollowUpRead(_Read):
     done_at: datetime | None
     outcome: str | None
     cancel_reason: str | None
+    kind: Literal["plan", "after_sales"] = Field(description="after_sales: planned when a deal was signed (C7)")
+    deal_id: uuid.UUID | None = None
 
 
 class FollowUpDoneRead(BaseModel):

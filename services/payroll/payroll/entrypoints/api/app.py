@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from payroll.bootstrap import bootstrap
 from payroll.config import PayrollSettings
 from payroll.entrypoints.api import (
+    annual,
     commission_plans,
     deals,
     disputes,
@@ -32,5 +33,6 @@ def create_app(settings: PayrollSettings | None = None, *, engine: AsyncEngine |
         description="Compensation plans, pay runs computed when appraisal closes a period, and payslips "
                     "whose every line names its rule and inputs.",
         routers=[plans.router, deals.router, runs.router, payslips.router, incentives.router, expenses.router,
-                 disputes.router, unpaid.router, what_if.router, exports.router, commission_plans.router],
+                 disputes.router, unpaid.router, what_if.router, exports.router, commission_plans.router,
+                 annual.router],
     )

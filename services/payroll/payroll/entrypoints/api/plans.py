@@ -21,7 +21,8 @@ async def set_plan(body: PlanWrite, bus: BusDep, user: PlanEditor, role: RoleNam
                                performance_standard=body.performance_standard, bonus_base=body.bonus_base,
                                commission_rate=body.commission_rate, set_by=user.employee_id,
                                parts=frozenset(body.parts), performance_fixed=body.performance_fixed,
-                               commission_plan=body.commission_plan)
+                               commission_plan=body.commission_plan, annual_bonus_base=body.annual_bonus_base,
+                               base_follows_plan_execution=body.base_follows_plan_execution)
     return PlanRead.from_plan(await bus.handle(command))
 
 

@@ -37,7 +37,7 @@ class _Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-PlanPart = Literal["base", "performance_pay", "bonus", "commission", "profit_share"]
+PlanPart = Literal["base", "performance_pay", "bonus", "commission", "profit_share", "annual_bonus"]
 
 
 class PlanWrite(_Request):
@@ -50,13 +50,20 @@ class PlanWrite(_Request):
                                   description="the parts of pay this role gets; base, performance_pay, bonus "
                                               "and commission if left out. profit_share (P5) is for the "
                                               "branch manager's and finance supervisor's roles, without "
-                                              "commission")
+                                              "commission; annual_bonus pays annual_bonus_base × the annual "
+                                              "score's coefficient once a year")
     performance_fixed: Money | None = Field(
         None, description="performance pay of a role that is not appraised, paid as it is each month; "
                           "left out: performance pay follows the appraisal score (P2)")
     commission_plan: CommissionPlanKey | None = Field(
         None, description="the named commission plan (PUT /commission-plans/{key}) paying the commission part; "
                           "left out: commission_rate × money collected")
+    annual_bonus_base: Money = Field(
+        Decimal("0.00"), description="the annual_bonus part's base: × the coefficient of the annual score (A1, "
+                                     "P3), paid by the run of PAYROLL_ANNUAL_BONUS_RUN_MONTH of the next year")
+    base_follows_plan_execution: bool = Field(
+        False, description="A8: the month's plan-execution score adjusts base income (full at "
+                           "PAYROLL_PLAN_EXECUTION_FULL_SCORE, in proportion above and below); off by default")
 
 
 class PlanRead(_Read):
@@ -70,6 +77,8 @@ class PlanRead(_Read):
     parts: list[str]
     performance_fixed: Decimal | None
     commission_plan: str | None = None
+    annual_bonus_base: Decimal = Decimal("0.00")
+    base_follows_plan_execution: bool = False
     appraised: bool = Field(description="whether its people need an appraisal result to be paid")
     set_by: uuid.UUID | None
     set_at: datetime | None
@@ -81,7 +90,8 @@ class PlanRead(_Read):
                    bonus_base=plan.bonus_base, commission_rate=plan.commission_rate,
                    parts=[part for part in PARTS if part in plan.parts], performance_fixed=plan.performance_fixed,
                    appraised=plan.needs_result, set_by=plan.set_by, set_at=plan.set_at,
-                   commission_plan=plan.commission_plan)
+                   commission_plan=plan.commission_plan, annual_bonus_base=plan.annual_bonus_base,
+                   base_follows_plan_execution=plan.base_follows_plan_execution)
 
 
 class OverrideWrite(_Request):

@@ -107,7 +107,9 @@ async def run_what_if(body: WhatIfWrite, bus: BusDep, user: WhatIfUser) -> WhatI
             role=draft.role, effective_from=draft.effective_from or body.period, monthly_base=draft.monthly_base,
             performance_standard=draft.performance_standard, bonus_base=draft.bonus_base,
             commission_rate=draft.commission_rate, set_by=user.employee_id, parts=frozenset(draft.parts),
-            performance_fixed=draft.performance_fixed, commission_plan=draft.commission_plan) for draft in body.plans),
+            performance_fixed=draft.performance_fixed, commission_plan=draft.commission_plan,
+            annual_bonus_base=draft.annual_bonus_base, base_follows_plan_execution=draft.base_follows_plan_execution)
+            for draft in body.plans),
         overrides=tuple(commands.SetPlanOverride(
             employee_id=draft.employee_id, effective_from=draft.effective_from or body.period,
             amounts=draft.amounts(), set_by=user.employee_id) for draft in body.overrides))

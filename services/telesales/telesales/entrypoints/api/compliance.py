@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -68,6 +69,8 @@ class CheckRead(BaseModel):
     violations: list[str] = Field(description="what a call now would break: do_not_call, outside_hours, "
                                               "daily_cap, weekly_cap")
     listed_since: datetime | None
+    listed_source: str | None = Field(None, description="how it came on the list: outcome, customer_request, "
+                                                        "import, manual")
     calls_today: int
     calls_this_week: int
 
@@ -94,6 +97,7 @@ async def check_number(bus: BusDep, user: IntakeCaller, number: Annotated[str, Q
     return CheckRead(number=mask_phone(result.number) or result.number, may_call=result.may_call,
                      violations=[v.value for v in result.violations],
                      listed_since=result.listed.added_at if result.listed else None,
+                     listed_source=result.listed.source.value if result.listed else None,
                      calls_today=result.calls_today, calls_this_week=result.calls_this_week)
 
 
@@ -130,6 +134,32 @@ async def list_listings(bus: BusDep, user: CurrentUser, limit: Annotated[int, Qu
                                           added_by=str(item.added_by) if item.added_by else None,
                                           added_at=item.added_at, call_id=item.call_id, note=item.note)
                               for item in items], total=total, limit=limit, offset=offset)
+
+
+class CustomerRequestRead(BaseModel):
+    customer_id: uuid.UUID
+    lead_id: uuid.UUID | None
+    requested_by: uuid.UUID
+    requested_at: datetime
+    added_at: datetime
+
+
+class CustomerRequestPage(BaseModel):
+    items: list[CustomerRequestRead]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/do-not-call/requests")
+async def list_customer_requests(bus: BusDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> CustomerRequestPage:
+    """Customers' requests recorded in crm, newest first (leaders, managers, admin). They name the
+    customer, not the number: telesales holds only the number's keyed digest, which the check and
+    every stored call are compared by; remove one with ``POST /do-not-call/{number}/removal``."""
+    items, total = await compliance.customer_requests(bus, user, limit=limit, offset=offset)
+    return CustomerRequestPage(items=[CustomerRequestRead.model_validate(item) for item in items], total=total,
+                               limit=limit, offset=offset)
 
 
 @router.get("/compliance/rules")

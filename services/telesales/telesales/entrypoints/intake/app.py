@@ -1,6 +1,6 @@
-"""The intake HTTP application (``python -m telesales intake``). It owns no database: its runtime's
-engine is never connected, it is ready when the broker is reachable, and it scales by replicas
-alone (T7)."""
+"""The intake HTTP application (``python -m telesales intake``). It writes no database; it reads
+telesales' own (a service account's scope, the stored calls a batch repeats), is ready when the
+broker and that database are reachable, and scales by replicas alone (T7)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from shared.clock import Clock
 from shared.kafka import ensure_topics, new_producer, topics_check
 from shared.runtime import service_app
-from shared.web import broker_check
+from shared.web import broker_check, database_check
 from telesales.adapters.intake import IntakePublisher
 from telesales.bootstrap import bootstrap
 from telesales.config import TelesalesSettings, get_settings
@@ -48,6 +48,7 @@ def create_app(settings: TelesalesSettings | None = None, producer: AIOKafkaProd
         # Not ready while the intake topic is missing (a broker that restarted empty): a 202 for a
         # call sent there would be a promise nobody keeps.
         readiness_checks={"broker": broker_check(settings.kafka_bootstrap_servers),
+                          "database": database_check(runtime.engine),
                           "topics": topics_check(settings.kafka_bootstrap_servers, [settings.intake_topic])},
         lifespan=producing,
     )

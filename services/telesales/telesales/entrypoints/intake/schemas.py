@@ -95,7 +95,8 @@ class FieldErrorRead(BaseModel):
 class RejectionRead(BaseModel):
     index: int = Field(description="position of the record in the batch, from 0")
     call_id: str | None
-    status: int = Field(description="422 invalid record, 403 not yours to submit, 409 call_id repeated in the batch")
+    status: int = Field(description="422 invalid record, 403 not yours to submit, 409 call_id repeated in the "
+                                    "batch or stored with other content (errors name the differing fields)")
     errors: list[FieldErrorRead]
 
     @classmethod
