@@ -2,19 +2,23 @@
 
 Day 0 (the suite's instant). 销售一部 imports five leads from an Excel workbook (one bad row is
 reported, not half-written); its manager hands them to two groups by a weighted strategy and Group
-A's leader to his reps by theirs, every assignment with a reason naming the strategy. Zhao works
-one lead: contacted, rated high intent, a follow-up done; finance flags the customer's credit, so
-his deal is recorded with a warning; the deal gets a payment plan and a first payment short of its
-first instalment; the customer complains. Qian works hers and plans her next follow-up. Zhao's
-other lead nobody touches: it is on his "going to the pool" list.
+A's leader to his two reps by least load, every assignment with a reason naming the strategy. Zhao
+works one lead: contacted, rated high intent, a follow-up done; finance flags the customer's credit,
+so his deal is recorded with a warning (and plans his after-sales visits); the deal gets a payment
+plan and a first payment short of its first instalment; he opens a project, visits it and moves it
+two stages on; the customer complains. Qian works hers, plans her next follow-up, opens a project
+and visits it. Zhao's other lead nobody touches: it is on his "going to the pool" list.
 
 Day 8. A running stack's clock cannot be moved, so the stack is stopped and started again on the
 same data with its clock eight days later (the database is kept, the relays replay their outbox
 and the inboxes drop what was seen). High-intent leads may wait 14 days between follow-ups
 (``CRM_POOL_RULES_BY_INTENT``), the others the default 7: the pool's sweep, on its schedule, takes
-Zhao's untouched lead back; Zhao is refused it (cool-down), Qian claims it. The complaint,
-unanswered for more than 2 days, is escalated to the department's supervisor by the schedule. The
-first instalment is overdue; a refund reaches payroll; the leader's export is in the admin's log.
+Zhao's untouched lead back; Zhao is refused it (cool-down), Qian claims it. Qian's follow-up and
+Zhao's after-sales visit are overdue; Qian's project (a visit a week in early design) is listed for
+a visit; Zhao takes his through to acceptance. The complaint, unanswered for more than 2 days, is
+escalated to the department's supervisor by the schedule. The first instalment is overdue; a refund
+reaches payroll; appraisal counts the follow-ups, the visits and the late complaint; the leader's
+export is in the admin's log.
 """
 
 from __future__ import annotations
@@ -222,6 +226,30 @@ def test_a_customers_life_from_import_to_payroll(life_stack, people):
     payment = finance.expect(201, "POST", f"/crm/deals/{deal['id']}/payments", json={
         "amount": "4000.00", "received_on": DAY0.today().isoformat()})
 
+    # Projects and visits (C7, C12): Zhao opens a project for the customer he won and visits it; it moves
+    # forward two stages, and back only with a reason. Qian opens one on her lead and visits it too.
+    project = zhao_p.expect(201, "POST", "/crm/projects", json={"name": "Ao showroom fit-out", "lead_id": worked})
+    assert (project["stage"], project["rep_id"], project["customer_id"]) == ("early_design", zhao, customer)
+    visits = [zhao_p.expect(201, "POST", "/crm/visits", json={
+        "customer_id": customer, "visited_at": T0.isoformat(), "place": "the customer's showroom",
+        "result": "site measured", "lead_id": worked, "project_id": project["id"]})]
+    for stage in ("bidding", "deepened_design"):
+        zhao_p.expect(200, "POST", f"/crm/projects/{project['id']}/stage", json={"stage": stage})
+    back_without_reason = zhao_p.expect(422, "POST", f"/crm/projects/{project['id']}/stage",
+                                        json={"stage": "early_design"})
+    assert "reason" in str(back_without_reason)
+    qians_project = qian_p.expect(201, "POST", "/crm/projects", json={"name": "Bai office", "lead_id": qians[0]})
+    qian_visit = {"customer_id": customer_of[qians[0]], "place": "Bai's office", "result": "catalogue shown",
+                  "project_id": qians_project["id"]}
+    visits.append(qian_p.expect(201, "POST", "/crm/visits", json={**qian_visit, "visited_at": T0.isoformat()}))
+    qian_p.expect(422, "POST", "/crm/visits",  # not in the future
+                  json={**qian_visit, "visited_at": (T0 + timedelta(days=1)).isoformat()})
+    qian_p.expect(404, "POST", "/crm/visits", json={  # not a customer she sees
+        "customer_id": customer, "visited_at": T0.isoformat(), "place": "?", "result": "?"})
+    iso = DAY0.today().isocalendar()
+    week = leader.get("/crm/visits/weekly", params={"week": f"{iso.year}-W{iso.week:02d}"})
+    assert {(r["rep_id"], r["visits"], r["short_by"]) for r in week["reps"]} == {(zhao, 1, 19), (qian, 1, 19)}
+
     # The customer complains; nobody answers. The sweep now finds nothing to escalate.
     complaint = zhao_p.expect(201, "POST", "/crm/complaints", json={
         "lead_id": worked, "cause": "delivery", "content": "the samples came a week late",
@@ -263,9 +291,30 @@ def test_a_customers_life_from_import_to_payroll(life_stack, people):
     zhao_p.expect(409, "POST", f"/crm/leads/{untouched}/claim")  # taken: first come, first served
     assert leader.get(f"/crm/leads/{untouched}/assignments")[-1]["strategy"] == "pool_claim"
 
-    # Qian's follow-up planned for day 2 is overdue, for her and for her leader.
+    # Qian's follow-up planned for day 2 is overdue, and so is the after-sales visit the deal planned for
+    # Zhao within 7 days of the sale: each on its rep's list, both on their leader's.
+    after_sales = [f for f in zhao_p.get(f"/crm/leads/{worked}/follow-ups") if f["kind"] == "after_sales"]
+    assert [(f["deal_id"], f["status"]) for f in after_sales] == [(deal["id"], "planned")] * 2
     assert [f["id"] for f in qian_p.get("/crm/follow-ups/overdue")] == [qians_next]
-    assert [f["id"] for f in leader.get("/crm/follow-ups/overdue")] == [qians_next]
+    assert [f["id"] for f in zhao_p.get("/crm/follow-ups/overdue")] == [after_sales[0]["id"]]
+    assert [f["id"] for f in leader.get("/crm/follow-ups/overdue")] == [qians_next, after_sales[0]["id"]]
+
+    # Qian's project, in early design, was last visited 8 days ago: overdue (a visit every 7 days); Zhao's,
+    # in deepened design, has 14. Zhao visits and takes his through stocking to acceptance; Qian visits hers.
+    assert [p["id"] for p in leader.get("/crm/projects/overdue-visits")] == [qians_project["id"]]
+    assert [p["id"] for p in qian_p.get("/crm/projects/overdue-visits")] == [qians_project["id"]]
+    assert zhao_p.get("/crm/projects/overdue-visits") == []
+    visits.append(zhao_p.expect(201, "POST", "/crm/visits", json={
+        "customer_id": customer, "visited_at": later.isoformat(), "place": "the customer's showroom",
+        "result": "installation checked", "project_id": project["id"]}))
+    for stage in ("stocking_execution", "acceptance"):
+        zhao_p.expect(200, "POST", f"/crm/projects/{project['id']}/stage", json={"stage": stage})
+    accepted = leader.get(f"/crm/projects/{project['id']}")
+    assert [(h["from_stage"], h["to_stage"]) for h in accepted["history"]] == [
+        (None, "early_design"), ("early_design", "bidding"), ("bidding", "deepened_design"),
+        ("deepened_design", "stocking_execution"), ("stocking_execution", "acceptance")]
+    visits.append(qian_p.expect(201, "POST", "/crm/visits", json={**qian_visit, "visited_at": later.isoformat()}))
+    assert leader.get("/crm/projects/overdue-visits") == []
 
     # The complaint, unanswered for more than 2 days, is escalated by the schedule to the supervisor.
     escalated = eventually(lambda: manager.get(f"/crm/complaints/{complaint['id']}"),
@@ -295,6 +344,26 @@ def test_a_customers_life_from_import_to_payroll(life_stack, people):
     assert D(overdue["total_outstanding"]) == D("7000.00")
     zhao_p.get("/crm/receivables/overdue")  # his own deal's
     assert qian_p.get("/crm/receivables/overdue")["items"] == []  # not hers
+
+    # Appraisal counts the follow-ups done (on time: 1 each), the visits, and the complaint handled late (0),
+    # each once, in the month it happened.
+    def appraisal_inputs(person: str) -> dict[tuple[str, str], Decimal]:
+        facts = {}
+        for month in sorted({DAY0.month(), FixedClock(later).month()}):
+            for item in admin.get(f"/appraisal/periods/{month}/employees/{person}/inputs"):
+                facts[(item["kind"], item["source_id"])] = D(item["value"])
+        return facts
+
+    process = ("follow_ups_on_time", "visits", "complaints_on_time")
+    zhaos_facts = {
+        ("follow_ups_on_time", f"followup:{planned['id']}"): D(1),
+        **{("visits", f"visit:{v['id']}"): D(1) for v in visits if v["rep_id"] == zhao},
+        ("complaints_on_time", f"complaint:{complaint['id']}:{FixedClock(later).month()}"): D(0)}
+    qians_facts = {("follow_ups_on_time", f"followup:{first['id']}"): D(1),
+                   **{("visits", f"visit:{v['id']}"): D(1) for v in visits if v["rep_id"] == qian}}
+    for person, expected in ((zhao, zhaos_facts), (qian, qians_facts)):
+        eventually(lambda person=person: {k: v for k, v in appraisal_inputs(person).items() if k[0] in process},
+                   until=lambda seen, expected=expected: seen == expected, what=f"appraisal to count {person}'s work")
 
     # The leader exports his group's leads; contacts masked; the admin reads the log.
     exported = leader.request("GET", "/crm/leads/export", params={"format": "xlsx", "group_id": group_a["id"]})
