@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test test-unit test-faults test-any-date install lint catalogue bench clean-dev
+.PHONY: dev test test-unit test-faults test-any-date install lint catalogue bench bench-month-end clean-dev
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ catalogue: $(STAMP)
 # Figures, not tests: see bench/README.md. Pass options with BENCH_ARGS="--calls 10000".
 bench: $(STAMP)
 	$(BIN)/python bench/intake_and_scoring.py $(BENCH_ARGS)
+
+# The month end at 1,000 and 10,000 employees: period close, pay run, outbox replay (bench/README.md).
+bench-month-end: $(STAMP)
+	$(BIN)/python bench/month_end.py $(BENCH_ARGS)
 
 # Deletes the development database (kept between `make dev` runs in .dev/).
 clean-dev:

@@ -28,6 +28,7 @@ from shared.bus import Bus
 from shared.db import UnitOfWork, new_metadata
 from shared.events.envelope import CloudEvent
 from shared.events.org import EmployeeHired, EmployeeLeft, EmployeeTransferred, GroupCreated, GroupLeaderChanged
+from shared.sql import among
 
 directory_metadata = new_metadata()
 
@@ -199,7 +200,7 @@ async def employees(session: AsyncSession, employee_ids: Collection[uuid.UUID]) 
     if not employee_ids:
         return {}
     rows = await session.execute(
-        select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids))))
+        select(directory_employees).where(among(directory_employees.c.employee_id, employee_ids)))
     return {row.employee_id: _employee(row) for row in rows}
 
 

@@ -44,6 +44,7 @@ from appraisal.domain.scoring import IndicatorScore, ScoreCard, Tally
 from appraisal.domain.templates import Indicator, Template
 from shared.auth import Role
 from shared.directory import DirectoryEmployee, DirectoryReader, directory_employees
+from shared.sql import among
 
 
 class PeriodRepository:
@@ -423,7 +424,7 @@ class ResultRepository:
             return {}
         rows = await self._session.execute(
             select(results.c.employee_id, results.c.period, results.c.score)
-            .where(results.c.period.in_(list(period_names)), results.c.employee_id.in_(list(employee_ids)))
+            .where(results.c.period.in_(list(period_names)), among(results.c.employee_id, employee_ids))
         )
         return {(row.employee_id, row.period): row.score for row in rows}
 
@@ -582,10 +583,10 @@ class RoleHistoryRepository:
         found: dict[uuid.UUID, tuple[list[RoleSpan], date | None]] = {}
         left = await self._session.execute(
             select(directory_employees.c.employee_id, directory_employees.c.left_on)
-            .where(directory_employees.c.employee_id.in_(ids)))
+            .where(among(directory_employees.c.employee_id, ids)))
         left_on = {row.employee_id: row.left_on for row in left}
         rows = await self._session.execute(
-            select(role_history).where(role_history.c.employee_id.in_(ids)).order_by(role_history.c.effective_on))
+            select(role_history).where(among(role_history.c.employee_id, ids)).order_by(role_history.c.effective_on))
         for row in rows:
             found.setdefault(row.employee_id, ([], left_on.get(row.employee_id)))[0].append(
                 RoleSpan(row.effective_on, row.role))
@@ -602,7 +603,7 @@ class DirectoryRepository(DirectoryReader):
             return {}
         rows = await self._session.execute(
             select(directory_employees.c.employee_id, directory_employees.c.hired_on)
-            .where(directory_employees.c.employee_id.in_(list(employee_ids))))
+            .where(among(directory_employees.c.employee_id, employee_ids)))
         return {row.employee_id: row.hired_on for row in rows}
 
     async def lock_roll_ups(self) -> None:

@@ -19,6 +19,7 @@ from payroll.adapters.tables import attendance_days, attendance_settlements, pay
 from payroll.domain.attendance import AttendanceDay, AttendanceSettlement, ClassifiedDay, DeductionBasis
 from shared.calendar import Calendars, WorkingCalendar
 from shared.clock import month_of_date
+from shared.sql import among
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class AttendanceRepository:
             return {}
         rows = await self._session.execute(
             select(attendance_days)
-            .where(attendance_days.c.period == period, attendance_days.c.employee_id.in_(list(employee_ids)))
+            .where(attendance_days.c.period == period, among(attendance_days.c.employee_id, employee_ids))
             .order_by(attendance_days.c.employee_id, attendance_days.c.work_date))
         found: dict[uuid.UUID, list[AttendanceDay]] = defaultdict(list)
         for row in rows:
@@ -117,7 +118,7 @@ class AttendanceRepository:
             return
         await self._session.execute(
             update(attendance_days)
-            .where(attendance_days.c.period == period, attendance_days.c.employee_id.in_(list(employee_ids)))
+            .where(attendance_days.c.period == period, among(attendance_days.c.employee_id, employee_ids))
             .values(settled_run_id=run_id))
 
     async def claim_corrections(self, run_id: uuid.UUID, period: str, employee_ids: Many[uuid.UUID]
@@ -137,7 +138,7 @@ class AttendanceRepository:
         rows = await self._session.execute(
             update(attendance_days)
             .where(attendance_days.c.settled_run_id.is_(None), attendance_days.c.period != period,
-                   attendance_days.c.employee_id.in_(list(employee_ids)), exists(paid))
+                   among(attendance_days.c.employee_id, employee_ids), exists(paid))
             .values(settled_run_id=run_id)
             .returning(attendance_days))
         changed: dict[tuple[uuid.UUID, str], list[AttendanceDay]] = defaultdict(list)

@@ -30,6 +30,7 @@ from payroll.domain.clawbacks import Accrual, Reversal
 from payroll.domain.commission_plans import CommissionPlan, definition_of, from_definition
 from payroll.domain.deals import Deal, DealCancellation, Refund
 from payroll.domain.expenses import ClaimStatus
+from shared.sql import among, insert_all
 
 ZERO = Decimal(0)
 ACCRUAL_NAMESPACE = uuid.UUID("5b0c3f0e-4a5d-4c36-9a43-6d8e3c1a0c01")
@@ -79,7 +80,7 @@ class CommissionLedgerRepository:
         cancelled = select(deal_cancellations.c.deal_id).where(deal_cancellations.c.deal_id == deals.c.deal_id).exists()
         late = or_(*(and_(deals.c.rep_id == rep_id, deals.c.period >= first) for rep_id, first in since.items()))
         claimed = await self._session.execute(
-            update(deals).where(deals.c.run_id.is_(None), deals.c.rep_id.in_(list(since)), ~cancelled,
+            update(deals).where(deals.c.run_id.is_(None), among(deals.c.rep_id, since), ~cancelled,
                                 or_(deals.c.period == period, and_(deals.c.period < period, had_run, late)))
             .values(run_id=run_id).returning(deals.c.deal_id))
         ids = [row.deal_id for row in claimed]
@@ -88,21 +89,21 @@ class CommissionLedgerRepository:
         rows = await self._session.execute(
             select(deals, deal_cancellations.c.cancelled_on, deal_cancellations.c.reason.label("cancel_reason"))
             .outerjoin(deal_cancellations, deal_cancellations.c.deal_id == deals.c.deal_id)
-            .where(deals.c.deal_id.in_(ids)).order_by(deals.c.signed_on, deals.c.deal_id))
+            .where(among(deals.c.deal_id, ids)).order_by(deals.c.signed_on, deals.c.deal_id))
         return [_deal(row) for row in rows]
 
     async def unsettle_payments(self, run_id: uuid.UUID, payment_ids: Many[uuid.UUID]) -> None:
         """Give back payments the run claimed but cannot pay yet (their deal unknown to payroll)."""
         if payment_ids:
             await self._session.execute(update(payments).where(payments.c.run_id == run_id,
-                                                               payments.c.payment_id.in_(list(payment_ids)))
+                                                               among(payments.c.payment_id, payment_ids))
                                         .values(run_id=None, settled_as=None))
 
     async def settle_refunds(self, run_id: uuid.UUID, rep_ids: Many[uuid.UUID]) -> list[Refund]:
         if not rep_ids:
             return []
         rows = await self._session.execute(
-            update(refunds).where(refunds.c.settled_run_id.is_(None), refunds.c.rep_id.in_(list(rep_ids)))
+            update(refunds).where(refunds.c.settled_run_id.is_(None), among(refunds.c.rep_id, rep_ids))
             .values(settled_run_id=run_id).returning(refunds))
         return [_refund(row) for row in rows]
 
@@ -111,7 +112,7 @@ class CommissionLedgerRepository:
             return []
         rows = await self._session.execute(
             update(deal_cancellations)
-            .where(deal_cancellations.c.settled_run_id.is_(None), deal_cancellations.c.rep_id.in_(list(rep_ids)))
+            .where(deal_cancellations.c.settled_run_id.is_(None), among(deal_cancellations.c.rep_id, rep_ids))
             .values(settled_run_id=run_id).returning(deal_cancellations))
         return [_cancellation(row) for row in rows]
 
@@ -127,8 +128,8 @@ class CommissionLedgerRepository:
             select(commission_accruals, func.coalesce(reversed_.c.total, 0).label("reversed"))
             .outerjoin(reversed_, reversed_.c.accrual_id == commission_accruals.c.id)
             .where(commission_accruals.c.run_id != other_than,
-                   or_(commission_accruals.c.source_id.in_(list(payment_ids)),
-                       commission_accruals.c.deal_id.in_(list(deal_ids))))
+                   or_(among(commission_accruals.c.source_id, payment_ids),
+                       among(commission_accruals.c.deal_id, deal_ids)))
             .order_by(commission_accruals.c.period, commission_accruals.c.id))
         return [_accrual(row) for row in rows]
 
@@ -142,15 +143,15 @@ class CommissionLedgerRepository:
                                      commission_clawbacks.c.run_id != run_id).exists())
         rows = await self._session.execute(
             select(refunds.c.payment_id, func.sum(refunds.c.amount).label("total"))
-            .where(refunds.c.payment_id.in_(list(payment_ids)), ~reversed_elsewhere).group_by(refunds.c.payment_id))
+            .where(among(refunds.c.payment_id, payment_ids), ~reversed_elsewhere).group_by(refunds.c.payment_id))
         return {row.payment_id: row.total for row in rows}
 
     async def add_accruals(self, accruals: Sequence[Accrual]) -> None:
         if accruals:
-            await self._session.execute(insert(commission_accruals), [
+            await self._session.execute(insert_all(commission_accruals, [
                 {"id": a.id, "run_id": a.run_id, "employee_id": a.employee_id, "period": a.period, "kind": a.kind,
                  "source_id": a.source_id, "deal_id": a.deal_id, "money": a.money, "earned": a.earned, "plan": a.plan}
-                for a in accruals])
+                for a in accruals]))
 
     async def add_clawbacks(self, run_id: uuid.UUID, reversals: Sequence[Reversal]) -> None:
         if reversals:
@@ -165,7 +166,7 @@ class CommissionLedgerRepository:
         rows = await self._session.execute(
             select(commission_balances.c.employee_id,
                    func.sum(commission_balances.c.carried - commission_balances.c.brought).label("owed"))
-            .where(commission_balances.c.run_id != run_id, commission_balances.c.employee_id.in_(list(employee_ids)))
+            .where(commission_balances.c.run_id != run_id, among(commission_balances.c.employee_id, employee_ids))
             .group_by(commission_balances.c.employee_id))
         return {row.employee_id: row.owed for row in rows if row.owed}
 
@@ -182,7 +183,7 @@ class CommissionLedgerRepository:
             return {}
         rows = await self._session.execute(
             select(expense_claims.c.id, expense_claims.c.employee_id, expense_claims.c.approved_amount)
-            .where(expense_claims.c.employee_id.in_(list(employee_ids)),
+            .where(among(expense_claims.c.employee_id, employee_ids),
                    expense_claims.c.status == ClaimStatus.APPROVED.value, expense_claims.c.approved_amount > 0,
                    expense_claims.c.category.in_(list(categories)),
                    expense_claims.c.incurred_on >= start, expense_claims.c.incurred_on <= end))

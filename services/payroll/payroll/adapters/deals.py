@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from payroll.adapters.tables import deal_cancellations, deal_costs, deals, refunds
 from payroll.domain.deals import Deal, DealCancellation, DepartmentProfit, Refund
+from shared.sql import among
 
 
 class DealRepository:
@@ -67,7 +68,7 @@ class DealRepository:
     async def of(self, deal_ids: Many[uuid.UUID]) -> dict[uuid.UUID, Deal]:
         if not deal_ids:
             return {}
-        rows = await self._session.execute(_deal_query().where(deals.c.deal_id.in_(list(deal_ids))))
+        rows = await self._session.execute(_deal_query().where(among(deals.c.deal_id, deal_ids)))
         return {row.deal_id: _deal(row) for row in rows}
 
     async def signed(self, *, period: str | None = None, periods: tuple[str, str] | None = None,
@@ -81,7 +82,7 @@ class DealRepository:
         if periods is not None:
             query = query.where(deals.c.period >= periods[0], deals.c.period <= periods[1])
         if rep_ids is not None:
-            query = query.where(deals.c.rep_id.in_(list(rep_ids)))
+            query = query.where(among(deals.c.rep_id, rep_ids))
         if department_id is not None:
             query = query.where(deals.c.department_id == department_id)
         if not include_cancelled:
@@ -109,18 +110,18 @@ class DealRepository:
     async def cancellations(self, deal_ids: Many[uuid.UUID] | None = None) -> list[DealCancellation]:
         query = select(deal_cancellations).order_by(deal_cancellations.c.cancelled_on, deal_cancellations.c.deal_id)
         if deal_ids is not None:
-            query = query.where(deal_cancellations.c.deal_id.in_(list(deal_ids)))
+            query = query.where(among(deal_cancellations.c.deal_id, deal_ids))
         return [_cancellation(row) for row in await self._session.execute(query)]
 
     async def refunds(self, *, payment_ids: Many[uuid.UUID] | None = None, rep_ids: Many[uuid.UUID] | None = None,
                       deal_ids: Many[uuid.UUID] | None = None) -> list[Refund]:
         query = select(refunds).order_by(refunds.c.refunded_on, refunds.c.refund_id)
         if deal_ids is not None:
-            query = query.where(refunds.c.deal_id.in_(list(deal_ids)))
+            query = query.where(among(refunds.c.deal_id, deal_ids))
         if payment_ids is not None:
-            query = query.where(refunds.c.payment_id.in_(list(payment_ids)))
+            query = query.where(among(refunds.c.payment_id, payment_ids))
         if rep_ids is not None:
-            query = query.where(refunds.c.rep_id.in_(list(rep_ids)))
+            query = query.where(among(refunds.c.rep_id, rep_ids))
         return [_refund(row) for row in await self._session.execute(query)]
 
     async def refunded(self, payment_ids: Many[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
@@ -129,7 +130,7 @@ class DealRepository:
             return {}
         rows = await self._session.execute(
             select(refunds.c.payment_id, func.sum(refunds.c.amount).label("total"))
-            .where(refunds.c.payment_id.in_(list(payment_ids))).group_by(refunds.c.payment_id))
+            .where(among(refunds.c.payment_id, payment_ids)).group_by(refunds.c.payment_id))
         totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
         for row in rows:
             totals[row.payment_id] = row.total

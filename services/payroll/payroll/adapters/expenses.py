@@ -16,6 +16,7 @@ from payroll.domain.disputes import Dispute, DisputeStatus, Entry
 from payroll.domain.expenses import ClaimStatus, ExpenseClaim, Receipt
 from payroll.domain.money import text as money_text
 from shared.scope import DataScope
+from shared.sql import among
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class ExpenseRepository:
         rows = await self._session.execute(
             update(expense_claims)
             .where(expense_claims.c.status == ClaimStatus.APPROVED.value, expense_claims.c.approved_amount > 0,
-                   expense_claims.c.employee_id.in_(list(employee_ids)),
+                   among(expense_claims.c.employee_id, employee_ids),
                    or_(expense_claims.c.paid_run_id.is_(None), expense_claims.c.paid_run_id == run_id))
             .values(paid_run_id=run_id, paid_period=period)
             .returning(expense_claims))
@@ -135,7 +136,7 @@ class DisputeRepository:
         rows = await self._session.execute(
             update(payslip_disputes)
             .where(payslip_disputes.c.status == DisputeStatus.ACCEPTED.value,
-                   payslip_disputes.c.employee_id.in_(list(employee_ids)), payslip_disputes.c.run_id != run_id,
+                   among(payslip_disputes.c.employee_id, employee_ids), payslip_disputes.c.run_id != run_id,
                    or_(payslip_disputes.c.paid_run_id.is_(None), payslip_disputes.c.paid_run_id == run_id))
             .values(paid_run_id=run_id, paid_period=period)
             .returning(payslip_disputes))

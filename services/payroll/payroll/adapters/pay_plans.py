@@ -12,6 +12,7 @@ from payroll.adapters.tables import pay_runs, plan_overrides, special_incentives
 from payroll.domain.incentives import SpecialIncentive
 from payroll.domain.overrides import AMOUNTS, COMMISSION_TERMS, PlanOverride
 from payroll.domain.runs import RunStatus
+from shared.sql import among
 
 
 class OverrideRepository:
@@ -34,7 +35,7 @@ class OverrideRepository:
         query = select(plan_overrides).order_by(plan_overrides.c.employee_id, plan_overrides.c.effective_from,
                                                 plan_overrides.c.version)
         if employee_ids is not None:
-            query = query.where(plan_overrides.c.employee_id.in_(list(employee_ids)))
+            query = query.where(among(plan_overrides.c.employee_id, employee_ids))
         return [_override(row) for row in await self._session.execute(query)]
 
 
@@ -75,7 +76,7 @@ class IncentiveRepository:
         rows = await self._session.execute(
             update(special_incentives)
             .where(special_incentives.c.run_id.is_(None), special_incentives.c.cancelled_at.is_(None),
-                   special_incentives.c.period <= period, special_incentives.c.employee_id.in_(list(employee_ids)))
+                   special_incentives.c.period <= period, among(special_incentives.c.employee_id, employee_ids))
             .values(run_id=run_id).returning(special_incentives))
         return [_incentive(row, run_locked=False) for row in rows]
 

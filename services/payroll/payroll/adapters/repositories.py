@@ -26,6 +26,7 @@ from payroll.domain.runs import PayRun, PayslipRecord, PendingAdjustment, RunSta
 from shared.clock import first_day, last_day
 from shared.directory import DirectoryReader, directory_employees
 from shared.scope import DataScope
+from shared.sql import among
 
 # Every use case that may compute a run takes this transaction-scoped lock first. The facts a
 # run needs (the close, the results, the directory, the plans) arrive in separate transactions;
@@ -94,6 +95,8 @@ class AppraisalInputRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # Results received in this unit of work and not stored yet, in arrival order.
+        self._staged: list[tuple[FinalResult, uuid.UUID]] = []
 
     async def record_close(self, closed: ClosedPeriod) -> bool:
         """Keep the close of the highest revision: a higher one replaces it, a lower or equal one arriving
@@ -126,6 +129,34 @@ class AppraisalInputRepository:
         )
         return inserted.first() is not None
 
+    def stage_result(self, result: FinalResult, event_id: uuid.UUID) -> None:
+        """Keep a result to be stored by :meth:`store_staged_results`, with the others of the unit."""
+        self._staged.append((result, event_id))
+
+    async def store_staged_results(self) -> None:
+        """Store the staged results together, as :meth:`record_result` one by one in their
+        order would: per employee and period the first of the highest revision received, replacing a
+        stored result only if its revision is higher."""
+        chosen: dict[tuple[str, uuid.UUID], tuple[FinalResult, uuid.UUID]] = {}
+        for result, event_id in self._staged:
+            key = (result.period, result.employee_id)
+            if key not in chosen or result.revision > chosen[key][0].revision:
+                chosen[key] = (result, event_id)
+        self._staged = []
+        if not chosen:
+            return
+        rows = [dict(period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
+                     coefficient=result.coefficient, rank=result.rank, flags=list(result.flags), event_id=event_id,
+                     revision=result.revision) for result, event_id in chosen.values()]
+        upsert = pg_insert(appraisal_results)
+        # One statement executed for many rows (pipelined), compiled once whatever the batch's size.
+        await self._session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[appraisal_results.c.period, appraisal_results.c.employee_id],
+                set_={key: upsert.excluded[key] for key in rows[0] if key not in ("period", "employee_id")},
+                where=upsert.excluded.revision > appraisal_results.c.revision,
+            ), rows)
+
     async def closed(self, period: str) -> ClosedPeriod | None:
         row = (await self._session.execute(
             select(closed_periods).where(closed_periods.c.period == period))).first()
@@ -141,6 +172,18 @@ class AppraisalInputRepository:
         return [FinalResult(period=row.period, employee_id=row.employee_id, role=row.role, score=row.score,
                             coefficient=row.coefficient, rank=row.rank, flags=tuple(row.flags),
                             revision=row.revision, plan_execution=row.plan_execution) for row in rows]
+
+    async def all_results_in(self, period: str) -> bool:
+        """Whether the period's close is in with as many results of its revision as it announced:
+        what readiness (:func:`payroll.domain.completeness.assess`) requires first, counted without
+        reading the results."""
+        received = (select(func.count()).select_from(appraisal_results)
+                    .where(appraisal_results.c.period == closed_periods.c.period,
+                           appraisal_results.c.revision == closed_periods.c.revision)
+                    .scalar_subquery())
+        complete = (await self._session.execute(
+            select(received >= closed_periods.c.employee_count).where(closed_periods.c.period == period))).scalar()
+        return bool(complete)
 
     async def periods_awaiting_run(self) -> list[str]:
         """Periods appraisal closed that have no run yet, oldest first."""
@@ -180,7 +223,7 @@ class PaymentRepository:
             return []
         rows = await self._session.execute(
             update(payments)
-            .where(payments.c.period == period, payments.c.run_id.is_(None), payments.c.rep_id.in_(list(rep_ids)))
+            .where(payments.c.period == period, payments.c.run_id.is_(None), among(payments.c.rep_id, rep_ids))
             .values(run_id=run_id, settled_as="commission")
             .returning(payments)
         )
@@ -206,7 +249,7 @@ class PaymentRepository:
         closed = exists().where(closed_periods.c.period == payments.c.period).correlate(payments)
         rows = await self._session.execute(
             update(payments)
-            .where(payments.c.run_id.is_(None), payments.c.period != period, payments.c.rep_id.in_(list(rep_ids)),
+            .where(payments.c.run_id.is_(None), payments.c.period != period, among(payments.c.rep_id, rep_ids),
                    or_(run_of_period, and_(payments.c.period < period, ~closed)))
             .values(run_id=run_id, settled_as="adjustment")
             .returning(*payments.c, own_run.label("missed_run_id"))
@@ -349,7 +392,7 @@ class DirectoryRepository(DirectoryReader):
         if not employee_ids:
             return {}
         rows = await self._session.execute(
-            select(directory_employees).where(directory_employees.c.employee_id.in_(list(employee_ids))))
+            select(directory_employees).where(among(directory_employees.c.employee_id, employee_ids)))
         return {row.employee_id: _placement(row) for row in rows}
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from payroll.adapters.tables import pay_runs, period_reopens, revision_adjustments
 from payroll.domain.revisions import Figures, Reopening, RevisionAdjustment
 from payroll.domain.runs import RunStatus
+from shared.sql import among
 
 
 class RevisionRepository:
@@ -60,7 +61,7 @@ class RevisionRepository:
         rows = await self._session.execute(
             update(revision_adjustments)
             .where(revision_adjustments.c.run_id.is_(None), revision_adjustments.c.period != period,
-                   revision_adjustments.c.employee_id.in_(list(employee_ids)))
+                   among(revision_adjustments.c.employee_id, employee_ids))
             .values(run_id=run_id).returning(revision_adjustments))
         return sorted((_adjustment(row) for row in rows), key=lambda a: (a.period, a.after.revision))
 

@@ -173,15 +173,24 @@ async def record_close(uow: PayrollUnitOfWork, bus: PayrollBus, close: ClosedPer
     ensure_period(close.period)
     await uow.lock_pay_runs()
     await uow.appraisal.record_close(close)
-    await follow_revisions(uow, bus, close.period)
+    follow_at_commit(uow, bus, close.period)
 
 
 async def record_result(uow: PayrollUnitOfWork, bus: PayrollBus, result: FinalResult, event_id: uuid.UUID) -> None:
-    """One employee's frozen result; it may be the last one the period waits for."""
+    """One employee's frozen result; it may be the last one the period waits for.
+
+    Stored when the unit commits, with every other result of the consumer's batch in one statement
+    under the pay-run lock (a month end delivers one result per employee); nothing in between reads
+    them, and whether the run is due is asked after they are stored."""
     ensure_period(result.period)
+    uow.appraisal.stage_result(result, event_id)
+    uow.before_commit("payroll.appraisal_results", lambda: _store_staged_results(uow))
+    follow_at_commit(uow, bus, result.period)
+
+
+async def _store_staged_results(uow: PayrollUnitOfWork) -> None:
     await uow.lock_pay_runs()
-    await uow.appraisal.record_result(result, event_id)
-    await follow_revisions(uow, bus, result.period)
+    await uow.appraisal.store_staged_results()
 
 
 async def record_reopen(uow: PayrollUnitOfWork, bus: PayrollBus, reopening: Reopening) -> None:
@@ -189,7 +198,15 @@ async def record_reopen(uow: PayrollUnitOfWork, bus: PayrollBus, reopening: Reop
     ensure_period(reopening.period)
     await uow.lock_pay_runs()
     await uow.revisions.record_reopen(reopening)
-    await follow_revisions(uow, bus, reopening.period)
+    follow_at_commit(uow, bus, reopening.period)
+
+
+def follow_at_commit(uow: PayrollUnitOfWork, bus: PayrollBus, period: str) -> None:
+    """Whether the period's run is now due (or its draft must follow a revision) is asked once per
+    period and transaction, after every close, result and reopen of the consumer's batch is stored:
+    asked after each result, the month end read all the results so far once per result (quadratic).
+    The pay-run lock the caller took is held until that commit."""
+    uow.before_commit(f"payroll.follow_revisions:{period}", lambda: follow_revisions(uow, bus, period))
 
 
 async def record_payment(uow: PayrollUnitOfWork, bus: PayrollBus, *, payment_id: uuid.UUID, deal_id: uuid.UUID,

@@ -96,6 +96,10 @@ async def compute_waiting_runs(uow: PayrollUnitOfWork, bus: PayrollBus) -> list[
 async def compute_if_ready(uow: PayrollUnitOfWork, bus: PayrollBus, period: str) -> PayRun | None:
     if await uow.runs.for_period(period) is not None:
         return None
+    # Counted before anything is read: until the close and all its results are in, the run waits
+    # whatever the rest says, and a month end asks this once per batch of results.
+    if not await uow.appraisal.all_results_in(period):
+        return None
     inputs = await gather_inputs(uow, period)
     if not inputs.readiness.ready:
         return None

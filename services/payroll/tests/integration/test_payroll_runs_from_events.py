@@ -153,7 +153,7 @@ async def test_a_plan_change_applies_from_its_period_on(world: PayrollWorld, per
 
 async def test_the_last_two_facts_arriving_at_once_still_give_exactly_one_run(world: PayrollWorld,
                                                                              period: str) -> None:
-    """The close is handled while the last result lands: the close's transaction has read the
+    """The close is handled while the last result lands: the close's transaction has counted the
     results (one of two) and not yet committed. Without the pay-run lock the result's transaction
     would not see the close either, and the period would wait for ever."""
     await world.set_plan()
@@ -163,15 +163,16 @@ async def test_the_last_two_facts_arriving_at_once_still_give_exactly_one_run(wo
     async def close_pausing_after_reading_results() -> None:
         envelope = CloudEvent.wrap(closed(period, count=2), source="/test", time=world.runtime.clock.now())
         async with world.uow() as uow:
-            read_results = uow.appraisal.results
+            # What the close's transaction reads first of the results: whether all of them are in.
+            count_results = uow.appraisal.all_results_in
 
-            async def results_then_pause(period: str):
-                found = await read_results(period)
+            async def counted_then_pause(period: str):
+                found = await count_results(period)
                 has_read.set()
                 await resume.wait()
                 return found
 
-            uow.appraisal.results = results_then_pause  # type: ignore[method-assign]
+            uow.appraisal.all_results_in = counted_then_pause  # type: ignore[method-assign]
             await on_period_closed(envelope, uow, world.runtime.bus)
             await uow.commit()
 
