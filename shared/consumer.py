@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 # A consumer handler works in the runner's unit of work (beside the inbox row) and reads the
 # service's clock and policy from its bus.
 Handler = Callable[[CloudEvent, Any, Bus], Awaitable[None]]
+# A batch handler takes a run of events of one type, already claimed in the inbox, in the order
+# they came, and does their work set-wise (one lookup, one multi-row insert) in the same unit of
+# work. It must have the same effect as the type's one-event handler applied to each in turn: the
+# runner falls back to that handler, one event per transaction, when the batch fails.
+BatchHandler = Callable[[list[CloudEvent], Any, Bus], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class ConsumerSpec:
     name: str
     topics: list[str]
     handlers: Mapping[str, Handler]
+    # Optional set-wise handlers for busy types (each type also needs its one-event handler).
+    batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)
 
 
 class ConsumerRunner:
@@ -110,18 +117,26 @@ class ConsumerRunner:
                 event_id_var.reset(token)
 
     async def _handle_together(self, work: list[tuple[ConsumerRecord, CloudEvent, Handler]]) -> bool:
-        """Handle every event of the batch in one transaction; False, with nothing written, if any failed."""
-        handled = duplicates = 0
+        """Handle every event of the batch in one transaction; False, with nothing written, if any failed.
+        The inbox rows of the whole batch go in one statement; consecutive events of a type with a
+        batch handler are handed to it together, the others to their handler one by one, in order."""
         try:
             async with self._uow_factory() as uow:
+                fresh = await uow.claim_inbox_many(self.spec.name, [envelope for _, envelope, _ in work])
+                todo: list[tuple[CloudEvent, Handler]] = []
                 for _, envelope, handler in work:
-                    token = event_id_var.set(str(envelope.id))
+                    if envelope.id in fresh:
+                        fresh.discard(envelope.id)  # a second copy within the batch is a duplicate
+                        todo.append((envelope, handler))
+                for run in _runs(todo, self.spec.batch_handlers):
+                    first, handler = run[0]
+                    batch_handler = self.spec.batch_handlers.get(first.type)
+                    if batch_handler is not None:
+                        await batch_handler([envelope for envelope, _ in run], uow, self._bus)
+                        continue
+                    token = event_id_var.set(str(first.id))
                     try:
-                        if await uow.claim_inbox(self.spec.name, envelope):
-                            await handler(envelope, uow, self._bus)
-                            handled += 1
-                        else:
-                            duplicates += 1
+                        await handler(first, uow, self._bus)
                     finally:
                         event_id_var.reset(token)
                 await uow.commit()
@@ -132,8 +147,8 @@ class ConsumerRunner:
             log.info("a batch of %s events failed together; handling them one at a time", len(work), exc_info=True)
             return False
         self.batches_together += 1
-        self.handled += handled
-        self.duplicates += duplicates
+        self.handled += len(todo)
+        self.duplicates += len(work) - len(todo)
         return True
 
     async def _handle_with_retries(self, record: ConsumerRecord, envelope: CloudEvent, handler: Handler) -> None:
@@ -171,6 +186,19 @@ class ConsumerRunner:
             async with self._uow_factory() as uow:
                 await uow.claim_inbox(self.spec.name, envelope, status="dead_lettered", error=reason[:2000])
                 await uow.commit()
+
+
+def _runs(todo: list[tuple[CloudEvent, Handler]], batch_types: Mapping[str, BatchHandler]
+          ) -> list[list[tuple[CloudEvent, Handler]]]:
+    """Consecutive events of one batch-handled type form a run; any other event is a run of its own."""
+    runs: list[list[tuple[CloudEvent, Handler]]] = []
+    for item in todo:
+        kind = item[0].type
+        if runs and kind in batch_types and runs[-1][0][0].type == kind:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 def dead_letter_topic(topic_prefix: str, consumer_name: str) -> str:

@@ -4,7 +4,7 @@ carries, and the unit of work that commits state and outbox rows in one transact
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Self
 
 from sqlalchemy import (
@@ -142,6 +142,16 @@ class UnitOfWork:
             .returning(inbox.c.event_id)
         )
         return result.first() is not None
+
+    async def claim_inbox_many(self, consumer: str, envelopes: Sequence[CloudEvent]) -> set[uuid.UUID]:
+        """Record that ``consumer`` handled these events, in one statement; the ids it had not yet."""
+        if not envelopes:
+            return set()
+        rows = {envelope.id: {"consumer": consumer, "event_id": envelope.id, "event_type": envelope.type}
+                for envelope in envelopes}
+        result = await self.session.execute(
+            pg_insert(inbox).values(list(rows.values())).on_conflict_do_nothing().returning(inbox.c.event_id))
+        return {row.event_id for row in result}
 
     def before_commit(self, key: str, action: Callable[[], Awaitable[object]]) -> None:
         """Run ``action`` once, just before this unit commits, however often it is asked for under
