@@ -42,7 +42,10 @@ class ServiceSettings(BaseSettings):
     port: int = 8001
 
     relay_batch_size: int = Field(500, ge=1)
-    relay_idle_poll_seconds: float = Field(0.05, gt=0)
+    # The relay is woken by a NOTIFY when outbox rows commit (relay_listen); the idle poll is only
+    # the safety net for a lost notification, so it can be slow and cost an idle stack nothing.
+    relay_idle_poll_seconds: float = Field(2.0, gt=0)
+    relay_listen: bool = True
     # The embedded broker keeps nothing on restart: a relay republishes what it published this
     # recently, and consumers drop what their inbox has already seen. 0 disables it.
     relay_replay_window_seconds: int = Field(0, ge=0)

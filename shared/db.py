@@ -72,6 +72,10 @@ inbox = Table(
 )
 
 
+# The channel a committed outbox row is announced on (one database per service, so one name for all).
+OUTBOX_CHANNEL = "outbox_written"
+
+
 def create_engine(database_url: str, **kwargs) -> AsyncEngine:
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
@@ -178,6 +182,9 @@ class UnitOfWork:
                     for envelope, topic in zip(self._pending, self._pending_topics, strict=True)
                 ],
             )
+            # Wakes the relay (shared.relay) the moment this transaction commits: PostgreSQL delivers
+            # a notification only on commit, and never for a rolled-back one.
+            await self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
         await self.session.commit()
         self._pending.clear()
         self._pending_topics.clear()
