@@ -52,6 +52,12 @@ class ServiceSettings(BaseSettings):
     # How often the relay asks the broker whether it still holds what it acknowledged (0: never).
     relay_broker_check_seconds: float = Field(10.0, ge=0)
 
+    # How long the broker may hold an empty fetch: short while events flow (the consumer's latency on
+    # the dev broker, which never answers a waiting fetch early), long after consumer_idle_after_seconds
+    # without any (an idle stack's main cost). On Apache Kafka both may be long: it answers as records arrive.
+    consumer_fetch_wait_busy_ms: int = Field(100, ge=10)
+    consumer_fetch_wait_idle_ms: int = Field(2000, ge=10)
+    consumer_idle_after_seconds: float = Field(10.0, ge=0)
     consumer_max_records: int = Field(200, ge=1)
     consumer_max_attempts: int = Field(5, ge=1)
     consumer_backoff_seconds: float = Field(0.2, ge=0)

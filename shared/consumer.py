@@ -13,7 +13,9 @@ moves on without losing it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +65,10 @@ class ConsumerRunner:
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
         batch_transactions: bool = True,
+        fetch_wait_busy_ms: int | None = None,
+        fetch_wait_idle_ms: int | None = None,
+        idle_after_seconds: float = 10.0,
+        poll_timeout_ms: int = 1000,
     ) -> None:
         self.spec = spec
         self._consumer = consumer
@@ -74,6 +80,9 @@ class ConsumerRunner:
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
         self._batch_transactions = batch_transactions
+        self._poll_timeout_ms = poll_timeout_ms
+        self._fetch_wait = FetchWait(consumer, busy_ms=fetch_wait_busy_ms, idle_ms=fetch_wait_idle_ms,
+                                     idle_after_seconds=idle_after_seconds)
         self.handled = 0
         self.batches_together = 0
         self.batches_split = 0
@@ -81,11 +90,26 @@ class ConsumerRunner:
         self.dead_lettered = 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_records)
-            for partition, records in batches.items():
-                await self._process_batch(records)
-                await self._commit(partition, records[-1].offset + 1)
+        # A long poll, given up the moment ``stop`` is set: an idle worker wakes once a second, not
+        # five times, and still stops at once. Only the wait is given up, never a batch being handled.
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                polling = asyncio.ensure_future(
+                    self._consumer.getmany(timeout_ms=self._poll_timeout_ms, max_records=self._max_records))
+                await asyncio.wait((polling, stopping), return_when=asyncio.FIRST_COMPLETED)
+                if not polling.done():
+                    polling.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await polling
+                    return
+                batches = polling.result()
+                self._fetch_wait.after_poll(bool(batches))
+                for partition, records in batches.items():
+                    await self._process_batch(records)
+                    await self._commit(partition, records[-1].offset + 1)
+        finally:
+            stopping.cancel()
 
     async def _commit(self, partition: TopicPartition, next_offset: int) -> None:
         try:
@@ -186,6 +210,44 @@ class ConsumerRunner:
             async with self._uow_factory() as uow:
                 await uow.claim_inbox(self.spec.name, envelope, status="dead_lettered", error=reason[:2000])
                 await uow.commit()
+
+
+class FetchWait:
+    """How long the broker may hold an empty fetch: short while events flow, long once the consumer
+    has been idle for ``idle_after_seconds``. The dev broker (tansu) answers a fetch only when its
+    wait is over, never early when a record arrives, so the wait is both the consumer's latency and
+    (one fetch per wait per consumer) an idle stack's main cost. The first event after a quiet spell
+    waits up to the idle wait; a steady stream gets the busy one. Set both equal on Apache Kafka,
+    which answers a waiting fetch as soon as records arrive. None leaves the client's setting."""
+
+    def __init__(self, consumer: AIOKafkaConsumer, *, busy_ms: int | None, idle_ms: int | None,
+                 idle_after_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._consumer = consumer
+        self._busy, self._idle = busy_ms, idle_ms
+        self._idle_after = idle_after_seconds
+        self._clock = clock
+        self._last_records = clock()
+        self.current: int | None = None
+
+    def after_poll(self, got_records: bool) -> None:
+        now = self._clock()
+        if got_records:
+            self._last_records = now
+            self._set(self._busy)
+        elif now - self._last_records >= self._idle_after:
+            self._set(self._idle)
+        elif self.current is None:
+            self._set(self._busy)
+
+    def _set(self, wait_ms: int | None) -> None:
+        if wait_ms is None or wait_ms == self.current:
+            return
+        # aiokafka reads the wait from its fetcher (made by start()) for every request it builds;
+        # there is no public setter. Another client version without it keeps its configured wait.
+        fetcher = getattr(self._consumer, "_fetcher", None)
+        if fetcher is not None and hasattr(fetcher, "_fetch_max_wait_ms"):
+            fetcher._fetch_max_wait_ms = wait_ms
+            self.current = wait_ms
 
 
 def _runs(todo: list[tuple[CloudEvent, Handler]], batch_types: Mapping[str, BatchHandler]

@@ -207,6 +207,9 @@ async def run_consumers(runtime: ServiceRuntime, stop: asyncio.Event, names: Seq
                 max_records=settings.consumer_max_records, max_attempts=settings.consumer_max_attempts,
                 backoff_seconds=settings.consumer_backoff_seconds,
                 batch_transactions=settings.consumer_batch_transactions,
+                fetch_wait_busy_ms=settings.consumer_fetch_wait_busy_ms,
+                fetch_wait_idle_ms=settings.consumer_fetch_wait_idle_ms,
+                idle_after_seconds=settings.consumer_idle_after_seconds,
             ))
         await asyncio.gather(*(runner.run(stop) for runner in runners))
     finally:
