@@ -4,6 +4,7 @@ clock and its appraisal policy."""
 
 from __future__ import annotations
 
+from appraisal.adapters.input_batches import InputBatchRepository
 from appraisal.adapters.repositories import (
     AnnualResultRepository,
     AuditRepository,
@@ -40,6 +41,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     honours: HonourRepository
     weekly: WeeklyRepository
     calls: CallRepository
+    input_batches: InputBatchRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -56,6 +58,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.honours = HonourRepository(self.session)
         self.weekly = WeeklyRepository(self.session)
         self.calls = CallRepository(self.session)
+        self.input_batches = InputBatchRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]
