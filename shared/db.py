@@ -153,8 +153,10 @@ class UnitOfWork:
             return set()
         rows = {envelope.id: {"consumer": consumer, "event_id": envelope.id, "event_type": envelope.type}
                 for envelope in envelopes}
+        # Parameters as a list (executemany): SQLAlchemy renders the multi-row VALUES from one cached
+        # compilation, where .values([...]) is compiled afresh for each batch (half a worker's CPU).
         result = await self.session.execute(
-            pg_insert(inbox).values(list(rows.values())).on_conflict_do_nothing().returning(inbox.c.event_id))
+            pg_insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id), list(rows.values()))
         return {row.event_id for row in result}
 
     def before_commit(self, key: str, action: Callable[[], Awaitable[object]]) -> None:

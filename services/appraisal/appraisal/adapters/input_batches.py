@@ -26,12 +26,12 @@ class InputBatchRepository:
         CallRepository.apply makes for them."""
         if not new:
             return set()
+        # A list of parameters (executemany), not .values([...]): one cached compilation for any size.
         result = await self._session.execute(
-            pg_insert(calls).values([
-                {"call_id": call.call_id, "agent_id": call.agent_id, "lead_id": call.lead_id, "period": call.period,
-                 "call_date": call.call_date, "version": call.version, "disposition": call.disposition,
-                 "effective": call.effective, "event_id": call.event_id} for call in new])
-            .on_conflict_do_nothing(index_elements=["call_id"]).returning(calls.c.call_id))
+            pg_insert(calls).on_conflict_do_nothing(index_elements=["call_id"]).returning(calls.c.call_id),
+            [{"call_id": call.call_id, "agent_id": call.agent_id, "lead_id": call.lead_id, "period": call.period,
+              "call_date": call.call_date, "version": call.version, "disposition": call.disposition,
+              "effective": call.effective, "event_id": call.event_id} for call in new])
         return set(result.scalars())
 
     async def add_facts(self, new: Sequence[Fact], *, late_periods: Collection[str], replace: bool = False
@@ -46,11 +46,11 @@ class InputBatchRepository:
                 unique[(fact.source_id, fact.kind)] = fact
         if not unique:
             return []
-        insert = pg_insert(facts).values([
-            {"id": uuid.uuid4(), "employee_id": fact.employee_id, "period": fact.period, "kind": fact.kind,
-             "value": fact.value, "source_id": fact.source_id, "event_id": fact.event_id,
-             "occurred_on": fact.occurred_on, "late": fact.period in late_periods, "revision": None}
-            for fact in unique.values()])
+        rows = [{"id": uuid.uuid4(), "employee_id": fact.employee_id, "period": fact.period, "kind": fact.kind,
+                 "value": fact.value, "source_id": fact.source_id, "event_id": fact.event_id,
+                 "occurred_on": fact.occurred_on, "late": fact.period in late_periods, "revision": None}
+                for fact in unique.values()]
+        insert = pg_insert(facts)
         if replace:
             statement = insert.on_conflict_do_update(
                 index_elements=["source_id", "kind"],
@@ -60,7 +60,7 @@ class InputBatchRepository:
         else:
             statement = insert.on_conflict_do_nothing(index_elements=["source_id", "kind"])
         stored = {(row.source_id, row.kind)
-                  for row in await self._session.execute(statement.returning(facts.c.source_id, facts.c.kind))}
+                  for row in await self._session.execute(statement.returning(facts.c.source_id, facts.c.kind), rows)}
         return [fact for key, fact in unique.items() if key in stored]
 
 

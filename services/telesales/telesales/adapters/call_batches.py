@@ -84,9 +84,10 @@ class CallBatchRepository:
         have taken some since they were read)."""
         if not new:
             return set()
+        # A list of parameters (executemany), not .values([...]): one cached compilation for any size.
         result = await self._session.execute(
-            pg_insert(calls).values([_values(item) for item in new])
-            .on_conflict_do_nothing(index_elements=["call_id"]).returning(calls.c.call_id))
+            pg_insert(calls).on_conflict_do_nothing(index_elements=["call_id"]).returning(calls.c.call_id),
+            [_values(item) for item in new])
         return set(result.scalars())
 
     async def add_figures(self, days: dict[tuple[uuid.UUID, date], tuple[Placement, DailyFigures]],
@@ -94,13 +95,8 @@ class CallBatchRepository:
         """One upsert for every (agent, day) of the batch; adds as FigureRepository.add does."""
         if not days:
             return
-        insert = pg_insert(daily_figures).values([
-            {"agent_id": agent_id, "call_date": call_date, "group_id": placement.group_id,
-             "department_id": placement.department_id, **figures.as_dict()}
-            # In key order, so that two workers upserting the same days lock them in one order.
-            for (agent_id, call_date), (placement, figures) in sorted(days.items(), key=_day_order)
-        ])
-        await self._session.execute(insert.on_conflict_do_update(
+        insert = pg_insert(daily_figures)
+        statement = insert.on_conflict_do_update(
             index_elements=["agent_id", "call_date"],
             set_={
                 **{column: daily_figures.c[column] + insert.excluded[column] for column in FIGURE_COLUMNS},
@@ -108,7 +104,12 @@ class CallBatchRepository:
                 "department_id": func.coalesce(insert.excluded.department_id, daily_figures.c.department_id),
                 "updated_at": func.now(),
             },
-        ))
+        )
+        # In key order, so that two workers upserting the same days lock them in one order.
+        await self._session.execute(statement, [
+            {"agent_id": agent_id, "call_date": call_date, "group_id": placement.group_id,
+             "department_id": placement.department_id, **figures.as_dict()}
+            for (agent_id, call_date), (placement, figures) in sorted(days.items(), key=_day_order)])
 
 
 def _values(item: NewCall) -> dict:
