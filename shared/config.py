@@ -58,7 +58,8 @@ class ServiceSettings(BaseSettings):
     consumer_fetch_wait_busy_ms: int = Field(100, ge=10)
     consumer_fetch_wait_idle_ms: int = Field(2000, ge=10)
     consumer_idle_after_seconds: float = Field(10.0, ge=0)
-    consumer_max_records: int = Field(200, ge=1)
+    # Records per poll: a bigger batch shares its per-batch work (a rescore per person) among more events.
+    consumer_max_records: int = Field(1000, ge=1)
     consumer_max_attempts: int = Field(5, ge=1)
     consumer_backoff_seconds: float = Field(0.2, ge=0)
     # One transaction per partition batch, falling back to one per event when any event fails.

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -30,7 +29,7 @@ from typing import Protocol
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import func, make_url, select, update
+from sqlalchemy import Text, cast, func, make_url, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db import OUTBOX_CHANNEL, outbox
@@ -146,7 +145,11 @@ class OutboxRelay:
         async with self._sessions() as session, session.begin():
             rows = (
                 await session.execute(
-                    select(outbox.c.id, outbox.c.topic, outbox.c.message_key, outbox.c.event_type, outbox.c.envelope)
+                    # The envelope as PostgreSQL's JSON text and its source alone: decoding the JSONB into
+                    # Python and encoding it again was a tenth of a busy worker's CPU, for the same JSON.
+                    select(outbox.c.id, outbox.c.topic, outbox.c.message_key, outbox.c.event_type,
+                           cast(outbox.c.envelope, Text).label("value"),
+                           outbox.c.envelope["source"].astext.label("source"))
                     .where(outbox.c.published_at.is_(None))
                     .order_by(outbox.c.seq)
                     .limit(self._batch_size)
@@ -167,8 +170,8 @@ class OutboxRelay:
     async def _send(self, rows) -> None:
         pending = []
         for row in rows:
-            headers = kafka_headers(str(row.id), row.event_type, row.envelope.get("source", ""))
-            value = json.dumps(row.envelope, ensure_ascii=False, separators=(",", ":")).encode()
+            headers = kafka_headers(str(row.id), row.event_type, row.source or "")
+            value = row.value.encode()
             pending.append(
                 await self._producer.send(row.topic, value=value, key=row.message_key.encode(), headers=headers)
             )
