@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, TIMESTAMP
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.types import Integer, String
+from sqlalchemy.types import UUID, Boolean, Date, Integer, String
 
 from telesales.adapters.repositories import NumberChecks
 from telesales.adapters.tables import FIGURE_COLUMNS, calls, daily_figures
@@ -40,6 +40,27 @@ _HISTORY = text("""
     bindparam("week_ends", type_=ARRAY(TIMESTAMP(timezone=True))),
     bindparam("indexes", type_=ARRAY(Integer)),
 )
+
+
+_ARRAY_COLUMNS = {
+    "call_id": String, "agent_id": UUID, "group_id": UUID, "department_id": UUID, "lead_id": UUID,
+    "number_dialled": String, "started_at": TIMESTAMP(timezone=True), "call_date": Date,
+    "duration_seconds": Integer, "connected": Boolean, "disposition": String, "effective": Boolean,
+    "stage_reached": String, "notes": String, "next_step": String, "submitted_by": UUID,
+    "received_at": TIMESTAMP(timezone=True), "number_normalised": String, "content_hash": String,
+    "service_account_id": UUID,
+}
+_INSERT_CALLS = text(f"""
+    INSERT INTO calls ({", ".join(_ARRAY_COLUMNS)}, violations)
+    SELECT {", ".join(f"q.{name}" for name in _ARRAY_COLUMNS)},
+           -- violations travel as comma-joined text: unnest cannot take an array of arrays of unequal length
+           CASE WHEN q.violations = '' THEN '{{}}'::varchar[] ELSE string_to_array(q.violations, ',')::varchar[] END
+      FROM unnest({", ".join(f":{name}" for name in _ARRAY_COLUMNS)}, :violations)
+           AS q({", ".join(_ARRAY_COLUMNS)}, violations)
+    ON CONFLICT (call_id) DO NOTHING
+    RETURNING call_id
+""").bindparams(*(bindparam(name, type_=ARRAY(kind)) for name, kind in _ARRAY_COLUMNS.items()),
+                bindparam("violations", type_=ARRAY(String)))
 
 
 @dataclass(frozen=True)
@@ -84,10 +105,12 @@ class CallBatchRepository:
         have taken some since they were read)."""
         if not new:
             return set()
-        # A list of parameters (executemany), not .values([...]): one cached compilation for any size.
-        result = await self._session.execute(
-            pg_insert(calls).on_conflict_do_nothing(index_elements=["call_id"]).returning(calls.c.call_id),
-            [_values(item) for item in new])
+        rows = [_values(item) for item in new]
+        # One array per column, unnested by PostgreSQL: asyncpg encodes them in C, where SQLAlchemy's
+        # per-row parameter processing of a 20-column executemany was a sixth of the worker's CPU.
+        params = {name: [row[name] for row in rows] for name in _ARRAY_COLUMNS}
+        params["violations"] = [",".join(row["violations"]) for row in rows]
+        result = await self._session.execute(_INSERT_CALLS, params)
         return set(result.scalars())
 
     async def add_figures(self, days: dict[tuple[uuid.UUID, date], tuple[Placement, DailyFigures]],
