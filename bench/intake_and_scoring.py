@@ -111,6 +111,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--phase-timeout", type=float, default=900,
                         help="seconds each of throughput, appraisal catch-up and latency may take")
     parser.add_argument("--sample-timeout", type=float, default=30, help="seconds one latency sample may take")
+    parser.add_argument("--raw-records", type=int, default=None,
+                        help="records of the raw-limit run (bare aiokafka + asyncpg COPY); default --calls, 0 skips")
+    parser.add_argument("--idle-seconds", type=float, default=60, help="idle-stack CPU window before the load; 0 skips")
+    parser.add_argument("--idle-settle", type=float, default=15, help="seconds the fresh stack settles before it")
+    parser.add_argument("--broker", help="with --gateway: the stack's broker, for the raw limit")
+    parser.add_argument("--postgres", help="with --gateway: a PostgreSQL URL of the stack's server, for the raw limit")
     parser.add_argument("--json-out", type=Path, help="also write the figures as JSON to this file")
     parser.add_argument("--keep", action="store_true", help="keep the own stack's temporary folder (logs)")
     args = parser.parse_args(argv)
@@ -119,6 +125,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in ("agents", "calls", "batch", "concurrency"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
+    if args.raw_records is None:
+        args.raw_records = args.calls
     if args.latency_samples < 0:
         parser.error("--latency-samples must not be negative")
     return args
@@ -669,8 +677,12 @@ async def run(args: argparse.Namespace, gateway: str, token: str, root_pid: int 
         total_seconds = result.end_to_end_seconds + waited
         say(f"  first POST → last score updated: ≈{total_seconds:.1f} s = "
             f"{result.accepted / total_seconds:,.0f} calls/s through intake, telesales and appraisal")
-        print_cpu(CpuMeter.difference(cpu_before, meter.snapshot()), now() - catch_start)
-        figures_out["appraisal_catch_up"] = {"seconds_after_figures_complete": waited,
+        catch_cpu = CpuMeter.difference(cpu_before, meter.snapshot())
+        print_cpu(catch_cpu, now() - catch_start)
+        figures_out["worker_cpu_ms_per_call"] = {
+            worker: 1000 * (result.cpu.get(worker, 0.0) + catch_cpu.get(worker, 0.0)) / max(result.accepted, 1)
+            for worker in ("telesales worker", "appraisal worker")}
+        figures_out["appraisal_catch_up"] = {"cpu_seconds": catch_cpu, "seconds_after_figures_complete": waited,
                                              "first_post_to_all_scored_seconds": total_seconds,
                                              "calls_per_second_all_the_way": result.accepted / total_seconds,
                                              "curve": curve}
@@ -738,6 +750,29 @@ def machine_check() -> None:
             f"they take CPU from the one measured")
 
 
+def summary(figures_out: dict) -> None:
+    """The figures issue 13 asks for, together, from this one run."""
+    say("\n== Summary (one run, one stack; wall-clock rates depend on what else the machine ran) ==")
+    raw = figures_out.get("raw_limit", {}).get("records_per_second")
+    e2e = figures_out.get("throughput", {}).get("end_to_end_records_per_second")
+    if raw:
+        say(f"  raw limit                     {raw:10,.0f} records/s")
+    if e2e:
+        say(f"  end to end (HTTP → figures)   {e2e:10,.0f} records/s")
+    if raw and e2e:
+        figures_out["end_to_end_share_of_raw_limit"] = e2e / raw
+        say(f"  end to end / raw limit        {100 * e2e / raw:10.0f} %      (goal ≥ 40 %)")
+    for worker, per_call in figures_out.get("worker_cpu_ms_per_call", {}).items():
+        say(f"  {worker + ' CPU per call':<29} {per_call:10.2f} ms    (goal ≤ 0.3 ms; its relay included)")
+    latency = figures_out.get("latency", {}).get("from_call_readable_to_score_seconds")
+    if latency and latency.get("count"):
+        say(f"  commit → score p50/p95/p99    {1000 * latency['p50']:.0f} / {1000 * latency['p95']:.0f} / "
+            f"{1000 * latency['p99']:.0f} ms   (goal p99 ≤ 250 ms; commit seen by polling)")
+    idle = figures_out.get("idle", {}).get("stack_share_of_a_core")
+    if idle is not None:
+        say(f"  idle stack                    {100 * idle:10.1f} % of one core (goal < 5 %)")
+
+
 def _stop_on_sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -770,7 +805,30 @@ def main(argv: list[str] | None = None) -> int:
             gateway = stack.gateway
             token = stack.admin_token()
             root_pid = stack.process.pid if stack.process else None
-        figures_out = asyncio.run(run(args, gateway, token, root_pid))
+        before: dict[str, Any] = {}
+        if args.idle_seconds and root_pid is not None:
+            import idle_cpu
+
+            say(f"\n== Idle stack: {args.idle_seconds:g} s after {args.idle_settle:g} s settling, no traffic ==")
+            time.sleep(args.idle_settle)
+            before["idle"] = idle_cpu.measure(root_pid, args.idle_seconds)
+            idle_cpu.report(before["idle"], top=8)
+        broker, postgres = (args.broker, args.postgres) if args.gateway else (
+            stack.broker, f"postgresql://postgres@127.0.0.1:{stack.env['DEV_POSTGRES_PORT']}/postgres")
+        if args.raw_records and broker and postgres:
+            import raw_limit
+
+            say(f"\n== Raw limit: {args.raw_records} records, bare aiokafka (acks=all) → group consumer → asyncpg "
+                f"COPY + one upsert per agent-day, on the stack's broker and PostgreSQL ==")
+            raw_cpu = CpuMeter(root_pid).snapshot()
+            raw = asyncio.run(raw_limit.run(broker, postgres, args.raw_records, agents=args.agents))
+            before["raw_limit"] = raw.as_dict()
+            say(f"  RAW LIMIT              {raw.records_per_second:,.0f} records/s  "
+                f"(produce {raw.produce_seconds:.2f} s, consume + COPY + upserts {raw.consume_store_seconds:.2f} s, "
+                "one after the other)")
+            print_cpu(CpuMeter.difference(raw_cpu, CpuMeter(root_pid).snapshot()), raw.seconds, top=4)
+        figures_out = {**before, **asyncio.run(run(args, gateway, token, root_pid))}
+        summary(figures_out)
         if args.json_out:
             args.json_out.write_text(json.dumps(figures_out, indent=2, default=str))
             say(f"\nFigures written to {args.json_out}")

@@ -32,12 +32,11 @@ def service_cli(
     @cli.command(help="Serve the HTTP API.")
     @click.option("--port", type=int, default=None, help="Overrides the configured port.")
     def api(port: int | None) -> None:
-        import uvicorn
+        from shared.serve import serve
 
         settings = settings_factory()
         configure_logging(name, settings.log_level)
-        uvicorn.run(app_path, factory=True, host=settings.host, port=port or settings.port,
-                    log_config=None, access_log=False)
+        serve(app_path, host=settings.host, port=port or settings.port)
 
     @cli.command(help="Publish the outbox to Kafka.")
     def relay() -> None:

@@ -42,14 +42,24 @@ class ServiceSettings(BaseSettings):
     port: int = 8001
 
     relay_batch_size: int = Field(500, ge=1)
-    relay_idle_poll_seconds: float = Field(0.05, gt=0)
+    # The relay is woken by a NOTIFY when outbox rows commit (relay_listen); the idle poll is only
+    # the safety net for a lost notification, so it can be slow and cost an idle stack nothing.
+    relay_idle_poll_seconds: float = Field(2.0, gt=0)
+    relay_listen: bool = True
     # The embedded broker keeps nothing on restart: a relay republishes what it published this
     # recently, and consumers drop what their inbox has already seen. 0 disables it.
     relay_replay_window_seconds: int = Field(0, ge=0)
     # How often the relay asks the broker whether it still holds what it acknowledged (0: never).
     relay_broker_check_seconds: float = Field(10.0, ge=0)
 
-    consumer_max_records: int = Field(200, ge=1)
+    # How long the broker may hold an empty fetch: short while events flow (the consumer's latency on
+    # the dev broker, which never answers a waiting fetch early), long after consumer_idle_after_seconds
+    # without any (an idle stack's main cost). On Apache Kafka both may be long: it answers as records arrive.
+    consumer_fetch_wait_busy_ms: int = Field(100, ge=10)
+    consumer_fetch_wait_idle_ms: int = Field(2000, ge=10)
+    consumer_idle_after_seconds: float = Field(10.0, ge=0)
+    # Records per poll: a bigger batch shares its per-batch work (a rescore per person) among more events.
+    consumer_max_records: int = Field(1000, ge=1)
     consumer_max_attempts: int = Field(5, ge=1)
     consumer_backoff_seconds: float = Field(0.2, ge=0)
     # One transaction per partition batch, falling back to one per event when any event fails.

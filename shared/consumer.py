@@ -13,9 +13,11 @@ moves on without losing it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -32,6 +34,11 @@ log = logging.getLogger(__name__)
 # A consumer handler works in the runner's unit of work (beside the inbox row) and reads the
 # service's clock and policy from its bus.
 Handler = Callable[[CloudEvent, Any, Bus], Awaitable[None]]
+# A batch handler takes a run of events of one type, already claimed in the inbox, in the order
+# they came, and does their work set-wise (one lookup, one multi-row insert) in the same unit of
+# work. It must have the same effect as the type's one-event handler applied to each in turn: the
+# runner falls back to that handler, one event per transaction, when the batch fails.
+BatchHandler = Callable[[list[CloudEvent], Any, Bus], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class ConsumerSpec:
     name: str
     topics: list[str]
     handlers: Mapping[str, Handler]
+    # Optional set-wise handlers for busy types (each type also needs its one-event handler).
+    batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)
 
 
 class ConsumerRunner:
@@ -56,6 +65,10 @@ class ConsumerRunner:
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
         batch_transactions: bool = True,
+        fetch_wait_busy_ms: int | None = None,
+        fetch_wait_idle_ms: int | None = None,
+        idle_after_seconds: float = 10.0,
+        poll_timeout_ms: int = 1000,
     ) -> None:
         self.spec = spec
         self._consumer = consumer
@@ -67,6 +80,9 @@ class ConsumerRunner:
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
         self._batch_transactions = batch_transactions
+        self._poll_timeout_ms = poll_timeout_ms
+        self._fetch_wait = FetchWait(consumer, busy_ms=fetch_wait_busy_ms, idle_ms=fetch_wait_idle_ms,
+                                     idle_after_seconds=idle_after_seconds)
         self.handled = 0
         self.batches_together = 0
         self.batches_split = 0
@@ -74,11 +90,26 @@ class ConsumerRunner:
         self.dead_lettered = 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            batches = await self._consumer.getmany(timeout_ms=200, max_records=self._max_records)
-            for partition, records in batches.items():
-                await self._process_batch(records)
-                await self._commit(partition, records[-1].offset + 1)
+        # A long poll, given up the moment ``stop`` is set: an idle worker wakes once a second, not
+        # five times, and still stops at once. Only the wait is given up, never a batch being handled.
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                polling = asyncio.ensure_future(
+                    self._consumer.getmany(timeout_ms=self._poll_timeout_ms, max_records=self._max_records))
+                await asyncio.wait((polling, stopping), return_when=asyncio.FIRST_COMPLETED)
+                if not polling.done():
+                    polling.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await polling
+                    return
+                batches = polling.result()
+                self._fetch_wait.after_poll(bool(batches))
+                for partition, records in batches.items():
+                    await self._process_batch(records)
+                    await self._commit(partition, records[-1].offset + 1)
+        finally:
+            stopping.cancel()
 
     async def _commit(self, partition: TopicPartition, next_offset: int) -> None:
         try:
@@ -110,18 +141,26 @@ class ConsumerRunner:
                 event_id_var.reset(token)
 
     async def _handle_together(self, work: list[tuple[ConsumerRecord, CloudEvent, Handler]]) -> bool:
-        """Handle every event of the batch in one transaction; False, with nothing written, if any failed."""
-        handled = duplicates = 0
+        """Handle every event of the batch in one transaction; False, with nothing written, if any failed.
+        The inbox rows of the whole batch go in one statement; consecutive events of a type with a
+        batch handler are handed to it together, the others to their handler one by one, in order."""
         try:
             async with self._uow_factory() as uow:
+                fresh = await uow.claim_inbox_many(self.spec.name, [envelope for _, envelope, _ in work])
+                todo: list[tuple[CloudEvent, Handler]] = []
                 for _, envelope, handler in work:
-                    token = event_id_var.set(str(envelope.id))
+                    if envelope.id in fresh:
+                        fresh.discard(envelope.id)  # a second copy within the batch is a duplicate
+                        todo.append((envelope, handler))
+                for run in _runs(todo, self.spec.batch_handlers):
+                    first, handler = run[0]
+                    batch_handler = self.spec.batch_handlers.get(first.type)
+                    if batch_handler is not None:
+                        await batch_handler([envelope for envelope, _ in run], uow, self._bus)
+                        continue
+                    token = event_id_var.set(str(first.id))
                     try:
-                        if await uow.claim_inbox(self.spec.name, envelope):
-                            await handler(envelope, uow, self._bus)
-                            handled += 1
-                        else:
-                            duplicates += 1
+                        await handler(first, uow, self._bus)
                     finally:
                         event_id_var.reset(token)
                 await uow.commit()
@@ -132,8 +171,8 @@ class ConsumerRunner:
             log.info("a batch of %s events failed together; handling them one at a time", len(work), exc_info=True)
             return False
         self.batches_together += 1
-        self.handled += handled
-        self.duplicates += duplicates
+        self.handled += len(todo)
+        self.duplicates += len(work) - len(todo)
         return True
 
     async def _handle_with_retries(self, record: ConsumerRecord, envelope: CloudEvent, handler: Handler) -> None:
@@ -171,6 +210,57 @@ class ConsumerRunner:
             async with self._uow_factory() as uow:
                 await uow.claim_inbox(self.spec.name, envelope, status="dead_lettered", error=reason[:2000])
                 await uow.commit()
+
+
+class FetchWait:
+    """How long the broker may hold an empty fetch: short while events flow, long once the consumer
+    has been idle for ``idle_after_seconds``. The dev broker (tansu) answers a fetch only when its
+    wait is over, never early when a record arrives, so the wait is both the consumer's latency and
+    (one fetch per wait per consumer) an idle stack's main cost. The first event after a quiet spell
+    waits up to the idle wait; a steady stream gets the busy one. Set both equal on Apache Kafka,
+    which answers a waiting fetch as soon as records arrive. None leaves the client's setting."""
+
+    def __init__(self, consumer: AIOKafkaConsumer, *, busy_ms: int | None, idle_ms: int | None,
+                 idle_after_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._consumer = consumer
+        self._busy, self._idle = busy_ms, idle_ms
+        self._idle_after = idle_after_seconds
+        self._clock = clock
+        self._last_records = clock()
+        self.current: int | None = None
+
+    def after_poll(self, got_records: bool) -> None:
+        now = self._clock()
+        if got_records:
+            self._last_records = now
+            self._set(self._busy)
+        elif now - self._last_records >= self._idle_after:
+            self._set(self._idle)
+        elif self.current is None:
+            self._set(self._busy)
+
+    def _set(self, wait_ms: int | None) -> None:
+        if wait_ms is None or wait_ms == self.current:
+            return
+        # aiokafka reads the wait from its fetcher (made by start()) for every request it builds;
+        # there is no public setter. Another client version without it keeps its configured wait.
+        fetcher = getattr(self._consumer, "_fetcher", None)
+        if fetcher is not None and hasattr(fetcher, "_fetch_max_wait_ms"):
+            fetcher._fetch_max_wait_ms = wait_ms
+            self.current = wait_ms
+
+
+def _runs(todo: list[tuple[CloudEvent, Handler]], batch_types: Mapping[str, BatchHandler]
+          ) -> list[list[tuple[CloudEvent, Handler]]]:
+    """Consecutive events of one batch-handled type form a run; any other event is a run of its own."""
+    runs: list[list[tuple[CloudEvent, Handler]]] = []
+    for item in todo:
+        kind = item[0].type
+        if runs and kind in batch_types and runs[-1][0][0].type == kind:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 def dead_letter_topic(topic_prefix: str, consumer_name: str) -> str:

@@ -26,7 +26,7 @@ from shared.db import UnitOfWork, create_engine, session_factory
 from shared.directory import DirectoryPrincipalSource
 from shared.events import REGISTRY
 from shared.kafka import OffsetProbe, ensure_topics, new_consumer, new_producer, topics_check
-from shared.relay import OutboxRelay
+from shared.relay import OutboxListener, OutboxRelay
 from shared.web import ReadinessCheck, broker_check, create_app, database_check
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,8 @@ async def run_relay(runtime: ServiceRuntime, stop: asyncio.Event) -> None:
                             broker_check_seconds=settings.relay_broker_check_seconds,
                             replay_window_seconds=settings.relay_replay_window_seconds,
                             on_broker_loss=recreate_topics,
-                            after_publish=faults.armed("relay-after-publish", settings.service_name))
+                            after_publish=faults.armed("relay-after-publish", settings.service_name),
+                            listener=OutboxListener(settings.database_url) if settings.relay_listen else None)
         await relay.replay_recent(settings.relay_replay_window_seconds)
         await relay.run(stop)
     finally:
@@ -206,6 +207,9 @@ async def run_consumers(runtime: ServiceRuntime, stop: asyncio.Event, names: Seq
                 max_records=settings.consumer_max_records, max_attempts=settings.consumer_max_attempts,
                 backoff_seconds=settings.consumer_backoff_seconds,
                 batch_transactions=settings.consumer_batch_transactions,
+                fetch_wait_busy_ms=settings.consumer_fetch_wait_busy_ms,
+                fetch_wait_idle_ms=settings.consumer_fetch_wait_idle_ms,
+                idle_after_seconds=settings.consumer_idle_after_seconds,
             ))
         await asyncio.gather(*(runner.run(stop) for runner in runners))
     finally:

@@ -77,6 +77,9 @@ class FakeUnitOfWork(Generic[StoreT]):
         self._inbox.add(key)
         return True
 
+    async def claim_inbox_many(self, consumer: str, envelopes: Any) -> set[Any]:
+        return {envelope.id for envelope in envelopes if await self.claim_inbox(consumer, envelope)}
+
     async def commit(self) -> None:
         while self._before_commit:  # as shared.db.UnitOfWork: once per key, in key order
             await self._before_commit.pop(min(self._before_commit))()

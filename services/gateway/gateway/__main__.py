@@ -16,12 +16,11 @@ def cli() -> None:
 @cli.command(help="Serve the gateway's HTTP API.")
 @click.option("--port", type=int, default=None, help="Overrides the configured port.")
 def api(port: int | None) -> None:
-    import uvicorn
+    from shared.serve import serve
 
     settings = GatewaySettings()
     configure_logging(settings.service_name, settings.log_level)
-    uvicorn.run("gateway.app:create_app", factory=True, host=settings.host, port=port or settings.port,
-                log_config=None, access_log=False)
+    serve("gateway.app:create_app", host=settings.host, port=port or settings.port)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,11 @@ cli = service_cli("telesales", get_settings, bootstrap, "telesales.entrypoints.a
 @cli.command(help="Serve the call intake (HTTP in, intake topic out); scales apart from the API and workers.")
 @click.option("--port", type=int, default=None, help="Overrides the configured intake port.")
 def intake(port: int | None) -> None:
-    import uvicorn
+    from shared.serve import serve
 
     settings = get_settings()
     configure_logging("telesales-intake", settings.log_level)
-    uvicorn.run("telesales.entrypoints.intake.app:create_app", factory=True, host=settings.host,
-                port=port or settings.intake_port, log_config=None, access_log=False)
+    serve("telesales.entrypoints.intake.app:create_app", host=settings.host, port=port or settings.intake_port)
 
 
 if __name__ == "__main__":

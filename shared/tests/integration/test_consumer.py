@@ -212,3 +212,49 @@ async def test_one_bad_event_rolls_its_batch_back_and_the_rest_are_handled_one_a
     assert await counter_value(harness.sessions, "mixed") == 15
     dead = await harness.read_topic(dead_letter_topic, expected=1)
     assert dict(dead[0].headers)["dlt_reason"].startswith(b"ValueError")
+
+
+async def test_a_batch_handler_gets_the_batch_together_without_duplicates(harness, producer):
+    runs: list[list[int]] = []
+
+    async def increment_all(envelopes, uow, bus) -> None:
+        runs.append([envelope.data["by"] for envelope in envelopes])
+        for envelope in envelopes:
+            await increment(envelope, uow, bus)
+
+    for n in range(20):
+        await harness.emit(CounterIncremented(name="set-wise", by=n))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+    # The same events again (a relay that died before marking them): the inbox drops them.
+    async with harness.sessions() as session, session.begin():
+        await session.execute(text("UPDATE outbox SET published_at = NULL"))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+    await harness.emit(CounterIncremented(name="set-wise-done"))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+
+    batched = ConsumerSpec(name="set-wise", topics=[harness.topic], handlers={CounterIncremented.event_type: increment},
+                           batch_handlers={CounterIncremented.event_type: increment_all})
+    pair = await start_runner(harness, producer, batched, f"{harness.settings.topic_prefix}g9")
+    await run_until([pair], value_is(harness, "set-wise-done", 1))
+    runner = pair[1]
+    assert await counter_value(harness.sessions, "set-wise") == sum(range(20))
+    assert runner.handled == 21 and runner.duplicates == 20
+    assert any(len(run) > 1 for run in runs), "the batch handler was never given more than one event"
+
+
+async def test_a_failing_batch_handler_falls_back_to_one_event_per_transaction(harness, producer):
+    async def always_fails(envelopes, uow, bus) -> None:
+        for envelope in envelopes:
+            await increment(envelope, uow, bus)
+        raise RuntimeError("set-wise path broken")
+
+    await harness.emit(*(CounterIncremented(name="fallback", by=by) for by in (1, 2, 4, 8)))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+    batched = ConsumerSpec(name="fallback", topics=[harness.topic], handlers={CounterIncremented.event_type: increment},
+                           batch_handlers={CounterIncremented.event_type: always_fails})
+    pair = await start_runner(harness, producer, batched, f"{harness.settings.topic_prefix}g10")
+    await run_until([pair], value_is(harness, "fallback", 15))
+    runner = pair[1]
+    # Nothing of the failed batch stayed (not even its inbox rows); each event counted once after.
+    assert runner.batches_split >= 1 and runner.handled == 4 and runner.duplicates == 0
+    assert await counter_value(harness.sessions, "fallback") == 15

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from appraisal.service_layer import crm_inputs, handlers, inputs
+from appraisal.service_layer import crm_inputs, handlers, input_batches, inputs
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
@@ -60,6 +60,15 @@ async def on_call_logged(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: Ap
     call = envelope.payload(CallLogged)
     await handlers.record_call(uow, bus, inputs.call_version(call, envelope.id),
                                inputs.from_call_logged(call, envelope.id, bus.policy))
+
+
+async def on_calls_logged(envelopes: list[CloudEvent], uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    """The batch path of ``on_call_logged``: a polled run of logged calls applied together."""
+    logged = []
+    for envelope in envelopes:
+        call = envelope.payload(CallLogged)
+        logged.append((inputs.call_version(call, envelope.id), inputs.from_call_logged(call, envelope.id, bus.policy)))
+    await input_batches.record_logged_calls(uow, bus, logged)
 
 
 async def on_call_corrected(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
@@ -137,6 +146,7 @@ CONSUMERS = [
             FollowUpDone.event_type: on_follow_up_done,
             ComplaintClosed.event_type: on_complaint_closed,
         },
+        batch_handlers={CallLogged.event_type: on_calls_logged},
     ),
     ConsumerSpec(
         name="appraisal-directory",

@@ -5,6 +5,7 @@ clock and its appraisal policy."""
 from __future__ import annotations
 
 from appraisal.adapters.consequences import ConsequenceRepository
+from appraisal.adapters.input_batches import InputBatchRepository
 from appraisal.adapters.report_repositories import ReportRepository
 from appraisal.adapters.repositories import (
     AnnualResultRepository,
@@ -44,6 +45,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     calls: CallRepository
     consequences: ConsequenceRepository
     reports: ReportRepository
+    input_batches: InputBatchRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -62,6 +64,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.calls = CallRepository(self.session)
         self.consequences = ConsequenceRepository(self.session)
         self.reports = ReportRepository(self.session)
+        self.input_batches = InputBatchRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]

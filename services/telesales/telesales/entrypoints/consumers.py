@@ -17,13 +17,22 @@ from shared.events.envelope import CloudEvent
 from telesales.adapters.intake import CallSubmitted
 from telesales.config import INTAKE_TOPIC
 from telesales.domain.calls import CallStage, Disposition
-from telesales.service_layer import commands, compliance, handlers
+from telesales.service_layer import call_batches, commands, compliance, handlers
 from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
 
 
 async def on_call_submitted(envelope: CloudEvent, uow: TelesalesUnitOfWork, bus: TelesalesBus) -> None:
+    await handlers.record_call(uow, bus, _record_call(envelope))
+
+
+async def on_calls_submitted(envelopes: list[CloudEvent], uow: TelesalesUnitOfWork, bus: TelesalesBus) -> None:
+    """The batch path of ``on_call_submitted``: a polled run of intake records stored together."""
+    await call_batches.record_calls(uow, bus, [_record_call(envelope) for envelope in envelopes])
+
+
+def _record_call(envelope: CloudEvent) -> commands.RecordCall:
     submitted = cast(CallSubmitted, envelope.payload(CallSubmitted))
-    command = commands.RecordCall(
+    return commands.RecordCall(
         call=commands.SubmitCall(
             call_id=submitted.call_id, agent_id=submitted.agent_id, number_dialled=submitted.number_dialled,
             started_at=submitted.started_at, duration_seconds=submitted.duration_seconds,
@@ -36,7 +45,6 @@ async def on_call_submitted(envelope: CloudEvent, uow: TelesalesUnitOfWork, bus:
         claimed_group_id=submitted.claimed_group_id, claimed_department_id=submitted.claimed_department_id,
         service_account_id=submitted.service_account_id,
     )
-    await handlers.record_call(uow, bus, command)
 
 
 async def on_customer_do_not_call_requested(envelope: CloudEvent, uow: TelesalesUnitOfWork,
@@ -49,7 +57,8 @@ async def on_customer_do_not_call_requested(envelope: CloudEvent, uow: Telesales
 
 CONSUMERS = [
     ConsumerSpec(name="telesales-calls", topics=[INTAKE_TOPIC],
-                 handlers={CallSubmitted.event_type: on_call_submitted}),
+                 handlers={CallSubmitted.event_type: on_call_submitted},
+                 batch_handlers={CallSubmitted.event_type: on_calls_submitted}),
     ConsumerSpec(name="telesales-directory", topics=list(DIRECTORY_TOPICS), handlers=dict(DIRECTORY_HANDLERS)),
     ConsumerSpec(name="telesales-crm", topics=[CustomerDoNotCallRequested.topic],
                  handlers={CustomerDoNotCallRequested.event_type: on_customer_do_not_call_requested}),

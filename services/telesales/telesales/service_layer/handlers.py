@@ -69,9 +69,7 @@ async def record_call(uow: TelesalesUnitOfWork, bus: TelesalesBus, command: comm
     if flagged is None:
         stored = await uow.calls.fingerprint(call.call_id)
         if stored is not None and stored != fingerprint:
-            await _refuse(uow, bus, command, "conflict",
-                          "call_id is taken by a record with different content; correct the stored call "
-                          "(POST /calls/{call_id}/corrections) or send the new one under a new call_id")
+            await refuse_conflict(uow, bus, command)
         return False
     call = replace(call, violations=flagged)
     await uow.figures.add(call.agent_id, call.call_date, placement, contribution(call))
@@ -87,6 +85,12 @@ async def record_call(uow: TelesalesUnitOfWork, bus: TelesalesBus, command: comm
         violations=list(call.violations), version=call.version,
     ))
     return True
+
+
+async def refuse_conflict(uow: TelesalesUnitOfWork, bus: TelesalesBus, command: commands.RecordCall) -> None:
+    await _refuse(uow, bus, command, "conflict",
+                  "call_id is taken by a record with different content; correct the stored call "
+                  "(POST /calls/{call_id}/corrections) or send the new one under a new call_id")
 
 
 async def _within_account(uow: TelesalesUnitOfWork, bus: TelesalesBus, command: commands.RecordCall,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from shared.bus import Bus
 from shared.db import UnitOfWork
+from telesales.adapters.call_batches import CallBatchRepository
 from telesales.adapters.compliance import DncRepository, RefusalRepository, RulesRepository, ServiceAccountRepository
 from telesales.adapters.intake_reads import IntakeReads
 from telesales.adapters.reports import ReportRepository
@@ -14,6 +15,7 @@ from telesales.domain.policy import TelesalesPolicy
 
 class TelesalesUnitOfWork(UnitOfWork):
     calls: CallRepository
+    call_batches: CallBatchRepository
     figures: FigureRepository
     directory: DirectoryRepository
     dnc: DncRepository
@@ -25,6 +27,7 @@ class TelesalesUnitOfWork(UnitOfWork):
 
     def _open(self) -> None:
         self.calls = CallRepository(self.session)
+        self.call_batches = CallBatchRepository(self.session)
         self.figures = FigureRepository(self.session)
         self.directory = DirectoryRepository(self.session)
         self.dnc = DncRepository(self.session)

@@ -93,3 +93,25 @@ async def test_a_request_under_another_key_matches_nothing(runtime: ServiceRunti
     async with runtime.engine.connect() as connection:
         [row] = list(await connection.execute(text("SELECT violations FROM calls")))
     assert list(row.violations) == []
+
+
+async def test_the_workers_batch_path_flags_a_customer_requested_number_too(runtime: ServiceRuntime,
+                                                                           clock: FixedClock) -> None:
+    """The polled-batch path judges numbers in one query; a number listed only by a customer's
+    request (its digest) must be flagged there exactly as on the one-call path."""
+    agent = hired("Zhou Yi", "telesales_agent", DEPARTMENT, GROUP, on=clock.today())
+    await announce(runtime, agent)
+    await deliver(runtime, requested(runtime, clock, "13900139000"))
+
+    calls = [submitted(agent.employee_id, started_at=clock.now() - timedelta(minutes=minutes),
+                       number_dialled=number) for minutes, number in ((9, "+86 139 0013 9000"), (8, "13700137000"))]
+    batch_handler = next(spec for spec in runtime.consumers if spec.name == "telesales-calls").batch_handlers[
+        calls[0].event_type]
+    async with runtime.uow_factory() as uow:
+        await batch_handler([CloudEvent.wrap(call, source="/telesales") for call in calls], uow, runtime.bus)
+        await uow.commit()
+
+    async with runtime.engine.connect() as connection:
+        flagged = {row.number_dialled: list(row.violations) for row in await connection.execute(
+            text("SELECT number_dialled, violations FROM calls"))}
+    assert flagged == {"+86 139 0013 9000": ["do_not_call"], "13700137000": []}
