@@ -113,30 +113,14 @@ class AppraisalInputRepository:
         )
         return result.first() is not None
 
-    async def record_result(self, result: FinalResult, event_id: uuid.UUID) -> bool:
-        """Results are frozen at each close; a later close's revision replaces the earlier result, and a
-        result of a lower or equal revision arriving late changes nothing. True if stored."""
-        values = dict(period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
-                      coefficient=result.coefficient, rank=result.rank, flags=list(result.flags),
-                      event_id=event_id, revision=result.revision, plan_execution=result.plan_execution)
-        upsert = pg_insert(appraisal_results).values(**values)
-        inserted = await self._session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=[appraisal_results.c.period, appraisal_results.c.employee_id],
-                set_={key: upsert.excluded[key] for key in values if key not in ("period", "employee_id")},
-                where=upsert.excluded.revision > appraisal_results.c.revision,
-            ).returning(appraisal_results.c.employee_id)
-        )
-        return inserted.first() is not None
-
     def stage_result(self, result: FinalResult, event_id: uuid.UUID) -> None:
         """Keep a result to be stored by :meth:`store_staged_results`, with the others of the unit."""
         self._staged.append((result, event_id))
 
     async def store_staged_results(self) -> None:
-        """Store the staged results together, as :meth:`record_result` one by one in their
-        order would: per employee and period the first of the highest revision received, replacing a
-        stored result only if its revision is higher."""
+        """Store the staged results together, as storing them one by one in their order would: per
+        employee and period the first of the highest revision received, replacing a stored result only
+        if its revision is higher (a result of a lower or equal revision arriving late changes nothing)."""
         chosen: dict[tuple[str, uuid.UUID], tuple[FinalResult, uuid.UUID]] = {}
         for result, event_id in self._staged:
             key = (result.period, result.employee_id)
@@ -147,7 +131,8 @@ class AppraisalInputRepository:
             return
         rows = [dict(period=result.period, employee_id=result.employee_id, role=result.role, score=result.score,
                      coefficient=result.coefficient, rank=result.rank, flags=list(result.flags), event_id=event_id,
-                     revision=result.revision) for result, event_id in chosen.values()]
+                     revision=result.revision, plan_execution=result.plan_execution)
+                for result, event_id in chosen.values()]
         upsert = pg_insert(appraisal_results)
         # One statement executed for many rows (pipelined), compiled once whatever the batch's size.
         await self._session.execute(
