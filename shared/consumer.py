@@ -131,7 +131,10 @@ class ConsumerRunner:
             handler = self.spec.handlers.get(envelope.type)
             if handler is not None:  # Types we do not handle share our topics; they are not ours to record.
                 work.append((record, envelope, handler))
-        if self._batch_transactions and len(work) > 1 and await self._handle_together(work):
+        # One event of a batch-handled type goes the batch way too: it may carry many records
+        # (telesales' intake messages), which its batch handler stores set-wise.
+        together = len(work) > 1 or (len(work) == 1 and work[0][1].type in self.spec.batch_handlers)
+        if self._batch_transactions and together and await self._handle_together(work):
             return
         for record, envelope, handler in work:
             token = event_id_var.set(str(envelope.id))

@@ -47,6 +47,12 @@ class TelesalesSettings(ServiceSettings):
     intake_batch_limit: int = Field(1000, ge=1, le=100_000)
     # How long intake waits for the broker's acknowledgement before answering 503.
     intake_publish_timeout_seconds: float = Field(20.0, gt=0)
+    # Intake publishes a request's records as one message per intake partition (CallsSubmitted);
+    # false: one message per record, which workers of releases before it read. Keep it false during
+    # a rolling upgrade until every telesales worker runs a release that reads both.
+    intake_batch_messages: bool = True
+    # Records per message stay under this many bytes of JSON (the producer refuses requests over 1 MB).
+    intake_message_max_bytes: int = Field(512_000, ge=10_000, le=900_000)
     # How long intake trusts what it read of the directory replica (agent -> group -> department)
     # and of a service account before reading again: a batch costs at most one directory query, and
     # a transfer or a revocation reaches intake within this many seconds. 0 reads every batch.

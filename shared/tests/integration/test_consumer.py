@@ -258,3 +258,26 @@ async def test_a_failing_batch_handler_falls_back_to_one_event_per_transaction(h
     # Nothing of the failed batch stayed (not even its inbox rows); each event counted once after.
     assert runner.batches_split >= 1 and runner.handled == 4 and runner.duplicates == 0
     assert await counter_value(harness.sessions, "fallback") == 15
+
+
+async def test_a_lone_event_of_a_batch_handled_type_goes_to_its_batch_handler(harness, producer):
+    """One event may carry many records (telesales' intake messages): alone in its poll, it still
+    goes the set-wise way, not to the one-event handler the runner keeps for failed batches."""
+    runs: list[list[int]] = []
+
+    async def increment_all(envelopes, uow, bus) -> None:
+        runs.append([envelope.data["by"] for envelope in envelopes])
+        for envelope in envelopes:
+            await increment(envelope, uow, bus)
+
+    async def not_this_way(envelope, uow, bus) -> None:
+        raise AssertionError("the one-event handler is only the fallback")
+
+    await harness.emit(CounterIncremented(name="lone", by=5))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+    batched = ConsumerSpec(name="lone", topics=[harness.topic], handlers={CounterIncremented.event_type: not_this_way},
+                           batch_handlers={CounterIncremented.event_type: increment_all})
+    pair = await start_runner(harness, producer, batched, f"{harness.settings.topic_prefix}g11")
+    await run_until([pair], value_is(harness, "lone", 5))
+    runner = pair[1]
+    assert runs == [[5]] and runner.batches_together == 1 and runner.handled == 1

@@ -1,7 +1,9 @@
 """Inbound events: thin adapters from an envelope to the service layer, and the consumer table.
 
 ``telesales-calls`` reads the internal intake topic and stores calls; it scales with the
-topic's partitions (T7). ``telesales-directory`` keeps the local org-directory replica that
+topic's partitions (T7). Intake sends a request's records as ``CallsSubmitted`` messages (many
+records each); the one-record ``CallSubmitted`` of earlier releases is read as well.
+``telesales-directory`` keeps the local org-directory replica that
 stored calls are placed in groups and departments by. ``telesales-crm`` puts the numbers of
 customers who asked crm not to be called on the do-not-call list (T6).
 """
@@ -14,7 +16,7 @@ from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.crm import CustomerDoNotCallRequested
 from shared.events.envelope import CloudEvent
-from telesales.adapters.intake import CallSubmitted
+from telesales.adapters.intake import CallsSubmitted, CallSubmitted
 from telesales.config import INTAKE_TOPIC
 from telesales.domain.calls import CallStage, Disposition
 from telesales.service_layer import call_batches, commands, compliance, handlers
@@ -30,8 +32,30 @@ async def on_calls_submitted(envelopes: list[CloudEvent], uow: TelesalesUnitOfWo
     await call_batches.record_calls(uow, bus, [_record_call(envelope) for envelope in envelopes])
 
 
+async def on_calls_submitted_batch(envelope: CloudEvent, uow: TelesalesUnitOfWork, bus: TelesalesBus) -> None:
+    """One message of many records, alone (the runner's fallback when its batch failed): each
+    record as ``on_call_submitted`` stores it, in turn, in the message's one transaction."""
+    for command in _record_calls(envelope):
+        await handlers.record_call(uow, bus, command)
+
+
+async def on_calls_submitted_batches(envelopes: list[CloudEvent], uow: TelesalesUnitOfWork,
+                                     bus: TelesalesBus) -> None:
+    """The batch path for a polled run of many-record messages: all their records stored together."""
+    await call_batches.record_calls(uow, bus, [command for envelope in envelopes
+                                               for command in _record_calls(envelope)])
+
+
+def _record_calls(envelope: CloudEvent) -> list[commands.RecordCall]:
+    submitted = cast(CallsSubmitted, envelope.payload(CallsSubmitted))
+    return [_command(record) for record in submitted.calls]
+
+
 def _record_call(envelope: CloudEvent) -> commands.RecordCall:
-    submitted = cast(CallSubmitted, envelope.payload(CallSubmitted))
+    return _command(cast(CallSubmitted, envelope.payload(CallSubmitted)))
+
+
+def _command(submitted: CallSubmitted) -> commands.RecordCall:
     return commands.RecordCall(
         call=commands.SubmitCall(
             call_id=submitted.call_id, agent_id=submitted.agent_id, number_dialled=submitted.number_dialled,
@@ -57,8 +81,10 @@ async def on_customer_do_not_call_requested(envelope: CloudEvent, uow: Telesales
 
 CONSUMERS = [
     ConsumerSpec(name="telesales-calls", topics=[INTAKE_TOPIC],
-                 handlers={CallSubmitted.event_type: on_call_submitted},
-                 batch_handlers={CallSubmitted.event_type: on_calls_submitted}),
+                 handlers={CallSubmitted.event_type: on_call_submitted,
+                           CallsSubmitted.event_type: on_calls_submitted_batch},
+                 batch_handlers={CallSubmitted.event_type: on_calls_submitted,
+                                 CallsSubmitted.event_type: on_calls_submitted_batches}),
     ConsumerSpec(name="telesales-directory", topics=list(DIRECTORY_TOPICS), handlers=dict(DIRECTORY_HANDLERS)),
     ConsumerSpec(name="telesales-crm", topics=[CustomerDoNotCallRequested.topic],
                  handlers={CustomerDoNotCallRequested.event_type: on_customer_do_not_call_requested}),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from shared.events.telesales import CallLogged
 from telesales.adapters.call_batches import NewCall, in_window
@@ -65,17 +65,21 @@ async def _record_plain(uow: TelesalesUnitOfWork, bus: TelesalesBus, batch: Sequ
         [(new.number, number_digest(bus, new.number), check) for (_, new), check in zip(fresh, checks, strict=True)])
     judged: list[NewCall] = []
     listed_here: set[str] = set()
-    for index, ((_, new), check, history) in enumerate(zip(fresh, checks, histories, strict=True)):
+    # The batch's earlier calls by number: a batch of many messages has thousands of calls, and
+    # scanning every earlier one for each was quadratic.
+    earlier_by_number: dict[str, list[datetime]] = {}
+    for (_, new), check, history in zip(fresh, checks, histories, strict=True):
         # Earlier calls of this batch count as stored before this one, as they would one at a time;
         # a do-not-call outcome earlier in the batch lists the number for the calls after it.
-        earlier = [other for _, other in fresh[:index] if other.number == new.number]
+        earlier = earlier_by_number.setdefault(new.number, [])
         seen = NumberHistory(
             listed=history.listed or new.number in listed_here,
             earlier_today=history.earlier_today + sum(
-                in_window(other.call.started_at, check.day_start, check.day_end) for other in earlier),
+                in_window(started_at, check.day_start, check.day_end) for started_at in earlier),
             earlier_this_week=history.earlier_this_week + sum(
-                in_window(other.call.started_at, check.week_start, check.week_end) for other in earlier),
+                in_window(started_at, check.week_start, check.week_end) for started_at in earlier),
         )
+        earlier.append(new.call.started_at)
         found = violations(rules, new.call.started_at.astimezone(bus.clock.timezone), seen)
         judged.append(replace(new, call=replace(new.call, violations=tuple(v.value for v in found))))
         if new.call.disposition == Disposition.DO_NOT_CALL:

@@ -135,7 +135,8 @@ async def _checked(bus: TelesalesBus, submitter: Principal, records: Sequence[tu
 
 def _message(record: SubmitCall, submitter: Principal, now: datetime) -> CallSubmitted:
     own = record.agent_id == submitter.employee_id
-    return CallSubmitted(
+    # Every value was validated as it was parsed: validating them again was a tenth of intake's CPU.
+    return CallSubmitted.model_construct(
         call_id=record.call_id, agent_id=record.agent_id, lead_id=record.lead_id,
         number_dialled=record.number_dialled, started_at=record.started_at,
         duration_seconds=record.duration_seconds, connected=record.connected,

@@ -17,7 +17,7 @@ from telesales_world import announce, at, hired, submitted
 from shared.clock import FixedClock
 from shared.events import CloudEvent
 from shared.runtime import ServiceRuntime
-from telesales.adapters.intake import CallSubmitted
+from telesales.adapters.intake import CallsSubmitted, CallSubmitted
 from telesales.config import MIGRATIONS_DIR, TelesalesSettings
 from telesales.service_layer import call_batches
 
@@ -128,6 +128,47 @@ async def test_a_batch_leaves_exactly_what_its_records_one_by_one_leave(runtime,
     assert flags == {"T-y": (), "T-a": (), "T-b": (), "T-c": ("daily_cap", "weekly_cap"), "T-d": (),
                      "T-e": ("do_not_call",), "T-f": ("outside_hours",), "T-g": ("outside_hours",)}
     assert await figures(runtime, [batch_agent.employee_id, batch_unknown]) == \
+        await figures(runtime, [single_agent.employee_id, single_unknown])
+
+
+def packed(records: list[CallSubmitted], size: int) -> list[CloudEvent]:
+    """The records as intake sends them: many-record messages, in order."""
+    return [CloudEvent.wrap(CallsSubmitted(partition_key=str(records[start].agent_id),
+                                           calls=records[start:start + size]), source="/telesales")
+            for start in range(0, len(records), size)]
+
+
+@pytest.mark.parametrize("path", ["batch handler", "one message at a time"])
+async def test_many_record_messages_leave_exactly_what_their_records_one_by_one_leave(runtime, clock, path) -> None:
+    """Intake's CallsSubmitted: through the batch handler (the runner's usual path), and through the
+    one-message handler the runner falls back to when a batch failed."""
+    single_agent, packed_agent = hired("Qian", "telesales_agent", DEPARTMENT, GROUP, on=clock.today()), \
+        hired("Wu", "telesales_agent", DEPARTMENT, GROUP, on=clock.today())
+    await announce(runtime, single_agent, packed_agent)
+    single_unknown, packed_unknown = uuid.uuid4(), uuid.uuid4()
+    await store_one_by_one(runtime, scenario(clock, single_agent.employee_id, single_unknown, "444"))
+
+    spec = next(spec for spec in runtime.consumers if spec.name == "telesales-calls")
+    messages = packed(scenario(clock, packed_agent.employee_id, packed_unknown, "555"), size=4)
+    assert len(messages) > 1
+    if path == "batch handler":
+        async with runtime.uow_factory() as uow:
+            await spec.batch_handlers[CallsSubmitted.event_type](messages, uow, runtime.bus)
+            await uow.commit()
+    else:
+        for message in messages:
+            async with runtime.uow_factory() as uow:
+                await spec.handlers[CallsSubmitted.event_type](message, uow, runtime.bus)
+                await uow.commit()
+
+    one_by_one, batched = await outcome(runtime, "444"), await outcome(runtime, "555")
+    assert batched["events"] == one_by_one["events"] and batched["listed"] == one_by_one["listed"]
+    assert batched["refused"] == one_by_one["refused"] == [("T-a", "conflict")]
+    swap = {single_agent.employee_id: "known", single_unknown: "unknown",
+            packed_agent.employee_id: "known", packed_unknown: "unknown"}
+    assert [(c[0], swap[c[1]], *c[2:]) for c in batched["calls"]] == \
+           [(c[0], swap[c[1]], *c[2:]) for c in one_by_one["calls"]]
+    assert await figures(runtime, [packed_agent.employee_id, packed_unknown]) == \
         await figures(runtime, [single_agent.employee_id, single_unknown])
 
 

@@ -58,13 +58,14 @@ async def test_a_batch_publishes_the_good_records_and_names_the_bad(
     ]
     assert "own calls" in body["rejected"][1]["errors"][0]["reason"]
 
-    records = await read_topic(telesales_settings.kafka_bootstrap_servers, telesales_settings.intake_topic, 2)
-    envelopes = [json.loads(r.value) for r in records]
-    assert sorted(e["data"]["call_id"] for e in envelopes) == ["good-1", "good-2"]
-    assert {r.key for r in records} == {str(agent.employee_id).encode()}, "keyed by agent"
-    assert len({r.partition for r in records}) == 1, "one agent's calls share a partition"
-    assert {e["type"] for e in envelopes} == {"telesales.call.submitted.v1"}
-    assert {e["data"]["claimed_group_id"] for e in envelopes} == {str(agent.group_id)}
+    [message] = await read_topic(telesales_settings.kafka_bootstrap_servers, telesales_settings.intake_topic, 1)
+    envelope = json.loads(message.value)
+    assert envelope["type"] == "telesales.calls.submitted_batch.v1", "one agent's records: one message"
+    assert [c["call_id"] for c in envelope["data"]["calls"]] == ["good-1", "good-2"], "in the request's order"
+    assert message.key == str(agent.employee_id).encode(), "keyed by agent"
+    assert {c["claimed_group_id"] for c in envelope["data"]["calls"]} == {str(agent.group_id)}
+    assert len(await read_topic(telesales_settings.kafka_bootstrap_servers, telesales_settings.intake_topic, 2,
+                                wait_seconds=1)) == 1
 
 
 async def test_one_call_from_the_agent_is_accepted_and_another_agents_refused(
@@ -83,7 +84,7 @@ async def test_one_call_from_the_agent_is_accepted_and_another_agents_refused(
     assert anonymous.status_code == 401
     records = await read_topic(telesales_settings.kafka_bootstrap_servers, telesales_settings.intake_topic, 1,
                                wait_seconds=3)
-    assert [json.loads(r.value)["data"]["call_id"] for r in records] == ["one"]
+    assert [[c["call_id"] for c in json.loads(r.value)["data"]["calls"]] for r in records] == [["one"]]
 
 
 async def test_telephony_posts_for_every_agent(intake_client: httpx.AsyncClient, tokens: Tokens,

@@ -10,25 +10,41 @@ from datetime import UTC, datetime
 
 import pytest
 from aiokafka.errors import KafkaTimeoutError
+from aiokafka.partitioner import DefaultPartitioner
 
 from shared.clock import FixedClock
 from shared.errors import UpstreamUnavailable
-from telesales.adapters.intake import CallSubmitted, IntakePublisher
+from shared.events.envelope import CloudEvent
+from telesales.adapters.intake import CallsSubmitted, CallSubmitted, IntakePublisher
 
 AGENT = uuid.uuid4()
+PARTITIONS = [0, 1, 2]
 
 
-def message(call_id: str) -> CallSubmitted:
+def message(call_id: str, agent: uuid.UUID = AGENT, notes: str | None = None) -> CallSubmitted:
     now = datetime(2026, 5, 4, 2, 0, tzinfo=UTC)
-    return CallSubmitted(call_id=call_id, agent_id=AGENT, number_dialled="13800138000", started_at=now,
-                         duration_seconds=10, connected=True, disposition="refused", submitted_by=AGENT,
-                         received_at=now)
+    return CallSubmitted(call_id=call_id, agent_id=agent, number_dialled="13800138000", started_at=now,
+                         duration_seconds=10, connected=True, disposition="refused", submitted_by=agent,
+                         received_at=now, notes=notes)
+
+
+def partition_of(agent: uuid.UUID) -> int:
+    return DefaultPartitioner()(str(agent).encode(), PARTITIONS, PARTITIONS)
+
+
+def decoded(value: bytes) -> CallsSubmitted:
+    envelope = CloudEvent.model_validate_json(value)
+    assert envelope.type == CallsSubmitted.event_type
+    return envelope.payload(CallsSubmitted)  # type: ignore[return-value]
 
 
 class StubProducer:
     def __init__(self, outcome: str = "ack") -> None:
         self.outcome = outcome
         self.sent: list[tuple[str, bytes, bytes]] = []
+
+    async def partitions_for(self, topic: str) -> set[int]:
+        return set(PARTITIONS)
 
     async def send(self, topic: str, *, value: bytes, key: bytes, headers: list) -> asyncio.Future:
         self.sent.append((topic, key, value))
@@ -40,9 +56,39 @@ class StubProducer:
         return future  # "silent": never resolves
 
 
-async def test_every_record_is_sent_keyed_by_agent_as_a_cloudevent(clock: FixedClock) -> None:
+async def test_records_go_as_one_message_per_partition_in_order_keyed_by_an_agent_of_it(clock: FixedClock) -> None:
+    agents = [uuid.uuid4() for _ in range(12)]
+    records = [message(f"c{n}", agents[n % len(agents)]) for n in range(36)]
     producer = StubProducer()
     publisher = IntakePublisher(producer, "p.telesales.intake", clock=clock)  # type: ignore[arg-type]
+    await publisher.publish(records)
+
+    used = {partition_of(agent) for agent in agents}
+    assert len(producer.sent) == len(used) > 1, "one message per partition the agents hash to"
+    for topic, key, value in producer.sent:
+        batch = decoded(value)
+        partition = partition_of(batch.calls[0].agent_id)
+        assert (topic, key, batch.partition_key) == ("p.telesales.intake", str(batch.calls[0].agent_id).encode(),
+                                                     str(batch.calls[0].agent_id))
+        assert {partition_of(call.agent_id) for call in batch.calls} == {partition}, "the key's partition"
+        assert batch.calls == [r for r in records if partition_of(r.agent_id) == partition], "all, in order"
+    assert CloudEvent.model_validate_json(producer.sent[0][2]).time == clock.now(), "stamped by the service's clock"
+
+
+async def test_a_message_stays_under_the_size_bound(clock: FixedClock) -> None:
+    records = [message(f"c{n}", notes="x" * 3000) for n in range(40)]
+    producer = StubProducer()
+    publisher = IntakePublisher(producer, "t", clock=clock, message_max_bytes=20_000)  # type: ignore[arg-type]
+    await publisher.publish(records)
+    assert len(producer.sent) > 5
+    assert all(len(value) < 22_000 for _, _, value in producer.sent)
+    assert [call for _, _, value in producer.sent for call in decoded(value).calls] == records
+
+
+async def test_one_message_per_record_for_workers_of_an_earlier_release(clock: FixedClock) -> None:
+    producer = StubProducer()
+    publisher = IntakePublisher(producer, "p.telesales.intake", clock=clock,  # type: ignore[arg-type]
+                                batch_messages=False)
     await publisher.publish([message("a"), message("b")])
     assert [(topic, key) for topic, key, _ in producer.sent] == [("p.telesales.intake", str(AGENT).encode())] * 2
     envelope = json.loads(producer.sent[0][2])

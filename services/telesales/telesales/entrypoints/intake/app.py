@@ -33,7 +33,8 @@ def create_app(settings: TelesalesSettings | None = None, producer: AIOKafkaProd
         await kafka.start()
         app.state.publisher = IntakePublisher(kafka, settings.intake_topic, source=f"/{settings.service_name}",
                                               timeout_seconds=settings.intake_publish_timeout_seconds,
-                                              clock=runtime.clock)
+                                              clock=runtime.clock, batch_messages=settings.intake_batch_messages,
+                                              message_max_bytes=settings.intake_message_max_bytes)
         try:
             yield
         finally:
