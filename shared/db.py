@@ -17,11 +17,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     func,
-    insert,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -171,19 +171,17 @@ class UnitOfWork:
             key = min(self._before_commit)
             await self._before_commit.pop(key)()
         if self._pending:
-            await self.session.execute(
-                insert(outbox),
-                [
-                    {
-                        "id": envelope.id,
-                        "topic": topic,
-                        "message_key": envelope.subject or str(envelope.id),
-                        "event_type": envelope.type,
-                        "envelope": envelope.model_dump(mode="json", exclude_none=True),
-                    }
-                    for envelope, topic in zip(self._pending, self._pending_topics, strict=True)
-                ],
-            )
+            # One array per column, the envelopes as JSON text serialised by pydantic (in Rust): a
+            # busy worker spent a tenth of its CPU dumping each envelope to a dict, then the JSON
+            # column's json.dumps of it, and SQLAlchemy's per-row parameter handling.
+            pending = self._pending
+            await self.session.execute(_INSERT_OUTBOX, {
+                "ids": [envelope.id for envelope in pending],
+                "topics": list(self._pending_topics),
+                "keys": [envelope.subject or str(envelope.id) for envelope in pending],
+                "types": [envelope.type for envelope in pending],
+                "envelopes": [envelope.model_dump_json(exclude_none=True) for envelope in pending],
+            })
             # Wakes the relay (shared.relay) the moment this transaction commits: PostgreSQL delivers
             # a notification only on commit, and never for a rolled-back one.
             await self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
@@ -191,6 +189,21 @@ class UnitOfWork:
         self._pending.clear()
         self._pending_topics.clear()
 
+
+# In the order given (WITH ORDINALITY): seq is the publishing order, the order the events were emitted.
+_INSERT_OUTBOX = text("""
+    INSERT INTO outbox (id, topic, message_key, event_type, envelope)
+    SELECT q.id, q.topic, q.message_key, q.event_type, q.envelope::jsonb
+      FROM unnest(:ids, :topics, :keys, :types, :envelopes) WITH ORDINALITY
+           AS q(id, topic, message_key, event_type, envelope, n)
+     ORDER BY q.n
+""").bindparams(
+    bindparam("ids", type_=ARRAY(UUID(as_uuid=True))),
+    bindparam("topics", type_=ARRAY(String)),
+    bindparam("keys", type_=ARRAY(String)),
+    bindparam("types", type_=ARRAY(String)),
+    bindparam("envelopes", type_=ARRAY(Text)),
+)
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
