@@ -118,3 +118,21 @@ async def test_the_default_limit_is_a_thousand(intake_client: httpx.AsyncClient,
     response = await intake_client.post("/calls/batch", json={"calls": calls}, headers=tokens.headers(Role.SYSTEM))
     assert response.status_code == 422
     assert "at most 1000" in response.json()["detail"]
+
+
+async def test_a_full_batch_of_long_records_goes_as_several_messages_the_broker_takes(
+        intake_client: httpx.AsyncClient, tokens: Tokens, telesales_settings: TelesalesSettings,
+        record: Record) -> None:
+    """A thousand records with 3,000-character notes are about 3.5 MB: split into messages under
+    TELESALES_INTAKE_MESSAGE_MAX_BYTES, each taken by the real broker, every record once, in order."""
+    agent = uuid.uuid4()
+    calls = [record(f"long-{n}", agent, notes="n" * 3000) for n in range(1000)]
+    response = await intake_client.post("/calls/batch", json={"calls": calls}, headers=tokens.headers(Role.SYSTEM))
+    assert (response.status_code, response.json()["accepted"]) == (202, 1000), response.text
+
+    messages = await read_topic(telesales_settings.kafka_bootstrap_servers, telesales_settings.intake_topic, 8,
+                              wait_seconds=5)
+    assert len(messages) >= 7
+    assert all(len(m.value) <= telesales_settings.intake_message_max_bytes + 2_000 for m in messages)
+    assert [c["call_id"] for m in messages for c in json.loads(m.value)["data"]["calls"]] == \
+        [f"long-{n}" for n in range(1000)]
