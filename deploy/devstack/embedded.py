@@ -27,6 +27,7 @@ from pathlib import Path
 
 # PostgreSQL refuses to run as root; this unprivileged account owns the data directory.
 POSTGRES_OS_USER = "embedded_postgres"
+INITDB_ATTEMPTS = 3
 
 
 class PortInUse(RuntimeError):
@@ -183,11 +184,7 @@ class EmbeddedPostgres:
         self.data_dir.chmod(0o700)
         binaries = _postgres_bin()
         if not (self.data_dir / "PG_VERSION").exists():
-            subprocess.run(
-                [str(binaries / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
-                 "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
-                check=True, capture_output=True, text=True, **run_as,
-            )
+            self._initdb(binaries, run_as)
         stale_pid = self.data_dir / "postmaster.pid"
         if stale_pid.exists():
             # A previous run was killed hard; the port check above proved nothing listens.
@@ -208,6 +205,26 @@ class EmbeddedPostgres:
         except Exception:
             self.stop()
             raise
+
+    def _initdb(self, binaries: Path, run_as: dict, attempts: int = INITDB_ATTEMPTS) -> None:
+        """Create the cluster. initdb has failed, rarely and only on a machine saturated by parallel
+        stacks, in a way a second try on an emptied folder gets past; a failure that persists is
+        reported with initdb's own words instead of a bare exit status."""
+        command = [str(binaries / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
+                   "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]
+        for attempt in range(1, attempts + 1):
+            done = subprocess.run(command, capture_output=True, text=True, **run_as)
+            if done.returncode == 0:
+                return
+            for child in self.data_dir.iterdir():  # initdb leaves a folder it did not create, maybe not empty
+                if child.is_dir():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+            if attempt < attempts:
+                time.sleep(attempt)
+        raise RuntimeError(f"initdb failed {attempts} times for {self.data_dir} (exit {done.returncode}):\n"
+                           f"{done.stderr.strip() or done.stdout.strip()}")
 
     def _wait_accepting(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
