@@ -207,12 +207,15 @@ class EmbeddedPostgres:
             raise
 
     def _initdb(self, binaries: Path, run_as: dict, attempts: int = INITDB_ATTEMPTS) -> None:
-        """Create the cluster. initdb has failed, rarely and only on a machine saturated by parallel
-        stacks, in a way a second try on an emptied folder gets past; a failure that persists is
-        reported with initdb's own words instead of a bare exit status."""
+        """Create the cluster, reporting a failure in initdb's own words. Run as root, initdb is the
+        unprivileged account and must traverse every folder above the data: a pytest session starting
+        meanwhile takes group and other access off ``/tmp/pytest-of-<user>`` again (pytest does so at
+        each start), so the way is re-opened before every try, on an emptied folder."""
         command = [str(binaries / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
                    "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]
         for attempt in range(1, attempts + 1):
+            if run_as:
+                _open_prefix(self.data_dir)
             done = subprocess.run(command, capture_output=True, text=True, **run_as)
             if done.returncode == 0:
                 return

@@ -1,15 +1,18 @@
 """The embedded PostgreSQL's cluster creation: a failed initdb is tried again on an emptied folder,
 and one that keeps failing is reported with initdb's own message (a CI run once died on a bare
-"initdb returned non-zero exit status 1" under a machine saturated by parallel stacks)."""
+"initdb returned non-zero exit status 1": another pytest session starting meanwhile had closed
+/tmp/pytest-of-root to the unprivileged account initdb runs as)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import stat
 from pathlib import Path
 
 import pytest
 
-from devstack.embedded import EmbeddedPostgres
+from devstack.embedded import POSTGRES_OS_USER, EmbeddedPostgres, _postgres_bin, _run_as_kwargs
 
 
 def fake_initdb(folder: Path, failures: int) -> Path:
@@ -45,3 +48,16 @@ def test_an_initdb_that_keeps_failing_is_reported_in_its_own_words(tmp_path: Pat
     with pytest.raises(RuntimeError, match=r"(?s)initdb failed 2 times .*could not create semaphores \(try 2\)"):
         EmbeddedPostgres(data_dir=data, port=1)._initdb(binaries, {}, attempts=2)
     assert list(data.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands initdb to the unprivileged account")
+def test_initdb_gets_through_a_parent_folder_closed_meanwhile(tmp_path: Path) -> None:
+    closed = tmp_path / "pytest-of-root"  # as a pytest session starting meanwhile leaves it
+    data = closed / "dev" / "pgdata"
+    data.mkdir(parents=True)
+    run_as = _run_as_kwargs()
+    shutil.chown(data, user=POSTGRES_OS_USER, group=POSTGRES_OS_USER)
+    data.chmod(0o700)
+    closed.chmod(0o700)
+    EmbeddedPostgres(data_dir=data, port=1)._initdb(_postgres_bin(), run_as, attempts=1)
+    assert (data / "PG_VERSION").exists()
