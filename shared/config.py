@@ -42,9 +42,12 @@ class ServiceSettings(BaseSettings):
     port: int = 8001
 
     relay_batch_size: int = Field(500, ge=1)
-    # The relay is woken by a NOTIFY when outbox rows commit (relay_listen); the idle poll is only
-    # the safety net for a lost notification, so it can be slow and cost an idle stack nothing.
+    # The relay is woken by a NOTIFY when outbox rows commit (relay_listen). While it listens it polls
+    # only as the safety net for a lost notification (relay_safety_poll_seconds, slow, so that an idle
+    # stack costs next to nothing); without listening (relay_listen off, or its connection down) it
+    # polls every relay_idle_poll_seconds.
     relay_idle_poll_seconds: float = Field(2.0, gt=0)
+    relay_safety_poll_seconds: float = Field(10.0, gt=0)
     relay_listen: bool = True
     # The embedded broker keeps nothing on restart: a relay republishes what it published this
     # recently, and consumers drop what their inbox has already seen. 0 disables it.

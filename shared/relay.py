@@ -13,8 +13,10 @@ recreates its topics and replays its recent outbox window (consumers drop what t
 
 An idle relay sleeps: the unit of work NOTIFYs on commit when it wrote outbox rows, and the relay
 LISTENs on its own connection (:class:`OutboxListener`), so a committed event is claimed at once
-rather than at the next poll. The poll stays, slow (``idle_poll_seconds``), as the safety net for a
-lost notification or a listening connection that broke (it is reopened at the next round).
+rather than at the next poll. While it listens, the poll stays only as the safety net for a lost
+notification (``safety_poll_seconds``, slow: each round is a transaction, and five idle workers
+polling every 2 s were a fifth of an idle stack's CPU); a listening connection that breaks wakes
+the relay, which polls every ``idle_poll_seconds`` until it can listen again.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db import OUTBOX_CHANNEL, outbox
 from shared.events.envelope import kafka_headers
+from shared.sql import among
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,7 @@ class OutboxRelay:
         *,
         batch_size: int = 500,
         idle_poll_seconds: float = 0.05,
+        safety_poll_seconds: float | None = None,
         max_backoff_seconds: float = 5.0,
         end_offsets: EndOffsets | None = None,
         broker_check_seconds: float = 0,
@@ -111,6 +115,7 @@ class OutboxRelay:
         self._producer = producer
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
+        self._safety_poll = idle_poll_seconds if safety_poll_seconds is None else safety_poll_seconds
         self._max_backoff = max_backoff_seconds
         self._end_offsets = end_offsets
         self._broker_check_seconds = broker_check_seconds
@@ -123,6 +128,7 @@ class OutboxRelay:
         self._acknowledged: dict[Partition, int] = {}
         self.published_total = 0
         self.broker_losses = 0
+        self.rounds = 0
 
     async def replay_recent(self, window_seconds: int) -> int:
         """Mark rows published within the window as unpublished again, so that they are sent
@@ -162,7 +168,7 @@ class OutboxRelay:
             if self._after_publish is not None:
                 self._after_publish(f"{len(rows)} rows published, not marked")
             await session.execute(
-                update(outbox).where(outbox.c.id.in_([row.id for row in rows])).values(published_at=func.now())
+                update(outbox).where(among(outbox.c.id, [row.id for row in rows])).values(published_at=func.now())
             )
         self.published_total += len(rows)
         return len(rows)
@@ -219,6 +225,7 @@ class OutboxRelay:
                 await self._listener.ensure()
                 # Cleared before claiming: a row committed while this batch is out wakes the next round.
                 self._listener.woken.clear()
+            self.rounds += 1
             try:
                 if self._broker_check_seconds and time.monotonic() >= next_check:
                     next_check = time.monotonic() + self._broker_check_seconds
@@ -232,7 +239,9 @@ class OutboxRelay:
                 published = 0
                 backoff = min(max(backoff * 2, 0.1), self._max_backoff)
             if published < self._batch_size:
-                await self._sleep(stop, backoff)
+                # A relay that hears every commit polls only for a notification that went missing.
+                hears = self._listener is not None and self._listener.listening and backoff == self._idle_poll
+                await self._sleep(stop, self._safety_poll if hears else backoff)
 
     async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
         """Until ``stop``, a notification, the next broker check or ``seconds``, whichever is first."""

@@ -167,7 +167,8 @@ async def run_relay(runtime: ServiceRuntime, stop: asyncio.Event) -> None:
 
     try:
         relay = OutboxRelay(runtime.sessions, producer, batch_size=settings.relay_batch_size,
-                            idle_poll_seconds=settings.relay_idle_poll_seconds, end_offsets=probe,
+                            idle_poll_seconds=settings.relay_idle_poll_seconds,
+                            safety_poll_seconds=settings.relay_safety_poll_seconds, end_offsets=probe,
                             broker_check_seconds=settings.relay_broker_check_seconds,
                             replay_window_seconds=settings.relay_replay_window_seconds,
                             on_broker_loss=recreate_topics,

@@ -83,3 +83,64 @@ async def test_a_broken_listening_connection_is_reopened(harness, producer):
     finally:
         stop.set()
         await task
+
+
+async def rounds_over(relay, seconds: float) -> int:
+    before = relay.rounds
+    await asyncio.sleep(seconds)
+    return relay.rounds - before
+
+
+async def test_a_listening_relay_polls_only_at_the_safety_rate(harness, producer):
+    listener = OutboxListener(harness.settings.database_url)
+    relay = OutboxRelay(harness.sessions, producer, idle_poll_seconds=0.05, safety_poll_seconds=SLOW_POLL,
+                        listener=listener)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        while not listener.listening:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)
+        assert await rounds_over(relay, 1.0) == 0, "an idle listening relay polled at the idle rate"
+        await harness.emit(CounterIncremented(name="heard"))
+        await published_within(harness, 2.0)
+    finally:
+        stop.set()
+        await task
+
+
+async def test_the_safety_poll_publishes_what_no_notification_announced(harness, producer):
+    # Listening on another channel: every notification of this database is lost to it.
+    listener = OutboxListener(harness.settings.database_url, channel="nobody_notifies_this")
+    relay = OutboxRelay(harness.sessions, producer, idle_poll_seconds=SLOW_POLL, safety_poll_seconds=0.5,
+                        listener=listener)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        while not listener.listening:
+            await asyncio.sleep(0.01)
+        await harness.emit(CounterIncremented(name="unannounced"))
+        await published_within(harness, 3.0)
+    finally:
+        stop.set()
+        await task
+
+
+async def test_a_relay_that_cannot_listen_polls_at_the_idle_rate(harness, producer):
+    # Nothing listens on port 9 (discard): the listener never connects.
+    unreachable = harness.settings.database_url.replace(harness.settings.database_url.split("@")[1].split("/")[0],
+                                                        "127.0.0.1:9")
+    listener = OutboxListener(unreachable, connect_timeout=0.2)
+    relay = OutboxRelay(harness.sessions, producer, idle_poll_seconds=0.05, safety_poll_seconds=SLOW_POLL,
+                        listener=listener)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        await asyncio.sleep(0.3)
+        assert not listener.listening
+        await harness.emit(CounterIncremented(name="polled"))
+        assert await published_within(harness, 2.0) < 2.0
+        assert await rounds_over(relay, 1.0) >= 3, "a relay that cannot listen must keep polling"
+    finally:
+        stop.set()
+        await task
