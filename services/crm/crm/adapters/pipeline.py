@@ -74,9 +74,10 @@ class ProjectRepository:
         """Projects whose last visit (or, never visited, creation) is older than their stage's cadence,
         the longest overdue first; the domain says the same for one project."""
         tracked = {stage.value: days for stage, days in cadence.days_by_stage.items()}
+        # A rep's list is what they hold now: an unassigned project's rep_id is only who had it last.
         conditions = [c for c in (
             _project_scoped(scope),
-            projects.c.rep_id == rep_id if rep_id else None,
+            and_(projects.c.rep_id == rep_id, projects.c.unassigned_at.is_(None)) if rep_id else None,
         ) if c is not None]
         # An unassigned project (its rep went, nobody could take it) is listed too, first: it needs someone
         # before it can be visited at all.

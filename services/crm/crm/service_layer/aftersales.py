@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crm.domain.aftersales import after_sales_plan, second_due_after_first
+from crm.domain.aftersales import after_sales_plan, require_window_open, second_due_after_first
 from crm.domain.deals import Deal
 from crm.domain.followups import FOLLOW_UP_AFTER_SALES, FollowUp, FollowUpStatus
 from crm.domain.model import Lead
@@ -42,6 +42,15 @@ async def plan_after_sales(uow: CrmUnitOfWork, bus: CrmBus, deal: Deal, lead: Le
             content=content, goal="the customer is satisfied with the purchase" if number == 1 else None,
             status=FollowUpStatus.PLANNED, created_by=by, created_at=at, kind=FOLLOW_UP_AFTER_SALES,
             deal_id=deal.id))
+
+
+async def may_do_after_sales(uow: CrmUnitOfWork, bus: CrmBus, follow_up: FollowUp, at: datetime) -> None:
+    """Refuses an after-sales follow-up done before its deal's first window opens (C7)."""
+    if follow_up.deal_id is None or follow_up.status is not FollowUpStatus.PLANNED:
+        return  # one already done or cancelled is refused as such by the follow-up itself
+    deal = await uow.deals.get(follow_up.deal_id)
+    assert deal is not None  # an after-sales follow-up is planned with its deal, which is never deleted
+    require_window_open(bus.clock.date_of(at), deal.signed_on, bus.policy.after_sales)
 
 
 async def after_sales_done(uow: CrmUnitOfWork, bus: CrmBus, follow_up: FollowUp, at: datetime) -> None:

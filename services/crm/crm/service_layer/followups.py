@@ -11,7 +11,7 @@ from crm.domain.followups import FollowUp, FollowUpStatus, planned_fields
 from crm.domain.model import Lead
 from crm.service_layer import followup_commands as commands
 from crm.service_layer.access import REP_DISTRIBUTORS, scope_in
-from crm.service_layer.aftersales import after_sales_done
+from crm.service_layer.aftersales import after_sales_done, may_do_after_sales
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
 from shared.auth import Principal
 from shared.bus import CommandHandler
@@ -50,6 +50,8 @@ async def complete_follow_up(command: commands.CompleteFollowUp, bus: CrmBus) ->
         if command.next and not still_held:
             raise InvalidInput("next", "the lead is closed: its after-sales follow-ups are already planned")
         now = bus.clock.now()
+        if follow_up.after_sales:
+            await may_do_after_sales(uow, bus, follow_up, now)
         follow_up.done(outcome=outcome, at=now)
         await uow.follow_ups.save(follow_up)
         if still_held:

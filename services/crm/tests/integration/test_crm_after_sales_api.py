@@ -50,6 +50,40 @@ async def test_a_won_deal_plans_after_sales_follow_ups_that_fall_overdue_and_are
     assert with_next.status_code == 422 and with_next.json()["errors"][0]["field"] == "next"
 
 
+async def test_an_after_sales_follow_up_before_day_three_is_refused_naming_the_earliest_day_and_writes_nothing(
+        world: World, client: httpx.AsyncClient) -> None:
+    lead = await world.owned_lead(world.wang, "13800000001")
+    deal = await won(world, client, lead)
+    planned = (await client.get(f"/leads/{lead['id']}/follow-ups", headers=world.wang.headers)).json()
+    before = await world.rows("SELECT id, status, due_at, done_at FROM follow_ups WHERE deal_id = :id ORDER BY id",
+                              id=deal["id"])
+    outbox = await world.outbox_types()
+
+    world.clock.advance(timedelta(days=2))
+    for follow_up, by in ((planned[0], world.wang), (planned[1], world.wang), (planned[0], world.east_leader)):
+        early = await client.post(f"/follow-ups/{follow_up['id']}/done", headers=by.headers,
+                                  json={"outcome": "dropped by"})
+        assert early.status_code == 409, early.text
+        assert early.headers["content-type"].startswith("application/problem+json")
+        problem = early.json()
+        assert (problem["field"], problem["earliest_on"], problem["signed_on"]) == (
+            "done_on", world.day(1).isoformat(), world.day(-2).isoformat())
+        assert world.day(1).isoformat() in problem["detail"]
+    assert await world.rows("SELECT id, status, due_at, done_at FROM follow_ups WHERE deal_id = :id ORDER BY id",
+                            id=deal["id"]) == before
+    assert await world.outbox_types() == outbox
+
+    # Someone out of scope still learns nothing about it; on day 3 it is done.
+    hidden = await client.post(f"/follow-ups/{planned[0]['id']}/done", headers=world.li.headers,
+                               json={"outcome": "x"})
+    assert hidden.status_code == 404, hidden.text
+    world.clock.advance(timedelta(days=1))
+    done = await client.post(f"/follow-ups/{planned[0]['id']}/done", headers=world.wang.headers,
+                             json={"outcome": "installed and working"})
+    assert done.status_code == 200, done.text
+    assert (await events(world, "crm.followup.done.v1"))[0]["done_on"] == world.day(0).isoformat()
+
+
 async def test_a_cancelled_deal_takes_its_after_sales_follow_ups_with_it(
         world: World, client: httpx.AsyncClient) -> None:
     lead = await world.owned_lead(world.wang, "13800000001")

@@ -7,6 +7,7 @@ refusals writing nothing; every change is a row and a crm.project.reassigned.v1.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import httpx
 from crm_world import Person, World
@@ -135,6 +136,44 @@ class TestLeaversAndMovers:
             str(world.li.id), False, None, 3)
         assert (await client.get("/projects/overdue-visits", headers=sun.headers)).json() == []
         assert (await get(client, project, world.li))["rep_id"] == str(world.li.id)
+
+    async def test_the_overdue_list_of_a_rep_leaves_out_the_unassigned_projects_they_held_last(
+            self, world: World, client: httpx.AsyncClient) -> None:
+        lead = await world.owned_lead(world.wang, "13800000001")
+        left_behind = await create(client, world.wang, lead_id=lead["id"])
+        await world.leave(world.east_leader)
+        await from_org(world, EmployeeTransferred(
+            employee_id=world.wang.id, effective_date=world.day(0), from_department_id=world.sales,
+            to_department_id=world.sales, from_group_id=world.east, to_group_id=world.west, from_role="sales_rep",
+            to_role="sales_rep"))
+        wang = Person(world.wang.id, world.wang.name, Role.SALES_REP, world.sales, world.west,
+                      world.headers(world.wang.id, Role.SALES_REP, world.west, world.sales))
+        west_lead = await world.owned_lead(wang, "13800000002", group_id=world.west)
+        current = await create(client, wang, lead_id=west_lead["id"])
+        assert (await get(client, left_behind, world.manager))["rep_id"] == str(world.wang.id)  # who had it last
+        world.clock.advance(timedelta(days=7, hours=1))
+
+        async def overdue(person: Person, query: str = "") -> list[str]:
+            response = await client.get(f"/projects/overdue-visits{query}", headers=person.headers)
+            assert response.status_code == 200, response.text
+            return [p["id"] for p in response.json()]
+
+        of_wang = f"?rep_id={world.wang.id}"
+        # Without the filter the manager still sees the unassigned one first; with it, only what Wang holds now.
+        assert await overdue(world.manager) == [left_behind["id"], current["id"]]
+        for person in (world.manager, world.west_leader, wang, world.director):
+            assert await overdue(person, of_wang) == [current["id"]], person.name
+        # Scope still applies: nobody sees more through the filter than without it.
+        for person in (world.li, world.zhou, world.other_manager, world.far_leader):
+            assert await overdue(person, of_wang) == [], person.name
+        assert await overdue(world.manager, f"?rep_id={world.li.id}") == []
+        malformed = await client.get("/projects/overdue-visits?rep_id=nobody", headers=world.manager.headers)
+        assert malformed.status_code == 422
+
+        # Once handed to Li it is hers, in her list, and still not in Wang's.
+        await assign(client, left_behind, world.manager, world.li.id)
+        assert await overdue(world.manager, f"?rep_id={world.li.id}") == [left_behind["id"]]
+        assert await overdue(world.manager, of_wang) == [current["id"]]
 
     async def test_a_stale_leaving_of_someone_rehired_moves_nothing(
             self, world: World, client: httpx.AsyncClient) -> None:

@@ -83,7 +83,8 @@ async def of_lead(lead_id: uuid.UUID, bus: BusDep, user: CurrentUser) -> list[Fo
 @router.post("/follow-ups/{follow_up_id}/done")
 async def done(follow_up_id: uuid.UUID, body: FollowUpDoneBody, bus: BusDep, user: CurrentUser) -> FollowUpDoneRead:
     """Record a follow-up done with its outcome (restarts the pool's clock; emits ``crm.followup.done.v1``),
-    and optionally plan the next one. 409 when already done or cancelled, or the lead left the rep."""
+    and optionally plan the next one. 409 when already done or cancelled, or the lead left the rep, or for an
+    after-sales follow-up before day CRM_AFTER_SALES_FIRST_FROM_DAYS (3) after the sale (``earliest_on``)."""
     finished, following = await bus.handle(commands.CompleteFollowUp(
         by=user, follow_up_id=follow_up_id, outcome=body.outcome, next=body.next.command() if body.next else None))
     return FollowUpDoneRead(done=FollowUpRead.model_validate(finished),

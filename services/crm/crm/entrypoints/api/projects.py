@@ -137,7 +137,8 @@ async def listed(bus: BusDep, user: CurrentUser, customer_id: uuid.UUID | None =
 async def overdue_visits(bus: BusDep, user: CurrentUser, rep_id: uuid.UUID | None = None) -> list[ProjectRead]:
     """Projects whose last visit (or creation, if never visited) is older than their stage's cadence
     (CRM_PROJECT_VISIT_CADENCE_DAYS), longest overdue first: a rep's own, a leader's group's, a manager's
-    department's. Projects left ``unassigned`` (their rep went, nobody could take them) come first, due or not."""
+    department's. Projects left ``unassigned`` (their rep went, nobody could take them) come first, due or not;
+    with ``rep_id``, only the projects that rep holds now (not the unassigned ones they held last)."""
     return [ProjectRead.of(view) for view in await project_views.overdue_visits(bus, user, rep_id=rep_id)]
 
 
