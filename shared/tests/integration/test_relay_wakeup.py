@@ -85,6 +85,14 @@ async def test_a_broken_listening_connection_is_reopened(harness, producer):
         await task
 
 
+async def listening(listener) -> None:
+    for _ in range(500):
+        if listener.listening:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the relay's listener never connected")
+
+
 async def rounds_over(relay, seconds: float) -> int:
     before = relay.rounds
     await asyncio.sleep(seconds)
@@ -98,8 +106,7 @@ async def test_a_listening_relay_polls_only_at_the_safety_rate(harness, producer
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))
     try:
-        while not listener.listening:
-            await asyncio.sleep(0.01)
+        await listening(listener)
         await asyncio.sleep(0.1)
         assert await rounds_over(relay, 1.0) == 0, "an idle listening relay polled at the idle rate"
         await harness.emit(CounterIncremented(name="heard"))
@@ -117,8 +124,7 @@ async def test_the_safety_poll_publishes_what_no_notification_announced(harness,
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))
     try:
-        while not listener.listening:
-            await asyncio.sleep(0.01)
+        await listening(listener)
         await harness.emit(CounterIncremented(name="unannounced"))
         await published_within(harness, 3.0)
     finally:
