@@ -61,6 +61,11 @@ class ServiceSettings(BaseSettings):
     consumer_fetch_wait_busy_ms: int = Field(100, ge=10)
     consumer_fetch_wait_idle_ms: int = Field(2000, ge=10)
     consumer_idle_after_seconds: float = Field(10.0, ge=0)
+    # A consumer whose topics' writer announces new records (ConsumerSpec.wake_channel: telesales'
+    # intake) stops fetching once idle for consumer_idle_after_seconds and resumes on the
+    # announcement; it looks anyway every consumer_paused_check_seconds, for a lost announcement.
+    consumer_pause_when_idle: bool = True
+    consumer_paused_check_seconds: float = Field(30.0, gt=0)
     # Records per poll: a bigger batch shares its per-batch work (a rescore per person) among more events.
     consumer_max_records: int = Field(1000, ge=1)
     consumer_max_attempts: int = Field(5, ge=1)

@@ -28,6 +28,7 @@ from shared.bus import Bus
 from shared.db import UnitOfWork
 from shared.events.envelope import CloudEvent
 from shared.logs import event_id_var
+from shared.relay import OutboxListener
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,9 @@ class ConsumerSpec:
     handlers: Mapping[str, Handler]
     # Optional set-wise handlers for busy types (each type also needs its one-event handler).
     batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)
+    # A PostgreSQL channel of the service's database on which the writer of these topics announces
+    # new records (telesales' intake): the consumer then stops fetching while idle (IdlePause).
+    wake_channel: str | None = None
 
 
 class ConsumerRunner:
@@ -69,6 +73,7 @@ class ConsumerRunner:
         fetch_wait_idle_ms: int | None = None,
         idle_after_seconds: float = 10.0,
         poll_timeout_ms: int = 1000,
+        idle_pause: IdlePause | None = None,
     ) -> None:
         self.spec = spec
         self._consumer = consumer
@@ -83,6 +88,7 @@ class ConsumerRunner:
         self._poll_timeout_ms = poll_timeout_ms
         self._fetch_wait = FetchWait(consumer, busy_ms=fetch_wait_busy_ms, idle_ms=fetch_wait_idle_ms,
                                      idle_after_seconds=idle_after_seconds)
+        self._idle_pause = idle_pause
         self.handled = 0
         self.batches_together = 0
         self.batches_split = 0
@@ -95,9 +101,20 @@ class ConsumerRunner:
         stopping = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
+                if self._idle_pause is not None:
+                    await self._idle_pause.ensure()
                 polling = asyncio.ensure_future(
                     self._consumer.getmany(timeout_ms=self._poll_timeout_ms, max_records=self._max_records))
-                await asyncio.wait((polling, stopping), return_when=asyncio.FIRST_COMPLETED)
+                while not (polling.done() or stopping.done()):
+                    waking = self._idle_pause.waiter() if self._idle_pause is not None else None
+                    await asyncio.wait([polling, stopping, *([waking] if waking else [])],
+                                       return_when=asyncio.FIRST_COMPLETED)
+                    if waking is not None and waking.done() and not (polling.done() or stopping.done()):
+                        # Announced records: fetch again at once, the poll under way gets them.
+                        self._fetch_wait.after_poll(True)
+                        self._idle_pause.wake()
+                    elif waking is not None:
+                        waking.cancel()
                 if not polling.done():
                     polling.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -105,11 +122,17 @@ class ConsumerRunner:
                     return
                 batches = polling.result()
                 self._fetch_wait.after_poll(bool(batches))
+                if self._idle_pause is not None:
+                    self._idle_pause.after_poll(bool(batches))
                 for partition, records in batches.items():
                     await self._process_batch(records)
                     await self._commit(partition, records[-1].offset + 1)
         finally:
             stopping.cancel()
+
+    async def close(self) -> None:
+        if self._idle_pause is not None:
+            await self._idle_pause.close()
 
     async def _commit(self, partition: TopicPartition, next_offset: int) -> None:
         try:
@@ -251,6 +274,72 @@ class FetchWait:
         if fetcher is not None and hasattr(fetcher, "_fetch_max_wait_ms"):
             fetcher._fetch_max_wait_ms = wait_ms
             self.current = wait_ms
+
+
+class IdlePause:
+    """Stops fetching once the consumer has been idle for ``idle_after_seconds``, until whoever writes
+    its topics announces new records on a PostgreSQL channel (telesales' intake, which shares the
+    service's database). A paused consumer sends the broker no fetch at all, only its heartbeats;
+    an announcement resumes it at once, where a long empty fetch would keep the first records
+    waiting for the fetch's end (the dev broker answers only then). As the relay's listener, a
+    lost announcement is covered by a check every ``check_seconds``, and a consumer that cannot
+    listen never pauses. Partitions assigned by a rebalance start unpaused and pause again once idle."""
+
+    def __init__(self, consumer: AIOKafkaConsumer, listener: OutboxListener, *, idle_after_seconds: float,
+                 check_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._consumer = consumer
+        self._listener = listener
+        self._idle_after = idle_after_seconds
+        self._check = check_seconds
+        self._clock = clock
+        self._active_since = clock()
+        self._paused_at: float | None = None
+        self.pauses = 0
+        self.wakes = 0
+
+    async def ensure(self) -> None:
+        if not await self._listener.ensure() and self._paused_at is not None:
+            self._resume()  # deaf: no announcement would wake it
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None and bool(self._consumer.paused())
+
+    def waiter(self) -> asyncio.Future | None:
+        """A future done at the next announcement, while paused; else None."""
+        return asyncio.ensure_future(self._listener.woken.wait()) if self._paused_at is not None else None
+
+    def wake(self) -> None:
+        self.wakes += 1
+        self._resume()
+
+    def after_poll(self, got_records: bool) -> None:
+        now = self._clock()
+        if got_records:
+            self._active_since = now
+        if self._paused_at is not None:
+            if not self._consumer.paused():  # a rebalance took the paused partitions
+                self._paused_at = None
+                self._active_since = now
+            elif now - self._paused_at >= self._check:
+                self._resume()  # to look: it fetches as an idle consumer until idle again
+        elif (not got_records and now - self._active_since >= self._idle_after and self._listener.listening
+              and self._consumer.assignment()):
+            # Cleared first: an announcement from now on wakes the paused consumer.
+            self._listener.woken.clear()
+            self._consumer.pause(*self._consumer.assignment())
+            self._paused_at = now
+            self.pauses += 1
+
+    def _resume(self) -> None:
+        paused = self._consumer.paused()
+        if paused:
+            self._consumer.resume(*paused)
+        self._paused_at = None
+        self._active_since = self._clock()
+
+    async def close(self) -> None:
+        await self._listener.close()
 
 
 def _runs(todo: list[tuple[CloudEvent, Handler]], batch_types: Mapping[str, BatchHandler]

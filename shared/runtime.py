@@ -21,7 +21,7 @@ from shared.auth import PrincipalSource, TokenCodec
 from shared.bus import Bus, CommandHandler
 from shared.clock import Clock
 from shared.config import ServiceSettings
-from shared.consumer import ConsumerRunner, ConsumerSpec, dead_letter_topic
+from shared.consumer import ConsumerRunner, ConsumerSpec, IdlePause, dead_letter_topic
 from shared.db import UnitOfWork, create_engine, session_factory
 from shared.directory import DirectoryPrincipalSource
 from shared.events import REGISTRY
@@ -195,8 +195,8 @@ async def run_consumers(runtime: ServiceRuntime, stop: asyncio.Event, names: Seq
     dead_letters = new_producer(settings)
     await dead_letters.start()
     consumers = []
+    runners: list[ConsumerRunner] = []
     try:
-        runners = []
         for spec in specs:
             consumer = new_consumer(settings, f"{settings.topic_prefix}{spec.name}",
                                     [settings.topic(t) for t in spec.topics])
@@ -211,9 +211,15 @@ async def run_consumers(runtime: ServiceRuntime, stop: asyncio.Event, names: Seq
                 fetch_wait_busy_ms=settings.consumer_fetch_wait_busy_ms,
                 fetch_wait_idle_ms=settings.consumer_fetch_wait_idle_ms,
                 idle_after_seconds=settings.consumer_idle_after_seconds,
+                idle_pause=IdlePause(consumer, OutboxListener(settings.database_url, channel=spec.wake_channel),
+                                     idle_after_seconds=settings.consumer_idle_after_seconds,
+                                     check_seconds=settings.consumer_paused_check_seconds)
+                if spec.wake_channel and settings.consumer_pause_when_idle else None,
             ))
         await asyncio.gather(*(runner.run(stop) for runner in runners))
     finally:
+        for runner in runners:
+            await runner.close()
         for consumer in consumers:
             await consumer.stop()
         await dead_letters.stop()

@@ -29,6 +29,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 # The internal topic from intake to the workers; prefixed like every topic by ``settings.topic``.
 INTAKE_TOPIC = "telesales.intake"
+# The PostgreSQL channel (telesales' database) on which intake announces records it published: an
+# idle worker's intake consumer stops fetching and waits for it (shared.consumer.IdlePause).
+INTAKE_CHANNEL = "telesales_intake_published"
 
 
 class TelesalesSettings(ServiceSettings):

@@ -11,18 +11,22 @@ or by this one with ``TELESALES_INTAKE_BATCH_MESSAGES=false`` while older worker
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import datetime
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from aiokafka.partitioner import DefaultPartitioner
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.clock import WALL_CLOCK, Clock
 from shared.errors import UpstreamUnavailable
 from shared.events.envelope import CloudEvent, Event
-from telesales.config import INTAKE_TOPIC
+from telesales.config import INTAKE_CHANNEL, INTAKE_TOPIC
 
 
 class CallSubmitted(Event):
@@ -78,7 +82,7 @@ class IntakePublisher:
 
     def __init__(self, producer: AIOKafkaProducer, topic: str, *, source: str = "/telesales",
                  timeout_seconds: float = 20.0, clock: Clock = WALL_CLOCK, batch_messages: bool = True,
-                 message_max_bytes: int = 512_000) -> None:
+                 message_max_bytes: int = 512_000, announce: Callable[[], Awaitable[None]] | None = None) -> None:
         self._producer = producer
         self._topic = topic
         self._source = source
@@ -86,8 +90,11 @@ class IntakePublisher:
         self._clock = clock
         self._batch_messages = batch_messages
         self._max_bytes = message_max_bytes
+        self._announce = announce
 
     async def publish(self, records: Sequence[CallSubmitted]) -> None:
+        if not records:
+            return
         try:
             async with asyncio.timeout(self._timeout):
                 # Hand every message to the producer first, then wait: it batches them per partition.
@@ -107,6 +114,8 @@ class IntakePublisher:
             raise UpstreamUnavailable(
                 "the call records could not be handed to the broker; retry the same request",
                 retry_safe=True) from error
+        if self._announce is not None:
+            await self._announce()
 
     async def _grouped(self, records: Sequence[CallSubmitted]) -> list[tuple[bytes, bytes, list]]:
         """(key, value, headers) of each message: the records by the partition their agent's key
@@ -132,6 +141,26 @@ class IntakePublisher:
 
 
 _PARTITIONER = DefaultPartitioner()
+
+log = logging.getLogger(__name__)
+
+
+def announcer(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
+    """``NOTIFY`` the workers that intake published records: an idle worker's intake consumer
+    fetches nothing until told (shared.consumer.IdlePause). Best effort: the records are already
+    acknowledged by the broker, and a worker that misses the announcement looks on its own within
+    ``consumer_paused_check_seconds``."""
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    async def announce() -> None:
+        try:
+            async with autocommit.connect() as connection:
+                await connection.execute(text(f"NOTIFY {INTAKE_CHANNEL}"))
+        except (OSError, SQLAlchemyError) as error:
+            log.warning("could not announce published call records; idle workers find them at their next check",
+                        extra={"error": str(error)})
+
+    return announce
 
 
 def _chunks(group: list[tuple[str, bytes]], max_bytes: int) -> Iterator[list[tuple[str, bytes]]]:

@@ -17,7 +17,7 @@ from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.crm import CustomerDoNotCallRequested
 from shared.events.envelope import CloudEvent
 from telesales.adapters.intake import CallsSubmitted, CallSubmitted
-from telesales.config import INTAKE_TOPIC
+from telesales.config import INTAKE_CHANNEL, INTAKE_TOPIC
 from telesales.domain.calls import CallStage, Disposition
 from telesales.service_layer import call_batches, commands, compliance, handlers
 from telesales.service_layer.unit_of_work import TelesalesBus, TelesalesUnitOfWork
@@ -92,7 +92,8 @@ CONSUMERS = [
                  handlers={CallSubmitted.event_type: on_call_submitted,
                            CallsSubmitted.event_type: on_calls_submitted_batch},
                  batch_handlers={CallSubmitted.event_type: on_calls_submitted,
-                                 CallsSubmitted.event_type: on_calls_submitted_batches}),
+                                 CallsSubmitted.event_type: on_calls_submitted_batches},
+                 wake_channel=INTAKE_CHANNEL),
     ConsumerSpec(name="telesales-directory", topics=list(DIRECTORY_TOPICS), handlers=dict(DIRECTORY_HANDLERS)),
     ConsumerSpec(name="telesales-crm", topics=[CustomerDoNotCallRequested.topic],
                  handlers={CustomerDoNotCallRequested.event_type: on_customer_do_not_call_requested}),

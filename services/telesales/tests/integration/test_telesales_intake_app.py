@@ -4,6 +4,7 @@ of calls made half an hour before the clock's instant."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from telesales_world import Tokens, read_topic
 from devstack.pytest_plugin import asgi_client
 from shared.auth import Role
 from shared.clock import FixedClock
-from telesales.config import TelesalesSettings
+from shared.relay import OutboxListener
+from telesales.config import INTAKE_CHANNEL, TelesalesSettings
 from telesales.entrypoints.intake.app import create_app as create_intake_app
 
 Record = Callable[..., dict]
@@ -136,3 +138,25 @@ async def test_a_full_batch_of_long_records_goes_as_several_messages_the_broker_
     assert all(len(m.value) <= telesales_settings.intake_message_max_bytes + 2_000 for m in messages)
     assert [c["call_id"] for m in messages for c in json.loads(m.value)["data"]["calls"]] == \
         [f"long-{n}" for n in range(1000)]
+
+
+async def test_an_accepted_batch_is_announced_to_idle_workers(
+        intake_client: httpx.AsyncClient, tokens: Tokens, telesales_settings: TelesalesSettings,
+        record: Record) -> None:
+    listener = OutboxListener(telesales_settings.database_url, channel=INTAKE_CHANNEL)
+    assert await listener.ensure()
+    try:
+        listener.woken.clear()
+        agent = tokens.principal(Role.TELESALES_AGENT, group_id=uuid.uuid4(), department_id=uuid.uuid4())
+        refused = await intake_client.post("/calls/batch", json={"calls": [record("bad", agent.employee_id,
+                                                                                  duration_seconds=-1)]},
+                                           headers=tokens.of(agent))
+        assert (refused.status_code, refused.json()["accepted"]) == (202, 0), refused.text
+        await asyncio.sleep(0.3)
+        assert not listener.woken.is_set(), "nothing published, nothing announced"
+        response = await intake_client.post("/calls/batch", json={"calls": [record("told", agent.employee_id)]},
+                                            headers=tokens.of(agent))
+        assert response.status_code == 202, response.text
+        await asyncio.wait_for(listener.woken.wait(), 5)
+    finally:
+        await listener.close()

@@ -103,3 +103,21 @@ async def test_a_refusal_or_no_answer_from_the_broker_is_a_503(outcome: str) -> 
     with pytest.raises(UpstreamUnavailable) as raised:
         await publisher.publish([message("a")])
     assert raised.value.status == 503
+
+
+@pytest.mark.parametrize("outcome", ["ack", "error"])
+async def test_idle_workers_are_told_only_of_records_the_broker_acknowledged(outcome: str) -> None:
+    announced: list[int] = []
+
+    async def announce() -> None:
+        announced.append(len(producer.sent))
+
+    producer = StubProducer(outcome)
+    publisher = IntakePublisher(producer, "t", timeout_seconds=0.05, announce=announce)  # type: ignore[arg-type]
+    if outcome == "ack":
+        await publisher.publish([message("a"), message("b", agent=uuid.uuid4())])
+        assert announced == [len(producer.sent)], "once, after every message was acknowledged"
+    else:
+        with pytest.raises(UpstreamUnavailable):
+            await publisher.publish([message("a")])
+        assert announced == []

@@ -14,7 +14,7 @@ from shared.clock import Clock
 from shared.kafka import ensure_topics, new_producer, topics_check
 from shared.runtime import service_app
 from shared.web import broker_check, database_check
-from telesales.adapters.intake import IntakePublisher
+from telesales.adapters.intake import IntakePublisher, announcer
 from telesales.bootstrap import bootstrap
 from telesales.config import TelesalesSettings, get_settings
 from telesales.entrypoints.intake import calls
@@ -34,7 +34,8 @@ def create_app(settings: TelesalesSettings | None = None, producer: AIOKafkaProd
         app.state.publisher = IntakePublisher(kafka, settings.intake_topic, source=f"/{settings.service_name}",
                                               timeout_seconds=settings.intake_publish_timeout_seconds,
                                               clock=runtime.clock, batch_messages=settings.intake_batch_messages,
-                                              message_max_bytes=settings.intake_message_max_bytes)
+                                              message_max_bytes=settings.intake_message_max_bytes,
+                                              announce=announcer(runtime.engine))
         try:
             yield
         finally:
