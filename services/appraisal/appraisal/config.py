@@ -126,10 +126,10 @@ class AppraisalSettings(ServiceSettings):
     weekly_plan_due_offset_days: int = Field(0, ge=-7, le=6)
     weekly_report_due_offset_days: int = Field(7, ge=0, le=14)
 
-    # A8, seed 004 (domain.reports): a daily log is owed on these ISO weekdays (1 = Monday) by the
-    # roles listed, and is on time and editable until daily_log_cutoff_days later at
-    # daily_log_cutoff_time (company time); written later it is late and final.
-    daily_log_business_weekdays: list[int] = Field([1, 2, 3, 4, 5], min_length=1)
+    # A8, seed 004 (domain.reports): a daily log is owed on the company's working days (org's
+    # calendar: weekend, public holidays, make-up working days) by the roles listed, and is on time
+    # and editable until daily_log_cutoff_days later at daily_log_cutoff_time (company time);
+    # written later it is late and final.
     daily_log_cutoff_days: int = Field(1, ge=0, le=7)
     daily_log_cutoff_time: time = time(10, 0)
     daily_log_roles: list[str] = ["sales_rep", "telesales_agent", "group_leader"]
@@ -171,8 +171,6 @@ class AppraisalSettings(ServiceSettings):
         if len(set(keys)) != len(keys):
             raise ValueError("each honour key once")
         validate_weights(self.plan_execution_weights)
-        if any(day not in range(1, 8) for day in self.daily_log_business_weekdays):
-            raise ValueError("daily_log_business_weekdays are ISO weekdays, 1 (Monday) to 7")
         unknown = [role for role in self.daily_log_roles if role not in Role.ALL]
         if unknown:
             raise ValueError(f"daily_log_roles: unknown roles {unknown}")
@@ -209,8 +207,7 @@ class AppraisalSettings(ServiceSettings):
                           for h in self.honours),
             weekly_plan_due_offset_days=self.weekly_plan_due_offset_days,
             weekly_report_due_offset_days=self.weekly_report_due_offset_days,
-            reports=ReportPolicy(business_weekdays=frozenset(self.daily_log_business_weekdays),
-                                 daily_log_cutoff_days=self.daily_log_cutoff_days,
+            reports=ReportPolicy(daily_log_cutoff_days=self.daily_log_cutoff_days,
                                  daily_log_cutoff_time=self.daily_log_cutoff_time,
                                  daily_log_roles=frozenset(self.daily_log_roles),
                                  monthly_report_due_day=self.monthly_report_due_day),

@@ -75,3 +75,16 @@ spot_checks = Table(
     CheckConstraint("result IN ('verified', 'not_verified')", name="result"),
     Index("ix_spot_checks_employee_id_period", "employee_id", "period"),
 )
+
+# org's working calendar per year (O6, org.calendar.year_set.v1), the highest revision received: the
+# days a daily log is owed. A year absent here is the default calendar of shared.calendar.
+working_calendars = Table(
+    "working_calendars",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("weekend", JSONB, nullable=False),
+    Column("holidays", JSONB, nullable=False),
+    Column("makeup_working_days", JSONB, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)

@@ -3,8 +3,9 @@
 Seed 004: every day the rep writes a work log (what was done, progress, the problems met and how
 they were solved) for their direct superior. One log per person per day, for today or a day past,
 editable until a configurable cut-off (the next morning by default); a log first written after the
-cut-off is accepted as late and is final. Business days without a log are missing once their
-cut-off has passed.
+cut-off is accepted as late and is final. A log is owed on each working day of the company's
+calendar (org's: weekend, public holidays, make-up working days 调休); one without a log is missing
+once its cut-off has passed.
 
 The monthly report carries A8's weekly fields for the month plus A4's summary, plan and local
 sales proposal, the system's own figures pre-filled; it is due on a configurable day of the month
@@ -55,8 +56,6 @@ class SpotCheckResult:
 class ReportPolicy:
     """A8's numbers, from settings (APPRAISAL_DAILY_LOG_*, APPRAISAL_MONTHLY_REPORT_*, …)."""
 
-    # ISO weekdays (1 = Monday) on which a daily log is owed.
-    business_weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
     # A day's log is editable, and on time, until this many days later at this company time.
     daily_log_cutoff_days: int = 1
     daily_log_cutoff_time: time = time(10, 0)
@@ -178,10 +177,6 @@ def days(first: date, last: date) -> Iterator[date]:
         day += timedelta(days=1)
 
 
-def business_days(first: date, last: date, weekdays: Collection[int]) -> list[date]:
-    return [day for day in days(first, last) if day.isoweekday() in weekdays]
-
-
 # --- what was owed in a month, and how it was delivered ------------------------------------------
 
 
@@ -211,6 +206,9 @@ class Owed:
     hired_on: date | None
     left_on: date | None
     owes_daily_logs: bool
+    # The company's working days of the month (shared.calendar on org's calendar): a daily log is
+    # owed on each, so a public holiday owes none and a make-up working Saturday (调休) owes one.
+    working_days: Collection[date]
     logs: Mapping[date, DailyLog]
     plans: Mapping[str, bool]  # week → submitted late
     reports: Mapping[str, bool]  # week → submitted late
@@ -252,8 +250,8 @@ def submissions_of(owed: Owed, *, today: date, local_now: datetime, policy: Repo
             items.append(Submission(kind, ref, due, outcome))
 
     if owed.owes_daily_logs:
-        for day in business_days(owed.first, owed.last, policy.business_weekdays):
-            if employed(day):
+        for day in sorted(owed.working_days):
+            if owed.first <= day <= owed.last and employed(day):
                 log = owed.logs.get(day)
                 add(SubmissionKind.DAILY_LOG, day.isoformat(), day, log.late if log is not None else None,
                     past_cutoff(day, local_now, policy))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import uuid
 
-from appraisal.service_layer import crm_inputs, handlers, input_batches, inputs
+from appraisal.service_layer import calendar, crm_inputs, handlers, input_batches, inputs
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
+from shared.calendar import WorkingCalendar
 from shared.consumer import ConsumerSpec
 from shared.directory import DIRECTORY_HANDLERS, DIRECTORY_TOPICS
 from shared.events.crm import (
@@ -28,6 +29,7 @@ from shared.events.org import (
     EmployeeLeft,
     EmployeeTransferred,
     GroupCreated,
+    WorkingCalendarSet,
 )
 from shared.events.telesales import CallCorrected, CallLogged
 
@@ -123,6 +125,13 @@ async def on_group_created(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: 
     await handlers.roll_up_open_facts(uow, bus, [member.employee_id for member in members])
 
 
+async def on_working_calendar_set(envelope: CloudEvent, uow: AppraisalUnitOfWork, bus: AppraisalBus) -> None:
+    year = envelope.payload(WorkingCalendarSet)
+    await calendar.record_calendar(uow, bus, WorkingCalendar(
+        year=year.year, weekend=frozenset(year.weekend), holidays=frozenset(year.holidays),
+        makeup_working_days=frozenset(year.makeup_working_days)), year.revision)
+
+
 EMPLOYEE_EVENTS = (EmployeeHired.event_type, EmployeeTransferred.event_type, EmployeeLeft.event_type)
 
 CONSUMERS = [
@@ -150,8 +159,9 @@ CONSUMERS = [
     ),
     ConsumerSpec(
         name="appraisal-directory",
-        topics=DIRECTORY_TOPICS,
+        # org's reference data: the directory, and the working calendar the daily logs are owed by (A8).
+        topics=sorted({*DIRECTORY_TOPICS, WorkingCalendarSet.topic}),
         handlers={**DIRECTORY_HANDLERS, **{event_type: on_employee_changed for event_type in EMPLOYEE_EVENTS},
-                  GroupCreated.event_type: on_group_created},
+                  GroupCreated.event_type: on_group_created, WorkingCalendarSet.event_type: on_working_calendar_set},
     ),
 ]

@@ -33,10 +33,12 @@ async def owed(uow: AppraisalUnitOfWork, bus: AppraisalBus, period: Period,
     logs = await uow.reports.logs_between(ids, first, last)
     plans, reports = await uow.reports.weekly_between(ids, {*plan_weeks, *report_weeks})
     monthly = await uow.reports.monthly_of(ids, str(period))
+    working_days = tuple((await uow.calendars.of_years([first.year])).working_days(first, last))
     return {employee_id: Owed(
         period=str(period), first=first, last=last, hired_on=employment.get(employee_id, (None, None))[0],
         left_on=employment.get(employee_id, (None, None))[1],
-        owes_daily_logs=roles[employee_id] in policy.reports.daily_log_roles, logs=logs.get(employee_id, {}),
+        owes_daily_logs=roles[employee_id] in policy.reports.daily_log_roles, working_days=working_days,
+        logs=logs.get(employee_id, {}),
         plans={week: plans[(employee_id, week)][1] for week in plan_weeks if (employee_id, week) in plans},
         reports={week: reports[(employee_id, week)] for week in report_weeks if (employee_id, week) in reports},
         monthly=monthly.get(employee_id)) for employee_id in ids}

@@ -4,6 +4,7 @@ clock and its appraisal policy."""
 
 from __future__ import annotations
 
+from appraisal.adapters.calendars import CalendarRepository
 from appraisal.adapters.consequences import ConsequenceRepository
 from appraisal.adapters.input_batches import InputBatchRepository
 from appraisal.adapters.report_repositories import ReportRepository
@@ -45,6 +46,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     calls: CallRepository
     consequences: ConsequenceRepository
     reports: ReportRepository
+    calendars: CalendarRepository
     input_batches: InputBatchRepository
 
     def _open(self) -> None:
@@ -64,6 +66,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.calls = CallRepository(self.session)
         self.consequences = ConsequenceRepository(self.session)
         self.reports = ReportRepository(self.session)
+        self.calendars = CalendarRepository(self.session)
         self.input_batches = InputBatchRepository(self.session)
 
 

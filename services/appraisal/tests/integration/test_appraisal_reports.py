@@ -17,6 +17,7 @@ from sqlalchemy import text
 from shared.clock import FixedClock
 from shared.events.crm import DealWon, PaymentReceived, VisitLogged
 from shared.events.envelope import CloudEvent
+from shared.events.org import WorkingCalendarSet
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OCTOBER = "2026-10"
@@ -332,3 +333,28 @@ class TestPlanExecution:
         score = (await client.get(f"/periods/2026-12/employees/{world.rep.id}/score",
                                   headers=tokens.of(world.rep))).json()
         assert next(i for i in score["indicators"] if i["key"] == "plan_execution")["raw_value"] == "50.00"
+
+
+class TestCompanyCalendar:
+    async def test_daily_logs_are_owed_on_the_companys_working_days_as_org_last_set_them(
+            self, world: World, client: httpx.AsyncClient, tokens: Tokens):
+        def year(revision: int, holidays: list[date], makeup: list[date]) -> WorkingCalendarSet:
+            return WorkingCalendarSet(year=2026, revision=revision, weekend=[6, 7], holidays=holidays,
+                                      makeup_working_days=makeup, work_starts_at=time(9), work_ends_at=time(18))
+
+        async def logs_owed() -> list[str]:
+            rows = (await client.get(f"/submissions/overdue?period={OCTOBER}", headers=tokens.hr())).json()
+            return sorted(r["ref"] for r in rows if r["employee_id"] == str(world.rep2.id) and r["kind"] == "daily_log")
+
+        weekdays = await logs_owed()
+        assert len(weekdays) == 22 and "2026-10-01" in weekdays, "no calendar yet: Monday to Friday"
+        # National Day: 1–7 October off, Saturday 10 October worked (调休).
+        national_day = year(2, [date(2026, 10, n) for n in range(1, 8)], [date(2026, 10, 10)])
+        redelivered = CloudEvent.wrap(national_day, source="/org")
+        await world.apply(redelivered, redelivered, year(1, [], []))  # an older revision arriving late: ignored
+        owed = await logs_owed()
+        assert not [day for day in owed if day <= "2026-10-07"], "a public holiday is not a missing log"
+        assert "2026-10-10" in owed, "the make-up working Saturday is"
+        assert "2026-10-11" not in owed
+        assert len(owed) == 22 - 5 + 1
+        assert await count(world, "working_calendars") == 1

@@ -29,6 +29,7 @@ from appraisal.domain.reports import (
     submissions_of,
     weeks_due_in,
 )
+from shared.calendar import Calendars, WorkingCalendar
 from shared.errors import Conflict, InvalidInput
 
 REP = uuid.uuid4()
@@ -47,7 +48,8 @@ def log(day: date, *, late: bool = False) -> DailyLog:
 
 def owed(**changes) -> Owed:
     values = dict(period="2026-10", first=OCTOBER_FIRST, last=OCTOBER_LAST, hired_on=date(2024, 1, 1), left_on=None,
-                  owes_daily_logs=True, logs={}, plans={}, reports={}, monthly=None)
+                  owes_daily_logs=True, working_days=Calendars().working_days(OCTOBER_FIRST, OCTOBER_LAST), logs={},
+                  plans={}, reports={}, monthly=None)
     values.update(changes)
     return Owed(**values)
 
@@ -91,6 +93,29 @@ class TestOwed:
         assert logs["2026-10-12"] == Delivery.MISSING
         assert "2026-10-13" not in logs and "2026-10-14" not in logs
         assert len(logs) == 8  # 1, 2, 5–9, 12, and nothing else yet
+
+    def test_logs_follow_the_company_calendar_not_the_weekdays(self):
+        # National Day week: 1–7 October are public holidays (Thursday to Wednesday), and Saturday
+        # 10 October is a make-up working day (调休). Friday 16 October, noon: everything up to the
+        # 15th is past its cut-off, and no log was written.
+        national_day = WorkingCalendar(year=2026, holidays=frozenset(date(2026, 10, n) for n in range(1, 8)),
+                                       makeup_working_days=frozenset({date(2026, 10, 10)}))
+        working_days = Calendars({2026: national_day}).working_days(OCTOBER_FIRST, OCTOBER_LAST)
+        items = submissions_of(owed(working_days=working_days, logs={date(2026, 10, 8): log(date(2026, 10, 8))}),
+                               today=date(2026, 10, 16), local_now=datetime(2026, 10, 16, 12, 0),
+                               policy=ReportPolicy(), plan_offset_days=0, report_offset_days=7)
+        logs = delivered(items, SubmissionKind.DAILY_LOG)
+        assert not [day for day in logs if day <= "2026-10-07"], "a public holiday owes no log"
+        assert logs["2026-10-10"] == Delivery.MISSING, "the make-up working Saturday owes one"
+        assert "2026-10-11" not in logs
+        assert logs == {"2026-10-08": Delivery.ON_TIME, "2026-10-09": Delivery.MISSING,
+                        "2026-10-10": Delivery.MISSING, "2026-10-12": Delivery.MISSING,
+                        "2026-10-13": Delivery.MISSING, "2026-10-14": Delivery.MISSING,
+                        "2026-10-15": Delivery.MISSING}
+        # The plan-execution share of the logs: 1 of 7, not 1 of 12 (eleven weekdays to the 15th).
+        score = plan_execution([Item(Component.DAILY_LOGS, ref, outcome) for ref, outcome in logs.items()],
+                               PlanExecutionPolicy(weights={Component.DAILY_LOGS: d(100)}, late_credit=d(0)))
+        assert score.score == d("14.29")
 
     def test_weeks_count_in_the_month_their_item_falls_due(self):
         # Plans due on Mondays: 5, 12, 19, 26 October; reports on the Monday after: the weeks of 28 Sep – 19 Oct.
@@ -193,10 +218,7 @@ class TestSettings:
         assert sum(rules.plan_execution.weights.values()) == 100
         assert rules.plan_execution.late_credit == 0
         assert rules.reports.monthly_report_due_day == 30
-        assert rules.reports.business_weekdays == frozenset({1, 2, 3, 4, 5})
 
-    def test_unknown_components_and_weekdays_are_refused(self):
+    def test_unknown_components_are_refused(self):
         with pytest.raises(ValueError, match="unknown components"):
             AppraisalSettings(_env_file=None, plan_execution_weights={"golf": 100})
-        with pytest.raises(ValueError, match="ISO weekdays"):
-            AppraisalSettings(_env_file=None, daily_log_business_weekdays=[0])

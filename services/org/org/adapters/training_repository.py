@@ -8,19 +8,25 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import Row, delete, func, insert, or_, select, update
+from sqlalchemy import Row, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from org.adapters.repositories import _employee, _employee_select
 from org.adapters.tables import employee_assignments, employees
-from org.adapters.training_tables import retraining_assignments, training_attendees, training_sessions
+from org.adapters.training_tables import (
+    retraining_assignments,
+    retraining_dismissal_cases,
+    training_attendees,
+    training_sessions,
+)
 from org.domain.model import Employee
 from org.domain.training import (
     Assessment,
     AssignmentStatus,
     Attendance,
     AttendeeRecord,
+    DismissalCase,
     RetrainingAssignment,
     SessionKind,
     SessionStatus,
@@ -183,6 +189,37 @@ class RetrainingRepository:
             status=assignment.status.value, opened_at=assignment.opened_at, source_event_id=assignment.source_event_id,
         ).on_conflict_do_nothing(index_elements=[retraining_assignments.c.employee_id, retraining_assignments.c.period])
         inserted = await self._session.execute(statement.returning(retraining_assignments.c.id))
+        return inserted.first() is not None
+
+    async def lock_employee(self, employee_id: uuid.UUID) -> None:
+        """Until the transaction ends: one employee's flags and dismissal cases take turns, so two of
+        them at once cannot both find no open assignment and open two."""
+        await self._session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                                    {"key": f"org.retraining:{employee_id}"})
+
+    async def open_of(self, employee_id: uuid.UUID) -> list[RetrainingAssignment]:
+        rows = await self._session.execute(
+            select(retraining_assignments).where(retraining_assignments.c.employee_id == employee_id,
+                                                 retraining_assignments.c.status == AssignmentStatus.OPEN.value)
+            .order_by(retraining_assignments.c.period, retraining_assignments.c.id).with_for_update())
+        return [_assignment(row) for row in rows]
+
+    async def dismissal_cases(self, employee_id: uuid.UUID) -> list[DismissalCase]:
+        rows = await self._session.execute(
+            select(retraining_dismissal_cases).where(retraining_dismissal_cases.c.employee_id == employee_id)
+            .order_by(retraining_dismissal_cases.c.opened_at))
+        return [DismissalCase(case_id=row.case_id, employee_id=row.employee_id,
+                              retraining_period=row.retraining_period, failing_periods=tuple(row.failing_periods),
+                              opened_at=row.opened_at, source_event_id=row.source_event_id) for row in rows]
+
+    async def add_dismissal_case(self, case: DismissalCase) -> bool:
+        """Keep the case unless already kept; True if it is new."""
+        statement = pg_insert(retraining_dismissal_cases).values(
+            case_id=case.case_id, employee_id=case.employee_id, retraining_period=case.retraining_period,
+            failing_periods=list(case.failing_periods), opened_at=case.opened_at,
+            source_event_id=case.source_event_id,
+        ).on_conflict_do_nothing(index_elements=[retraining_dismissal_cases.c.case_id])
+        inserted = await self._session.execute(statement.returning(retraining_dismissal_cases.c.case_id))
         return inserted.first() is not None
 
     async def get(self, assignment_id: uuid.UUID, *, for_update: bool = False) -> RetrainingAssignment | None:

@@ -87,3 +87,18 @@ retraining_assignments = Table(
     CheckConstraint(_one_of("status", [status.value for status in AssignmentStatus]), name="status"),
     Index("ix_retraining_assignments_status", "status"),
 )
+
+# appraisal's dismissal cases (A6, appraisal.dismissal_case.opened.v1) as far as retraining needs them:
+# the months whose failing results opened a case get no new retraining assignment. Keyed by the case,
+# so a redelivered or re-published case is one row.
+retraining_dismissal_cases = Table(
+    "retraining_dismissal_cases",
+    metadata,
+    Column("case_id", UUID(as_uuid=True), primary_key=True),
+    Column("employee_id", UUID(as_uuid=True), nullable=False),
+    Column("retraining_period", String(7), nullable=False),
+    Column("failing_periods", JSONB, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("source_event_id", UUID(as_uuid=True)),
+    Index("ix_retraining_dismissal_cases_employee_id", "employee_id"),
+)

@@ -179,10 +179,46 @@ def retraining_flags(flags: Iterable[str]) -> list[str]:
     return sorted({flag for flag in flags if flag.startswith(RETRAINING_FLAG_PREFIX)})
 
 
+@dataclass(frozen=True)
+class DismissalCase:
+    """appraisal's dismissal case (A6: still failing after retraining), as retraining needs it."""
+
+    case_id: uuid.UUID
+    employee_id: uuid.UUID
+    retraining_period: str
+    failing_periods: tuple[str, ...]
+    opened_at: datetime
+    source_event_id: uuid.UUID | None = None
+
+    def covers(self, period: str) -> bool:
+        """A month up to the last failing one belongs to the case's story: its flag asks for the
+        retraining that already failed. A later month's flag is a new story (as appraisal opens a
+        new retraining case for it)."""
+        return bool(self.failing_periods) and period <= max(self.failing_periods)
+
+
+def retraining_refusal(period: str, *, open_assignment: RetrainingAssignment | None,
+                       dismissal_cases: Iterable[DismissalCase]) -> str | None:
+    """Why a retraining flag for ``period`` opens no assignment, or None when it opens one (A6).
+
+    One retraining at a time: while an assignment is open (not closed by HR), a later or repeated
+    flag is the same need, already being dealt with. And a month whose failing result opened a
+    dismissal case gets no retraining: A6's next step after a failed retraining is HR's decision on
+    the case, not another round."""
+    if open_assignment is not None:
+        return f"the retraining assignment opened for {open_assignment.period} is still open"
+    case = next((case for case in dismissal_cases if case.covers(period)), None)
+    if case is not None:
+        return (f"dismissal case {case.case_id} was opened on the results of {', '.join(case.failing_periods)} "
+                f"after the retraining for {case.retraining_period}")
+    return None
+
+
 @dataclass
 class RetrainingAssignment:
     """appraisal flagged an employee for retraining for a period; HR closes it once dealt with.
-    One per employee and period, however often the flag arrives."""
+    At most one open per employee (retraining_refusal), and one per employee and period, however
+    often the flag arrives."""
 
     id: uuid.UUID
     employee_id: uuid.UUID
@@ -209,3 +245,11 @@ class RetrainingAssignment:
         self.closed_by = by
         self.closed_at = at
         self.session_id = session.id if session is not None else None
+
+    def withdraw(self, case: DismissalCase, at: datetime) -> None:
+        """Closed by org itself, not by HR (``closed_by`` stays empty): a dismissal case that arrived
+        after this month's flag (events of one employee may be reordered) covers the month."""
+        self.status = AssignmentStatus.CLOSED
+        self.closed_at = at
+        self.note = (f"withdrawn: appraisal opened dismissal case {case.case_id} on the results of "
+                     f"{', '.join(case.failing_periods)}; no retraining for this month")

@@ -3,6 +3,7 @@ unit of work from the bus, checks, changes state, records its events and commits
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -10,11 +11,13 @@ from datetime import date
 from org.domain.model import Employee
 from org.domain.training import (
     AttendeeRecord,
+    DismissalCase,
     RetrainingAssignment,
     TrainingSession,
     check_duration,
     employed_on,
     retraining_flags,
+    retraining_refusal,
 )
 from org.service_layer import training_commands as commands
 from org.service_layer.access import visibility_of
@@ -24,8 +27,10 @@ from shared.auth import Principal, Role
 from shared.bus import CommandHandler
 from shared.db import new_id
 from shared.errors import Forbidden, InvalidInput, NotFound
-from shared.events.appraisal import AppraisalResultFinalized
+from shared.events.appraisal import AppraisalResultFinalized, DismissalCaseOpened
 from shared.events.org import TrainingSessionHeld
+
+log = logging.getLogger(__name__)
 
 # Anyone may record a session they trained; these roles may also record one for people in their scope.
 MANAGERS = (Role.SALES_DIRECTOR, Role.REGIONAL_MANAGER, Role.DEPARTMENT_MANAGER, Role.SUPERVISOR,
@@ -90,17 +95,44 @@ async def close_retraining_assignment(command: commands.CloseRetrainingAssignmen
 
 async def open_retraining_assignment(uow: OrgUnitOfWork, bus: OrgBus, result: AppraisalResultFinalized,
                                      event_id: uuid.UUID) -> bool:
-    """Inside the consumer's unit of work: open an assignment when appraisal flagged retraining (A6).
-    Once per employee and period: the unique key absorbs a re-published result, the inbox a
-    redelivered one. The employee's org status is left alone: moving someone to retraining is HR's
-    transfer, a decision the flag asks for but does not make."""
+    """Inside the consumer's unit of work: open an assignment when appraisal flagged retraining (A6),
+    unless the employee has one open or the month opened a dismissal case (retraining_refusal):
+    such a flag changes nothing. Once per employee and period: the unique key absorbs a re-published
+    result, the inbox a redelivered one. The employee's org status is left alone: moving someone to
+    retraining is HR's transfer, a decision the flag asks for but does not make."""
     flags = retraining_flags(result.flags)
     if not flags:
+        return False
+    await uow.retraining.lock_employee(result.employee_id)
+    opened = await uow.retraining.open_of(result.employee_id)
+    refusal = retraining_refusal(result.period, open_assignment=opened[0] if opened else None,
+                                 dismissal_cases=await uow.retraining.dismissal_cases(result.employee_id))
+    if refusal is not None:
+        log.info("retraining flag of %s for %s opens no assignment: %s", result.employee_id, result.period,
+                    refusal)
         return False
     return await uow.retraining.open_once(RetrainingAssignment(
         id=new_id(), employee_id=result.employee_id, period=result.period, flags=flags,
         opened_at=bus.clock.now(), source_event_id=event_id,
     ))
+
+
+async def record_dismissal_case(uow: OrgUnitOfWork, bus: OrgBus, opened: DismissalCaseOpened,
+                                event_id: uuid.UUID) -> bool:
+    """Inside the consumer's unit of work: keep appraisal's dismissal case, so that its months' flags
+    open no retraining. A flag that came first (one employee's events may be reordered) may have opened
+    an assignment for such a month: it is withdrawn, with the reason in its note."""
+    case = DismissalCase(case_id=opened.case_id, employee_id=opened.employee_id,
+                         retraining_period=opened.retraining_period, failing_periods=tuple(opened.failing_periods),
+                         opened_at=opened.opened_at, source_event_id=event_id)
+    await uow.retraining.lock_employee(case.employee_id)
+    if not await uow.retraining.add_dismissal_case(case):
+        return False
+    for assignment in await uow.retraining.open_of(case.employee_id):
+        if assignment.period in case.failing_periods:
+            assignment.withdraw(case, bus.clock.now())
+            await uow.retraining.save(assignment)
+    return True
 
 
 # --- steps ----------------------------------------------------------------------------------------

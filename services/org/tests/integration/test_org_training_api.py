@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -18,8 +18,8 @@ from sqlalchemy import text
 from org.entrypoints.consumers import CONSUMERS
 from org.service_layer.unit_of_work import OrgUnitOfWork
 from shared.auth import Role
-from shared.clock import FixedClock
-from shared.events.appraisal import AppraisalResultFinalized
+from shared.clock import FixedClock, shift_month
+from shared.events.appraisal import AppraisalResultFinalized, DismissalCaseOpened
 from shared.events.envelope import CloudEvent
 from shared.runtime import ServiceRuntime
 
@@ -388,3 +388,77 @@ class TestRetrainingAssignments:
         missing = await client.post(f"/training/retraining-assignments/{uuid.uuid4()}/close", headers=hr,
                                     json={"note": "x"})
         assert missing.status_code == 404
+
+
+def dismissal(employee: dict[str, Any], retraining_period: str, *failing: str) -> DismissalCaseOpened:
+    return DismissalCaseOpened(case_id=uuid.uuid4(), employee_id=uuid.UUID(employee["id"]),
+                               retraining_period=retraining_period, retraining_flags=["retraining:score_below_minimum"],
+                               failing_periods=list(failing), failing_scores=[Decimal("55.00")] * len(failing),
+                               failing_below=Decimal(70), opened_at=datetime(2026, 1, 5, tzinfo=UTC))
+
+
+async def assignments_of(runtime: ServiceRuntime, employee: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    rows = await query(runtime, "SELECT period, status, note FROM retraining_assignments WHERE employee_id = :id "
+                                "ORDER BY period", id=uuid.UUID(employee["id"]))
+    return [(row.period, row.status, row.note) for row in rows]
+
+
+async def close_assignment(client: httpx.AsyncClient, hr: dict[str, str], period: str) -> None:
+    listed = (await client.get("/training/retraining-assignments", headers=hr)).json()
+    (assignment,) = [item for item in listed if item["period"] == period]
+    closed = await client.post(f"/training/retraining-assignments/{assignment['id']}/close", headers=hr,
+                               json={"note": "retrained"})
+    assert closed.status_code == 200, closed.text
+
+
+FLAG = "retraining:consecutive_low_scores"
+
+
+class TestOneRetrainingAtATime:
+    async def test_a_later_flag_while_an_assignment_is_open_opens_no_second_one(
+            self, client: httpx.AsyncClient, staff: Staff, hr: dict[str, str], runtime: ServiceRuntime,
+            last_month: str) -> None:
+        first, second, third = shift_month(last_month, -2), shift_month(last_month, -1), last_month
+        await deliver(runtime, CloudEvent.wrap(finalized(staff.rep, first, FLAG), source="/appraisal"))
+        again = CloudEvent.wrap(finalized(staff.rep, second, FLAG), source="/appraisal")
+        assert await deliver(runtime, again) is True
+        assert await deliver(runtime, again) is False
+        assert await assignments_of(runtime, staff.rep) == [(first, "open", None)]
+
+        await close_assignment(client, hr, first)
+        await deliver(runtime, CloudEvent.wrap(finalized(staff.rep, third, FLAG), source="/appraisal"))
+        assert await assignments_of(runtime, staff.rep) == [(first, "closed", "retrained"), (third, "open", None)]
+
+    async def test_the_month_that_opened_a_dismissal_case_opens_no_retraining(
+            self, client: httpx.AsyncClient, staff: Staff, hr: dict[str, str], runtime: ServiceRuntime,
+            last_month: str) -> None:
+        flagged, failed = shift_month(last_month, -1), last_month
+        await deliver(runtime, CloudEvent.wrap(finalized(staff.rep, flagged, FLAG), source="/appraisal"))
+        await close_assignment(client, hr, flagged)
+        # As appraisal's close emits them: the case, then the result of the month that opened it.
+        case = CloudEvent.wrap(dismissal(staff.rep, flagged, failed), source="/appraisal")
+        assert await deliver(runtime, case) is True
+        await deliver(runtime, CloudEvent.wrap(finalized(staff.rep, failed, "retraining:score_below_minimum"),
+                                               source="/appraisal"))
+        assert await assignments_of(runtime, staff.rep) == [(flagged, "closed", "retrained")]
+        assert await deliver(runtime, case) is False
+
+    async def test_a_dismissal_case_arriving_after_its_months_flag_withdraws_the_assignment_it_opened(
+            self, client: httpx.AsyncClient, staff: Staff, hr: dict[str, str], runtime: ServiceRuntime,
+            last_month: str) -> None:
+        flagged, failed = shift_month(last_month, -1), last_month
+        await deliver(runtime, CloudEvent.wrap(finalized(staff.rep, flagged, FLAG), source="/appraisal"))
+        await close_assignment(client, hr, flagged)
+        await deliver(runtime, CloudEvent.wrap(finalized(staff.rep, failed, FLAG), source="/appraisal"))
+        assert [status for _, status, _ in await assignments_of(runtime, staff.rep)] == ["closed", "open"]
+
+        opened = dismissal(staff.rep, flagged, failed)
+        await deliver(runtime, CloudEvent.wrap(opened, source="/appraisal"))
+        # Re-published under a new envelope: the case is kept once and withdraws nothing more.
+        await deliver(runtime, CloudEvent.wrap(opened, source="/appraisal"))
+        (_, (period, status, note)) = await assignments_of(runtime, staff.rep)
+        assert (period, status) == (failed, "closed")
+        assert note is not None and str(opened.case_id) in note
+        assert (await query(runtime, "SELECT count(*) AS n FROM retraining_dismissal_cases"))[0].n == 1
+        listed = (await client.get("/training/retraining-assignments", headers=hr)).json()
+        assert listed == []

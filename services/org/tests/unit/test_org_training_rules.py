@@ -14,6 +14,7 @@ from org.domain.training import (
     AssignmentStatus,
     Attendance,
     AttendeeRecord,
+    DismissalCase,
     OnboardingStatus,
     RetrainingAssignment,
     SessionKind,
@@ -27,6 +28,7 @@ from org.domain.training import (
     onboarding_status,
     onboarding_window,
     retraining_flags,
+    retraining_refusal,
 )
 from shared.errors import Conflict, InvalidInput
 
@@ -182,3 +184,28 @@ class TestRetraining:
         assignment.close(note="done", by=TRAINER, at=datetime(2026, 3, 11, tzinfo=UTC), session=None)
         with pytest.raises(Conflict):
             assignment.close(note="again", by=TRAINER, at=datetime(2026, 3, 12, tzinfo=UTC), session=None)
+
+    def case(self, retraining_period: str = "2026-02", *failing: str) -> DismissalCase:
+        return DismissalCase(case_id=uuid.uuid4(), employee_id=ANNA, retraining_period=retraining_period,
+                             failing_periods=failing or ("2026-03",), opened_at=datetime(2026, 4, 3, tzinfo=UTC))
+
+    def test_a_flag_opens_an_assignment_when_nothing_is_open_and_no_dismissal_case_covers_its_month(self) -> None:
+        assert retraining_refusal("2026-02", open_assignment=None, dismissal_cases=[]) is None
+
+    def test_a_later_flag_while_an_assignment_is_open_opens_no_second_one(self) -> None:
+        refusal = retraining_refusal("2026-05", open_assignment=self.assignment(), dismissal_cases=[])
+        assert refusal == "the retraining assignment opened for 2026-02 is still open"
+
+    def test_the_month_that_opened_a_dismissal_case_gets_no_retraining(self) -> None:
+        case = self.case("2026-02", "2026-03")
+        refusal = retraining_refusal("2026-03", open_assignment=None, dismissal_cases=[case])
+        assert refusal is not None and str(case.case_id) in refusal
+        assert retraining_refusal("2026-02", open_assignment=None, dismissal_cases=[case]) is not None
+        # A month after the case is a new story, as appraisal opens a new retraining case for it.
+        assert retraining_refusal("2026-04", open_assignment=None, dismissal_cases=[case]) is None
+
+    def test_withdrawing_closes_without_a_closer_and_says_why(self) -> None:
+        assignment, case, at = self.assignment(), self.case(), datetime(2026, 4, 3, tzinfo=UTC)
+        assignment.withdraw(case, at)
+        assert (assignment.status, assignment.closed_by, assignment.closed_at) == (AssignmentStatus.CLOSED, None, at)
+        assert assignment.note is not None and str(case.case_id) in assignment.note

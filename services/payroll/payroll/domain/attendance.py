@@ -21,7 +21,9 @@ Caps, so that attendance never turns a part of pay negative:
 - the fixed amounts together are taken from performance pay + bonus of the same payslip (the seed
   takes them "from the month's performance bonus"; performance pay is the appraisal-linked part
   too): never more than those two lines hold;
-- the wage deductions (absence and unpaid leave) never exceed the base salary line they reduce.
+- the wage deductions (absence and unpaid leave) never exceed the base income they reduce: the
+  base salary line plus A8's plan-execution adjustment when the plan has one (base × factor), so
+  that a base adjusted down is not taken below zero, and one adjusted up is deductible in full.
 
 Each line states its cap. Amounts are exact until the line, rounded half-up to cents there (P9),
 and negative on the payslip.
@@ -137,7 +139,7 @@ class DeductionBasis:
     later correction is recomputed on the same basis and only the attendance difference is paid."""
 
     monthly_base: Decimal
-    wage_cap: Decimal  # the base salary line (prorated or not)
+    wage_cap: Decimal  # the base salary line (prorated or not) plus its A8 plan-execution adjustment
     fixed_cap: Decimal  # performance pay + bonus lines of the same payslip
     policy: AttendancePolicy
 
@@ -179,10 +181,10 @@ def _wage_line(rule: str, what: str, days: Sequence[AttendanceDay], count_of, ba
     exact = basis.monthly_base * counted / basis.policy.day_wage_divisor
     rounded = to_cents(exact)
     taken = _capped(rounded, remaining_cap)
-    cap_text = "" if taken == rounded else f"; capped at the base salary still deductible {text(remaining_cap)}"
+    cap_text = "" if taken == rounded else f"; capped at the base income still deductible {text(remaining_cap)}"
     line = PayslipLine(
         rule=rule, kind=KIND, amount=-taken,
-        formula=f"−(monthly_base ÷ day_wage_divisor × {what}), at most the base salary line",
+        formula=f"−(monthly_base ÷ day_wage_divisor × {what}), at most the base income (base salary + A8 adjustment)",
         calculation=(f"{text(basis.monthly_base)} ÷ {text(basis.policy.day_wage_divisor)} × {text(counted)} "
                      f"({_listed(days, count_of)}) = {text(exact)} → {text(rounded)}{cap_text} → −{text(taken)}"),
         inputs={"dates": _dates(days), "days": text(counted), "monthly_base": text(basis.monthly_base),

@@ -140,16 +140,17 @@ def compute_payslip(result: FinalResult | None, role: str, plan: CompensationPla
         raise ValueError("a payslip without an appraisal result names its employee and period")
     zero = Decimal("0.00")
     lines: list[PayslipLine] = []
-    base = performance = bonus = zero
+    base = base_income = performance = bonus = zero
     if plan.pays(BASE):
         line = (prorated_base_line(plan, period, employment, working_days) if employment is not None else None
                 ) or base_salary_line(plan)
         lines.append(line)
-        base = line.amount
+        base = base_income = line.amount
         # A8: only when the plan opts in and the month has a plan-execution score; otherwise base stands.
         if plan.base_follows_plan_execution and result is not None and result.plan_execution is not None:
-            lines.append(plan_execution_line(base, result.plan_execution, policy.annual,
-                                             plan_version=plan.version))
+            adjustment = plan_execution_line(base, result.plan_execution, policy.annual, plan_version=plan.version)
+            lines.append(adjustment)
+            base_income += adjustment.amount
     if plan.pays(PERFORMANCE_PAY):
         if plan.performance_fixed is not None:
             line = fixed_performance_line(plan)
@@ -168,9 +169,11 @@ def compute_payslip(result: FinalResult | None, role: str, plan: CompensationPla
         lines.extend(commission_lines)
     elif plan.pays(COMMISSION):
         lines.append(commission_line(plan.commission_rate, collections, period=period, plan_version=plan.version))
-    # P6 is taken from the lines above: the wage part from the base paid, the fixed amounts from
-    # performance pay + bonus (a part the plan does not pay leaves nothing to take from).
-    basis = DeductionBasis(monthly_base=plan.monthly_base, wage_cap=base, fixed_cap=performance + bonus,
+    # P6 is taken from the lines above: the wage part from the base income paid, which is the base
+    # after A8's plan-execution adjustment (A8 adjusts base income, and a cap on the base line alone
+    # would let an adjusted-down base go negative); the fixed amounts from performance pay + bonus
+    # (a part the plan does not pay leaves nothing to take from).
+    basis = DeductionBasis(monthly_base=plan.monthly_base, wage_cap=base_income, fixed_cap=performance + bonus,
                            policy=policy.attendance)
     deductions = deduction_lines(attendance, basis)
     lines.extend(deductions)

@@ -6,6 +6,7 @@ half day 137.93 (137.9310…), and the fixed amounts are 200.00 / 100.00 / 50.00
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -134,7 +135,7 @@ def test_the_wage_deductions_never_exceed_the_base_salary_paid():
     # 551.72 of wage would take the base below zero.
     lines = {line.rule: line for line in deduction_lines([full(29), full(30)], basis(wage_cap="545.45"))}
     assert lines["P6.absence_wage"].amount == D("-545.45")
-    assert "capped at the base salary still deductible 545.45" in lines["P6.absence_wage"].calculation
+    assert "capped at the base income still deductible 545.45" in lines["P6.absence_wage"].calculation
 
 
 def test_the_amounts_are_company_settings():
@@ -172,6 +173,39 @@ def test_the_payslip_carries_the_deductions_and_their_settlement():
     (settled,) = slip.attendance_settlements
     assert (settled.period, settled.amount) == ("2026-10", D("-1039.65"))
     assert (settled.basis.wage_cap, settled.basis.fixed_cap) == (D("6000.00"), D("3000.00"))
+
+
+def test_the_wage_deductions_are_capped_by_the_base_after_the_plan_execution_adjustment():
+    # A8 at 52.5 of 80: 3000.00 × (0.65625 − 1) = −1031.25, so 1968.75 of base income is left. Fifteen
+    # days of absence (3000 × 15 ÷ 21.75 = 2068.9655… → 2068.97) take all of it and no more; the
+    # unpaid leave day after them finds nothing left. Capped by the base line alone, the base part
+    # would go 100.22 + 137.93 below zero.
+    opted = dataclasses.replace(plan(monthly_base="3000.00"), base_follows_plan_execution=True)
+    month = dataclasses.replace(result(score="80", coefficient="1.0"), plan_execution=D("52.5"))
+    slip = compute_payslip(month, "sales_rep", opted, PayPolicy(),
+                           attendance=[*(full(n) for n in range(1, 16)), leave(16, paid=False)])
+    lines = {line.rule: line for line in slip.lines}
+    assert lines["A8.plan_execution"].amount == D("-1031.25")
+    assert lines["P6.absence_wage"].amount == D("-1968.75")
+    assert "2068.97; capped at the base income still deductible 1968.75" in lines["P6.absence_wage"].calculation
+    assert lines["P6.unpaid_leave"].amount == D("0.00")
+    base_part = sum((lines[rule].amount for rule in ("P1.base_salary", "A8.plan_execution", "P6.absence_wage",
+                                                      "P6.unpaid_leave")), D("0.00"))
+    assert base_part == D("0.00")
+    (settled,) = slip.attendance_settlements
+    assert settled.basis.wage_cap == D("1968.75")
+
+
+def test_a_base_adjusted_up_by_plan_execution_is_deductible_in_full():
+    # 100 of 80 at a 1.25 cap: +750.00, so 3750.00 may be taken; 24 days of wage (3310.34) fit whole.
+    opted = dataclasses.replace(plan(monthly_base="3000.00"), base_follows_plan_execution=True)
+    month = dataclasses.replace(result(score="80", coefficient="1.0"), plan_execution=D(100))
+    slip = compute_payslip(month, "sales_rep", opted, PayPolicy(),
+                           attendance=[full(n) for n in range(1, 25)])
+    lines = {line.rule: line.amount for line in slip.lines}
+    assert lines["A8.plan_execution"] == D("750.00")
+    assert lines["P6.absence_wage"] == D("-3310.34")  # 3000 × 24 ÷ 21.75 = 3310.3448…
+    assert slip.attendance_settlements[0].basis.wage_cap == D("3750.00")
 
 
 def correction(days, changed, paid_so_far: str) -> AttendanceCorrection:
