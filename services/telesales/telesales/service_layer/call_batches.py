@@ -14,7 +14,7 @@ from datetime import date, datetime
 from shared.events.telesales import CallLogged
 from telesales.adapters.call_batches import NewCall, in_window
 from telesales.domain.calls import Call, Disposition, Placement
-from telesales.domain.compliance import DncSource, NumberHistory, violations
+from telesales.domain.compliance import NumberHistory, violations
 from telesales.domain.corrections import content_fingerprint
 from telesales.domain.figures import DailyFigures, contribution
 from telesales.service_layer import commands, handlers
@@ -100,12 +100,10 @@ async def _record_plain(uow: TelesalesUnitOfWork, bus: TelesalesBus, batch: Sequ
         days[key] = (placement, figures + contribution(call))
     await uow.call_batches.add_figures(days)
 
+    await uow.dnc.add_outcomes([(new.number, new.call.agent_id, new.call.call_id) for new in judged
+                                if new.call.disposition == Disposition.DO_NOT_CALL], at=bus.clock.now())
     for new in judged:
-        call = new.call
-        if call.disposition == Disposition.DO_NOT_CALL:
-            await uow.dnc.add([new.number], source=DncSource.OUTCOME, actor_id=call.agent_id, at=bus.clock.now(),
-                              call_id=call.call_id)
-        uow.emit(_logged(call))
+        uow.emit(_logged(new.call))
 
     for command, new, fingerprint in repeated:
         if fingerprint is not None and fingerprint != new.fingerprint:

@@ -77,11 +77,17 @@ async def outcome(runtime: ServiceRuntime, tag: str) -> dict:
     events = sorted((untag(r.envelope["data"]["call_id"]), tuple(r.envelope["data"]["violations"]),
                      r.envelope["data"]["group_id"])
                     for r in await rows(runtime, "SELECT envelope FROM outbox") if tag in r.envelope["data"]["call_id"])
-    listed = sorted(untag(r.call_id) for r in await rows(
-        runtime, "SELECT call_id FROM do_not_call WHERE call_id LIKE :t", t=f"{tag}-%"))
+    # Who listed a number, as whether it was the agent of the call that listed it (the two runs have
+    # different agents).
+    listed = sorted((untag(r.call_id), untag(r.number), r.source, r.by_caller) for r in await rows(
+        runtime, "SELECT d.*, d.added_by = c.agent_id AS by_caller FROM do_not_call d JOIN calls c USING (call_id) "
+                 "WHERE d.call_id LIKE :t", t=f"{tag}-%"))
+    logged = sorted((untag(r.number), r.action, r.source, r.by_lister, r.at is not None) for r in await rows(
+        runtime, "SELECT l.*, l.actor_id = d.added_by AS by_lister FROM do_not_call_log l "
+                 "JOIN do_not_call d USING (number) WHERE l.number LIKE :n", n=f"%{tag}%"))
     refused = sorted((untag(r.call_id), r.kind) for r in await rows(
         runtime, "SELECT call_id, kind FROM intake_refusals WHERE call_id LIKE :t", t=f"{tag}-%"))
-    return {"calls": calls, "events": events, "listed": listed, "refused": refused}
+    return {"calls": calls, "events": events, "listed": listed, "logged": logged, "refused": refused}
 
 
 async def figures(runtime: ServiceRuntime, agent_ids: list[uuid.UUID]) -> list:
@@ -118,6 +124,8 @@ async def test_a_batch_leaves_exactly_what_its_records_one_by_one_leave(runtime,
 
     one_by_one, batched = await outcome(runtime, "111"), await outcome(runtime, "222")
     assert batched["events"] == one_by_one["events"] and batched["listed"] == one_by_one["listed"]
+    assert batched["logged"] == one_by_one["logged"] == [("86138T0002", "added", "outcome", True, True)]
+    assert batched["listed"] == [("T-d", "86138T0002", "outcome", True)]
     assert batched["refused"] == one_by_one["refused"] == [("T-a", "conflict")]
     swap = {single_agent.employee_id: "known", single_unknown: "unknown",
             batch_agent.employee_id: "known", batch_unknown: "unknown"}
