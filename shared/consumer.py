@@ -5,7 +5,9 @@ redelivered event finds its inbox row and changes nothing. The events of one par
 first go together, in one transaction, which spares a BEGIN and a COMMIT per event (a sixth of a
 busy worker's CPU); if any of them fails, that transaction rolls back whole and the batch is
 handled again one event per transaction, so a bad event never takes its neighbours with it.
-Per partition and batch: the offset is committed after the database commits. A failing event
+The partitions of one poll go in one transaction too (per-batch work, a rescore per person, is
+then done once per poll); if it fails, each partition is handled as above. The poll's offsets are
+committed after the database commits. A failing event
 is retried with backoff, then sent to the dead-letter topic with the error, so the partition
 moves on without losing it.
 """
@@ -124,9 +126,8 @@ class ConsumerRunner:
                 self._fetch_wait.after_poll(bool(batches))
                 if self._idle_pause is not None:
                     self._idle_pause.after_poll(bool(batches))
-                for partition, records in batches.items():
-                    await self._process_batch(records)
-                    await self._commit(partition, records[-1].offset + 1)
+                if batches:
+                    await self._process_poll(batches)
         finally:
             stopping.cancel()
 
@@ -134,16 +135,35 @@ class ConsumerRunner:
         if self._idle_pause is not None:
             await self._idle_pause.close()
 
-    async def _commit(self, partition: TopicPartition, next_offset: int) -> None:
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         try:
-            await self._consumer.commit({partition: next_offset})
+            await self._consumer.commit(offsets)
         except (CommitFailedError, IllegalStateError) as error:
-            # The partition moved to another member during the batch; it will redeliver from
+            # A partition moved to another member during the batch; it will redeliver from
             # the last committed offset and our inbox will drop what we already handled.
             log.warning("offset commit refused after rebalance; events will be redelivered",
-                        extra={"partition": str(partition), "error": str(error)})
+                        extra={"partitions": [str(partition) for partition in offsets], "error": str(error)})
+
+    async def _process_poll(self, batches: Mapping[TopicPartition, list[ConsumerRecord]]) -> None:
+        """The events of every partition of a poll in one transaction (its per-batch work, such as a
+        rescore per person, once rather than once per partition); if that fails, each partition's on
+        its own, as ``_process_batch`` does. One offset commit for the poll, after the database."""
+        parsed = {partition: await self._parse(records) for partition, records in batches.items()}
+        if len(parsed) > 1 and self._batch_transactions:
+            work = [item for items in parsed.values() for item in items]
+            if not (len(work) > 1 and await self._handle_together(work)):
+                for items in parsed.values():
+                    await self._handle_work(items)
+        else:
+            for items in parsed.values():
+                await self._handle_work(items)
+        await self._commit({partition: records[-1].offset + 1 for partition, records in batches.items()})
 
     async def _process_batch(self, records: list[ConsumerRecord]) -> None:
+        await self._handle_work(await self._parse(records))
+
+    async def _parse(self, records: list[ConsumerRecord]) -> list[tuple[ConsumerRecord, CloudEvent, Handler]]:
+        """The records' envelopes and handlers; what is no CloudEvent goes to the dead-letter topic."""
         work: list[tuple[ConsumerRecord, CloudEvent, Handler]] = []
         for record in records:
             try:
@@ -154,6 +174,9 @@ class ConsumerRunner:
             handler = self.spec.handlers.get(envelope.type)
             if handler is not None:  # Types we do not handle share our topics; they are not ours to record.
                 work.append((record, envelope, handler))
+        return work
+
+    async def _handle_work(self, work: list[tuple[ConsumerRecord, CloudEvent, Handler]]) -> None:
         # One event of a batch-handled type goes the batch way too: it may carry many records
         # (telesales' intake messages), which its batch handler stores set-wise.
         together = len(work) > 1 or (len(work) == 1 and work[0][1].type in self.spec.batch_handlers)

@@ -281,3 +281,54 @@ async def test_a_lone_event_of_a_batch_handled_type_goes_to_its_batch_handler(ha
     await run_until([pair], value_is(harness, "lone", 5))
     runner = pair[1]
     assert runs == [[5]] and runner.batches_together == 1 and runner.handled == 1
+
+
+async def test_the_partitions_of_one_poll_go_together_and_a_poison_event_splits_only_its_own(harness, producer):
+    """A poll's partitions share one transaction (a per-batch rescore then runs once per poll); when
+    one event fails, the other partitions still go set-wise and only the poison one event by event."""
+    runs: list[set[str]] = []
+    poison = "poison"
+
+    async def increment_all(envelopes, uow, bus) -> None:
+        runs.append({envelope.data["name"] for envelope in envelopes})
+        for envelope in envelopes:
+            if envelope.data["name"] == poison:
+                raise ValueError("cannot handle this one")
+            await increment(envelope, uow, bus)
+
+    async def increment_one(envelope, uow, bus) -> None:
+        if envelope.data["name"] == poison:
+            raise ValueError("cannot handle this one")
+        await increment(envelope, uow, bus)
+
+    names = [f"spread-{n}" for n in range(12)]  # twelve keys: every one of the topic's three partitions
+    await harness.emit(*(CounterIncremented(name=name, by=1) for name in names))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+    spread = ConsumerSpec(name="spread", topics=[harness.topic],
+                          handlers={CounterIncremented.event_type: increment_one},
+                          batch_handlers={CounterIncremented.event_type: increment_all})
+    pair = await start_runner(harness, producer, spread, f"{harness.settings.topic_prefix}g12")
+
+    async def all_counted() -> bool:
+        return all([await counter_value(harness.sessions, name) == 1 for name in names])
+
+    await run_until([pair], all_counted)
+    assert runs[0] == set(names), "the first poll's three partitions were not handled in one batch"
+    assert pair[1].batches_together == 1 and pair[1].handled == 12
+
+    runs.clear()
+    dead_letter_topic = f"{harness.settings.topic_prefix}deadletter.spread"
+    await ensure_topics(harness.settings.kafka_bootstrap_servers, [dead_letter_topic], 1)
+    await harness.emit(*(CounterIncremented(name=name, by=1) for name in [*names, poison]))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+    pair = await start_runner(harness, producer, spread, f"{harness.settings.topic_prefix}g12",
+                              dead_letter_topic=dead_letter_topic)
+
+    async def all_counted_twice() -> bool:
+        return all([await counter_value(harness.sessions, name) == 2 for name in names])
+
+    await run_until([pair], all_counted_twice)
+    runner = pair[1]
+    assert runner.dead_lettered == 1 and runner.handled == 12
+    assert runner.batches_split == 2, "the poll's batch and the poison partition's, nothing else"
+    assert sum(1 for run in runs if poison not in run) >= 2, "the other partitions went set-wise"
