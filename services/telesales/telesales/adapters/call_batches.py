@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import UUID, Boolean, Date, Integer, String
 
+from shared.sql import among
 from telesales.adapters.repositories import NumberChecks
 from telesales.adapters.tables import FIGURE_COLUMNS, calls, daily_figures
 from telesales.domain.calls import Call, Placement
@@ -83,7 +84,7 @@ class CallBatchRepository:
         if not call_ids:
             return {}
         rows = await self._session.execute(
-            select(calls.c.call_id, calls.c.content_hash).where(calls.c.call_id.in_(list(call_ids))))
+            select(calls.c.call_id, calls.c.content_hash).where(among(calls.c.call_id, call_ids)))
         return {row.call_id: row.content_hash for row in rows}
 
     async def histories(self, asked: Sequence[tuple[str, str | None, NumberChecks]]) -> list[NumberHistory]:

@@ -18,7 +18,6 @@ from datetime import datetime
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from aiokafka.partitioner import DefaultPartitioner
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.clock import WALL_CLOCK, Clock
 from shared.errors import UpstreamUnavailable
 from shared.events.envelope import CloudEvent, Event
+from shared.kafka import CachedPartitioner
 from telesales.config import INTAKE_CHANNEL, INTAKE_TOPIC
 
 
@@ -140,7 +140,8 @@ class IntakePublisher:
         return messages
 
 
-_PARTITIONER = DefaultPartitioner()
+# As the producer partitions (shared.kafka.CachedPartitioner): the same partition for each key.
+_PARTITIONER = CachedPartitioner()
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.sql import among
 from telesales.adapters.tables import call_versions, calls
 from telesales.domain.intake import CallContent
 
@@ -43,7 +44,7 @@ class IntakeReads:
                    first.c.stage_reached.label("first_stage"), first.c.notes.label("first_notes"),
                    calls.c.stage_reached, calls.c.notes)
             .select_from(calls.outerjoin(first, and_(first.c.call_id == calls.c.call_id, first.c.version == 1)))
-            .where(calls.c.call_id.in_(sorted(set(call_ids)))))
+            .where(among(calls.c.call_id, sorted(set(call_ids)))))
         found: dict[str, StoredCall] = {}
         for row in rows:
             versioned = row.versioned is not None
