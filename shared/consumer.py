@@ -334,11 +334,16 @@ class IdlePause:
 
     def wake(self) -> None:
         self.wakes += 1
+        self._listener.woken.clear()
         self._resume()
 
     def after_poll(self, got_records: bool) -> None:
         now = self._clock()
         if got_records:
+            # What was announced until now is fetched or being fetched by an active consumer. An
+            # announcement is never cleared at the pause: it may be for records the last empty fetch
+            # was sent too early to see (aiokafka fetches ahead), and must then wake it at once.
+            self._listener.woken.clear()
             self._active_since = now
         if self._paused_at is not None:
             if not self._consumer.paused():  # a rebalance took the paused partitions
@@ -348,8 +353,6 @@ class IdlePause:
                 self._resume()  # to look: it fetches as an idle consumer until idle again
         elif (not got_records and now - self._active_since >= self._idle_after and self._listener.listening
               and self._consumer.assignment()):
-            # Cleared first: an announcement from now on wakes the paused consumer.
-            self._listener.woken.clear()
             self._consumer.pause(*self._consumer.assignment())
             self._paused_at = now
             self.pauses += 1

@@ -51,7 +51,9 @@ async def test_an_announced_record_is_taken_at_once_by_a_paused_consumer(harness
             while await counter_value(harness.sessions, "announced") != round_:
                 assert time.monotonic() - sent < 1.5, f"round {round_}: the announced record waited"
                 await asyncio.sleep(0.02)
-        assert idle.pauses >= 3 and idle.wakes == 3
+        # Each round paused and was woken; the listener's first connection counts as an announcement
+        # too (records may have come while nobody listened), so the first pause may be undone once.
+        assert idle.pauses >= 3 and idle.wakes in (3, 4)
     finally:
         stop.set()
         await task

@@ -58,12 +58,12 @@ def test_an_idle_consumer_pauses_and_an_announcement_resumes_it() -> None:
     idle.after_poll(False)
     assert not consumer.paused() and idle.waiter() is None
     clock.now = 10.0
-    listener.woken.set()  # an announcement from before the pause wakes nobody
     idle.after_poll(False)
     assert consumer.paused() == {"p0", "p1"} and idle.paused
     assert not listener.woken.is_set()
+    listener.woken.set()
     idle.wake()
-    assert not consumer.paused() and not idle.paused and idle.wakes == 1
+    assert not consumer.paused() and not idle.paused and idle.wakes == 1 and not listener.woken.is_set()
     clock.now = 19.9
     idle.after_poll(False)
     assert not consumer.paused(), "a woken consumer stays fetching for the idle time"
@@ -138,3 +138,34 @@ def test_the_waiter_is_done_at_the_announcement() -> None:
         await asyncio.wait_for(waiting, 1)
 
     asyncio.run(scenario())
+
+
+def test_an_announcement_before_the_pause_wakes_the_paused_consumer_at_once() -> None:
+    """Records announced while the last empty fetch was already on its way: the pause must not
+    swallow the announcement, or they would wait for the next check."""
+
+    async def scenario() -> None:
+        consumer, listener, clock = Consumer({"p0"}), Listener(), Clock()
+        idle = pause_over(consumer, listener, clock)
+        clock.now = 9.9
+        listener.woken.set()
+        clock.now = 10.0
+        idle.after_poll(False)
+        assert consumer.paused()
+        waiting = idle.waiter()
+        assert waiting is not None
+        await asyncio.wait_for(waiting, 1)
+
+    asyncio.run(scenario())
+
+
+def test_records_settle_what_was_announced_before_them() -> None:
+    consumer, listener, clock = Consumer({"p0"}), Listener(), Clock()
+    idle = pause_over(consumer, listener, clock)
+    listener.woken.set()
+    clock.now = 1
+    idle.after_poll(True)
+    assert not listener.woken.is_set()
+    clock.now = 11
+    idle.after_poll(False)
+    assert consumer.paused() and idle.paused and not listener.woken.is_set()
