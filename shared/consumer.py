@@ -304,7 +304,7 @@ class IdlePause:
     its topics announces new records on a PostgreSQL channel (telesales' intake, which shares the
     service's database). A paused consumer sends the broker no fetch at all, only its heartbeats;
     an announcement resumes it at once, where a long empty fetch would keep the first records
-    waiting for the fetch's end (the dev broker answers only then). As the relay's listener, a
+    waiting for the fetch's end (the dev broker answers only then). As with the relay's listener, a
     lost announcement is covered by a check every ``check_seconds``, and a consumer that cannot
     listen never pauses. Partitions assigned by a rebalance start unpaused and pause again once idle."""
 
