@@ -56,6 +56,10 @@ class ConsumerSpec:
     # A PostgreSQL channel of the service's database on which the writer of these topics announces
     # new records (telesales' intake): the consumer then stops fetching while idle (IdlePause).
     wake_channel: str | None = None
+    # Topics read by this consumer alone, where every type is ours (telesales' intake): a type without a
+    # handler is then not skipped but dead-lettered, unclaimed, to be replayed once a worker knows it —
+    # a worker of an older release must not drop what a newer intake sends.
+    dead_letter_unknown_types: bool = False
 
 
 class ConsumerRunner:
@@ -172,8 +176,13 @@ class ConsumerRunner:
                 await self._dead_letter(record, f"not a CloudEvent: {error}")
                 continue
             handler = self.spec.handlers.get(envelope.type)
-            if handler is not None:  # Types we do not handle share our topics; they are not ours to record.
+            if handler is not None:
                 work.append((record, envelope, handler))
+            elif self.spec.dead_letter_unknown_types:
+                # Kept, and not recorded in the inbox, so that a replay to an upgraded worker is handled.
+                await self._dead_letter(record, f"unknown event type {envelope.type}: replay it to {record.topic} "
+                                                f"once this consumer handles it")
+            # Otherwise types we do not handle share our topics; they are not ours to record.
         return work
 
     async def _handle_work(self, work: list[tuple[ConsumerRecord, CloudEvent, Handler]]) -> None:

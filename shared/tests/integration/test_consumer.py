@@ -7,6 +7,7 @@ import asyncio
 from sqlalchemy import text
 
 from shared.consumer import ConsumerRunner, ConsumerSpec
+from shared.events.envelope import CloudEvent
 from shared.kafka import ensure_topics, new_consumer
 from shared.relay import OutboxRelay
 from shared.tests.integration.conftest import CounterIncremented, counter_value, increment
@@ -332,3 +333,52 @@ async def test_the_partitions_of_one_poll_go_together_and_a_poison_event_splits_
     assert runner.dead_lettered == 1 and runner.handled == 12
     assert runner.batches_split == 2, "the poll's batch and the poison partition's, nothing else"
     assert sum(1 for run in runs if poison not in run) >= 2, "the other partitions went set-wise"
+
+
+async def test_an_unknown_type_on_a_consumers_own_topic_is_dead_lettered_and_handled_when_replayed(harness, producer):
+    """A worker older than its producer (a rolling upgrade) keeps what it cannot handle yet, rather than
+    skipping it; replayed to a worker that knows the type, it is handled once."""
+    future_type = "test.counter.incremented_twice.v9"
+    future = CloudEvent(source="test", type=future_type, subject="future", data={"name": "future", "by": 2})
+    dead_letter_topic = f"{harness.settings.topic_prefix}deadletter.own"
+    await ensure_topics(harness.settings.kafka_bootstrap_servers, [dead_letter_topic], 1)
+    await producer.send_and_wait(harness.topic, future.to_bytes(), key=b"future")
+    await harness.emit(CounterIncremented(name="known"))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+
+    own = ConsumerSpec(name="own", topics=[harness.topic], handlers={CounterIncremented.event_type: increment},
+                       dead_letter_unknown_types=True)
+    pair = await start_runner(harness, producer, own, f"{harness.settings.topic_prefix}g13",
+                              dead_letter_topic=dead_letter_topic)
+    await run_until([pair], value_is(harness, "known", 1))
+    [dead] = await harness.read_topic(dead_letter_topic, expected=1)
+    assert dead.value == future.to_bytes() and dict(dead.headers)["dlt_reason"].startswith(b"unknown event type")
+    async with harness.engine.connect() as connection:
+        claimed = (await connection.execute(text("SELECT count(*) FROM inbox WHERE event_id = :id"),
+                                            {"id": future.id})).scalar_one()
+    assert claimed == 0, "not recorded as handled: a replay must get through"
+
+    async def increment_future(envelope, uow, bus) -> None:
+        await increment(envelope, uow, bus)
+
+    upgraded = ConsumerSpec(name="own", topics=[harness.topic],
+                            handlers={CounterIncremented.event_type: increment, future_type: increment_future},
+                            dead_letter_unknown_types=True)
+    await producer.send_and_wait(harness.topic, dead.value, key=dead.key)
+    pair = await start_runner(harness, producer, upgraded, f"{harness.settings.topic_prefix}g13",
+                              dead_letter_topic=dead_letter_topic)
+    await run_until([pair], value_is(harness, "future", 2))
+    assert await counter_value(harness.sessions, "known") == 1
+
+
+async def test_an_unknown_type_on_a_shared_topic_is_skipped(harness, producer):
+    dead_letter_topic = f"{harness.settings.topic_prefix}deadletter.shared"
+    await ensure_topics(harness.settings.kafka_bootstrap_servers, [dead_letter_topic], 1)
+    other = CloudEvent(source="test", type="test.something.else.v1", subject="x", data={})
+    await producer.send_and_wait(harness.topic, other.to_bytes(), key=b"x")
+    await harness.emit(CounterIncremented(name="shared-known"))
+    await OutboxRelay(harness.sessions, producer).publish_batch()
+    pair = await start_runner(harness, producer, spec(harness, name="shared"), f"{harness.settings.topic_prefix}g14",
+                              dead_letter_topic=dead_letter_topic)
+    await run_until([pair], value_is(harness, "shared-known", 1))
+    assert pair[1].dead_lettered == 0

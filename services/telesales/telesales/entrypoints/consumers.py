@@ -93,7 +93,7 @@ CONSUMERS = [
                            CallsSubmitted.event_type: on_calls_submitted_batch},
                  batch_handlers={CallSubmitted.event_type: on_calls_submitted,
                                  CallsSubmitted.event_type: on_calls_submitted_batches},
-                 wake_channel=INTAKE_CHANNEL),
+                 wake_channel=INTAKE_CHANNEL, dead_letter_unknown_types=True),
     ConsumerSpec(name="telesales-directory", topics=list(DIRECTORY_TOPICS), handlers=dict(DIRECTORY_HANDLERS)),
     ConsumerSpec(name="telesales-crm", topics=[CustomerDoNotCallRequested.topic],
                  handlers={CustomerDoNotCallRequested.event_type: on_customer_do_not_call_requested}),
