@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, Column, Date, DateTime, Index, 
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from appraisal.adapters.tables import metadata
+from shared.calendar_replica import working_calendars_table
 
 # Seed 004: one log per person and day, editable until its cut-off.
 daily_logs = Table(
@@ -78,13 +79,4 @@ spot_checks = Table(
 
 # org's working calendar per year (O6, org.calendar.year_set.v1), the highest revision received: the
 # days a daily log is owed. A year absent here is the default calendar of shared.calendar.
-working_calendars = Table(
-    "working_calendars",
-    metadata,
-    Column("year", Integer, primary_key=True),
-    Column("revision", Integer, nullable=False),
-    Column("weekend", JSONB, nullable=False),
-    Column("holidays", JSONB, nullable=False),
-    Column("makeup_working_days", JSONB, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
-)
+working_calendars = working_calendars_table(metadata)

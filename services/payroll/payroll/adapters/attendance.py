@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from payroll.adapters.tables import attendance_days, attendance_settlements, pay_runs, working_calendars
 from payroll.domain.attendance import AttendanceDay, AttendanceSettlement, ClassifiedDay, DeductionBasis
 from shared.calendar import Calendars, WorkingCalendar
+from shared.calendar_replica import CalendarReplica
 from shared.clock import month_of_date
 from shared.sql import among
 
@@ -53,19 +54,7 @@ class AttendanceRepository:
 
     async def record_calendar(self, calendar: WorkingCalendar, revision: int, changed_at: datetime) -> bool:
         """Keep the year's calendar if ``revision`` is higher than the one held; True if it changed."""
-        insert_ = pg_insert(working_calendars).values(
-            year=calendar.year, revision=revision, weekend=sorted(calendar.weekend),
-            holidays=sorted(day.isoformat() for day in calendar.holidays),
-            makeup_working_days=sorted(day.isoformat() for day in calendar.makeup_working_days),
-            changed_at=changed_at,
-        )
-        changed = await self._session.execute(insert_.on_conflict_do_update(
-            index_elements=["year"],
-            set_={key: insert_.excluded[key] for key in ("revision", "weekend", "holidays", "makeup_working_days",
-                                                         "changed_at")},
-            where=working_calendars.c.revision < insert_.excluded.revision,
-        ).returning(working_calendars.c.year))
-        return changed.first() is not None
+        return await CalendarReplica(self._session, working_calendars).record(calendar, revision, changed_at)
 
     async def record_day(self, classified: ClassifiedDay, changed_at: datetime) -> bool:
         """Keep the day if its revision is higher than the one held; True if it changed. A change
@@ -90,13 +79,7 @@ class AttendanceRepository:
     # --- reads for a run -------------------------------------------------------------------------
 
     async def calendars(self, years: Iterable[int]) -> Calendars:
-        rows = await self._session.execute(
-            select(working_calendars).where(working_calendars.c.year.in_(sorted(set(years)))))
-        return Calendars({row.year: WorkingCalendar(
-            year=row.year, weekend=frozenset(row.weekend),
-            holidays=frozenset(date.fromisoformat(day) for day in row.holidays),
-            makeup_working_days=frozenset(date.fromisoformat(day) for day in row.makeup_working_days),
-        ) for row in rows})
+        return await CalendarReplica(self._session, working_calendars).of_years(years)
 
     async def days(self, period: str, employee_ids: Many[uuid.UUID]) -> dict[uuid.UUID, list[AttendanceDay]]:
         if not employee_ids:

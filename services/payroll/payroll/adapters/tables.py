@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from shared.calendar_replica import working_calendars_table
 from shared.db import new_metadata
 
 metadata = new_metadata()
@@ -210,16 +211,7 @@ payslips = Table(
 
 # org's working calendar per year (O6), the highest revision received; a year absent here is the
 # default calendar of shared.calendar.
-working_calendars = Table(
-    "working_calendars",
-    metadata,
-    Column("year", Integer, primary_key=True),
-    Column("revision", Integer, nullable=False),
-    Column("weekend", JSONB, nullable=False),
-    Column("holidays", JSONB, nullable=False),
-    Column("makeup_working_days", JSONB, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
-)
+working_calendars = working_calendars_table(metadata)
 
 # Each employee's classified working days (O6) as org last revised them. ``settled_run_id`` is the
 # run that last paid the day as it now stands; a new revision clears it, and the next run pays the
