@@ -60,7 +60,8 @@ class CallingRules:
     weekly_cap: int | None = None
 
     def permits(self, local: datetime) -> bool:
-        return any(window.holds(local.time()) for window in self.hours.get(local.weekday(), ()))
+        moment = local.time()
+        return any(window.holds(moment) for window in self.hours.get(local.weekday(), ()))
 
     def as_config(self) -> dict:
         return {"hours": {WEEKDAYS[day]: [[_written(w.start), _written(w.end)] for w in self.hours.get(day, ())]

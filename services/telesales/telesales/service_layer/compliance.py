@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 import weakref
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from shared.auth import Principal, Role
 from shared.errors import Forbidden, InvalidInput, NotFound
@@ -87,16 +89,20 @@ async def calling_rules(uow: TelesalesUnitOfWork, bus: TelesalesBus) -> CallingR
 
 def number_checks(bus: TelesalesBus, rules: CallingRules, started_at: datetime) -> NumberChecks:
     """Where the company day and week of ``started_at`` begin, and whether it is outside hours."""
-    zone = bus.clock.timezone
-    local = started_at.astimezone(zone)
-    day = local.date()
+    local = started_at.astimezone(bus.clock.timezone)
+    day_start, day_end, week_begins, week_end = _day_and_week(bus.clock.timezone, local.date())
+    return NumberChecks(day_start=day_start, day_end=day_end, week_start=week_begins, week_end=week_end,
+                        outside_hours=not rules.permits(local), daily_cap=rules.daily_cap,
+                        weekly_cap=rules.weekly_cap)
+
+
+# A batch's thousands of calls fall on a day or two: their bounds are worked out once per day.
+@lru_cache(maxsize=64)
+def _day_and_week(zone: ZoneInfo, day: date) -> tuple[datetime, datetime, datetime, datetime]:
     monday = week_start(day)
-    return NumberChecks(
-        day_start=datetime.combine(day, time.min, tzinfo=zone),
-        day_end=datetime.combine(day, time.max, tzinfo=zone),
-        week_start=datetime.combine(monday, time.min, tzinfo=zone),
-        week_end=datetime.combine(monday + timedelta(days=6), time.max, tzinfo=zone),
-        outside_hours=not rules.permits(local), daily_cap=rules.daily_cap, weekly_cap=rules.weekly_cap)
+    return (datetime.combine(day, time.min, tzinfo=zone), datetime.combine(day, time.max, tzinfo=zone),
+            datetime.combine(monday, time.min, tzinfo=zone),
+            datetime.combine(monday + timedelta(days=6), time.max, tzinfo=zone))
 
 
 async def set_calling_rules(command: commands.SetCallingRules, bus: TelesalesBus) -> CallingRules:
