@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test test-unit test-faults test-any-date install lint catalogue bench bench-month-end clean-dev
+.PHONY: dev test test-unit test-faults test-any-date install lint lock catalogue bench bench-month-end clean-dev
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -35,6 +35,14 @@ test-faults: $(STAMP)
 # The whole suite again with the clock at three awkward instants (see deploy/devstack/any_date.py).
 test-any-date: $(STAMP)
 	$(BIN)/python -m devstack.any_date -m "not faults" $(PYTEST_ARGS)
+
+# The transitive pins, resolved afresh from requirements*.txt in a scratch environment.
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)-lock/bin/python -m pip install --quiet -r requirements-dev.txt
+	{ sed -n '1,2p' requirements.lock; $(VENV)-lock/bin/python -m pip freeze; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf $(VENV)-lock
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
