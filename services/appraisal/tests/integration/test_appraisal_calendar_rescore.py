@@ -5,7 +5,9 @@ on the real database. The clock stands on Wednesday 18 November 2026, 10:00 in S
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -13,7 +15,9 @@ import pytest
 from appraisal_world import Person, Tokens, World
 from sqlalchemy import text
 
+from appraisal.service_layer import handlers, score_batches
 from shared.clock import FixedClock
+from shared.events.crm import DealWon
 from shared.events.envelope import CloudEvent
 from shared.events.org import WorkingCalendarSet
 from shared.events.telesales import CallLogged
@@ -142,3 +146,54 @@ async def test_a_revision_that_leaves_the_score_as_it_was_announces_nothing(
     total, computed_at = await stored(world, world.rep, NOVEMBER)
     assert (total, computed_at) == (before, (NOW + timedelta(minutes=5)).astimezone(UTC)), "rescored, unmoved"
     assert len(await world.outbox("appraisal.score.updated.v1")) == events, "the same total is not announced again"
+
+
+async def scores_of(world: World, period: str) -> dict[uuid.UUID, tuple]:
+    async with world.runtime.engine.connect() as connection:
+        rows = await connection.execute(text(
+            "SELECT employee_id, role, template_key, total, breakdown, computed_at FROM scores WHERE period = :period"),
+            {"period": period})
+        return {row.employee_id: tuple(row)[1:] for row in rows}
+
+
+async def test_the_batch_scores_each_employee_exactly_as_a_single_recomputation_does(
+        world: World, client: httpx.AsyncClient, tokens: Tokens, clock: FixedClock):
+    """service_layer.score_batches against handlers.recompute on one company: plan execution for the
+    reps, facts rolled up to the leader with a review, calls for the agent, no template for the managers."""
+    sales = (await client.get("/templates/sales", headers=tokens.hr())).json()
+    assert (await client.put("/templates/sales", headers=tokens.hr(), json={
+        "name": sales["name"], "roles": ["group_leader"], "indicators": sales["indicators"]})).status_code == 200
+    assert (await client.post("/templates/presets/regional_sales_plan_execution/install", headers=tokens.hr(),
+                              json={"roles": ["sales_rep"], "key": "regional_sales"})).status_code == 201
+    for day in (2, 3):
+        await write_log(client, tokens, clock, world.rep, date(2026, 11, day))
+    clock.set(NOW)
+    await world.apply(
+        DealWon(deal_id=uuid.uuid4(), customer_id=uuid.uuid4(), rep_id=world.rep2.id, amount=Decimal("1234.50"),
+                signed_on=date(2026, 11, 5)),
+        CallLogged(call_id="c-1", agent_id=world.agent.id, started_at=datetime(2026, 11, 16, 2, tzinfo=UTC),
+                   call_date=date(2026, 11, 16), duration_seconds=90, connected=True,
+                   disposition="effective_conversation", effective=True))
+    assert (await client.post(f"/periods/{NOVEMBER}/employees/{world.leader.id}/reviews",
+                              headers=tokens.of(world.leader), json={
+                                  "stage": "self", "ratings": {"teamwork": "80", "ability": "70"}})).status_code == 201
+    everyone = [person.id for person in world.people]
+    bus = world.runtime.bus
+    async with world.runtime.uow_factory() as uow:
+        await uow.periods.lock(NOVEMBER)
+        for employee_id in everyone:
+            await handlers.recompute(uow, bus, employee_id, NOVEMBER)
+        await uow.commit()
+    single = await scores_of(world, NOVEMBER)
+    assert {total is None for _, _, total, _, _ in single.values()} == {True, False}, "cards and no cards"
+
+    async with world.runtime.engine.begin() as connection:
+        await connection.execute(text(
+            "UPDATE scores SET role = NULL, template_key = NULL, total = NULL, breakdown = NULL, computed_at = NULL"))
+    async with world.runtime.uow_factory() as uow:
+        await uow.periods.lock(NOVEMBER)
+        await score_batches.recompute_period(uow, bus, NOVEMBER, [*everyone, uuid.uuid4()])  # one without a score
+        announced = {event.data["employee_id"] for event in uow.emitted}
+        await uow.commit()
+    assert await scores_of(world, NOVEMBER) == single
+    assert announced == {str(employee_id) for employee_id, row in single.items() if row[2] is not None}
