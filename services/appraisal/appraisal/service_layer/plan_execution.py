@@ -60,6 +60,8 @@ async def plan_executions_of(uow: AppraisalUnitOfWork, bus: AppraisalBus, period
                              roles: Mapping[uuid.UUID, str | None]) -> dict[uuid.UUID, PlanExecution]:
     """Per employee (with the role the month is theirs in), the month's plan execution: one read of
     each kind for all of them, so a month rescored for a whole company costs a handful of statements."""
+    if not roles:
+        return {}
     ids = list(roles)
     found = await owed(uow, bus, period, roles)
     plan_weeks = [week for week, _ in weeks_due_in(period.first_day, period.last_day,
