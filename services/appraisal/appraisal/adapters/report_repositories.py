@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from appraisal.adapters.report_tables import daily_logs, monthly_reports, spot_c
 from appraisal.adapters.tables import weekly_plans, weekly_reports
 from appraisal.domain.reports import DailyLog, Decision, MonthlyReport, SpotCheck
 from shared.directory import directory_employees
+from shared.sql import among
 
 
 class ReportRepository:
@@ -114,6 +115,23 @@ class ReportRepository:
         return [Decision(kind=row.kind, employee_id=row.employee_id, ref=row.ref, decision=row.decision,
                          decided_by=row.decided_by, decided_at=row.decided_at) for row in rows]
 
+    async def decisions_of(self, employee_ids: Collection[uuid.UUID], kinds_refs: Collection[tuple[str, str]]
+                           ) -> dict[uuid.UUID, list[Decision]]:
+        """``decisions`` for many employees and (kind, ref) pairs in one statement: a month rescored
+        for a whole company (service_layer.score_batches)."""
+        if not employee_ids or not kinds_refs:
+            return {}
+        c = submission_decisions.c
+        rows = await self._session.execute(select(submission_decisions).where(
+            among(c.employee_id, employee_ids), tuple_(c.kind, c.ref).in_(list(kinds_refs)))
+            .order_by(c.decided_at))
+        found: dict[uuid.UUID, list[Decision]] = {}
+        for row in rows:
+            found.setdefault(row.employee_id, []).append(Decision(
+                kind=row.kind, employee_id=row.employee_id, ref=row.ref, decision=row.decision,
+                decided_by=row.decided_by, decided_at=row.decided_at))
+        return found
+
     # --- spot checks ---
 
     async def add_spot_check(self, check: SpotCheck) -> None:
@@ -126,9 +144,19 @@ class ReportRepository:
         rows = await self._session.execute(select(spot_checks).where(
             spot_checks.c.employee_id == employee_id, spot_checks.c.period == period)
             .order_by(spot_checks.c.checked_at, spot_checks.c.id))
-        return [SpotCheck(id=row.id, employee_id=row.employee_id, period=row.period, subject=row.subject,
-                          ref=row.ref, item=row.item, result=row.result, note=row.note, checked_by=row.checked_by,
-                          checked_at=row.checked_at) for row in rows]
+        return [_spot_check(row) for row in rows]
+
+    async def spot_checks_of(self, employee_ids: Collection[uuid.UUID], period: str
+                             ) -> dict[uuid.UUID, list[SpotCheck]]:
+        if not employee_ids:
+            return {}
+        rows = await self._session.execute(select(spot_checks).where(
+            among(spot_checks.c.employee_id, employee_ids), spot_checks.c.period == period)
+            .order_by(spot_checks.c.checked_at, spot_checks.c.id))
+        found: dict[uuid.UUID, list[SpotCheck]] = {}
+        for row in rows:
+            found.setdefault(row.employee_id, []).append(_spot_check(row))
+        return found
 
     # --- employment ---
 
@@ -140,6 +168,12 @@ class ReportRepository:
         rows = await self._session.execute(select(c.employee_id, c.hired_on, c.left_on, c.status)
                                            .where(c.employee_id.in_(list(employee_ids))))
         return {row.employee_id: (row.hired_on, row.left_on if row.status == "left" else None) for row in rows}
+
+
+def _spot_check(row: Any) -> SpotCheck:
+    return SpotCheck(id=row.id, employee_id=row.employee_id, period=row.period, subject=row.subject, ref=row.ref,
+                     item=row.item, result=row.result, note=row.note, checked_by=row.checked_by,
+                     checked_at=row.checked_at)
 
 
 def _log(row: Any) -> DailyLog:

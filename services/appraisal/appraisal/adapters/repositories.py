@@ -355,8 +355,10 @@ class ScoreRepository:
         )
         return list(rows.scalars())
 
-    async def open_scores_of_roles(self, roles: Collection[str]) -> list[tuple[uuid.UUID, str]]:
-        rows = await self._session.execute(
+    async def open_scores_of_roles(self, roles: Collection[str], *, year: int | None = None
+                                   ) -> list[tuple[uuid.UUID, str]]:
+        """Live scores of open periods (of ``year``'s months only, when given) in these roles."""
+        query = (
             select(scores.c.employee_id, scores.c.period).join(periods, periods.c.period == scores.c.period)
             .outerjoin(directory_employees, directory_employees.c.employee_id == scores.c.employee_id)
             # The role scored in that month, or the one held now (a role may have changed since).
@@ -364,6 +366,9 @@ class ScoreRepository:
                    or_(directory_employees.c.role.in_(list(roles)), scores.c.role.in_(list(roles))))
             .order_by(scores.c.period, scores.c.employee_id)
         )
+        if year is not None:
+            query = query.where(scores.c.period.between(f"{year:04d}-01", f"{year:04d}-12"))
+        rows = await self._session.execute(query)
         return [(row.employee_id, row.period) for row in rows]
 
     async def employees_in(self, period: str) -> set[uuid.UUID]:

@@ -53,20 +53,37 @@ def submissions(bus: AppraisalBus, owed_items: Owed) -> list[Submission]:
 
 async def plan_execution_of(uow: AppraisalUnitOfWork, bus: AppraisalBus, employee_id: uuid.UUID, period: Period,
                             role: str | None) -> PlanExecution:
-    found = (await owed(uow, bus, period, {employee_id: role}))[employee_id]
-    items = [Item(COMPONENT_OF[item.kind], item.ref, item.delivery) for item in submissions(bus, found)]
+    return (await plan_executions_of(uow, bus, period, {employee_id: role}))[employee_id]
+
+
+async def plan_executions_of(uow: AppraisalUnitOfWork, bus: AppraisalBus, period: Period,
+                             roles: Mapping[uuid.UUID, str | None]) -> dict[uuid.UUID, PlanExecution]:
+    """Per employee (with the role the month is theirs in), the month's plan execution: one read of
+    each kind for all of them, so a month rescored for a whole company costs a handful of statements."""
+    if not roles:
+        return {}
+    ids = list(roles)
+    found = await owed(uow, bus, period, roles)
     plan_weeks = [week for week, _ in weeks_due_in(period.first_day, period.last_day,
                                                    bus.policy.weekly_plan_due_offset_days)]
-    decisions = [*await uow.reports.decisions(employee_id, SubmissionKind.WEEKLY_PLAN, plan_weeks),
-                 *await uow.reports.decisions(employee_id, SubmissionKind.MONTHLY_REPORT, [str(period)])]
-    items.extend(Item(Component.APPROVALS, f"{decision.kind}:{decision.ref}",
-                      Outcome.APPROVED if decision.decision == PlanDecision.APPROVE else Outcome.RETURNED)
-                 for decision in decisions)
-    items.extend(Item(Component.SPOT_CHECKS, f"{check.subject}:{check.ref}:{check.id}",
-                      Outcome.VERIFIED if check.result == SpotCheckResult.VERIFIED else Outcome.NOT_VERIFIED)
-                 for check in await uow.reports.spot_checks(employee_id, str(period)))
+    decided = await uow.reports.decisions_of(ids, [*((SubmissionKind.WEEKLY_PLAN, week) for week in plan_weeks),
+                                                   (SubmissionKind.MONTHLY_REPORT, str(period))])
+    checks = await uow.reports.spot_checks_of(ids, str(period))
     assert bus.policy.plan_execution is not None, "the settings give the plan-execution policy"
-    return plan_execution(items, bus.policy.plan_execution)
+    results = {}
+    for employee_id in ids:
+        items = [Item(COMPONENT_OF[item.kind], item.ref, item.delivery)
+                 for item in submissions(bus, found[employee_id])]
+        items.extend(Item(Component.APPROVALS, f"{decision.kind}:{decision.ref}",
+                          Outcome.APPROVED if decision.decision == PlanDecision.APPROVE else Outcome.RETURNED)
+                     # The plans' decisions before the monthly report's, each in the order decided.
+                     for decision in sorted(decided.get(employee_id, []),
+                                            key=lambda decision: decision.kind != SubmissionKind.WEEKLY_PLAN))
+        items.extend(Item(Component.SPOT_CHECKS, f"{check.subject}:{check.ref}:{check.id}",
+                          Outcome.VERIFIED if check.result == SpotCheckResult.VERIFIED else Outcome.NOT_VERIFIED)
+                     for check in checks.get(employee_id, []))
+        results[employee_id] = plan_execution(items, bus.policy.plan_execution)
+    return results
 
 
 def uses_plan_execution(template: Template | None) -> bool:
@@ -81,5 +98,9 @@ async def with_plan_execution(uow: AppraisalUnitOfWork, bus: AppraisalBus, templ
     if not uses_plan_execution(template):
         return tallies
     result = await plan_execution_of(uow, bus, employee_id, Period.parse(period), role)
+    return with_plan_execution_tally(tallies, result)
+
+
+def with_plan_execution_tally(tallies: Mapping[str, Tally], result: PlanExecution) -> Mapping[str, Tally]:
     return {**tallies, Source.PLAN_EXECUTION: Tally(result.score, len(result.items))}
 

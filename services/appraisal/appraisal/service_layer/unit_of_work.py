@@ -24,6 +24,7 @@ from appraisal.adapters.repositories import (
     TemplateRepository,
     WeeklyRepository,
 )
+from appraisal.adapters.score_batches import ScoreBatchRepository
 from appraisal.domain.policy import AppraisalPolicy
 from shared.bus import Bus
 from shared.db import UnitOfWork
@@ -48,6 +49,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     reports: ReportRepository
     calendars: CalendarRepository
     input_batches: InputBatchRepository
+    score_batches: ScoreBatchRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -68,6 +70,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.reports = ReportRepository(self.session)
         self.calendars = CalendarRepository(self.session)
         self.input_batches = InputBatchRepository(self.session)
+        self.score_batches = ScoreBatchRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]
