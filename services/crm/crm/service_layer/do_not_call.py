@@ -7,7 +7,7 @@ only by its keyed digest (shared.phones.phone_digest): events never carry contac
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crm.adapters.do_not_call import DoNotCallRequest
 from crm.domain.model import Lead
@@ -17,7 +17,6 @@ from shared.auth import Principal
 from shared.bus import CommandHandler
 from shared.errors import NotFound, RuleViolation
 from shared.events.crm import CustomerDoNotCallRequested
-from shared.phones import phone_digest
 
 # Whoever may work a lead may pass on what its customer asked; HR and finance have no calls to stop.
 REQUEST_RECORDERS = LEAD_CREATORS
@@ -46,19 +45,33 @@ async def record_request(command: RecordDoNotCallRequest, bus: CrmBus) -> Record
             raise NotFound("no such lead", lead_id=str(command.lead_id))
         if not customer.phone:
             raise RuleViolation("the customer has no phone number to stop calling", customer_id=str(customer.id))
-        digest = phone_digest(customer.phone, bus.policy.phone_digest_key)
-        request = DoNotCallRequest(customer_id=customer.id, phone_digest=digest, lead_id=lead.id,
+        # During a key rotation the number has a name under each key telesales may be using.
+        current, *previous = bus.policy.digest_keys().digests(customer.phone)
+        existing = await uow.do_not_call.first_of(customer.id, (current, *previous))
+        if existing is not None:
+            return Recorded(existing, new=False)
+        request = DoNotCallRequest(customer_id=customer.id, phone_digest=current, lead_id=lead.id,
                                    note=(command.note or "").strip() or None, requested_by=command.by.employee_id,
                                    requested_at=bus.clock.now())
         if not await uow.do_not_call.add(request):
-            existing = await uow.do_not_call.get(customer.id, digest)
+            existing = await uow.do_not_call.get(customer.id, current)
             assert existing is not None
             return Recorded(existing, new=False)
-        uow.emit(CustomerDoNotCallRequested(
-            customer_id=customer.id, lead_id=lead.id, phone_digest=digest, requested_by=request.requested_by,
-            requested_at=request.requested_at))
+        # Telesales still on a previous key hears it under that key first; the current key's name follows
+        # as its re-announcement, so that telesales' switch finds it listed and it counts once.
+        for digest in previous:
+            named = replace(request, phone_digest=digest)
+            if await uow.do_not_call.add(named):
+                uow.emit(announcement(named))
+        uow.emit(announcement(request, replaces_digest=previous[0] if previous else None))
         await uow.commit()
     return Recorded(request, new=True)
+
+
+def announcement(request: DoNotCallRequest, replaces_digest: str | None = None) -> CustomerDoNotCallRequested:
+    return CustomerDoNotCallRequested(
+        customer_id=request.customer_id, lead_id=request.lead_id, phone_digest=request.phone_digest,
+        requested_by=request.requested_by, requested_at=request.requested_at, replaces_digest=replaces_digest)
 
 
 async def request_of_lead(bus: CrmBus, viewer: Principal, lead_id: uuid.UUID) -> DoNotCallRequest | None:
@@ -68,7 +81,7 @@ async def request_of_lead(bus: CrmBus, viewer: Principal, lead_id: uuid.UUID) ->
         customer = await uow.customers.get(lead.customer_id)
         if customer is None or not customer.phone:
             return None
-        return await uow.do_not_call.get(customer.id, phone_digest(customer.phone, bus.policy.phone_digest_key))
+        return await uow.do_not_call.first_of(customer.id, bus.policy.digest_keys().digests(customer.phone))
 
 
 async def _visible_lead(uow: CrmUnitOfWork, by: Principal, lead_id: uuid.UUID) -> Lead:

@@ -1,0 +1,62 @@
+"""Rotating the phone-digest key without a gap (T6, C10).
+
+A customer's do-not-call request reaches telesales only as the keyed digest of the number
+(shared.phones.phone_digest). When the key changes, every digest telesales holds is under the old
+key; so before telesales switches, crm announces each request again under the new key, and while
+crm already runs the new key and telesales still the old one, a new request is announced under
+both. crm stores a request per digest it announced (customer_do_not_call), so that "already
+announced under this key" is a row, written in the same transaction as the event.
+
+A request is about the number the customer had when they asked. crm keeps only its digest, so a
+stored digest is carried over to the new key only when it is the digest of the customer's current
+number under one of the previous keys; a digest of anything else (the number of a customer merged
+into this one, a number since replaced) names a number crm no longer holds and cannot be digested
+again. That is the same rule as everywhere else in crm: a request stands for the customer's
+current number only when it was made about that number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from shared.phones import phone_digest
+
+
+@dataclass(frozen=True)
+class DigestKeys:
+    """The key crm digests under now, and the keys it is rotating away from (telesales may still
+    use one of them); empty outside a rotation."""
+
+    current: str
+    previous: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        """The current key first, then each previous one, once."""
+        return tuple(dict.fromkeys((self.current, *self.previous)))
+
+    def digests(self, phone: str) -> tuple[str, ...]:
+        """The number's digest under every key telesales may be using, the current one first."""
+        return tuple(phone_digest(phone, key) for key in self.all())
+
+
+class Carry(Enum):
+    """What a stored request becomes under the current key."""
+
+    CURRENT = "current"  # its digest is already the current key's: nothing to do
+    ANNOUNCE = "announce"  # it was made about the customer's current number under a previous key
+    OTHER_NUMBER = "other_number"  # about a number crm no longer holds (or under a key it no longer has)
+    NO_PHONE = "no_phone"  # the customer has no number left to digest
+
+
+def carry_over(stored_digest: str, phone: str | None, keys: DigestKeys) -> tuple[Carry, str | None]:
+    """Whether a request stored under ``stored_digest`` is re-announced, and the current key's
+    digest of the customer's number it is then announced as."""
+    if not phone:
+        return Carry.NO_PHONE, None
+    current, *previous = keys.digests(phone)
+    if stored_digest == current:
+        return Carry.CURRENT, current
+    if stored_digest in previous:
+        return Carry.ANNOUNCE, current
+    return Carry.OTHER_NUMBER, None
