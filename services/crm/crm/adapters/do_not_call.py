@@ -10,7 +10,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.adapters.tables import customer_do_not_call, customers
+from crm.adapters.tables import customer_do_not_call, customer_merges, customers
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,23 @@ class DoNotCallRepository:
         rows = await self._session.execute(query)
         return [(DoNotCallRequest(**{name: row._mapping[name] for name in DoNotCallRequest.__dataclass_fields__}),
                  row.phone) for row in rows]
+
+    async def merged_numbers(self, customer_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+        """The phone numbers the merge records of each customer name (kept or dropped), through
+        merges of merges: numbers the customer's requests may be about besides their phone."""
+        owner = {customer_id: customer_id for customer_id in customer_ids}
+        numbers: dict[uuid.UUID, list[str]] = {customer_id: [] for customer_id in customer_ids}
+        frontier = set(customer_ids)
+        while frontier:
+            rows = await self._session.execute(select(
+                customer_merges.c.kept_id, customer_merges.c.dropped_id, customer_merges.c.fields,
+            ).where(customer_merges.c.kept_id.in_(frontier)).order_by(customer_merges.c.merged_at))
+            frontier = set()
+            for row in rows:
+                root = owner[row.kept_id]
+                phone = (row.fields or {}).get("phone") or {}
+                numbers[root].extend(value for value in (phone.get("kept"), phone.get("dropped")) if value)
+                if row.dropped_id not in owner:
+                    owner[row.dropped_id] = root
+                    frontier.add(row.dropped_id)
+        return numbers

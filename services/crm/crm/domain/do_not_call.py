@@ -7,16 +7,17 @@ crm already runs the new key and telesales still the old one, a new request is a
 both. crm stores a request per digest it announced (customer_do_not_call), so that "already
 announced under this key" is a row, written in the same transaction as the event.
 
-A request is about the number the customer had when they asked. crm keeps only its digest, so a
-stored digest is carried over to the new key only when it is the digest of the customer's current
-number under one of the previous keys; a digest of anything else (the number of a customer merged
-into this one, a number since replaced) names a number crm no longer holds and cannot be digested
-again. That is the same rule as everywhere else in crm: a request stands for the customer's
-current number only when it was made about that number.
+A request is about the number the customer had when they asked, and crm keeps only its digest;
+so a stored digest is carried over when it is, under a previous key, the digest of a number crm
+still holds for that customer: their phone, or a phone their merge records name (a merge moves the
+dropped record's requests to the kept one and may keep only one of the two numbers; the audit of the
+merge keeps the other). Telesales keeps listing what it listed, under the new name. A digest of
+anything else (under a key crm was not given) cannot be digested again and is reported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -45,18 +46,19 @@ class Carry(Enum):
 
     CURRENT = "current"  # its digest is already the current key's: nothing to do
     ANNOUNCE = "announce"  # it was made about the customer's current number under a previous key
-    OTHER_NUMBER = "other_number"  # about a number crm no longer holds (or under a key it no longer has)
-    NO_PHONE = "no_phone"  # the customer has no number left to digest
+    OTHER_NUMBER = "other_number"  # under a key crm was not given, or about a number it no longer holds
+    NO_PHONE = "no_phone"  # crm holds no number of the customer
 
 
-def carry_over(stored_digest: str, phone: str | None, keys: DigestKeys) -> tuple[Carry, str | None]:
+def carry_over(stored_digest: str, numbers: Sequence[str], keys: DigestKeys) -> tuple[Carry, str | None]:
     """Whether a request stored under ``stored_digest`` is re-announced, and the current key's
-    digest of the customer's number it is then announced as."""
-    if not phone:
+    digest it is then announced as. ``numbers``: the numbers crm holds for the customer."""
+    if not numbers:
         return Carry.NO_PHONE, None
-    current, *previous = keys.digests(phone)
-    if stored_digest == current:
-        return Carry.CURRENT, current
-    if stored_digest in previous:
-        return Carry.ANNOUNCE, current
+    for number in numbers:
+        current, *previous = keys.digests(number)
+        if stored_digest == current:
+            return Carry.CURRENT, current
+        if stored_digest in previous:
+            return Carry.ANNOUNCE, current
     return Carry.OTHER_NUMBER, None

@@ -33,8 +33,8 @@ class AnnounceAgain:
 class Reannounced:
     announced: int  # requests announced again under the current key by this run
     already_current: int  # requests whose current key's digest was stored (and announced) before
-    other_number: int  # about a number the customer no longer has in crm: cannot be digested again
-    without_phone: int  # the customer has no number left
+    other_number: int  # under a key crm was not given, or about a number it no longer holds: left as it is
+    without_phone: int  # crm holds no number of the customer
     pages: int
 
 
@@ -55,10 +55,12 @@ async def announce_again(command: AnnounceAgain, bus: CrmBus) -> Reannounced:
     while True:
         async with bus.uow() as uow:
             page = await uow.do_not_call.page_after(after, size)
+            merged = await uow.do_not_call.merged_numbers({request.customer_id for request, _ in page})
             for request, phone in page:
                 if (request.customer_id, request.phone_digest) in added:
                     continue
-                carry, digest = carry_over(request.phone_digest, phone, keys)
+                numbers = list(dict.fromkeys(number for number in (phone, *merged[request.customer_id]) if number))
+                carry, digest = carry_over(request.phone_digest, numbers, keys)
                 if carry is Carry.ANNOUNCE:
                     assert digest is not None
                     renamed = replace(request, phone_digest=digest)

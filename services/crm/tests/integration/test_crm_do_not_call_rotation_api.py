@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 from crm_world import World
+from sqlalchemy import text
 
 from crm.config import CrmSettings
 from crm.entrypoints.api.app import create_app
@@ -30,6 +31,11 @@ async def crm_on(settings: CrmSettings, clock: FixedClock, **changes) -> AsyncIt
         yield client
 
 
+async def execute(world: World, sql: str, **params) -> None:
+    async with world.runtime.engine.begin() as connection:
+        await connection.execute(text(sql), params)
+
+
 async def announcements(world: World) -> list[dict]:
     return [envelope["data"] for event_type, envelope in await world.outbox() if event_type == EVENT]
 
@@ -43,11 +49,16 @@ async def test_requests_under_the_old_key_are_announced_again_under_the_new_one_
     for lead in (asked, kept, dropped):
         assert (await client.post(f"/leads/{lead['id']}/do-not-call", headers=world.wang.headers,
                                   json={"note": "asked"})).status_code == 201
+    # The kept record takes the dropped one's number: its own survives only in the merge's audit.
     merged = await client.post(f"/customers/{kept['customer']['customer_id']}/merge", headers=world.manager.headers,
-                               json={"other_id": dropped["customer"]["customer_id"]})
+                               json={"other_id": dropped["customer"]["customer_id"], "take": ["phone"]})
     assert merged.status_code == 200, merged.text
     before = await announcements(world)
     assert len(before) == 3
+    # A digest under a key crm is not given (say, a key rotated away from long ago).
+    await execute(world, "INSERT INTO customer_do_not_call (customer_id, phone_digest, requested_by, requested_at) "
+                        "VALUES (:customer, :digest, :by, now())", customer=asked["customer"]["customer_id"],
+                        digest=phone_digest("13800000011", "a-key-long-gone-" + "g" * 32), by=world.wang.id)
 
     # Page size 1: every request is its own transaction, and the walk still sees each once.
     async with crm_on(crm_settings, clock, phone_digest_key=KEY_B, phone_digest_previous_keys=[key_a],
@@ -59,13 +70,15 @@ async def test_requests_under_the_old_key_are_announced_again_under_the_new_one_
 
         done = await crm_b.post(URL, headers=world.admin.headers)
         assert done.status_code == 200, done.text
-        # The kept customer keeps their own number: the dropped one's request named a number crm no longer has.
-        assert done.json() == {"announced": 2, "already_current": 0, "other_number": 1, "without_phone": 0,
-                               "pages": 6}
+        assert done.json() == {"announced": 3, "already_current": 0, "other_number": 1, "without_phone": 0,
+                               "pages": 8}
         again = (await announcements(world))[3:]
+        # Each request keeps its number: the kept customer's own, held only by the merge record, included.
         assert {(event["customer_id"], event["phone_digest"], event["replaces_digest"]) for event in again} == {
-            (lead["customer"]["customer_id"], phone_digest(number, KEY_B), phone_digest(number, key_a))
-            for lead, number in ((asked, "13800000011"), (kept, "13800000012"))}
+            (customer_id, phone_digest(number, KEY_B), phone_digest(number, key_a))
+            for customer_id, number in ((asked["customer"]["customer_id"], "13800000011"),
+                                        (kept["customer"]["customer_id"], "13800000012"),
+                                        (kept["customer"]["customer_id"], "13800000013"))}
         original = next(event for event in before if event["customer_id"] == asked["customer"]["customer_id"])
         renamed = next(event for event in again if event["customer_id"] == asked["customer"]["customer_id"])
         assert {name: renamed[name] for name in ("lead_id", "requested_by", "requested_at")} == {
@@ -75,16 +88,16 @@ async def test_requests_under_the_old_key_are_announced_again_under_the_new_one_
 
         rerun = await crm_b.post(URL, headers=world.admin.headers)
         assert rerun.status_code == 200, rerun.text
-        assert (rerun.json()["announced"], rerun.json()["already_current"], rerun.json()["other_number"]) == (0, 4, 1)
-        assert len(await announcements(world)) == 5, "a second run announces nothing"
-        assert len(await world.rows("SELECT 1 FROM customer_do_not_call")) == 5
+        assert (rerun.json()["announced"], rerun.json()["already_current"], rerun.json()["other_number"]) == (0, 6, 1)
+        assert len(await announcements(world)) == 6, "a second run announces nothing"
+        assert len(await world.rows("SELECT 1 FROM customer_do_not_call")) == 7
 
         # Read and recorded under B, the request stands as it was.
         shown = await crm_b.get(f"/leads/{asked['id']}/do-not-call", headers=world.wang.headers)
         assert shown.status_code == 200 and shown.json()["note"] == "asked"
         assert (await crm_b.post(f"/leads/{asked['id']}/do-not-call", headers=world.wang.headers,
                                  json={})).status_code == 200
-        assert len(await announcements(world)) == 5
+        assert len(await announcements(world)) == 6
 
 
 async def test_between_the_switches_a_new_request_is_heard_under_both_keys(

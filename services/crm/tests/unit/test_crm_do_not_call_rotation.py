@@ -1,5 +1,5 @@
-"""Which stored do-not-call request a key rotation carries over to the new key (no DB): only one
-made about the customer's current number, recognised by its digest under a previous key."""
+"""Which stored do-not-call request a key rotation carries over to the new key (no DB): one whose
+digest under a previous key is that of a number crm holds for the customer, renamed as that number."""
 
 from __future__ import annotations
 
@@ -14,24 +14,32 @@ ROTATING = DigestKeys(current=NEW, previous=(OLD,))
 
 
 def test_a_request_about_the_current_number_under_the_old_key_is_announced_under_the_new_one() -> None:
-    assert carry_over(phone_digest("13800000001", OLD), "13800000001", ROTATING) == (
+    assert carry_over(phone_digest("13800000001", OLD), ["13800000001"], ROTATING) == (
         Carry.ANNOUNCE, phone_digest("13800000001", NEW))
 
 
 def test_a_request_already_under_the_new_key_stays_as_it_is() -> None:
-    assert carry_over(phone_digest("13800000001", NEW), "13800000001", ROTATING) == (
+    assert carry_over(phone_digest("13800000001", NEW), ["13800000001"], ROTATING) == (
         Carry.CURRENT, phone_digest("13800000001", NEW))
 
 
-def test_a_request_about_another_number_is_not_extended_to_the_current_one() -> None:
-    # e.g. a merged customer's number, or the old key's digest of a number since replaced
-    assert carry_over(phone_digest("13800000002", OLD), "13800000001", ROTATING) == (Carry.OTHER_NUMBER, None)
-    assert carry_over(phone_digest("13800000001", "a-key-crm-never-had-" + "x" * 20), "13800000001",
+def test_a_request_about_a_number_only_a_merge_record_holds_keeps_that_number() -> None:
+    # The customer's phone is ...02 now; the request was about ...01, named by the merge's audit.
+    numbers = ["13800000002", "13800000001"]
+    assert carry_over(phone_digest("13800000001", OLD), numbers, ROTATING) == (
+        Carry.ANNOUNCE, phone_digest("13800000001", NEW)), "never extended to the current number"
+    assert carry_over(phone_digest("13800000001", NEW), numbers, ROTATING) == (
+        Carry.CURRENT, phone_digest("13800000001", NEW))
+
+
+def test_a_digest_of_no_number_crm_holds_under_no_key_it_has_is_left_alone() -> None:
+    assert carry_over(phone_digest("13800000009", OLD), ["13800000001"], ROTATING) == (Carry.OTHER_NUMBER, None)
+    assert carry_over(phone_digest("13800000001", "a-key-crm-never-had-" + "x" * 20), ["13800000001"],
                       ROTATING) == (Carry.OTHER_NUMBER, None)
 
 
 def test_a_customer_without_a_number_has_nothing_to_digest() -> None:
-    assert carry_over(phone_digest("13800000001", OLD), None, ROTATING) == (Carry.NO_PHONE, None)
+    assert carry_over(phone_digest("13800000001", OLD), [], ROTATING) == (Carry.NO_PHONE, None)
 
 
 def test_the_digests_name_the_number_under_every_key_current_first_once() -> None:

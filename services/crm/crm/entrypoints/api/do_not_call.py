@@ -61,18 +61,19 @@ async def get_request(lead_id: uuid.UUID, bus: BusDep, user: CurrentUser) -> DoN
 class ReannouncedRead(BaseModel):
     announced: int = Field(description="requests announced again under the current key by this call")
     already_current: int = Field(description="requests already stored and announced under the current key")
-    other_number: int = Field(description="requests about a number the customer no longer has in crm, "
-                                          "which cannot be digested again")
-    without_phone: int = Field(description="requests of customers left without a phone number")
+    other_number: int = Field(description="requests whose digest is under none of the configured keys for any "
+                                          "number crm holds for the customer: left as they are")
+    without_phone: int = Field(description="requests of customers crm holds no phone number of")
     pages: int
 
 
 @router.post("/do-not-call/announce-again")
 async def announce_again(bus: BusDep, user: CurrentUser) -> ReannouncedRead:
     """Key rotation (admin): announce every standing request again under ``CRM_PHONE_DIGEST_KEY``,
-    carrying over those stored under ``CRM_PHONE_DIGEST_PREVIOUS_KEYS`` for the customer's current
-    number, page by page (``CRM_DO_NOT_CALL_REANNOUNCE_PAGE_SIZE``). Running it again adds nothing;
-    409 when no previous key is configured. Telesales switches to the new key only after this."""
+    carrying over those stored under ``CRM_PHONE_DIGEST_PREVIOUS_KEYS`` for a number crm holds for
+    the customer (their phone, or one their merge records name), page by page
+    (``CRM_DO_NOT_CALL_REANNOUNCE_PAGE_SIZE``). Running it again adds nothing; 409 when no previous
+    key is configured. Telesales switches to the new key only after this."""
     done = await bus.handle(do_not_call_rotation.AnnounceAgain(by=user))
     return ReannouncedRead(announced=done.announced, already_current=done.already_current,
                            other_number=done.other_number, without_phone=done.without_phone, pages=done.pages)
