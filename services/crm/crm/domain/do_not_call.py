@@ -17,11 +17,13 @@ anything else (under a key crm was not given) cannot be digested again and is re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from shared.phones import phone_digest
+# A number's digests under every key telesales may be using, the current key's first
+# (shared.phones.phone_digest, applied by the service layer: the domain holds no key material).
+Names = Callable[[str], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -36,27 +38,23 @@ class DigestKeys:
         """The current key first, then each previous one, once."""
         return tuple(dict.fromkeys((self.current, *self.previous)))
 
-    def digests(self, phone: str) -> tuple[str, ...]:
-        """The number's digest under every key telesales may be using, the current one first."""
-        return tuple(phone_digest(phone, key) for key in self.all())
-
 
 class Carry(Enum):
     """What a stored request becomes under the current key."""
 
     CURRENT = "current"  # its digest is already the current key's: nothing to do
-    ANNOUNCE = "announce"  # it was made about the customer's current number under a previous key
+    ANNOUNCE = "announce"  # it names a number crm holds, under a previous key: announce it under the current one
     OTHER_NUMBER = "other_number"  # under a key crm was not given, or about a number it no longer holds
     NO_PHONE = "no_phone"  # crm holds no number of the customer
 
 
-def carry_over(stored_digest: str, numbers: Sequence[str], keys: DigestKeys) -> tuple[Carry, str | None]:
+def carry_over(stored_digest: str, numbers: Sequence[str], names: Names) -> tuple[Carry, str | None]:
     """Whether a request stored under ``stored_digest`` is re-announced, and the current key's
     digest it is then announced as. ``numbers``: the numbers crm holds for the customer."""
     if not numbers:
         return Carry.NO_PHONE, None
     for number in numbers:
-        current, *previous = keys.digests(number)
+        current, *previous = names(number)
         if stored_digest == current:
             return Carry.CURRENT, current
         if stored_digest in previous:

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from crm.adapters.do_not_call import DoNotCallRequest
+from crm.domain.do_not_call import DigestKeys
 from crm.domain.model import Lead
 from crm.service_layer.access import LEAD_CREATORS, require, scope_in
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
@@ -17,6 +18,7 @@ from shared.auth import Principal
 from shared.bus import CommandHandler
 from shared.errors import NotFound, RuleViolation
 from shared.events.crm import CustomerDoNotCallRequested
+from shared.phones import phone_digest
 
 # Whoever may work a lead may pass on what its customer asked; HR and finance have no calls to stop.
 REQUEST_RECORDERS = LEAD_CREATORS
@@ -46,7 +48,7 @@ async def record_request(command: RecordDoNotCallRequest, bus: CrmBus) -> Record
         if not customer.phone:
             raise RuleViolation("the customer has no phone number to stop calling", customer_id=str(customer.id))
         # During a key rotation the number has a name under each key telesales may be using.
-        current, *previous = bus.policy.digest_keys().digests(customer.phone)
+        current, *previous = digests(bus.policy.digest_keys(), customer.phone)
         existing = await uow.do_not_call.first_of(customer.id, (current, *previous))
         if existing is not None:
             return Recorded(existing, new=False)
@@ -68,6 +70,11 @@ async def record_request(command: RecordDoNotCallRequest, bus: CrmBus) -> Record
     return Recorded(request, new=True)
 
 
+def digests(keys: DigestKeys, phone: str) -> tuple[str, ...]:
+    """The number's digest under every key telesales may be using, the current key's first."""
+    return tuple(phone_digest(phone, key) for key in keys.all())
+
+
 def announcement(request: DoNotCallRequest, replaces_digest: str | None = None) -> CustomerDoNotCallRequested:
     return CustomerDoNotCallRequested(
         customer_id=request.customer_id, lead_id=request.lead_id, phone_digest=request.phone_digest,
@@ -81,7 +88,7 @@ async def request_of_lead(bus: CrmBus, viewer: Principal, lead_id: uuid.UUID) ->
         customer = await uow.customers.get(lead.customer_id)
         if customer is None or not customer.phone:
             return None
-        return await uow.do_not_call.first_of(customer.id, bus.policy.digest_keys().digests(customer.phone))
+        return await uow.do_not_call.first_of(customer.id, digests(bus.policy.digest_keys(), customer.phone))
 
 
 async def _visible_lead(uow: CrmUnitOfWork, by: Principal, lead_id: uuid.UUID) -> Lead:

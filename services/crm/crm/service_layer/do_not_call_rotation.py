@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+from functools import partial
 
 from crm.domain.do_not_call import Carry, carry_over
 from crm.service_layer.access import require
-from crm.service_layer.do_not_call import announcement
+from crm.service_layer.do_not_call import announcement, digests
 from crm.service_layer.unit_of_work import CrmBus
 from shared.auth import Principal, Role
 from shared.bus import CommandHandler
@@ -60,7 +61,7 @@ async def announce_again(command: AnnounceAgain, bus: CrmBus) -> Reannounced:
                 if (request.customer_id, request.phone_digest) in added:
                     continue
                 numbers = list(dict.fromkeys(number for number in (phone, *merged[request.customer_id]) if number))
-                carry, digest = carry_over(request.phone_digest, numbers, keys)
+                carry, digest = carry_over(request.phone_digest, numbers, partial(digests, keys))
                 if carry is Carry.ANNOUNCE:
                     assert digest is not None
                     renamed = replace(request, phone_digest=digest)
