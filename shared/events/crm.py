@@ -420,7 +420,10 @@ class CustomerDoNotCallRequested(Event):
         "A customer asked not to be called, recorded in crm by someone who sees one of their leads (T6); "
         "telesales puts the number on its do-not-call list (source customer_request). The number itself "
         "never travels (C10): phone_digest is shared.phones.phone_digest of the normalised number, an "
-        "HMAC-SHA256 under the key crm and telesales share (CRM_/TELESALES_PHONE_DIGEST_KEY)."
+        "HMAC-SHA256 under the key crm and telesales share (CRM_/TELESALES_PHONE_DIGEST_KEY). When that key "
+        "is rotated, crm announces each standing request again under the new key (replaces_digest set, "
+        "requested_by/requested_at those of the original request): the same request under a new name, "
+        "not a new one."
     )
 
     customer_id: uuid.UUID
@@ -428,3 +431,7 @@ class CustomerDoNotCallRequested(Event):
     phone_digest: str
     requested_by: uuid.UUID
     requested_at: datetime
+    # Set on a re-announcement after a key rotation: the digest of the same number under the previous
+    # key, as announced before. A consumer lists phone_digest only while it still lists this one (a
+    # request taken off in the meantime stays off) and counts it as no new request.
+    replaces_digest: str | None = None

@@ -91,12 +91,20 @@ class CrmSettings(ServiceSettings):
     # T6: the key of shared.phones.phone_digest, by which a customer's do-not-call request names the
     # number to telesales; the same value as TELESALES_PHONE_DIGEST_KEY. Refused in production as default.
     phone_digest_key: str = Field(DEVELOPMENT_PHONE_DIGEST_KEY, repr=False)
+    # T6, rotating that key (README "Rotating the phone-digest key"): the old key(s) while telesales still
+    # runs one of them, e.g. CRM_PHONE_DIGEST_PREVIOUS_KEYS='["<old key>"]'; empty outside a rotation. New
+    # requests are then announced under these too, and POST /do-not-call/announce-again carries the
+    # stored ones over to phone_digest_key.
+    phone_digest_previous_keys: list[str] = Field(default_factory=list, repr=False)
+    # Requests per transaction (their rows and events committed together) of that re-announcement.
+    do_not_call_reannounce_page_size: int = Field(500, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _real_digest_key_in_production(self) -> CrmSettings:
-        problem = phone_digest_key_problem(self.phone_digest_key, self.environment)
-        if problem:
-            raise ValueError(problem)
+        for key in (self.phone_digest_key, *self.phone_digest_previous_keys):
+            problem = phone_digest_key_problem(key, self.environment)
+            if problem:
+                raise ValueError(problem)
         return self
 
     # C7: days allowed between two visits of a project, per stage (a stage left out is not tracked), e.g.
@@ -178,6 +186,9 @@ class CrmSettings(ServiceSettings):
                                          second_within_days=self.after_sales_second_within_days,
                                          method=self.after_sales_method),
             phone_digest_key=self.phone_digest_key,
+            phone_digest_previous_keys=tuple(key for key in self.phone_digest_previous_keys
+                                             if key != self.phone_digest_key),
+            do_not_call_reannounce_page_size=self.do_not_call_reannounce_page_size,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crm.domain.aftersales import AfterSalesPolicy
+from crm.domain.do_not_call import DigestKeys
 from crm.domain.pool import PoolPolicy
 from crm.domain.projects import ProjectStage, VisitCadence
 from crm.domain.strategies import Strategy
@@ -46,6 +47,14 @@ class CrmPolicy:
     # shared.phones.phone_digest's key, shared with telesales: how a customer's do-not-call request
     # names the number in its event without carrying it (C10).
     phone_digest_key: str = field(default="", repr=False)
+    # During a key rotation, the keys crm is moving away from (telesales may still use one): requests are
+    # announced under them too, and stored digests under them are carried over to the current key.
+    phone_digest_previous_keys: tuple[str, ...] = field(default=(), repr=False)
+    # Requests read, re-announced and committed per transaction by the re-announcement.
+    do_not_call_reannounce_page_size: int = 500
+
+    def digest_keys(self) -> DigestKeys:
+        return DigestKeys(self.phone_digest_key, self.phone_digest_previous_keys)
 
     def ensure_known_source(self, source: str, *, field: str = "source") -> str:
         """C1: every lead records one of the company's sources."""

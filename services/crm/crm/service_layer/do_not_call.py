@@ -7,9 +7,10 @@ only by its keyed digest (shared.phones.phone_digest): events never carry contac
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crm.adapters.do_not_call import DoNotCallRequest
+from crm.domain.do_not_call import DigestKeys
 from crm.domain.model import Lead
 from crm.service_layer.access import LEAD_CREATORS, require, scope_in
 from crm.service_layer.unit_of_work import CrmBus, CrmUnitOfWork
@@ -46,19 +47,38 @@ async def record_request(command: RecordDoNotCallRequest, bus: CrmBus) -> Record
             raise NotFound("no such lead", lead_id=str(command.lead_id))
         if not customer.phone:
             raise RuleViolation("the customer has no phone number to stop calling", customer_id=str(customer.id))
-        digest = phone_digest(customer.phone, bus.policy.phone_digest_key)
-        request = DoNotCallRequest(customer_id=customer.id, phone_digest=digest, lead_id=lead.id,
+        # During a key rotation the number has a name under each key telesales may be using.
+        current, *previous = digests(bus.policy.digest_keys(), customer.phone)
+        existing = await uow.do_not_call.first_of(customer.id, (current, *previous))
+        if existing is not None:
+            return Recorded(existing, new=False)
+        request = DoNotCallRequest(customer_id=customer.id, phone_digest=current, lead_id=lead.id,
                                    note=(command.note or "").strip() or None, requested_by=command.by.employee_id,
                                    requested_at=bus.clock.now())
         if not await uow.do_not_call.add(request):
-            existing = await uow.do_not_call.get(customer.id, digest)
+            existing = await uow.do_not_call.get(customer.id, current)
             assert existing is not None
             return Recorded(existing, new=False)
-        uow.emit(CustomerDoNotCallRequested(
-            customer_id=customer.id, lead_id=lead.id, phone_digest=digest, requested_by=request.requested_by,
-            requested_at=request.requested_at))
+        # Telesales still on a previous key hears it under that key first; the current key's name follows
+        # as its re-announcement, so that telesales' switch finds it listed and it counts once.
+        for digest in previous:
+            named = replace(request, phone_digest=digest)
+            if await uow.do_not_call.add(named):
+                uow.emit(announcement(named))
+        uow.emit(announcement(request, replaces_digest=previous[0] if previous else None))
         await uow.commit()
     return Recorded(request, new=True)
+
+
+def digests(keys: DigestKeys, phone: str) -> tuple[str, ...]:
+    """The number's digest under every key telesales may be using, the current key's first."""
+    return tuple(phone_digest(phone, key) for key in keys.all())
+
+
+def announcement(request: DoNotCallRequest, replaces_digest: str | None = None) -> CustomerDoNotCallRequested:
+    return CustomerDoNotCallRequested(
+        customer_id=request.customer_id, lead_id=request.lead_id, phone_digest=request.phone_digest,
+        requested_by=request.requested_by, requested_at=request.requested_at, replaces_digest=replaces_digest)
 
 
 async def request_of_lead(bus: CrmBus, viewer: Principal, lead_id: uuid.UUID) -> DoNotCallRequest | None:
@@ -68,7 +88,7 @@ async def request_of_lead(bus: CrmBus, viewer: Principal, lead_id: uuid.UUID) ->
         customer = await uow.customers.get(lead.customer_id)
         if customer is None or not customer.phone:
             return None
-        return await uow.do_not_call.get(customer.id, phone_digest(customer.phone, bus.policy.phone_digest_key))
+        return await uow.do_not_call.first_of(customer.id, digests(bus.policy.digest_keys(), customer.phone))
 
 
 async def _visible_lead(uow: CrmUnitOfWork, by: Principal, lead_id: uuid.UUID) -> Lead:

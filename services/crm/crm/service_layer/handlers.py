@@ -44,6 +44,7 @@ from crm.service_layer.credit import COMMAND_HANDLERS as CREDIT_COMMAND_HANDLERS
 from crm.service_layer.distribution import COMMAND_HANDLERS as DISTRIBUTION_COMMAND_HANDLERS
 from crm.service_layer.distribution import ensure_distributes_in, record_assignment, rep_cap
 from crm.service_layer.do_not_call import COMMAND_HANDLERS as DO_NOT_CALL_COMMAND_HANDLERS
+from crm.service_layer.do_not_call_rotation import COMMAND_HANDLERS as DO_NOT_CALL_ROTATION_COMMAND_HANDLERS
 from crm.service_layer.exports import COMMAND_HANDLERS as EXPORT_COMMAND_HANDLERS
 from crm.service_layer.followups import COMMAND_HANDLERS as FOLLOW_UP_COMMAND_HANDLERS
 from crm.service_layer.merges import COMMAND_HANDLERS as MERGE_COMMAND_HANDLERS
@@ -476,4 +477,5 @@ COMMAND_HANDLERS: dict[type, CommandHandler] = {
     **PROJECT_ASSIGNMENT_COMMAND_HANDLERS,
     **VISIT_COMMAND_HANDLERS,
     **DO_NOT_CALL_COMMAND_HANDLERS,
+    **DO_NOT_CALL_ROTATION_COMMAND_HANDLERS,
 }

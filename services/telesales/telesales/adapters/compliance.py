@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, bindparam, delete, func, select, text, update
+from sqlalchemy import Row, bindparam, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, TIMESTAMP
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.types import UUID, String
 
 from telesales.adapters.repositories import NumberChecks, listed
@@ -104,22 +105,43 @@ class DncRepository:
                 "source": DncSource.OUTCOME.value})
 
     async def add_request(self, *, digest: str, customer_id: uuid.UUID, lead_id: uuid.UUID | None,
-                          requested_by: uuid.UUID, requested_at: datetime, at: datetime) -> bool:
-        """A customer's request (the number by its digest); False when the digest was listed already."""
+                          requested_by: uuid.UUID, requested_at: datetime, at: datetime,
+                          replaces: str | None = None) -> bool:
+        """A customer's request (the number by its digest); False when the digest was listed already,
+        or when it renames a digest (``replaces``, after a key rotation) that is no longer listed: a
+        request taken off before its new name arrived stays off."""
+        if replaces is not None and not await self._session.scalar(
+                select(exists().where(do_not_call_requests.c.digest == replaces))):
+            return False
         added = (await self._session.execute(
             pg_insert(do_not_call_requests).values(
                 digest=digest, customer_id=customer_id, lead_id=lead_id, requested_by=requested_by,
-                requested_at=requested_at, added_at=at)
+                requested_at=requested_at, added_at=at, replaces=replaces)
             .on_conflict_do_nothing(index_elements=["digest"]).returning(do_not_call_requests.c.digest))).first()
         return added is not None
+
+    async def _names_of(self, digest: str) -> set[str]:
+        """Every digest naming the same request as ``digest``: those it renames and those renaming it,
+        over however many key rotations."""
+        names, found = {digest}, set()
+        while names != found:
+            found = set(names)
+            rows = await self._session.execute(select(do_not_call_requests.c.digest, do_not_call_requests.c.replaces)
+                                               .where(or_(do_not_call_requests.c.digest.in_(found),
+                                                          do_not_call_requests.c.replaces.in_(found))))
+            for row in rows:
+                names.update(name for name in (row.digest, row.replaces) if name is not None)
+        return names
 
     async def remove(self, number: str, *, digest: str | None = None, actor_id: uuid.UUID, reason: str,
                      at: datetime) -> bool:
         """Off the list, whether it was listed by the number, by a customer's request, or both."""
         removed = (await self._session.execute(
             delete(do_not_call).where(do_not_call.c.number == number).returning(do_not_call.c.source))).first()
+        # Between crm's re-announcement and telesales' switch of key, the number's request has two names;
+        # lifting it by the one telesales can compute must lift the other, or the switch would restore it.
         requested = None if digest is None else (await self._session.execute(
-            delete(do_not_call_requests).where(do_not_call_requests.c.digest == digest)
+            delete(do_not_call_requests).where(do_not_call_requests.c.digest.in_(await self._names_of(digest)))
             .returning(do_not_call_requests.c.digest))).first()
         if removed is None and requested is None:
             return False
@@ -144,10 +166,14 @@ class DncRepository:
 
     async def requests(self, *, limit: int, offset: int) -> tuple[list[dict], int]:
         """Customers' requests, which the list page cannot show by number (telesales never had it)."""
-        count = (await self._session.execute(select(func.count()).select_from(do_not_call_requests))).scalar_one()
+        # A request renamed under a rotated key is one request: shown once, by its newest name.
+        renamed = aliased(do_not_call_requests)
+        standing = ~exists().where(renamed.c.replaces == do_not_call_requests.c.digest)
+        count = (await self._session.execute(
+            select(func.count()).select_from(do_not_call_requests).where(standing))).scalar_one()
         rows = await self._session.execute(
-            select(do_not_call_requests).order_by(do_not_call_requests.c.added_at.desc(),
-                                                  do_not_call_requests.c.digest).limit(limit).offset(offset))
+            select(do_not_call_requests).where(standing).order_by(
+                do_not_call_requests.c.added_at.desc(), do_not_call_requests.c.digest).limit(limit).offset(offset))
         return [dict(row._mapping) for row in rows], count
 
     async def page(self, *, limit: int, offset: int) -> tuple[list[Listing], int]:

@@ -150,6 +150,11 @@ do_not_call_requests = Table(
     Column("requested_by", UUID(as_uuid=True), nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
+    # Added by digest_rotation: after a key rotation crm announces the same request under the new key;
+    # this is the digest (under the previous key) it renames. One request, two names: listed and
+    # removed together, counted once.
+    Column("replaces", String(64)),
+    Index("ix_do_not_call_requests_replaces", "replaces"),
 )
 
 # Records intake accepted that the worker could not store: a call_id taken by different content,

@@ -84,7 +84,8 @@ async def on_customer_do_not_call_requested(envelope: CloudEvent, uow: Telesales
     requested = cast(CustomerDoNotCallRequested, envelope.payload(CustomerDoNotCallRequested))
     await compliance.list_customer_request(uow, bus, compliance.CustomerRequest(
         digest=requested.phone_digest, customer_id=requested.customer_id, lead_id=requested.lead_id,
-        requested_by=requested.requested_by, requested_at=requested.requested_at))
+        requested_by=requested.requested_by, requested_at=requested.requested_at,
+        replaces=requested.replaces_digest))
 
 
 CONSUMERS = [

@@ -221,15 +221,19 @@ class CustomerRequest:
     lead_id: uuid.UUID | None
     requested_by: uuid.UUID
     requested_at: datetime
+    # After a key rotation: the digest, under the previous key, of the request this renames.
+    replaces: str | None = None
 
 
 async def list_customer_request(uow: TelesalesUnitOfWork, bus: TelesalesBus, request: CustomerRequest) -> bool:
     """Put the requested number on the list (source customer_request) inside the consumer's unit of
     work; True when it was new. A redelivered or repeated request finds the digest listed and adds
-    nothing; a number listed meanwhile by hand stays listed under both."""
+    nothing; a number listed meanwhile by hand stays listed under both. A re-announcement under a
+    rotated key lists the new name only while the old one is listed, as the same request."""
     return await uow.dnc.add_request(digest=request.digest, customer_id=request.customer_id,
                                      lead_id=request.lead_id, requested_by=request.requested_by,
-                                     requested_at=request.requested_at, at=bus.clock.now())
+                                     requested_at=request.requested_at, at=bus.clock.now(),
+                                     replaces=request.replaces)
 
 
 async def customer_requests(bus: TelesalesBus, reader: Principal, *, limit: int, offset: int

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from crm.adapters.do_not_call import DoNotCallRequest
 from crm.entrypoints.api.deps import BusDep, CurrentUser
 from crm.entrypoints.api.schemas import Reason, _Request
-from crm.service_layer import do_not_call
+from crm.service_layer import do_not_call, do_not_call_rotation
 from shared.errors import NotFound
 
 router = APIRouter(tags=["do-not-call"])
@@ -56,3 +56,24 @@ async def get_request(lead_id: uuid.UUID, bus: BusDep, user: CurrentUser) -> DoN
     if request is None:
         raise NotFound("the customer has not asked not to be called", lead_id=str(lead_id))
     return DoNotCallRead.of(request)
+
+
+class ReannouncedRead(BaseModel):
+    announced: int = Field(description="requests announced again under the current key by this call")
+    already_current: int = Field(description="requests already stored and announced under the current key")
+    other_number: int = Field(description="requests whose digest is under none of the configured keys for any "
+                                          "number crm holds for the customer: left as they are")
+    without_phone: int = Field(description="requests of customers crm holds no phone number of")
+    pages: int
+
+
+@router.post("/do-not-call/announce-again")
+async def announce_again(bus: BusDep, user: CurrentUser) -> ReannouncedRead:
+    """Key rotation (admin): announce every standing request again under ``CRM_PHONE_DIGEST_KEY``,
+    carrying over those stored under ``CRM_PHONE_DIGEST_PREVIOUS_KEYS`` for a number crm holds for
+    the customer (their phone, or one their merge records name), page by page
+    (``CRM_DO_NOT_CALL_REANNOUNCE_PAGE_SIZE``). Running it again adds nothing; 409 when no previous
+    key is configured. Telesales switches to the new key only after this."""
+    done = await bus.handle(do_not_call_rotation.AnnounceAgain(by=user))
+    return ReannouncedRead(announced=done.announced, already_current=done.already_current,
+                           other_number=done.other_number, without_phone=done.without_phone, pages=done.pages)
