@@ -1,7 +1,7 @@
 """A customer's do-not-call request announced again under a rotated phone-digest key names the
 digest it replaces (brief digest-rotation), so that both names are one request.
 
-Revision ID: digest_rotation
+Revision ID: 2026_12_06_1000
 Revises: 2026_12_05_1000
 Create Date: 2026-12-06 10:00:00
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "digest_rotation"
+revision: str = "2026_12_06_1000"
 down_revision: str | None = "2026_12_05_1000"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

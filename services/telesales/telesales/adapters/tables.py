@@ -150,7 +150,7 @@ do_not_call_requests = Table(
     Column("requested_by", UUID(as_uuid=True), nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
-    # Added by digest_rotation: after a key rotation crm announces the same request under the new key;
+    # Added by migration 2026_12_06_1000: after a key rotation crm announces the same request under the new key;
     # this is the digest (under the previous key) it renames. One request, two names: listed and
     # removed together, counted once.
     Column("replaces", String(64)),
