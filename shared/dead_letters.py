@@ -125,8 +125,8 @@ def parse_letter(consumer: str, record: ConsumerRecord, replayed: bool = False) 
     )
 
 
-async def _read(consumer: AIOKafkaConsumer, topic: str, start: dict[int, int] | None = None,
-                wait_seconds: float = 30) -> list[ConsumerRecord]:
+async def _read(consumer: AIOKafkaConsumer, topic: str, wait_seconds: float,
+                start: dict[int, int] | None = None) -> list[ConsumerRecord]:
     """Every record of ``topic`` from ``start`` (partition → offset; the beginning otherwise) to the
     end offsets as they were when reading began. A topic the broker lacks has none."""
     await consumer._client.force_metadata_update()
@@ -191,7 +191,7 @@ async def list_dead_letters(settings: ServiceSettings, specs: Sequence[ConsumerS
         try:
             # Only read: the group's committed offsets are looked at, never written.
             committed = await _committed(reader, topic)
-            records = await _read(reader, topic)
+            records = await _read(reader, topic, settings.dead_letters_read_seconds)
         finally:
             await reader.stop()
         letters.extend(parse_letter(spec.name, record, record.offset < committed.get(record.partition, 0))
@@ -241,7 +241,7 @@ async def replay_dead_letters(settings: ServiceSettings, sessions: async_session
         await producer.start()
     results: list[Replayed] = []
     try:
-        records = await _read(reader, topic, await _committed(reader, topic))
+        records = await _read(reader, topic, settings.dead_letters_read_seconds, await _committed(reader, topic))
         seen: set[uuid.UUID] = set()
         # Per partition: the group's offset moves only while every letter so far is done with, so a
         # letter left out by --event-id is never passed over for the runs after.
