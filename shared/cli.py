@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from shared.config import ServiceSettings
+from shared.dead_letters import UnknownConsumer, consumer_spec, list_dead_letters, replay_dead_letters
 from shared.logs import configure_logging
 from shared.runtime import ServiceRuntime, run_consumers, run_periodic, run_relay, run_until_signalled
 
@@ -76,13 +77,10 @@ def service_cli(
     @dead_letters.command("list", help="Every dead letter, oldest first; reads only, commits no offset.")
     @click.option("--consumer", default=None, help="Only this consumer's (one of the service's consumers).")
     @click.option("--json", "as_json", is_flag=True, help="One JSON array, for machines.")
-    def list_dead_letters(consumer: str | None, as_json: bool) -> None:
-        from shared import dead_letters as letters
-
+    def list_command(consumer: str | None, as_json: bool) -> None:
         runtime = _tool_runtime(settings_factory, runtime_factory)
         _known_consumer(runtime, consumer)
-        found = asyncio.run(_disposing(runtime, letters.list_dead_letters(runtime.settings, runtime.consumers,
-                                                                          consumer)))
+        found = asyncio.run(_disposing(runtime, list_dead_letters(runtime.settings, runtime.consumers, consumer)))
         if as_json:
             click.echo(json.dumps([letter.as_json() for letter in found], indent=2))
             return
@@ -99,13 +97,11 @@ def service_cli(
     @click.option("--event-id", "event_ids", multiple=True, help="Only this event (repeatable).")
     @click.option("--dry-run", is_flag=True, help="Say what would be replayed; change nothing.")
     @click.option("--json", "as_json", is_flag=True, help="One JSON array, for machines.")
-    def replay_dead_letters(consumer: str, event_ids: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
-        from shared import dead_letters as letters
-
+    def replay_command(consumer: str, event_ids: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
         ids = [_event_id(value) for value in event_ids]
         runtime = _tool_runtime(settings_factory, runtime_factory)
         _known_consumer(runtime, consumer)
-        done = asyncio.run(_disposing(runtime, letters.replay_dead_letters(
+        done = asyncio.run(_disposing(runtime, replay_dead_letters(
             runtime.settings, runtime.sessions, runtime.consumers, consumer, ids or None, dry_run)))
         if as_json:
             click.echo(json.dumps([item.as_json() for item in done], indent=2))
@@ -145,8 +141,6 @@ def _tool_runtime(settings_factory: Callable[[], ServiceSettings],
 
 
 def _known_consumer(runtime: ServiceRuntime, name: str | None) -> None:
-    from shared.dead_letters import UnknownConsumer, consumer_spec
-
     if name is None:
         return
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import text
 
 from deploy.devstack.pytest_plugin import off_the_loop
@@ -89,8 +89,6 @@ class Scenario:
         await probe.start()
         try:
             await probe._client.force_metadata_update()
-            from aiokafka import TopicPartition
-
             tps = [TopicPartition(self.harness.topic, p) for p in probe.partitions_for_topic(self.harness.topic)]
             return sum((await probe.end_offsets(tps)).values())
         finally:
@@ -186,15 +184,15 @@ async def test_a_handler_still_failing_dead_letters_the_replayed_event_again_wit
     results = await scenario.replay(event_ids=[scenario.poison.id])
     assert [r.outcome for r in results] == ["replayed"]
     pair = await scenario.start()
-    await run_until([pair], lambda: _true_when(pair[1].dead_lettered == 1))
+
+    async def dead_lettered_again() -> bool:
+        return pair[1].dead_lettered == 1
+
+    await run_until([pair], dead_lettered_again)
     assert await counter_value(harness.sessions, "poison") is None
     assert await scenario.inbox_status(scenario.poison.id) == "dead_lettered"
     letters = await dead_letters.list_dead_letters(harness.settings, [scenario.spec()], CONSUMER)
     assert [letter.event_id for letter in letters].count(scenario.poison.id) == 2
-
-
-async def _true_when(value: bool) -> bool:
-    return value
 
 
 def cli_for(harness, spec: ConsumerSpec):
