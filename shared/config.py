@@ -77,6 +77,9 @@ class ServiceSettings(BaseSettings):
     # dev stack uses 6 s for that reason; Apache Kafka does not wait on it).
     consumer_session_timeout_ms: int = Field(30000, ge=1000)
     consumer_heartbeat_interval_ms: int = Field(3000, ge=100)
+    # How long ``dead-letters list|replay`` may take to read a dead-letter topic to its end offsets
+    # before giving up with an error (a broker that answers but does not deliver).
+    dead_letters_read_seconds: float = Field(30.0, gt=0)
 
     log_level: str = "INFO"
 
