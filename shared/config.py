@@ -80,6 +80,10 @@ class ServiceSettings(BaseSettings):
     # How long ``dead-letters list|replay`` may take to read a dead-letter topic to its end offsets
     # before giving up with an error (a broker that answers but does not deliver).
     dead_letters_read_seconds: float = Field(30.0, gt=0)
+    # A letter younger than this is not replayed yet: the runner writes the event's ``dead_lettered``
+    # inbox row just after sending the letter, and a replay before that row exists could not release
+    # it, so the consumer would drop the replayed copy against it.
+    dead_letters_settle_seconds: float = Field(10.0, ge=0)
 
     log_level: str = "INFO"
 

@@ -23,13 +23,14 @@ import asyncio
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.clock import WALL_CLOCK
 from shared.config import ServiceSettings
 from shared.consumer import ConsumerSpec, dead_letter_topic
 from shared.db import inbox
@@ -37,6 +38,7 @@ from shared.events.envelope import CloudEvent
 from shared.kafka import new_producer
 
 DLT_HEADERS = ("dlt_reason", "dlt_consumer", "dlt_source")
+TOO_RECENT = "too recent, left for a later run"
 
 
 class UnknownConsumer(ValueError):
@@ -246,10 +248,16 @@ async def replay_dead_letters(settings: ServiceSettings, sessions: async_session
         # Per partition: the group's offset moves only while every letter so far is done with, so a
         # letter left out by --event-id is never passed over for the runs after.
         blocked: set[int] = set()
+        settled_before = WALL_CLOCK.now() - timedelta(seconds=settings.dead_letters_settle_seconds)
         for record in records:
             letter = parse_letter(spec.name, record)
             selected = wanted is None or letter.event_id in wanted
             if not selected:
+                blocked.add(record.partition)
+                continue
+            if letter.dead_lettered_at > settled_before:
+                # Left for a later run, and never passed over: its inbox row may not be written yet.
+                results.append(Replayed(letter, TOO_RECENT, False))
                 blocked.add(record.partition)
                 continue
             outcome, released = await _replay_one(letter, sessions, producer, seen, dry_run)

@@ -28,6 +28,8 @@ class Scenario:
     """A consumer that fails on the counter "poison" and has no handler for FUTURE_TYPE yet, until fixed."""
 
     def __init__(self, harness, producer) -> None:
+        # Replayed as soon as dead-lettered here; the settling delay has a test of its own.
+        harness.settings = harness.settings.model_copy(update={"dead_letters_settle_seconds": 0})
         self.harness, self.producer = harness, producer
         self.broken = True
         self.group = f"{harness.settings.topic_prefix}{CONSUMER}"
@@ -221,3 +223,15 @@ async def test_the_commands_list_and_replay_and_refuse_an_unknown_consumer(scena
     assert done.exit_code == 0, done.output
     assert f"replayed: {scenario.poison.id}" in done.output and "inbox row released" in done.output
     await scenario.consume_until(("poison", 7))
+
+
+async def test_a_letter_younger_than_the_settling_delay_waits_for_a_later_run(scenario, harness):
+    waiting = harness.settings.model_copy(update={"dead_letters_settle_seconds": 3600})
+    results = await dead_letters.replay_dead_letters(waiting, harness.sessions, [scenario.spec(upgraded=True)],
+                                                     CONSUMER)
+    assert {r.outcome for r in results} == {dead_letters.TOO_RECENT} and len(results) == 2
+    assert await scenario.inbox_status(scenario.poison.id) == "dead_lettered"  # not released
+    scenario.broken = False
+    # Not passed over: once settled, the next run replays both.
+    assert sorted(r.outcome for r in await scenario.replay()) == ["replayed", "replayed"]
+    await scenario.consume_until(("poison", 7), ("future", 2))
