@@ -16,10 +16,12 @@ import pytest
 from appraisal_world import Person, Tokens, World
 from sqlalchemy import text
 
+from appraisal.__main__ import cli
 from appraisal.domain.periods import Period
 from appraisal.service_layer import handlers
 from appraisal.service_layer.commands import SweepPlanExecution
 from appraisal.service_layer.plan_execution import plan_executions_of
+from devstack.pytest_plugin import run_service_cli
 from shared.clock import FixedClock
 from shared.events.org import WorkingCalendarSet
 
@@ -258,3 +260,11 @@ async def test_two_replicas_sweeping_at_once_sweep_the_day_once(
     async with world.runtime.engine.connect() as connection:
         rows = (await connection.execute(text("SELECT name, swept_on FROM day_sweeps"))).all()
     assert [tuple(row) for row in rows] == [("plan_execution", date(2026, 11, 19))]
+
+
+async def test_the_cli_sweeps_the_company_day_once(empty_database: str):
+    assert run_service_cli(cli, "appraisal", empty_database, "migrate").exit_code == 0
+    first = run_service_cli(cli, "appraisal", empty_database, "sweep-plan-execution")
+    assert first.exit_code == 0 and first.output.startswith("swept "), first.output
+    again = run_service_cli(cli, "appraisal", empty_database, "sweep-plan-execution")
+    assert again.exit_code == 0 and "swept already" in again.output, again.output
