@@ -76,6 +76,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="write a cProfile of each timed phase into this folder (<size>-<phase>.prof)")
     parser.add_argument("--close-only", action="store_true",
                         help="time the close only (the pay run before its batching took about an hour at 10,000)")
+    parser.add_argument("--plan-execution", action="store_true",
+                        help="score the field sales reps on the plan-execution preset (A8: their daily logs, "
+                             "weekly plans and reports read at the close) instead of the default sales template")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (databases) at the end")
     return parser.parse_args(argv)
 
@@ -333,6 +336,20 @@ async def build_appraisal(conn: Any, company: Company, args: argparse.Namespace,
             "appraisal facts": await conn.fetchval("SELECT count(*) FROM facts")}
 
 
+async def plan_execution_for_reps(appraisal: Any, now: datetime) -> None:
+    """The reps move to the plan-execution preset before anything is loaded (no score to redo)."""
+    from sqlalchemy import delete
+
+    from appraisal.adapters.tables import template_roles
+    from appraisal.domain.presets import PRESETS
+
+    template = PRESETS["regional_sales_plan_execution"].template("regional_sales", None, ("sales_rep",))
+    async with appraisal.uow_factory() as uow:
+        await uow.session.execute(delete(template_roles).where(template_roles.c.role == "sales_rep"))
+        await uow.templates.save(template, uuid.uuid4(), now)
+        await uow.commit()
+
+
 async def build_payroll(conn: Any, appraisal: Any, company: Company, period: str) -> dict[str, int]:
     first = date.fromisoformat(period + "-01")
     await load_directory(conn, company, first)
@@ -422,6 +439,8 @@ async def measure(size: int, args: argparse.Namespace, postgres: Any, broker: An
         a_conn = await asyncpg.connect(asyncpg_url(urls["appraisal"]))
         p_conn = await asyncpg.connect(asyncpg_url(urls["payroll"]))
         try:
+            if args.plan_execution:
+                await plan_execution_for_reps(appraisal, clock.now())
             timings.counts = await build_appraisal(a_conn, company, args, period, first, days)
             timings.counts |= await build_payroll(p_conn, a_conn, company, period)
         finally:

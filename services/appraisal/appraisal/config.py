@@ -139,6 +139,9 @@ class AppraisalSettings(ServiceSettings):
     # late submission earns of an on-time one (A4: a late weekly report scores 0).
     plan_execution_weights: dict[str, Decimal] = Field(default_factory=lambda: dict(DEFAULT_PLAN_EXECUTION_WEIGHTS))
     plan_execution_late_credit: Decimal = Field(Decimal(0), ge=0, le=1)
+    # How often (seconds) the worker looks whether the company day's plan-execution sweep is due
+    # (service_layer.plan_execution_sweep: once a day, after the daily log cut-off); 0 disables it.
+    plan_execution_sweep_seconds: float = Field(300, ge=0)
 
     # Attendance is measured from org's day classifications (org.attendance.day_classified.v1).
     # A4: a half-day absence counts as a whole absence day on the attendance indicator.

@@ -32,10 +32,21 @@ _SAVE = text("""
                 bindparam("template_keys", type_=ARRAY(String)), bindparam("totals", type_=ARRAY(Score)),
                 bindparam("breakdowns", type_=ARRAY(Text)))
 
+_CREATE = text("""
+    INSERT INTO scores (employee_id, period) SELECT q.employee_id, :period FROM unnest(:employee_ids) AS q(employee_id)
+    ON CONFLICT DO NOTHING
+""").bindparams(bindparam("employee_ids", type_=ARRAY(UUID)))
+
 
 class ScoreBatchRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def create(self, employee_ids: Collection[uuid.UUID], period: str) -> None:
+        """An empty score row for each of these employees of the period that has none (what
+        ScoreRepository.lock creates for one), in one statement."""
+        if employee_ids:
+            await self._session.execute(_CREATE, {"period": period, "employee_ids": sorted(employee_ids, key=str)})
 
     async def lock(self, employee_ids: Collection[uuid.UUID], period: str) -> dict[uuid.UUID, Decimal | None]:
         """The stored totals of these employees' scores of the period, the rows locked in employee

@@ -319,3 +319,4 @@ dismissal_cases = Table(
 
 # The A8 report tables join this metadata when it is loaded (see report_tables).
 from appraisal.adapters import report_tables as _report_tables  # noqa: E402, F401
+from appraisal.adapters import sweeps as _sweeps  # noqa: E402, F401

@@ -33,13 +33,16 @@ def calendar_dependent_roles(templates: list[Template], daily_log_roles: frozens
             for role in template.roles if role in daily_log_roles}
 
 
-async def rescore_calendar_dependent(uow: AppraisalUnitOfWork, bus: AppraisalBus, year: int) -> None:
-    """Rescore, before the commit, every live score of the year's open months in a role the calendar
+async def rescore_calendar_dependent(uow: AppraisalUnitOfWork, bus: AppraisalBus, year: int | None) -> int:
+    """Rescore, before the commit, every live score of the year's open months (of every open month
+    without a year: the daily sweep, service_layer.plan_execution_sweep) in a role the calendar
     matters to. Each is recomputed once however many events the transaction holds, and announced
-    only if its total moved (as handlers.recompute); a closed month keeps its frozen result."""
+    only if its total moved (as handlers.recompute); a closed month keeps its frozen result.
+    How many live scores are rescored."""
     roles = calendar_dependent_roles(await uow.templates.all(), bus.policy.reports.daily_log_roles)
     if not roles:
-        return
+        return 0
+    rescored = 0
     by_period: dict[str, list[uuid.UUID]] = {}
     for employee_id, period in await uow.scores.open_scores_of_roles(roles, year=year):
         by_period.setdefault(period, []).append(employee_id)
@@ -48,7 +51,9 @@ async def rescore_calendar_dependent(uow: AppraisalUnitOfWork, bus: AppraisalBus
         # a period closed since the read above is left alone.
         if (await uow.periods.lock(period)).is_closed:
             continue
+        rescored += len(employee_ids)
         # The whole month in one batch (a company of 10,000 is a handful of statements, not some
         # 200,000 round trips); after the single rescores any other event of the transaction asked for.
         uow.before_commit(f"scores:{period}", lambda period=period, employee_ids=employee_ids:
                           score_batches.recompute_period(uow, bus, period, employee_ids))
+    return rescored

@@ -163,3 +163,8 @@ class RecordSpotCheck:
 
 
 ReportCommand = WriteDailyLog | SubmitMonthlyReport | DecideMonthlyReport | RecordSpotCheck
+
+
+@dataclass(frozen=True)
+class SweepPlanExecution:
+    """Rescore the open months' plan-execution scores once the company day's missed items are known."""

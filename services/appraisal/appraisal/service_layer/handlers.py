@@ -62,9 +62,14 @@ from appraisal.domain.reviews import (
 from appraisal.domain.roles import role_in_period, rolled_up, rolled_up_again
 from appraisal.domain.scoring import ScoreCard, SubmittedReview, score
 from appraisal.domain.templates import Source, Template, validate_template
-from appraisal.service_layer import commands, consequences
+from appraisal.service_layer import commands, consequences, score_batches
 from appraisal.service_layer.access import may_see
-from appraisal.service_layer.plan_execution import uses_plan_execution, with_plan_execution
+from appraisal.service_layer.plan_execution import (
+    plan_executions_of,
+    uses_plan_execution,
+    with_plan_execution,
+    with_plan_execution_tally,
+)
 from appraisal.service_layer.unit_of_work import AppraisalBus, AppraisalUnitOfWork
 from shared.auth import Principal, Role
 from shared.bus import CommandHandler, refuses_duplicates
@@ -387,7 +392,7 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
         people = {e.employee_id: e for e in employed} | await uow.directory.employees(with_inputs)
         spans = await uow.roles.spans(with_inputs | people.keys())
 
-        cards: dict[uuid.UUID, tuple[str, ScoreCard]] = {}
+        appraised: dict[uuid.UUID, tuple[str, Template, list[SubmittedReview]]] = {}
         missing: dict[uuid.UUID, list[str]] = {}
         unappraised: list[Unappraised] = []
         for employee_id in sorted(with_inputs | {e.employee_id for e in employed}, key=str):
@@ -407,8 +412,16 @@ async def close_period(command: commands.ClosePeriod, bus: AppraisalBus) -> Clos
                 missing[employee_id] = lacking
                 if command.missing_stages_rule is not None:
                     submitted = apply_missing_rule(submitted, lacking, command.missing_stages_rule, template)
-            inputs = await with_plan_execution(uow, bus, template, employee_id, name, role,
-                                               tallies.get(employee_id, {}))
+            appraised[employee_id] = (role, template, submitted)
+        # Everyone's plan execution in one read of each kind, not some twenty statements a person.
+        executions = await plan_executions_of(uow, bus, period, {
+            employee_id: role for employee_id, (role, template, _) in appraised.items()
+            if uses_plan_execution(template)})
+        cards: dict[uuid.UUID, tuple[str, ScoreCard]] = {}
+        for employee_id, (role, template, submitted) in appraised.items():
+            inputs = tallies.get(employee_id, {})
+            if employee_id in executions:
+                inputs = with_plan_execution_tally(inputs, executions[employee_id])
             cards[employee_id] = (role, score(template, inputs, submitted, policy))
         if missing and command.missing_stages_rule is None:
             raise Conflict(
@@ -532,8 +545,10 @@ async def reopen_period(command: commands.ReopenPeriod, bus: AppraisalBus) -> Pe
             await uow.audit.add(AuditEntry(period=name, action=AuditAction.LATE_INPUTS_COUNTED, at=now,
                                            by=command.by.employee_id, employee_id=None, details={"facts": counted}))
         people = await uow.scores.employees_in(name) | {r.employee_id for r in await uow.results.for_period(name)}
-        for employee_id in sorted(people, key=str):
-            await recompute(uow, bus, employee_id, name)
+        # Someone with a result but no live score yet (appraised at the close without an input) gets
+        # a score row, as a single recompute would create it; then the whole month in one batch.
+        await uow.score_batches.create(people, name)
+        await score_batches.recompute_period(uow, bus, name, people)
         uow.emit(PeriodReopened(period=name, reopened_at=now, reopened_by=command.by.employee_id, reason=reason,
                                 revision=record.revision))
         await uow.commit()
@@ -739,9 +754,13 @@ async def _store_template(uow: AppraisalUnitOfWork, bus: AppraisalBus, template:
     await uow.templates.save(template, by, bus.clock.now())
     # Open periods follow the new weights at once; closed ones stay as they were frozen.
     affected = set(template.roles) | set(previous.roles if previous is not None else ())
+    by_period: dict[str, list[uuid.UUID]] = {}
     for employee_id, period in await uow.scores.open_scores_of_roles(affected):
+        by_period.setdefault(period, []).append(employee_id)
+    for period, employee_ids in sorted(by_period.items()):
         if not (await uow.periods.lock(period)).is_closed:
-            await recompute(uow, bus, employee_id, period)
+            # A template of a whole sales force: a month in a handful of statements, not 20 a person.
+            await score_batches.recompute_period(uow, bus, period, employee_ids)
 
 
 # --- shared steps --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from appraisal.adapters.repositories import (
     WeeklyRepository,
 )
 from appraisal.adapters.score_batches import ScoreBatchRepository
+from appraisal.adapters.sweeps import SweepRepository
 from appraisal.domain.policy import AppraisalPolicy
 from shared.bus import Bus
 from shared.db import UnitOfWork
@@ -50,6 +51,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     calendars: CalendarRepository
     input_batches: InputBatchRepository
     score_batches: ScoreBatchRepository
+    sweeps: SweepRepository
 
     def _open(self) -> None:
         self.periods = PeriodRepository(self.session)
@@ -71,6 +73,7 @@ class AppraisalUnitOfWork(UnitOfWork):
         self.calendars = CalendarRepository(self.session)
         self.input_batches = InputBatchRepository(self.session)
         self.score_batches = ScoreBatchRepository(self.session)
+        self.sweeps = SweepRepository(self.session)
 
 
 AppraisalBus = Bus[AppraisalUnitOfWork, AppraisalPolicy]
