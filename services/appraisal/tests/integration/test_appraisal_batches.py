@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from appraisal_world import Person, Tokens, World
+from appraisal_world import Tokens, World
+from live_scores import announced, stored, use_the_plan_execution_preset, write_log, year_2026
 from sqlalchemy import text
 
 from appraisal.__main__ import cli
@@ -23,7 +24,6 @@ from appraisal.service_layer.commands import SweepPlanExecution
 from appraisal.service_layer.plan_execution import plan_executions_of
 from devstack.pytest_plugin import run_service_cli
 from shared.clock import FixedClock
-from shared.events.org import WorkingCalendarSet
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)
@@ -35,21 +35,6 @@ def clock() -> FixedClock:
     return FixedClock(NOW.astimezone(UTC))
 
 
-async def use_the_plan_execution_preset(client: httpx.AsyncClient, tokens: Tokens) -> None:
-    sales = (await client.get("/templates/sales", headers=tokens.hr())).json()
-    assert (await client.put("/templates/sales", headers=tokens.hr(), json={
-        "name": sales["name"], "roles": ["group_leader"], "indicators": sales["indicators"]})).status_code == 200
-    assert (await client.post("/templates/presets/regional_sales_plan_execution/install", headers=tokens.hr(),
-                              json={"roles": ["sales_rep"], "key": "regional_sales"})).status_code == 201
-
-
-async def write_log(client: httpx.AsyncClient, tokens: Tokens, clock: FixedClock, person: Person, day: date) -> None:
-    clock.set(datetime.combine(day, time(18), tzinfo=SHANGHAI))
-    written = await client.put(f"/daily-logs/{day}/employees/{person.id}", headers=tokens.of(person), json={
-        "work_done": "Visited Acme", "customers_contacted": ["Acme"], "visits": 1, "problems": ""})
-    assert written.status_code == 200, written.text
-
-
 async def scores_of(world: World, period: str) -> dict[uuid.UUID, tuple]:
     """Every live score of the period but the moment it was computed."""
     async with world.runtime.engine.connect() as connection:
@@ -57,19 +42,6 @@ async def scores_of(world: World, period: str) -> dict[uuid.UUID, tuple]:
             "SELECT employee_id, role, template_key, total, breakdown FROM scores WHERE period = :period"),
             {"period": period})
         return {row.employee_id: tuple(row)[1:] for row in rows}
-
-
-async def stored(world: World, person: Person, period: str) -> tuple[str | None, datetime | None]:
-    async with world.runtime.engine.connect() as connection:
-        row = (await connection.execute(text(
-            "SELECT total, computed_at FROM scores WHERE employee_id = :id AND period = :period"),
-            {"id": person.id, "period": period})).one()
-    return (str(row.total) if row.total is not None else None), row.computed_at
-
-
-async def announced(world: World, person: Person, period: str) -> list[str]:
-    return [event["data"]["score"] for event in await world.outbox("appraisal.score.updated.v1")
-            if event["data"]["employee_id"] == str(person.id) and event["data"]["period"] == period]
 
 
 async def recomputed_one_by_one(world: World, period: str) -> dict[uuid.UUID, tuple]:
@@ -165,11 +137,6 @@ async def test_a_template_save_rescores_its_roles_open_months_as_one_recomputati
 
 
 # --- the daily plan-execution sweep -------------------------------------------------------------------
-
-
-def year_2026(holidays: list[date]) -> WorkingCalendarSet:
-    return WorkingCalendarSet(year=2026, revision=1, weekend=[6, 7], holidays=holidays, makeup_working_days=[],
-                              work_starts_at=time(9), work_ends_at=time(18))
 
 
 async def sweep(world: World):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from appraisal_world import Person, Tokens, World
+from live_scores import announced, stored, use_the_plan_execution_preset, write_log, year_2026
 from sqlalchemy import text
 
 from appraisal.service_layer import handlers, score_batches
@@ -32,24 +33,6 @@ def clock() -> FixedClock:
     return FixedClock(NOW.astimezone(UTC))
 
 
-def year_2026(revision: int, holidays: list[date]) -> WorkingCalendarSet:
-    return WorkingCalendarSet(year=2026, revision=revision, weekend=[6, 7], holidays=holidays, makeup_working_days=[],
-                              work_starts_at=time(9), work_ends_at=time(18))
-
-
-async def stored(world: World, person: Person, period: str) -> tuple[str | None, datetime | None]:
-    async with world.runtime.engine.connect() as connection:
-        row = (await connection.execute(text(
-            "SELECT total, computed_at FROM scores WHERE employee_id = :id AND period = :period"),
-            {"id": person.id, "period": period})).one()
-    return (str(row.total) if row.total is not None else None), row.computed_at
-
-
-async def announced(world: World, person: Person, period: str) -> list[str]:
-    return [event["data"]["score"] for event in await world.outbox("appraisal.score.updated.v1")
-            if event["data"]["employee_id"] == str(person.id) and event["data"]["period"] == period]
-
-
 async def frozen(world: World, person: Person, period: str) -> tuple[str, int]:
     async with world.runtime.engine.connect() as connection:
         row = (await connection.execute(text(
@@ -58,22 +41,9 @@ async def frozen(world: World, person: Person, period: str) -> tuple[str, int]:
     return str(row.score), row.revision
 
 
-async def write_log(client: httpx.AsyncClient, tokens: Tokens, clock: FixedClock, person: Person, day: date) -> None:
-    clock.set(datetime.combine(day, time(18), tzinfo=SHANGHAI))
-    written = await client.put(f"/daily-logs/{day}/employees/{person.id}", headers=tokens.of(person), json={
-        "work_done": "Visited Acme", "customers_contacted": ["Acme"], "visits": 1, "problems": ""})
-    assert written.status_code == 200, written.text
-
-
 async def test_a_new_calendar_revision_rescores_the_open_months_live_scores_that_read_it_once(
         world: World, client: httpx.AsyncClient, tokens: Tokens, clock: FixedClock):
-    # Reps are scored on plan execution (daily logs owed); leaders keep the sales template and the
-    # agent the telesales one, neither with a plan-execution line.
-    sales = (await client.get("/templates/sales", headers=tokens.hr())).json()
-    assert (await client.put("/templates/sales", headers=tokens.hr(), json={
-        "name": sales["name"], "roles": ["group_leader"], "indicators": sales["indicators"]})).status_code == 200
-    assert (await client.post("/templates/presets/regional_sales_plan_execution/install", headers=tokens.hr(),
-                              json={"roles": ["sales_rep"], "key": "regional_sales"})).status_code == 201
+    await use_the_plan_execution_preset(client, tokens)
 
     rep, agent = world.rep, world.agent
     await write_log(client, tokens, clock, rep, date(2026, 10, 5))
@@ -102,7 +72,7 @@ async def test_a_new_calendar_revision_rescores_the_open_months_live_scores_that
     clock.advance(timedelta(minutes=5))
     # HR moves a week of November (and the first week of October) to holidays: fewer logs missed.
     holidays = [date(2026, 11, day) for day in range(9, 14)] + [date(2026, 10, day) for day in range(1, 8)]
-    revision = CloudEvent.wrap(year_2026(2, holidays), source="/org")
+    revision = CloudEvent.wrap(year_2026(revision=2, holidays=holidays), source="/org")
     await world.apply(revision)
 
     total, computed_at = await stored(world, rep, NOVEMBER)
@@ -119,7 +89,7 @@ async def test_a_new_calendar_revision_rescores_the_open_months_live_scores_that
     # Redelivered, or an older revision arriving late: nothing rescored, nothing announced twice.
     clock.advance(timedelta(minutes=5))
     outbox = await world.outbox()
-    await world.apply(revision, year_2026(1, []))
+    await world.apply(revision, year_2026(revision=1, holidays=[]))
     assert await stored(world, rep, NOVEMBER) == (total, computed_at)
     assert await world.outbox() == outbox
 
@@ -131,18 +101,14 @@ async def test_a_new_calendar_revision_rescores_the_open_months_live_scores_that
 
 async def test_a_revision_that_leaves_the_score_as_it_was_announces_nothing(
         world: World, client: httpx.AsyncClient, tokens: Tokens, clock: FixedClock):
-    assert (await client.put("/templates/sales", headers=tokens.hr(), json={
-        **{k: v for k, v in (await client.get("/templates/sales", headers=tokens.hr())).json().items()
-           if k in ("name", "indicators")}, "roles": ["group_leader"]})).status_code == 200
-    assert (await client.post("/templates/presets/regional_sales_plan_execution/install", headers=tokens.hr(),
-                              json={"roles": ["sales_rep"], "key": "regional_sales"})).status_code == 201
+    await use_the_plan_execution_preset(client, tokens)
     await write_log(client, tokens, clock, world.rep, date(2026, 11, 17))
     clock.set(NOW)
-    await world.apply(year_2026(1, [date(2026, 11, 9)]))  # rescored: the 9th is no longer missed
+    await world.apply(year_2026(revision=1, holidays=[date(2026, 11, 9)]))  # rescored: the 9th is no longer missed
     events = len(await world.outbox("appraisal.score.updated.v1"))
     before, _ = await stored(world, world.rep, NOVEMBER)
     clock.advance(timedelta(minutes=5))
-    await world.apply(year_2026(2, [date(2026, 11, 9), date(2026, 12, 25)]))  # December is not begun
+    await world.apply(year_2026(revision=2, holidays=[date(2026, 11, 9), date(2026, 12, 25)]))  # December is not begun
     total, computed_at = await stored(world, world.rep, NOVEMBER)
     assert (total, computed_at) == (before, (NOW + timedelta(minutes=5)).astimezone(UTC)), "rescored, unmoved"
     assert len(await world.outbox("appraisal.score.updated.v1")) == events, "the same total is not announced again"
@@ -160,11 +126,7 @@ async def test_the_batch_scores_each_employee_exactly_as_a_single_recomputation_
         world: World, client: httpx.AsyncClient, tokens: Tokens, clock: FixedClock):
     """service_layer.score_batches against handlers.recompute on one company: plan execution for the
     reps, facts rolled up to the leader with a review, calls for the agent, no template for the managers."""
-    sales = (await client.get("/templates/sales", headers=tokens.hr())).json()
-    assert (await client.put("/templates/sales", headers=tokens.hr(), json={
-        "name": sales["name"], "roles": ["group_leader"], "indicators": sales["indicators"]})).status_code == 200
-    assert (await client.post("/templates/presets/regional_sales_plan_execution/install", headers=tokens.hr(),
-                              json={"roles": ["sales_rep"], "key": "regional_sales"})).status_code == 201
+    await use_the_plan_execution_preset(client, tokens)
     for day in (2, 3):
         await write_log(client, tokens, clock, world.rep, date(2026, 11, day))
     clock.set(NOW)
