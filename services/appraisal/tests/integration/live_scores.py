@@ -14,6 +14,9 @@ from shared.clock import FixedClock
 from shared.events.org import WorkingCalendarSet
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Wednesday 18 November 2026, 10:00 in Shanghai: October is the month before, November open.
+NOW = datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)
+OCTOBER, NOVEMBER = "2026-10", "2026-11"
 
 
 async def use_the_plan_execution_preset(client: httpx.AsyncClient, tokens: Tokens) -> None:

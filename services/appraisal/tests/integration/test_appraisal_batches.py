@@ -9,12 +9,21 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from appraisal_world import Tokens, World
-from live_scores import announced, stored, use_the_plan_execution_preset, write_log, year_2026
+from live_scores import (
+    NOVEMBER,
+    NOW,
+    OCTOBER,
+    SHANGHAI,
+    announced,
+    stored,
+    use_the_plan_execution_preset,
+    write_log,
+    year_2026,
+)
 from sqlalchemy import text
 
 from appraisal.__main__ import cli
@@ -24,10 +33,6 @@ from appraisal.service_layer.commands import SweepPlanExecution
 from appraisal.service_layer.plan_execution import plan_executions_of
 from devstack.pytest_plugin import run_service_cli
 from shared.clock import FixedClock
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)
-OCTOBER, NOVEMBER = "2026-10", "2026-11"
 
 
 @pytest.fixture

@@ -8,12 +8,20 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from appraisal_world import Person, Tokens, World
-from live_scores import announced, stored, use_the_plan_execution_preset, write_log, year_2026
+from live_scores import (
+    NOVEMBER,
+    NOW,
+    OCTOBER,
+    announced,
+    stored,
+    use_the_plan_execution_preset,
+    write_log,
+    year_2026,
+)
 from sqlalchemy import text
 
 from appraisal.service_layer import handlers, score_batches
@@ -22,10 +30,6 @@ from shared.events.crm import DealWon
 from shared.events.envelope import CloudEvent
 from shared.events.org import WorkingCalendarSet
 from shared.events.telesales import CallLogged
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 18, 10, 0, tzinfo=SHANGHAI)
-OCTOBER, NOVEMBER = "2026-10", "2026-11"
 
 
 @pytest.fixture

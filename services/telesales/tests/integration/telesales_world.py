@@ -50,6 +50,15 @@ async def announce(runtime: ServiceRuntime, *events) -> None:
             await uow.commit()
 
 
+async def deliver(runtime: ServiceRuntime, envelope: CloudEvent) -> None:
+    """As the telesales-crm consumer's runner does: the inbox row and the handler in one transaction."""
+    spec = next(spec for spec in runtime.consumers if spec.name == "telesales-crm")
+    async with runtime.uow_factory() as uow:
+        if await uow.claim_inbox(spec.name, envelope):
+            await spec.handlers[envelope.type](envelope, uow, runtime.bus)
+        await uow.commit()
+
+
 def at(clock: Clock, day: date, hour: int, minute: int = 0) -> datetime:
     """``hour:minute`` on ``day`` on the company's wall clock."""
     return datetime.combine(day, time(hour, minute), tzinfo=clock.timezone)

@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import text
-from telesales_world import Tokens, announce, hired, submitted
+from telesales_world import Tokens, announce, deliver, hired, submitted
 
 from shared.auth import Role
 from shared.clock import FixedClock
@@ -20,15 +20,6 @@ from shared.runtime import ServiceRuntime
 
 DEPARTMENT, GROUP = uuid.uuid4(), uuid.uuid4()
 CUSTOMER = uuid.uuid4()
-
-
-async def deliver(runtime: ServiceRuntime, envelope: CloudEvent) -> None:
-    """As the telesales-crm consumer's runner does: the inbox row and the handler in one transaction."""
-    spec = next(spec for spec in runtime.consumers if spec.name == "telesales-crm")
-    async with runtime.uow_factory() as uow:
-        if await uow.claim_inbox(spec.name, envelope):
-            await spec.handlers[envelope.type](envelope, uow, runtime.bus)
-        await uow.commit()
 
 
 def requested(runtime: ServiceRuntime, clock: FixedClock, number: str) -> CloudEvent:

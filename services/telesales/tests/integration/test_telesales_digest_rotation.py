@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import httpx
 from sqlalchemy import text
-from telesales_world import Tokens, announce, hired, submitted
+from telesales_world import Tokens, announce, deliver, hired, submitted
 
 from devstack.pytest_plugin import asgi_client, running
 from shared.auth import Role
@@ -30,15 +30,6 @@ from telesales.entrypoints.api.app import create_app
 DEPARTMENT, GROUP = uuid.uuid4(), uuid.uuid4()
 KEY_B = "key-b-" + "b" * 40
 NUMBER = "13800138000"
-
-
-async def deliver(runtime: ServiceRuntime, envelope: CloudEvent) -> None:
-    """As the telesales-crm consumer's runner does: the inbox row and the handler in one transaction."""
-    spec = next(spec for spec in runtime.consumers if spec.name == "telesales-crm")
-    async with runtime.uow_factory() as uow:
-        if await uow.claim_inbox(spec.name, envelope):
-            await spec.handlers[envelope.type](envelope, uow, runtime.bus)
-        await uow.commit()
 
 
 def request_and_its_new_name(customer_id: uuid.UUID, key_a: str, clock: FixedClock, number: str = NUMBER
